@@ -1,0 +1,102 @@
+"""Builds the Bolt app and runs it over Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot import listeners
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.deps import Deps
+from bot.directory import Directory
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+
+
+def slack_client(settings: Settings) -> WebClient:
+    """The one WebClient the app and the background work share."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+class ListenerPool(ThreadPoolExecutor):
+    """Runs listeners after the ack, and can tell when all of them have finished."""
+
+    def __init__(self, max_workers: int = 8) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="serve-listener")
+        self._running = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._idle:
+            self._running += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: Future[Any]) -> None:
+        with self._idle:
+            self._running -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, timeout)
+
+
+def build_app(deps: Deps, client: WebClient, executor: ListenerPool) -> App:
+    app = App(client=client, listener_executor=executor, request_verification_enabled=False)
+    listeners.register(app, deps)
+    return app
+
+
+class RunningBot:
+    """The bot as `servebot run` starts it: schema upgraded, Slack app connected."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.store = Store(settings.database_url)
+        self.store.upgrade()
+        self.client = slack_client(settings)
+        self.listeners = ListenerPool()
+        deps = Deps(settings, self.store, clock or SystemClock(), Directory())
+        self.app = build_app(deps, self.client, self.listeners)
+        self.socket = SocketModeHandler(self.app, settings.slack_app_token)
+
+    def start(self) -> RunningBot:
+        self.socket.connect()
+        log.info("Serve is connected to Slack over Socket Mode")
+        return self
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every listener started so far has finished."""
+        return self.listeners.wait_idle(timeout)
+
+    def stop(self) -> None:
+        try:
+            self.socket.close()
+        except AttributeError:
+            # slack_sdk's builtin client can race a close from Slack's side; closing
+            # again finds the socket gone and shuts the remaining threads down.
+            self.socket.close()
+        self.listeners.shutdown(wait=True)
+        self.store.close()

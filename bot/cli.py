@@ -1,0 +1,103 @@
+"""`servebot`: run the bot, or manage its database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import SETUP_HINT, Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+EXIT_FAILED = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="servebot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="connect to Slack over Socket Mode and serve")
+    db = commands.add_parser("db", help="manage the database schema")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply every new migration")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        return fail(error.one_line(), EXIT_CONFIG)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "db":
+        return upgrade_database(settings)
+    return run(settings)
+
+
+def fail(line: str, code: int) -> int:
+    print(line, file=sys.stderr)
+    return code
+
+
+def upgrade_database(settings: Settings) -> int:
+    from bot.store.db import Store
+
+    try:
+        store = Store(settings.database_url)
+        store.upgrade()
+        store.close()
+    except SQLAlchemyError as error:
+        return fail(database_problem(error), EXIT_FAILED)
+    print(f"servebot: database is up to date ({redact(settings.database_url)})")
+    return 0
+
+
+def run(settings: Settings) -> int:
+    problems = settings.socket_mode_problems()
+    if problems:
+        return fail(SettingsError(problems).one_line(), EXIT_CONFIG)
+    from bot.app import RunningBot
+
+    try:
+        bot = RunningBot(settings).start()
+    except SQLAlchemyError as error:
+        return fail(database_problem(error), EXIT_FAILED)
+    except (BoltError, SlackApiError, SlackClientError, OSError) as error:
+        return fail(
+            f"servebot: could not connect to Slack at {settings.slack_api_url}: "
+            f"{first_line(error)}. Check SLACK_BOT_TOKEN and SLACK_APP_TOKEN. {SETUP_HINT}",
+            EXIT_FAILED,
+        )
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    stop.wait()
+    bot.stop()
+    return 0
+
+
+def database_problem(error: SQLAlchemyError) -> str:
+    return f"servebot: cannot use the database in DATABASE_URL: {first_line(error)}"
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, fit for a log line."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unreadable URL)"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""What every listener needs, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.directory import Directory
+from bot.store.db import Store
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    store: Store
+    clock: Clock
+    directory: Directory

@@ -1,0 +1,13 @@
+"""Slack edge: one module per surface, each with one `register(app, deps)`."""
+
+from slack_bolt import App
+
+from bot.deps import Deps
+
+from . import actions, errors, events
+
+
+def register(app: App, deps: Deps) -> None:
+    errors.register(app, deps)
+    events.register(app, deps)
+    actions.register(app, deps)

@@ -1,0 +1,194 @@
+"""The rules for deals: which messages announce one, and what edits, deletions and
+"Not a deal" do to it. Slack-free; the listeners do the talking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.clock import Clock
+from bot.store import deals as queries
+from bot.store.db import Store
+from bot.store.models import Deal, DealStatus
+
+from .recognition import DealSighting, recognise_deal
+
+REPLY_LEASE = timedelta(minutes=2)
+ANNOUNCING_SUBTYPES = {None, "bot_message", "thread_broadcast", "file_share"}
+CHANNEL_TYPES = {None, "channel", "group"}
+
+
+class Change(StrEnum):
+    RECORDED = "recorded"  # a new deal: post its thread reply
+    UPDATED = "updated"  # the reply should show new details
+    REMOVED = "removed"  # the reply should say the deal is gone
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class DealChange:
+    change: Change
+    deal: Deal | None = None
+
+
+def watches_channel(
+    configured: tuple[str, ...], channel_id: str, channel_name: Callable[[], str | None]
+) -> bool:
+    """Deal channels are given as ids or names; none configured means every channel
+    the bot has been invited to."""
+    if not configured or channel_id in configured:
+        return True
+    return channel_name() in configured
+
+
+def announces(message: Mapping[str, Any], own_bot_id: str | None) -> bool:
+    """Only a top-level post (or one broadcast from a thread) can announce a deal."""
+    if message.get("subtype") not in ANNOUNCING_SUBTYPES or message.get("hidden"):
+        return False
+    if own_bot_id and message.get("bot_id") == own_bot_id:
+        return False
+    thread_ts = message.get("thread_ts")
+    return thread_ts in (None, message.get("ts")) or message.get("subtype") == "thread_broadcast"
+
+
+def capture_deal(
+    store: Store,
+    clock: Clock,
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    own_bot_id: str | None = None,
+) -> Deal | None:
+    """Record the deal a new message announces. Returns the deal whose thread reply the
+    caller should now post, or None: not a deal, or already recorded and answered."""
+    sighting = recognise_deal(message) if announces(message, own_bot_id) else None
+    if sighting is None:
+        return None
+    now = clock.now()
+    with store.session() as session:
+        queries.ensure_workspace(session, team_id, now)
+        values = _deal_values(sighting, message) | {
+            "team_id": team_id,
+            "channel_id": channel_id,
+            "message_ts": message["ts"],
+            "status": DealStatus.ACTIVE.value,
+            "reply_claimed_at": now,
+            "closed_at": _ts_time(message["ts"]),
+            "created_at": now,
+            "updated_at": now,
+        }
+        deal = queries.add_deal_once(session, values)
+        if deal is not None:
+            return deal
+        existing = queries.deal_for_message(session, team_id, channel_id, message["ts"])
+        if (
+            existing
+            and existing.is_active
+            and queries.claim_reply(session, existing.id, now, REPLY_LEASE)
+        ):
+            return existing  # recorded before, but that attempt never got its reply out
+    return None
+
+
+def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | None) -> None:
+    with store.session() as session:
+        deal = session.get(Deal, deal_id)
+        if deal is not None:
+            deal.reply_ts = reply_ts
+            deal.permalink = permalink or deal.permalink
+
+
+def release_reply(store: Store, deal_id: int) -> None:
+    """Posting the reply failed: let a retried event try again at once."""
+    with store.session() as session:
+        deal = session.get(Deal, deal_id)
+        if deal is not None and deal.reply_ts is None:
+            deal.reply_claimed_at = None
+
+
+def revise_deal(
+    store: Store,
+    clock: Clock,
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    own_bot_id: str | None = None,
+) -> DealChange:
+    """An announcement was edited: follow the new text. A deal someone marked
+    "Not a deal" stays removed whatever the edit says."""
+    sighting = recognise_deal(message) if announces(message, own_bot_id) else None
+    with store.session() as session:
+        deal = queries.deal_for_message(session, team_id, channel_id, message["ts"])
+    if deal is None:
+        if sighting is None:
+            return DealChange(Change.UNCHANGED)
+        captured = capture_deal(store, clock, team_id, channel_id, message, own_bot_id)
+        return DealChange(Change.RECORDED, captured) if captured else DealChange(Change.UNCHANGED)
+    if deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
+        return DealChange(Change.UNCHANGED, deal)
+    with store.session() as session:
+        deal = session.get_one(Deal, deal.id)
+        if sighting is None:
+            if deal.status == DealStatus.RETRACTED:
+                return DealChange(Change.UNCHANGED, deal)
+            _remove(deal, DealStatus.RETRACTED, None, clock.now())
+            return DealChange(Change.REMOVED, deal)
+        values = _deal_values(sighting, message)
+        if deal.is_active and all(getattr(deal, k) == v for k, v in values.items()):
+            return DealChange(Change.UNCHANGED, deal)
+        for key, value in values.items():
+            setattr(deal, key, value)
+        deal.status = DealStatus.ACTIVE.value
+        deal.removed_by = None
+        deal.updated_at = clock.now()
+        return DealChange(Change.UPDATED, deal)
+
+
+def remove_for_deleted_message(
+    store: Store, clock: Clock, team_id: str, channel_id: str, ts: str
+) -> Deal | None:
+    """The deal whose announcement was just deleted, now removed; None if there was none."""
+    with store.session() as session:
+        deal = queries.deal_for_message(session, team_id, channel_id, ts)
+        if deal is None or deal.status == DealStatus.DELETED:
+            return None
+        was_shown = deal.is_active
+        _remove(deal, DealStatus.DELETED, None, clock.now())
+        return deal if was_shown else None
+
+
+def dismiss_deal(
+    store: Store, clock: Clock, team_id: str, deal_id: int, user_id: str
+) -> Deal | None:
+    """Someone said "Not a deal". None when the deal is already gone."""
+    with store.session() as session:
+        deal = queries.deal_by_id(session, deal_id, team_id)
+        if deal is None or not deal.is_active:
+            return None
+        _remove(deal, DealStatus.DISMISSED, user_id, clock.now())
+        return deal
+
+
+def _remove(deal: Deal, status: DealStatus, by: str | None, now: datetime) -> None:
+    deal.status = status.value
+    deal.removed_by = by
+    deal.updated_at = now
+
+
+def _deal_values(sighting: DealSighting, message: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "customer": sighting.customer,
+        "owner_id": sighting.owner_id,
+        "owner_name": sighting.owner_name,
+        "posted_by": message.get("user") or message.get("bot_id"),
+        "amount": sighting.amount,
+        "currency": sighting.currency,
+        "from_integration": sighting.from_integration,
+    }
+
+
+def _ts_time(ts: str) -> datetime:
+    return datetime.fromtimestamp(float(ts), UTC)

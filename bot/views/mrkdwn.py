@@ -1,0 +1,30 @@
+"""Slack mrkdwn pieces. Every piece of user text passes through `escape` before it is shown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def escape(text: str) -> str:
+    """Make user text inert: no `<!channel>` pings, no `<@U…>` mentions, no disguised links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def link(url: str, label: str) -> str:
+    safe_url = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+    return f"<{safe_url}|{escape(label)}>"
+
+
+def money(amount: Decimal, currency: str | None) -> str:
+    whole = amount == amount.to_integral_value()
+    number = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    sign = CURRENCY_SIGNS.get(currency or "")
+    if sign:
+        return f"{sign}{number}"
+    return f"{number} {currency}" if currency else number

@@ -1,0 +1,14 @@
+"""The project's fake Slack: a real Web API server and Socket Mode endpoint for tests."""
+
+from .server import APP_TOKEN, BOT_ID, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, FakeSlack, Message
+
+__all__ = [
+    "APP_TOKEN",
+    "BOT_ID",
+    "BOT_TOKEN",
+    "BOT_USER_ID",
+    "TEAM_ID",
+    "Call",
+    "FakeSlack",
+    "Message",
+]

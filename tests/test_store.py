@@ -1,0 +1,105 @@
+"""The store on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, inspect, select
+
+from bot.store import deals as queries
+from bot.store.db import Store
+from bot.store.models import Deal, DealStatus
+
+NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+
+
+def deal_values(ts: str = "1763658000.000100", **extra: Any) -> dict[str, Any]:
+    return {
+        "team_id": "T1",
+        "channel_id": "C1",
+        "message_ts": ts,
+        "customer": "Acme Corp",
+        "owner_id": "U1",
+        "amount": Decimal("40000"),
+        "currency": "USD",
+        "from_integration": False,
+        "status": DealStatus.ACTIVE.value,
+        "reply_claimed_at": NOW,
+        "closed_at": NOW,
+        "created_at": NOW,
+        "updated_at": NOW,
+        **extra,
+    }
+
+
+def add(store: Store, **extra: Any) -> Deal | None:
+    with store.session() as session:
+        queries.ensure_workspace(session, "T1", NOW)
+        return queries.add_deal_once(session, deal_values(**extra))
+
+
+def test_upgrade_creates_every_table_and_can_run_again(store: Store) -> None:
+    store.upgrade()
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"workspaces", "deals", "alembic_version"} <= tables
+
+
+def test_same_message_never_yields_two_deals(store: Store) -> None:
+    first = add(store)
+    second = add(store, customer="Someone Else")
+
+    assert first is not None and second is None
+    with store.session() as session:
+        assert session.scalar(select(func.count(Deal.id))) == 1
+        assert session.scalars(select(Deal.customer)).one() == "Acme Corp"
+
+
+def test_racing_inserts_of_one_message_have_one_winner(store: Store) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: add(store), range(16)))
+
+    assert sum(result is not None for result in results) == 1
+    with store.session() as session:
+        assert session.scalar(select(func.count(Deal.id))) == 1
+
+
+def test_times_come_back_as_utc_and_amounts_exact(store: Store) -> None:
+    tokyo = datetime(2026, 11, 21, 18, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    deal = add(store, closed_at=tokyo, amount=Decimal("1234.56"))
+    assert deal is not None
+    with store.session() as session:
+        stored = session.get_one(Deal, deal.id)
+        assert stored.closed_at == datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+        assert stored.closed_at.tzinfo == UTC
+        assert stored.amount == Decimal("1234.56")
+
+
+def test_reply_claim_is_taken_once_until_its_lease_runs_out(store: Store) -> None:
+    deal = add(store, reply_claimed_at=None)
+    assert deal is not None
+    lease = timedelta(minutes=2)
+    with store.session() as session:
+        assert queries.claim_reply(session, deal.id, NOW, lease)
+    with store.session() as session:
+        assert not queries.claim_reply(session, deal.id, NOW + timedelta(minutes=1), lease)
+    with store.session() as session:
+        assert queries.claim_reply(session, deal.id, NOW + timedelta(minutes=3), lease)
+
+
+def test_a_deal_with_its_reply_cannot_be_claimed_again(store: Store) -> None:
+    deal = add(store, reply_ts="1763658001.000200")
+    assert deal is not None
+    with store.session() as session:
+        assert not queries.claim_reply(session, deal.id, NOW + timedelta(days=1), timedelta(0))
+
+
+def test_deal_lookup_is_scoped_to_its_workspace(store: Store) -> None:
+    deal = add(store)
+    assert deal is not None
+    with store.session() as session:
+        assert queries.deal_by_id(session, deal.id, "T1") is not None
+        assert queries.deal_by_id(session, deal.id, "T2") is None
