@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -20,12 +21,38 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.directory import Directory
+from bot.dispatch import Dispatcher
+from bot.scheduler import Timer
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
 
 
-def slack_client(settings: Settings) -> WebClient:
+class RetryAfterOnClock(RateLimitErrorRetryHandler):
+    """slack_sdk's rate-limit retry, waiting out Retry-After on the injected clock."""
+
+    def __init__(self, clock: Clock, max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.clock = clock
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error or RuntimeError("rate limited without a response")
+        state.next_attempt_requested = True
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        wait = (headers.get("retry-after") or ["1"])[0]
+        self.clock.sleep(int(wait) if str(wait).isdigit() else 1)
+        state.increment_current_attempt()
+
+
+def slack_client(settings: Settings, clock: Clock) -> WebClient:
     """The one WebClient the app and the background work share."""
     return WebClient(
         token=settings.slack_bot_token,
@@ -33,7 +60,7 @@ def slack_client(settings: Settings) -> WebClient:
         timeout=15,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            RetryAfterOnClock(clock, max_retry_count=3),
         ],
     )
 
@@ -76,14 +103,18 @@ class RunningBot:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.store.upgrade()
-        self.client = slack_client(settings)
+        self.clock = clock or SystemClock()
+        self.client = slack_client(settings, self.clock)
         self.listeners = ListenerPool()
-        deps = Deps(settings, self.store, clock or SystemClock(), Directory())
+        deps = Deps(settings, self.store, self.clock, Directory(self.clock))
         self.app = build_app(deps, self.client, self.listeners)
+        self.dispatcher = Dispatcher(deps, self.client)
+        self.timer = Timer(settings.dispatch_interval_seconds, self.dispatcher.tick)
         self.socket = SocketModeHandler(self.app, settings.slack_app_token)
 
     def start(self) -> RunningBot:
         self.socket.connect()
+        self.timer.start()
         log.info("Serve is connected to Slack over Socket Mode")
         return self
 
@@ -92,6 +123,7 @@ class RunningBot:
         return self.listeners.wait_idle(timeout)
 
     def stop(self) -> None:
+        self.timer.stop()
         try:
             self.socket.close()
         except AttributeError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -12,10 +13,17 @@ class Clock(Protocol):
         """The current time, timezone-aware, in UTC."""
         ...
 
+    def sleep(self, seconds: float) -> None:
+        """Wait: really for the system clock, by moving time for a manual one."""
+        ...
+
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 class ManualClock:
@@ -30,6 +38,9 @@ class ManualClock:
     def now(self) -> datetime:
         with self._lock:
             return self._now
+
+    def sleep(self, seconds: float) -> None:
+        self.advance(timedelta(seconds=seconds))
 
     def advance(self, delta: timedelta) -> datetime:
         with self._lock:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
@@ -13,6 +16,7 @@ SETUP_HINT = 'See "Set up" in README.md.'
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///serve.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+T = TypeVar("T")
 
 
 class SettingsError(Exception):
@@ -33,6 +37,11 @@ class Settings:
     slack_api_url: str = DEFAULT_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     deal_channels: tuple[str, ...] = ()
+    checkin_cadence_days: tuple[int, ...] = (3, 14, 45, 90)
+    checkin_hour: int = 10
+    holidays: tuple[date, ...] = ()
+    default_timezone: str = "UTC"
+    dispatch_interval_seconds: int = 30
     log_level: str = "INFO"
 
     def socket_mode_problems(self) -> list[str]:
@@ -73,6 +82,15 @@ def load_settings(
     log_level = text("LOG_LEVEL", "INFO").upper()
     if log_level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}")
+    cadence = _parse(problems, "CHECKIN_CADENCE_DAYS", text("CHECKIN_CADENCE_DAYS"), parse_cadence)
+    hour = _parse(problems, "CHECKIN_HOUR", text("CHECKIN_HOUR"), parse_hour)
+    holidays = _parse(problems, "HOLIDAYS", text("HOLIDAYS"), parse_holidays)
+    interval = _parse(
+        problems, "DISPATCH_INTERVAL_SECONDS", text("DISPATCH_INTERVAL_SECONDS"), parse_interval
+    )
+    zone = text("DEFAULT_TIMEZONE", "UTC")
+    if not is_time_zone(zone):
+        problems.append(f"DEFAULT_TIMEZONE {zone!r} is not a known time zone")
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -81,8 +99,63 @@ def load_settings(
         slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
         database_url=text("DATABASE_URL", DEFAULT_DATABASE_URL),
         deal_channels=parse_channel_list(text("DEAL_CHANNELS")),
+        checkin_cadence_days=cadence or Settings.checkin_cadence_days,
+        checkin_hour=Settings.checkin_hour if hour is None else hour,
+        holidays=holidays or (),
+        default_timezone=zone,
+        dispatch_interval_seconds=interval or Settings.dispatch_interval_seconds,
         log_level=log_level,
     )
+
+
+def _parse(problems: list[str], name: str, raw: str, parse: Callable[[str], T]) -> T | None:
+    if not raw:
+        return None
+    try:
+        return parse(raw)
+    except ValueError as error:
+        problems.append(f"{name} {error}")
+        return None
+
+
+def parse_cadence(raw: str) -> tuple[int, ...]:
+    """`3, 14, 45, 90` → (3, 14, 45, 90): days after the close, each a check-in."""
+    try:
+        days = sorted({int(part) for part in raw.split(",") if part.strip()})
+    except ValueError:
+        raise ValueError("should be whole numbers of days, like 3,14,45,90") from None
+    if not days or days[0] < 1 or days[-1] > 730:
+        raise ValueError("should be days between 1 and 730, like 3,14,45,90")
+    return tuple(days)
+
+
+def parse_hour(raw: str) -> int:
+    """`10` or `10:00` → 10: the local hour check-ins arrive."""
+    hour_text = raw.split(":")[0]
+    if not hour_text.isdigit() or not 6 <= int(hour_text) <= 18:
+        raise ValueError("should be an hour of the working day, 6 to 18 (like 10 or 10:00)")
+    return int(hour_text)
+
+
+def parse_holidays(raw: str) -> tuple[date, ...]:
+    try:
+        return tuple(sorted({date.fromisoformat(p.strip()) for p in raw.split(",") if p.strip()}))
+    except ValueError:
+        raise ValueError("should be dates like 2026-12-25,2027-01-01") from None
+
+
+def parse_interval(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 3600:
+        raise ValueError("should be a number of seconds from 1 to 3600")
+    return int(raw)
+
+
+def is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def parse_channel_list(raw: str) -> tuple[str, ...]:

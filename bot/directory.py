@@ -1,19 +1,40 @@
-"""What Slack tells us about channels, cached in memory for the life of the process."""
+"""What Slack tells us about channels and people, cached in memory for a while."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.clock import Clock
+
 log = logging.getLogger(__name__)
+PERSON_TTL = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    tz: str | None
+    is_bot: bool
+    deleted: bool
+    profile: dict[str, Any]
+
+    @property
+    def reachable(self) -> bool:
+        return not (self.is_bot or self.deleted)
 
 
 class Directory:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
         self._channel_names: dict[str, str | None] = {}
+        self._people: dict[str, tuple[datetime, Person]] = {}
         self._lock = threading.Lock()
 
     def channel_name(self, client: WebClient, channel_id: str) -> str | None:
@@ -28,3 +49,26 @@ class Directory:
         with self._lock:
             self._channel_names[channel_id] = name
         return name
+
+    def person(self, client: WebClient, user_id: str) -> Person | None:
+        """users.info, at most once per person every ten minutes; None if Slack won't say."""
+        now = self._clock.now()
+        with self._lock:
+            cached = self._people.get(user_id)
+        if cached and now - cached[0] < PERSON_TTL:
+            return cached[1]
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
+            return cached[1] if cached else None
+        person = Person(
+            user_id=user_id,
+            tz=user.get("tz"),
+            is_bot=bool(user.get("is_bot")),
+            deleted=bool(user.get("deleted")),
+            profile=dict(user.get("profile") or {}),
+        )
+        with self._lock:
+            self._people[user_id] = (now, person)
+        return person

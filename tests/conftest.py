@@ -59,8 +59,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
+def fake_slack(clock: ManualClock) -> Iterator[FakeSlack]:
+    fake = FakeSlack(now=clock.now).start()
     fake.add_user("U0ALICE", "alice", tz="America/Los_Angeles")
     fake.add_user("U0BOB", "bob", tz="Europe/London")
     fake.add_channel(DEALS_CHANNEL, "deals", members=["U0ALICE", "U0BOB"])

@@ -4,10 +4,11 @@ from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, errors, events
+from . import actions, errors, events, views
 
 
 def register(app: App, deps: Deps) -> None:
     errors.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)
+    views.register(app, deps)

@@ -1,4 +1,4 @@
-"""Buttons."""
+"""Buttons: "Not a deal" under a deal reply, and the four on a check-in DM."""
 
 from __future__ import annotations
 
@@ -8,10 +8,17 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.services import deals
+from bot.services import checkins, deals
+from bot.views import checkins as checkin_views
 from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL
 
 from .deal_replies import update_reply
+
+MODALS = {
+    checkin_views.REACHED_OUT: checkin_views.reached_out_modal,
+    checkin_views.SNOOZE: checkin_views.snooze_modal,
+    checkin_views.HAND_OFF: checkin_views.hand_off_modal,
+}
 
 
 def register(app: App, deps: Deps) -> None:
@@ -20,16 +27,69 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         ack()
-        user_id = body["user"]["id"]
-        value = body["actions"][0].get("value", "")
+        user_id, value = body["user"]["id"], _value(body)
         deal = None
         if value.isdigit():
             deal = deals.dismiss_deal(
                 deps.store, deps.clock, context.team_id or "", int(value), user_id
             )
         if deal is None:
-            client.chat_postEphemeral(
-                channel=body["channel"]["id"], user=user_id, text=ALREADY_REMOVED
-            )
+            _tell(client, body, ALREADY_REMOVED)
             return
-        update_reply(client, deal)
+        update_reply(deps, client, deal)
+
+    @app.action(checkin_views.REACHED_OUT)
+    @app.action(checkin_views.SNOOZE)
+    @app.action(checkin_views.HAND_OFF)
+    def on_checkin_modal_button(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        step = _own_step(deps, client, body, context)
+        if step is not None:
+            modal = MODALS[body["actions"][0]["action_id"]]
+            client.views_open(trigger_id=body["trigger_id"], view=modal(step.checkin, step.deal))
+
+    @app.action(checkin_views.STOP)
+    def on_stop(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        ack()
+        if _own_step(deps, client, body, context) is None:
+            return
+        step = checkins.stop_for_customer(
+            deps.store, deps.clock, int(_value(body)), context.team_id or ""
+        )
+        if step is None:
+            _tell(client, body, checkin_views.ALREADY_HANDLED)
+            return
+        client.chat_update(
+            channel=body["channel"]["id"],
+            ts=body["container"]["message_ts"],
+            **checkin_views.checkin_stopped(step.deal),
+        )
+        update_reply(deps, client, step.deal)
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str(body["actions"][0].get("value", ""))
+
+
+def _own_step(
+    deps: Deps, client: WebClient, body: dict[str, Any], context: BoltContext
+) -> checkins.Step | None:
+    """The check-in a button belongs to, if it still waits for an answer from this person."""
+    value = _value(body)
+    step = (
+        checkins.find_answerable(deps.store, int(value), context.team_id or "")
+        if value.isdigit()
+        else None
+    )
+    if step is None:
+        _tell(client, body, checkin_views.ALREADY_HANDLED)
+    elif step.checkin.recipient_id != body["user"]["id"]:
+        _tell(client, body, checkin_views.NOT_YOURS)
+        return None
+    return step
+
+
+def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
+    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=text)

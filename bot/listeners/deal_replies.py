@@ -3,45 +3,60 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services import deals
-from bot.store.db import Store
-from bot.store.models import Deal
+from bot.deps import Deps
+from bot.services import checkins, deals
+from bot.services.cadence import zone_or_default
+from bot.store.models import CheckIn, Deal
 from bot.views.deals import deal_reply
 
 log = logging.getLogger(__name__)
 
 
-def post_reply(client: WebClient, store: Store, deal: Deal) -> None:
+def zone_of(deps: Deps, client: WebClient, user_id: str | None) -> ZoneInfo:
+    """A person's Slack time zone, or the workspace default when Slack has none."""
+    person = deps.directory.person(client, user_id) if user_id else None
+    return zone_or_default(person.tz if person else None, deps.settings.default_timezone)
+
+
+def plan_and_reply(deps: Deps, client: WebClient, deal: Deal) -> None:
+    """A new deal: plan its check-ins in the owner's time zone, then say so in the thread."""
+    policy = checkins.policy_for(deps.store, deal.team_id, deps.settings)
+    zone = zone_of(deps, client, deal.owner_id)
+    planned = checkins.plan_for_deal(deps.store, deps.clock, deal.id, zone, policy)
+    post_reply(deps, client, deal, planned)
+
+
+def post_reply(deps: Deps, client: WebClient, deal: Deal, planned: Sequence[CheckIn]) -> None:
     try:
         reply = client.chat_postMessage(
-            channel=deal.channel_id, thread_ts=deal.message_ts, **deal_reply(deal)
+            channel=deal.channel_id, thread_ts=deal.message_ts, **deal_reply(deal, planned)
         )
     except SlackApiError as error:
-        deals.release_reply(store, deal.id)
+        deals.release_reply(deps.store, deal.id)
         log.error("could not reply to deal %s: %s", deal.id, error.response.get("error"))
         return
-    deals.record_reply(store, deal.id, reply["ts"], _permalink(client, deal))
+    deals.record_reply(deps.store, deal.id, reply["ts"], _permalink(client, deal))
 
 
-def update_reply(client: WebClient, deal: Deal) -> None:
+def update_reply(deps: Deps, client: WebClient, deal: Deal) -> None:
     if deal.reply_ts is None:
         return
+    planned = checkins.open_for_deal(deps.store, deal.id)
     try:
-        client.chat_update(channel=deal.channel_id, ts=deal.reply_ts, **deal_reply(deal))
+        client.chat_update(channel=deal.channel_id, ts=deal.reply_ts, **deal_reply(deal, planned))
     except SlackApiError as error:
-        log.error(
-            "could not update the reply for deal %s: %s", deal.id, error.response.get("error")
-        )
+        log.error("could not update deal %s's reply: %s", deal.id, error.response.get("error"))
 
 
 def _permalink(client: WebClient, deal: Deal) -> str | None:
     try:
-        return client.chat_getPermalink(channel=deal.channel_id, message_ts=deal.message_ts)[
-            "permalink"
-        ]
+        answer = client.chat_getPermalink(channel=deal.channel_id, message_ts=deal.message_ts)
     except SlackApiError:
         return None
+    return answer.get("permalink")

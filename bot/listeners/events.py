@@ -11,7 +11,7 @@ from bot.deps import Deps
 from bot.services import deals
 from bot.services.deals import Change
 
-from .deal_replies import post_reply, update_reply
+from .deal_replies import plan_and_reply, update_reply
 
 
 def register(app: App, deps: Deps) -> None:
@@ -31,16 +31,16 @@ def register(app: App, deps: Deps) -> None:
                 deps.store, deps.clock, team_id, channel, event["deleted_ts"]
             )
             if removed is not None:
-                update_reply(client, removed)
+                update_reply(deps, client, removed)
         elif subtype == "message_changed":
             outcome = deals.revise_deal(
                 deps.store, deps.clock, team_id, channel, event["message"], bot_id
             )
             if outcome.change == Change.RECORDED and outcome.deal:
-                post_reply(client, deps.store, outcome.deal)
+                plan_and_reply(deps, client, outcome.deal)
             elif outcome.change in (Change.UPDATED, Change.REMOVED) and outcome.deal:
-                update_reply(client, outcome.deal)
+                update_reply(deps, client, outcome.deal)
         else:
             deal = deals.capture_deal(deps.store, deps.clock, team_id, channel, event, bot_id)
             if deal is not None:
-                post_reply(client, deps.store, deal)
+                plan_and_reply(deps, client, deal)

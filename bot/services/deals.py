@@ -9,11 +9,15 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.clock import Clock
 from bot.store import deals as queries
+from bot.store.checkins import open_checkins
 from bot.store.db import Store
 from bot.store.models import Deal, DealStatus
 
+from .checkins import cancel_for_deal
 from .recognition import DealSighting, recognise_deal
 
 REPLY_LEASE = timedelta(minutes=2)
@@ -134,11 +138,14 @@ def revise_deal(
         if sighting is None:
             if deal.status == DealStatus.RETRACTED:
                 return DealChange(Change.UNCHANGED, deal)
-            _remove(deal, DealStatus.RETRACTED, None, clock.now())
+            _remove(session, deal, DealStatus.RETRACTED, None, clock.now())
             return DealChange(Change.REMOVED, deal)
         values = _deal_values(sighting, message)
         if deal.is_active and all(getattr(deal, k) == v for k, v in values.items()):
             return DealChange(Change.UNCHANGED, deal)
+        if values["owner_id"] and values["owner_id"] != deal.owner_id:
+            for checkin in open_checkins(session, deal.id):
+                checkin.recipient_id = values["owner_id"]
         for key, value in values.items():
             setattr(deal, key, value)
         deal.status = DealStatus.ACTIVE.value
@@ -156,7 +163,7 @@ def remove_for_deleted_message(
         if deal is None or deal.status == DealStatus.DELETED:
             return None
         was_shown = deal.is_active
-        _remove(deal, DealStatus.DELETED, None, clock.now())
+        _remove(session, deal, DealStatus.DELETED, None, clock.now())
         return deal if was_shown else None
 
 
@@ -168,14 +175,18 @@ def dismiss_deal(
         deal = queries.deal_by_id(session, deal_id, team_id)
         if deal is None or not deal.is_active:
             return None
-        _remove(deal, DealStatus.DISMISSED, user_id, clock.now())
+        _remove(session, deal, DealStatus.DISMISSED, user_id, clock.now())
         return deal
 
 
-def _remove(deal: Deal, status: DealStatus, by: str | None, now: datetime) -> None:
+def _remove(
+    session: Session, deal: Deal, status: DealStatus, by: str | None, now: datetime
+) -> None:
+    """Remove a deal; its check-ins still to come are cancelled with it."""
     deal.status = status.value
     deal.removed_by = by
     deal.updated_at = now
+    cancel_for_deal(session, deal.id, now)
 
 
 def _deal_values(sighting: DealSighting, message: Mapping[str, Any]) -> dict[str, Any]:

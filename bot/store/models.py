@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Text,
@@ -52,6 +53,9 @@ class Workspace(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))
     deal_channels: Mapped[list[str] | None] = mapped_column(JSON)
+    checkin_cadence_days: Mapped[list[int] | None] = mapped_column(JSON)
+    checkin_hour: Mapped[int | None]
+    holidays: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -93,3 +97,56 @@ class Deal(Base):
     @property
     def is_active(self) -> bool:
         return self.status == DealStatus.ACTIVE
+
+
+class CheckInStatus(enum.StrEnum):
+    PLANNED = "planned"  # waiting for its time
+    SENT = "sent"  # the DM is out; due_at is when one reminder goes
+    REMINDED = "reminded"  # reminded once; due_at is when it counts as missed
+    DONE = "done"  # the owner logged how the customer feels
+    MISSED = "missed"
+    CANCELLED = "cancelled"  # the deal was removed, or stopped for this customer
+
+
+OPEN_CHECKIN_STATUSES = (CheckInStatus.PLANNED, CheckInStatus.SENT, CheckInStatus.REMINDED)
+
+
+class Outcome(enum.StrEnum):
+    SATISFIED = "satisfied"
+    NEUTRAL = "neutral"
+    NEEDS_HELP = "needs_help"
+
+
+class CheckIn(Base):
+    """One relational nudge to a deal's owner. `due_at` is when the next step is due
+    (send, remind, or mark missed) and None when nothing more is due."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_due", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    stage: Mapped[int]
+    offset_days: Mapped[int]
+    recipient_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=CheckInStatus.PLANNED.value)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    send_key: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    logged_by: Mapped[str | None] = mapped_column(String(32))
+    logged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CHECKIN_STATUSES

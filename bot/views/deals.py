@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from bot.store.models import Deal, DealStatus
+from bot.store.models import CheckIn, Deal, DealStatus
 
-from .mrkdwn import escape, mention, money
+from .blocks import actions, button, context, section
+from .mrkdwn import escape, mention, money, slack_date
 
 NOT_A_DEAL = "deal_not_a_deal"
+ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."
 
 
-def deal_reply(deal: Deal) -> dict[str, Any]:
+def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
     """Message arguments (text + blocks) for the reply, matching the deal's current state."""
     if not deal.is_active:
         return _removed_reply(deal)
@@ -19,42 +22,40 @@ def deal_reply(deal: Deal) -> dict[str, Any]:
     details = [f"Owner: {_owner(deal)}"]
     if deal.amount is not None:
         details.append(f"Amount: {money(deal.amount, deal.currency)}")
-    text = f"Noted a closed deal with {customer}. Owner: {_owner(deal)}."
     return {
-        "text": text,
+        "text": f"Noted a closed deal with {customer}. Owner: {_owner(deal)}.",
         "blocks": [
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f":handshake: Noted a closed deal with *{customer}*. "
-                    "I'll remind the owner to check in on them as a person, not a pipeline.",
-                },
-            },
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(details)}]},
-            {
-                "type": "actions",
-                "block_id": "deal_reply_actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": NOT_A_DEAL,
-                        "text": {"type": "plain_text", "text": "Not a deal"},
-                        "value": str(deal.id),
-                        "confirm": {
-                            "title": {"type": "plain_text", "text": "Remove this deal?"},
-                            "text": {
-                                "type": "mrkdwn",
-                                "text": f"No check-ins will be planned for *{customer}*.",
-                            },
-                            "confirm": {"type": "plain_text", "text": "Remove"},
-                            "deny": {"type": "plain_text", "text": "Keep it"},
-                        },
-                    }
-                ],
-            },
+            section(
+                f":handshake: Noted a closed deal with *{customer}*. I'll remind the owner "
+                "to check in on them as a person, not a pipeline."
+            ),
+            context(" · ".join(details)),
+            context(_plan_line(deal, planned)),
+            actions(
+                "deal_reply_actions",
+                button(
+                    "Not a deal",
+                    NOT_A_DEAL,
+                    str(deal.id),
+                    confirm=(
+                        "Remove this deal?",
+                        f"No check-ins will be sent for *{customer}*.",
+                        "Remove",
+                        "Keep it",
+                    ),
+                ),
+            ),
         ],
     }
+
+
+def _plan_line(deal: Deal, planned: Sequence[CheckIn]) -> str:
+    dates = [slack_date(c.due_at, "{date_short_pretty}") for c in planned if c.due_at]
+    if dates:
+        return f":calendar: Check-ins: {', '.join(dates)}"
+    if not deal.owner_id:
+        return ":calendar: No check-ins yet: I couldn't tell who owns this deal."
+    return ":calendar: No check-ins planned."
 
 
 def _removed_reply(deal: Deal) -> dict[str, Any]:
@@ -65,20 +66,13 @@ def _removed_reply(deal: Deal) -> dict[str, Any]:
         reason = "The announcement was deleted"
     else:
         reason = "The announcement no longer reads as a closed deal"
-    text = f"{reason}, so I removed the deal with {customer}."
     return {
-        "text": text,
+        "text": f"{reason}, so I removed the deal with {customer}.",
         "blocks": [
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": f":wastebasket: {reason}, so I removed "
-                        f"the deal with ~{customer}~. Nothing will be scheduled for it.",
-                    }
-                ],
-            }
+            context(
+                f":wastebasket: {reason}, so I removed the deal with ~{customer}~. "
+                "No check-ins will be sent for it."
+            )
         ],
     }
 
@@ -89,6 +83,3 @@ def _owner(deal: Deal) -> str:
     if deal.owner_name:
         return f"{escape(deal.owner_name)} (not matched to a Slack user)"
     return "nobody yet"
-
-
-ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."

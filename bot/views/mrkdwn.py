@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
@@ -28,3 +29,9 @@ def money(amount: Decimal, currency: str | None) -> str:
     if sign:
         return f"{sign}{number}"
     return f"{number} {currency}" if currency else number
+
+
+def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
+    """A date every reader sees in their own time zone; UTC text where clients can't."""
+    fallback = moment.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"

@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
@@ -48,6 +49,7 @@ class Failure:
     error: str | None = None
     retry_after: int | None = None
     delay: float = 0.0
+    applied: bool = False  # the call takes effect although the answer is an error
 
 
 @dataclass
@@ -72,7 +74,11 @@ class Message:
 
 
 class FakeSlack:
-    def __init__(self, ack_timeout: float = 10.0) -> None:
+    def __init__(
+        self, now: Callable[[], datetime] | None = None, ack_timeout: float = 10.0
+    ) -> None:
+        self._now = now or (lambda: datetime.now(UTC))
+        self.views: list[dict[str, Any]] = []
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -164,7 +170,8 @@ class FakeSlack:
             return next((m for m in self.messages[channel] if m.ts == ts), None)
 
     def _next_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ts):06d}"
+        """Message timestamps follow the test's clock, so a deal closes when the test says."""
+        return f"{int(self._now().timestamp())}.{next(self._ts):06d}"
 
     # -- what happened ---------------------------------------------------------------
 
@@ -193,10 +200,12 @@ class FakeSlack:
         error: str | None = None,
         retry_after: int | None = None,
         delay: float = 0.0,
+        applied: bool = False,
     ) -> None:
-        """Answer the next call to `method` badly, once; queue several for several."""
+        """Answer the next call to `method` badly, once; queue several for several.
+        `applied` makes the call take effect anyway, as a 5xx or timeout sometimes does."""
         with self._lock:
-            self._failures[method].append(Failure(status, error, retry_after, delay))
+            self._failures[method].append(Failure(status, error, retry_after, delay, applied))
 
     # -- Socket Mode -------------------------------------------------------------------
 
@@ -252,6 +261,66 @@ class FakeSlack:
             sockets = list(self._sockets)
         for socket in sockets:
             socket.close()
+
+    def click(
+        self,
+        user: str,
+        message: Message,
+        action_id: str,
+        blocks: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """Press a button on a message as Slack would report it. `blocks` lets a test
+        press a button on an older copy of the message (a stale button)."""
+        shown = blocks if blocks is not None else message.blocks
+        element = next(
+            (
+                dict(e, block_id=b.get("block_id", ""))
+                for b in shown
+                if b.get("type") == "actions"
+                for e in b.get("elements", [])
+                if e.get("action_id") == action_id
+            ),
+            None,
+        )
+        if element is None:
+            raise AssertionError(f"no {action_id!r} button on the message")
+        return self.send_interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user, "team_id": TEAM_ID},
+                "channel": {"id": message.channel},
+                "container": {
+                    "type": "message",
+                    "message_ts": message.ts,
+                    "channel_id": message.channel,
+                },
+                "message": message.as_event() | {"blocks": shown},
+                "trigger_id": f"{next(self._ts)}.trigger",
+                "response_url": "https://hooks.slack.invalid/actions/1",
+                "actions": [
+                    {
+                        "type": element["type"],
+                        "action_id": action_id,
+                        "block_id": element["block_id"],
+                        "value": element.get("value", ""),
+                        "action_ts": self._next_ts(),
+                    }
+                ],
+            }
+        )
+
+    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        """Submit an open modal with `values` as {block_id: {action_id: state}}; returns
+        what the bot put in its ack ({} for a plain ack)."""
+        envelope = self.send_interaction(
+            {
+                "type": "view_submission",
+                "user": {"id": user, "team_id": TEAM_ID},
+                "trigger_id": f"{next(self._ts)}.trigger",
+                "view": view | {"state": {"values": values}, "team_id": TEAM_ID},
+            }
+        )
+        return self.acks[envelope] or {}
 
     def wait_for_connection(self, timeout: float = 10.0) -> None:
         if not self.wait_for(lambda: bool(self._sockets), timeout):
@@ -310,6 +379,10 @@ class FakeSlack:
         if token != expected:
             problems.append(f"{method}: called with the wrong token")
         status, headers, body = 200, {}, {"ok": False, "error": "invalid_arguments"}
+        answer = getattr(self, "api_" + method.replace(".", "_"), None)
+        if failure and failure.applied and answer and not problems:
+            with self._lock:
+                answer(args)
         if failure and failure.status == 429:
             status, body = 429, {"ok": False, "error": "ratelimited"}
             headers = {"Retry-After": str(failure.retry_after or 1)}
@@ -318,7 +391,6 @@ class FakeSlack:
         elif failure and failure.error:
             body = {"ok": False, "error": failure.error}
         elif not problems:
-            answer = getattr(self, "api_" + method.replace(".", "_"), None)
             with self._lock:
                 body = answer(args) if answer else {"ok": False, "error": "unknown_method"}
         with self._changed:
@@ -418,7 +490,9 @@ class FakeSlack:
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
     def api_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **decode(args["view"])}}
+        view = {"id": f"V{next(self._ts):08d}", **decode(args["view"])}
+        self.views.append(view)
+        return {"ok": True, "view": view}
 
     api_views_update = api_views_open
     api_views_push = api_views_open

@@ -1,0 +1,126 @@
+"""Modal submissions for check-ins: log the outcome, snooze, hand off."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.deps import Deps
+from bot.services import checkins
+from bot.services.cadence import next_working_slot, snooze_until
+from bot.store.models import Outcome
+from bot.views import checkins as checkin_views
+
+from .deal_replies import update_reply, zone_of
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(checkin_views.REACHED_OUT_MODAL)
+    def on_reached_out(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        chosen = _field(view, "outcome").get("selected_option") or {}
+        note = _field(view, "note").get("value") or ""
+        if chosen.get("value") not in set(Outcome):
+            ack(response_action="errors", errors={"outcome": "Pick how the customer feels."})
+            return
+        if len(note) > checkins.NOTE_LIMIT:
+            ack(response_action="errors", errors={"note": "Keep the note under 2,000 characters."})
+            return
+        step = checkins.log_outcome(
+            deps.store,
+            deps.clock,
+            _checkin_id(view),
+            context.team_id or "",
+            body["user"]["id"],
+            Outcome(chosen["value"]),
+            note,
+        )
+        if step is None:
+            ack(response_action="errors", errors={"outcome": checkin_views.ALREADY_HANDLED})
+            return
+        ack()
+        _update_dm(client, step, checkin_views.checkin_logged(step.checkin, step.deal))
+
+    @app.view(checkin_views.SNOOZE_MODAL)
+    def on_snooze(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        days = (_field(view, "days").get("selected_option") or {}).get("value")
+        if days not in checkin_views.SNOOZE_CHOICES:
+            ack(response_action="errors", errors={"days": "Pick when to be reminded."})
+            return
+        team_id = context.team_id or ""
+        policy = checkins.policy_for(deps.store, team_id, deps.settings)
+        hours = policy.hours(zone_of(deps, client, body["user"]["id"]))
+        until = snooze_until(deps.clock.now(), int(days), hours)
+        step = checkins.snooze(deps.store, deps.clock, _checkin_id(view), team_id, until)
+        if step is None:
+            ack(response_action="errors", errors={"days": checkin_views.ALREADY_HANDLED})
+            return
+        ack()
+        _update_dm(client, step, checkin_views.checkin_snoozed(step.deal, until))
+
+    @app.view(checkin_views.HAND_OFF_MODAL)
+    def on_hand_off(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        teammate = _field(view, "teammate").get("selected_user") or ""
+        user_id, team_id = body["user"]["id"], context.team_id or ""
+        person = deps.directory.person(client, teammate) if teammate else None
+        problem = None
+        if not teammate:
+            problem = "Pick a teammate."
+        elif teammate == user_id:
+            problem = "Pick someone other than yourself."
+        elif person is None or not person.reachable:
+            problem = "Pick a person who is active in this workspace, not a bot."
+        if problem:
+            ack(response_action="errors", errors={"teammate": problem})
+            return
+        policy = checkins.policy_for(deps.store, team_id, deps.settings)
+        due = next_working_slot(deps.clock.now(), policy.hours(zone_of(deps, client, teammate)))
+        step = checkins.hand_off(deps.store, deps.clock, _checkin_id(view), team_id, teammate, due)
+        if step is None:
+            ack(response_action="errors", errors={"teammate": checkin_views.ALREADY_HANDLED})
+            return
+        ack()
+        _update_dm(client, step, checkin_views.checkin_handed_off(step.deal, teammate))
+        update_reply(deps, client, step.deal)
+
+
+def _field(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return view.get("state", {}).get("values", {}).get(block_id, {}).get("value", {})
+
+
+def _checkin_id(view: dict[str, Any]) -> int:
+    metadata = str(view.get("private_metadata", ""))
+    return int(metadata) if metadata.isdigit() else 0
+
+
+def _update_dm(client: WebClient, step: checkins.Step, message: dict[str, Any]) -> None:
+    """Replace the check-in DM's buttons with what was done, so nobody clicks twice."""
+    if not (step.checkin.dm_channel and step.checkin.message_ts):
+        return
+    try:
+        client.chat_update(channel=step.checkin.dm_channel, ts=step.checkin.message_ts, **message)
+    except SlackApiError as error:
+        log.warning("could not update check-in %s: %s", step.checkin.id, error)

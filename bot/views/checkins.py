@@ -1,0 +1,226 @@
+"""Check-in DMs, their follow-ups and modals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.store.models import CheckIn, Deal, Outcome
+
+from .blocks import actions, button, context, modal, plain, section
+from .mrkdwn import escape, link, mention, slack_date
+
+REACHED_OUT = "checkin_reached_out"
+SNOOZE = "checkin_snooze"
+HAND_OFF = "checkin_hand_off"
+STOP = "checkin_stop"
+REACHED_OUT_MODAL = "checkin_reached_out_modal"
+SNOOZE_MODAL = "checkin_snooze_modal"
+HAND_OFF_MODAL = "checkin_hand_off_modal"
+SNOOZE_CHOICES = {"1": "Tomorrow", "7": "In a week"}
+OUTCOME_LABELS = {
+    Outcome.SATISFIED: "Satisfied",
+    Outcome.NEUTRAL: "Neutral",
+    Outcome.NEEDS_HELP: "Needs help",
+}
+OUTCOME_EMOJI = {
+    Outcome.SATISFIED: ":large_green_circle:",
+    Outcome.NEUTRAL: ":white_circle:",
+    Outcome.NEEDS_HELP: ":red_circle:",
+}
+ALREADY_HANDLED = "This check-in has already been taken care of, so nothing changed."
+NOT_YOURS = "This check-in belongs to someone else, so nothing changed."
+
+# One prompt per stage: first days, settling in, what goes unsaid, help nobody asked for.
+PROMPTS = (
+    "It's been a few days since {customer} signed. A quick hello to ask how the first "
+    "days are going would mean a lot.",
+    "{customer} should be settling in by now. Ask what has felt easy and what has not, "
+    "and just listen.",
+    "A month or so in, the real story is often the one nobody mentions. Check in with "
+    "{customer} and listen for what sits under the surface.",
+    "Is there something you could do for {customer} that they haven't asked for? A "
+    "check-in now can be a small, unexpected help.",
+)
+
+
+def prompt_for(stage: int, customer: str) -> str:
+    return PROMPTS[min(stage, len(PROMPTS) - 1)].format(customer=f"*{escape(customer)}*")
+
+
+def checkin_dm(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    prompt = prompt_for(checkin.stage, deal.customer)
+    source = link(deal.permalink, "the deal announcement") if deal.permalink else "the deal"
+    value = str(checkin.id)
+    return {
+        "text": f"Time to check in with {escape(deal.customer)}.",
+        "blocks": [
+            section(f":wave: {prompt}"),
+            context(
+                f"Day {checkin.offset_days} after {source}. Not a sales call: "
+                "just a person checking in."
+            ),
+            actions(
+                "checkin_actions",
+                button("I reached out", REACHED_OUT, value, style="primary"),
+                button("Snooze", SNOOZE, value),
+                button("Hand off", HAND_OFF, value),
+                button(
+                    "Stop for this customer",
+                    STOP,
+                    value,
+                    style="danger",
+                    confirm=(
+                        "Stop check-ins?",
+                        f"No more check-ins will be sent for *{escape(deal.customer)}*.",
+                        "Stop them",
+                        "Keep them",
+                    ),
+                ),
+            ),
+        ],
+    }
+
+
+def checkin_reminder(deal: Deal) -> dict[str, Any]:
+    text = (
+        f"A gentle nudge about *{escape(deal.customer)}*: a short note is plenty. "
+        "When you've reached out, the buttons above will log it."
+    )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def checkin_logged(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    outcome = Outcome(checkin.outcome or Outcome.NEUTRAL)
+    lines = [
+        f"{OUTCOME_EMOJI[outcome]} Logged: *{escape(deal.customer)}* feels "
+        f"*{OUTCOME_LABELS[outcome].lower()}*. Thank you for reaching out."
+    ]
+    if checkin.note:
+        lines.append(f">{escape(checkin.note)}".replace("\n", "\n>"))
+    if outcome == Outcome.NEEDS_HELP:
+        lines.append("Thanks for staying with them while they need help.")
+    return _closed("\n".join(lines), f"Logged: {deal.customer} feels {outcome.value}.")
+
+
+def checkin_snoozed(deal: Deal, until: datetime) -> dict[str, Any]:
+    return _closed(
+        f":zzz: Snoozed. I'll bring *{escape(deal.customer)}* up again {slack_date(until)}.",
+        f"Snoozed check-in for {deal.customer}.",
+    )
+
+
+def checkin_handed_off(deal: Deal, to_user: str) -> dict[str, Any]:
+    return _closed(
+        f":handshake: Handed off: {mention(to_user)} will check in with "
+        f"*{escape(deal.customer)}* from now on.",
+        f"Handed off {deal.customer}.",
+    )
+
+
+def checkin_stopped(deal: Deal) -> dict[str, Any]:
+    return _closed(
+        f":octagonal_sign: Stopped. No more check-ins for *{escape(deal.customer)}*.",
+        f"Stopped check-ins for {deal.customer}.",
+    )
+
+
+def checkin_missed(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    return {
+        "text": f"Check-in for {deal.customer} marked missed.",
+        "blocks": [
+            section(
+                f"This check-in with *{escape(deal.customer)}* is marked missed. If you do "
+                "reach out later, you can still log it."
+            ),
+            actions(
+                "checkin_actions",
+                button("I reached out", REACHED_OUT, str(checkin.id), style="primary"),
+            ),
+        ],
+    }
+
+
+def handed_off_to_you(deal: Deal, from_user: str) -> str:
+    return (
+        f"{mention(from_user)} handed *{escape(deal.customer)}* to you. Check-ins will come to you."
+    )
+
+
+def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    options = [
+        {"text": plain(label), "value": outcome.value} for outcome, label in OUTCOME_LABELS.items()
+    ]
+    return modal(
+        REACHED_OUT_MODAL,
+        str(checkin.id),
+        "Log a check-in",
+        "Log it",
+        [
+            section(f"How does *{escape(deal.customer)}* feel right now?"),
+            {
+                "type": "input",
+                "block_id": "outcome",
+                "label": plain("The customer feels"),
+                "element": {"type": "radio_buttons", "action_id": "value", "options": options},
+            },
+            {
+                "type": "input",
+                "block_id": "note",
+                "optional": True,
+                "label": plain("What did you hear?"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            },
+        ],
+    )
+
+
+def snooze_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    options = [{"text": plain(label), "value": days} for days, label in SNOOZE_CHOICES.items()]
+    return modal(
+        SNOOZE_MODAL,
+        str(checkin.id),
+        "Snooze check-in",
+        "Snooze",
+        [
+            {
+                "type": "input",
+                "block_id": "days",
+                "label": plain(f"Remind me about {deal.customer[:100]}"),
+                "element": {
+                    "type": "radio_buttons",
+                    "action_id": "value",
+                    "options": options,
+                    "initial_option": options[0],
+                },
+            }
+        ],
+    )
+
+
+def hand_off_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    return modal(
+        HAND_OFF_MODAL,
+        str(checkin.id),
+        "Hand off",
+        "Hand off",
+        [
+            section(f"Who should look after *{escape(deal.customer)}* from now on?"),
+            {
+                "type": "input",
+                "block_id": "teammate",
+                "label": plain("Teammate"),
+                "element": {"type": "users_select", "action_id": "value"},
+            },
+        ],
+    )
+
+
+def _closed(text: str, fallback: str) -> dict[str, Any]:
+    """A DM after it has been answered: the words stay, the buttons go."""
+    return {"text": fallback, "blocks": [section(text)]}

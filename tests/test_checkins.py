@@ -1,0 +1,396 @@
+"""Relational check-ins end to end: the real bot, the fake Slack, time moved by the clock."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.app import RunningBot
+from bot.clock import ManualClock
+from bot.store.models import CheckIn, CheckInStatus, Deal
+from bot.views import checkins as views
+from tests.conftest import DEALS_CHANNEL
+from tests.fakeslack import FakeSlack, Message
+
+LA = ZoneInfo("America/Los_Angeles")
+ALICE_DM = "D0ALICE"
+BOB_DM = "D0BOB"
+FRIDAY_5PM_LA = datetime(2026, 11, 20, 17, 0, tzinfo=LA)
+MONDAY_10AM_LA = datetime(2026, 11, 23, 10, 0, tzinfo=LA)
+
+
+def close_deal(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE") -> Deal:
+    post = fake.post_as_user(DEALS_CHANNEL, text, user=user)
+    fake.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
+    assert bot.wait_idle()
+    with bot.store.session() as session:
+        return session.scalars(select(Deal).where(Deal.message_ts == post.ts)).one()
+
+
+def checkins_of(bot: RunningBot, deal: Deal) -> list[CheckIn]:
+    with bot.store.session() as session:
+        return list(
+            session.scalars(
+                select(CheckIn).where(CheckIn.deal_id == deal.id).order_by(CheckIn.stage)
+            )
+        )
+
+
+def dms(fake: FakeSlack, channel: str) -> list[Message]:
+    return [m for m in fake.messages[channel] if m.thread_ts is None]
+
+
+def buttons(message: Message) -> list[str]:
+    return [
+        e["text"]["text"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+
+
+def at(clock: ManualClock, bot: RunningBot, moment: datetime) -> int:
+    clock.set(moment)
+    return bot.dispatcher.tick()
+
+
+def first_checkin_dm(fake: FakeSlack, bot: RunningBot, clock: ManualClock) -> tuple[Deal, Message]:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake, bot, "Closed Acme Corp :tada:")
+    at(clock, bot, MONDAY_10AM_LA)
+    [dm] = dms(fake, ALICE_DM)
+    return deal, dm
+
+
+def test_friday_evening_deal_gets_its_first_checkin_monday_ten_local(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Acme Corp :tada:")
+
+    planned = checkins_of(bot, deal)
+    assert [c.offset_days for c in planned] == [3, 14, 45, 90]
+    assert planned[0].due_at.astimezone(LA) == MONDAY_10AM_LA
+    assert all(c.due_at.astimezone(LA).hour == 10 for c in planned)
+    [reply] = [c for c in fake_slack.calls_to("chat.postMessage") if c.args.get("thread_ts")]
+    assert f"<!date^{int(MONDAY_10AM_LA.timestamp())}^" in json.dumps(reply.args["blocks"])
+
+    at(clock, bot, MONDAY_10AM_LA - timedelta(minutes=1))
+    assert dms(fake_slack, ALICE_DM) == []
+
+    at(clock, bot, MONDAY_10AM_LA)
+    [dm] = dms(fake_slack, ALICE_DM)
+    assert buttons(dm) == ["I reached out", "Snooze", "Hand off", "Stop for this customer"]
+    assert "*Acme Corp*" in dm.blocks[0]["text"]["text"]
+    assert deal.permalink is None or "archives" in json.dumps(dm.blocks)
+    assert checkins_of(bot, deal)[0].status == CheckInStatus.SENT
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(minutes=1))
+    assert len(dms(fake_slack, ALICE_DM)) == 1
+
+
+def test_each_stage_asks_in_its_own_words(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Acme Corp :tada:")
+    for checkin in checkins_of(bot, deal):
+        at(clock, bot, checkin.due_at)
+
+    sent = [
+        c.args
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.args["channel"] == ALICE_DM and "thread_ts" not in c.args
+    ]
+    prompts = [m["blocks"][0]["text"]["text"] for m in sent]
+    assert len(sent) == 4 and len(set(prompts)) == 4
+    assert all("Acme Corp" in prompt for prompt in prompts)
+    assert not any(word in " ".join(prompts).lower() for word in ("upsell", "renewal", "discount"))
+
+
+def test_reached_out_with_needs_help_logs_the_outcome_and_updates_the_dm(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    deal, dm = first_checkin_dm(fake_slack, bot, clock)
+    old_blocks = dm.blocks
+
+    fake_slack.click("U0ALICE", dm, views.REACHED_OUT)
+    assert bot.wait_idle()
+    [modal] = fake_slack.views
+    assert modal["callback_id"] == views.REACHED_OUT_MODAL
+    ack = fake_slack.submit(
+        "U0ALICE",
+        modal,
+        {
+            "outcome": {
+                "value": {"type": "radio_buttons", "selected_option": {"value": "needs_help"}}
+            },
+            "note": {"value": {"type": "plain_text_input", "value": "Onboarding is <!here> slow"}},
+        },
+    )
+    assert bot.wait_idle()
+
+    assert ack == {}
+    first = checkins_of(bot, deal)[0]
+    assert (first.status, first.outcome, first.note) == (
+        CheckInStatus.DONE,
+        "needs_help",
+        "Onboarding is <!here> slow",
+    )
+    [update] = fake_slack.calls_to("chat.update")
+    assert update.args["channel"] == ALICE_DM and update.args["ts"] == dm.ts
+    assert "needs help" in update.args["blocks"][0]["text"]["text"]
+    assert "&lt;!here&gt;" in update.args["blocks"][0]["text"]["text"]
+    assert buttons(fake_slack.message(ALICE_DM, dm.ts)) == []
+
+    fake_slack.click("U0ALICE", dm, views.REACHED_OUT, blocks=old_blocks)
+    assert bot.wait_idle()
+    [note] = fake_slack.calls_to("chat.postEphemeral")
+    assert note.args["text"] == views.ALREADY_HANDLED
+    assert len(fake_slack.views) == 1
+    assert checkins_of(bot, deal)[1].status == CheckInStatus.PLANNED
+
+
+def test_logging_without_choosing_a_feeling_is_refused_on_the_field(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    deal, dm = first_checkin_dm(fake_slack, bot, clock)
+    fake_slack.click("U0ALICE", dm, views.REACHED_OUT)
+    assert bot.wait_idle()
+
+    ack = fake_slack.submit("U0ALICE", fake_slack.views[0], {"outcome": {"value": {}}})
+
+    assert ack["response_action"] == "errors" and "outcome" in ack["errors"]
+    assert checkins_of(bot, deal)[0].status == CheckInStatus.SENT
+
+
+def test_snooze_moves_the_checkin_and_sends_it_again_then(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    deal, dm = first_checkin_dm(fake_slack, bot, clock)
+    fake_slack.click("U0ALICE", dm, views.SNOOZE)
+    assert bot.wait_idle()
+    ack = fake_slack.submit(
+        "U0ALICE",
+        fake_slack.views[0],
+        {"days": {"value": {"type": "radio_buttons", "selected_option": {"value": "7"}}}},
+    )
+    assert bot.wait_idle()
+
+    assert ack == {}
+    snoozed = checkins_of(bot, deal)[0]
+    assert snoozed.status == CheckInStatus.PLANNED
+    assert snoozed.due_at.astimezone(LA) == MONDAY_10AM_LA + timedelta(days=7)
+    assert "Snoozed" in fake_slack.calls_to("chat.update")[0].args["blocks"][0]["text"]["text"]
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=6))
+    assert len(dms(fake_slack, ALICE_DM)) == 1
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=7))
+    assert len(dms(fake_slack, ALICE_DM)) == 2
+
+
+def test_hand_off_sends_this_and_later_checkins_to_the_teammate(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    deal, dm = first_checkin_dm(fake_slack, bot, clock)
+    fake_slack.click("U0ALICE", dm, views.HAND_OFF)
+    assert bot.wait_idle()
+    refused = fake_slack.submit(
+        "U0ALICE",
+        fake_slack.views[0],
+        {"teammate": {"value": {"type": "users_select", "selected_user": "U0ALICE"}}},
+    )
+    assert refused["response_action"] == "errors"
+
+    ack = fake_slack.submit(
+        "U0ALICE",
+        fake_slack.views[0],
+        {"teammate": {"value": {"type": "users_select", "selected_user": "U0BOB"}}},
+    )
+    assert bot.wait_idle()
+
+    assert ack == {}
+    assert [c.recipient_id for c in checkins_of(bot, deal)] == ["U0BOB"] * 4
+    with bot.store.session() as session:
+        assert session.get_one(Deal, deal.id).owner_id == "U0BOB"
+    assert "<@U0BOB>" in fake_slack.calls_to("chat.update")[0].args["blocks"][0]["text"]["text"]
+
+    # Monday 10:00 in LA is 18:00 in London: Bob hears about it on Tuesday morning.
+    at(clock, bot, datetime(2026, 11, 24, 9, 59, tzinfo=ZoneInfo("Europe/London")))
+    assert dms(fake_slack, BOB_DM) == []
+    at(clock, bot, datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/London")))
+    assert len(dms(fake_slack, BOB_DM)) == 1
+    assert len(dms(fake_slack, ALICE_DM)) == 1
+
+
+def test_stop_for_this_customer_cancels_the_rest(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    deal, dm = first_checkin_dm(fake_slack, bot, clock)
+
+    fake_slack.click("U0ALICE", dm, views.STOP)
+    assert bot.wait_idle()
+
+    assert {c.status for c in checkins_of(bot, deal)} == {CheckInStatus.CANCELLED}
+    assert buttons(fake_slack.message(ALICE_DM, dm.ts)) == []
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=120))
+    assert len(dms(fake_slack, ALICE_DM)) == 1
+
+
+def test_unanswered_checkin_gets_one_reminder_then_is_missed(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    deal, dm = first_checkin_dm(fake_slack, bot, clock)
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=1))
+    assert [m for m in fake_slack.messages[ALICE_DM] if m.thread_ts] == []
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=2))  # Wednesday: two working days
+    [reminder] = [m for m in fake_slack.messages[ALICE_DM] if m.thread_ts == dm.ts]
+    assert "gentle nudge" in reminder.text or "nudge" in reminder.blocks[0]["text"]["text"]
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=4))  # Friday
+    assert checkins_of(bot, deal)[0].status == CheckInStatus.MISSED
+    assert "missed" in fake_slack.message(ALICE_DM, dm.ts).text
+    before = len(fake_slack.calls_to("chat.postMessage"))
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=10))
+    reminders = [m for m in fake_slack.messages[ALICE_DM] if m.thread_ts == dm.ts]
+    assert len(reminders) == 1
+    assert len(fake_slack.calls_to("chat.postMessage")) == before  # day 14 is not due yet
+
+
+def test_removing_the_deal_cancels_its_pending_checkins(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Globex!")
+    reply = fake_slack.message(DEALS_CHANNEL, deal.reply_ts)
+
+    fake_slack.click("U0BOB", reply, "deal_not_a_deal")
+    assert bot.wait_idle()
+
+    assert {c.status for c in checkins_of(bot, deal)} == {CheckInStatus.CANCELLED}
+    at(clock, bot, MONDAY_10AM_LA + timedelta(days=100))
+    assert dms(fake_slack, ALICE_DM) == []
+
+
+def test_out_of_office_status_postpones_until_after_it_expires(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Acme Corp")
+    back = datetime(2026, 11, 25, 18, 0, tzinfo=LA)  # Wednesday evening
+    fake_slack.users["U0ALICE"]["profile"].update(
+        status_text="Out of office",
+        status_emoji=":palm_tree:",
+        status_expiration=int(back.timestamp()),
+    )
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(minutes=11))  # past the 10-minute profile cache
+    assert dms(fake_slack, ALICE_DM) == []
+    assert checkins_of(bot, deal)[0].due_at.astimezone(LA) == datetime(
+        2026, 11, 26, 10, 0, tzinfo=LA
+    )
+
+    fake_slack.users["U0ALICE"]["profile"].update(
+        status_text="", status_emoji="", status_expiration=0
+    )
+    at(clock, bot, datetime(2026, 11, 26, 10, 0, tzinfo=LA))
+    assert len(dms(fake_slack, ALICE_DM)) == 1
+
+
+def test_rate_limit_then_server_error_still_sends_once_later(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    close_deal(fake_slack, bot, "Closed Acme Corp")
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=2)
+    fake_slack.fail_next("chat.postMessage", status=500)
+
+    at(clock, bot, MONDAY_10AM_LA)
+    assert dms(fake_slack, ALICE_DM) == []
+    assert clock.now() == MONDAY_10AM_LA + timedelta(seconds=2)  # Retry-After, on the clock
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(minutes=1))
+    assert len(dms(fake_slack, ALICE_DM)) == 1
+    sends = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == ALICE_DM]
+    assert [c.status for c in sends] == [429, 500, 200]
+
+
+def test_server_error_after_the_dm_went_out_does_not_send_it_twice(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Acme Corp")
+    fake_slack.fail_next("chat.postMessage", status=503, applied=True)
+
+    at(clock, bot, MONDAY_10AM_LA)
+    at(clock, bot, MONDAY_10AM_LA + timedelta(minutes=5))
+
+    [dm] = dms(fake_slack, ALICE_DM)
+    first = checkins_of(bot, deal)[0]
+    assert (first.status, first.message_ts) == (CheckInStatus.SENT, dm.ts)
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+
+
+def test_checkins_due_while_the_bot_was_down_are_sent_once_on_start(
+    fake_slack: FakeSlack,
+    start_bot: Callable[..., RunningBot],
+    clock: ManualClock,
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    first = start_bot()
+    for customer in ("Acme Corp", "Globex", "Initech"):
+        close_deal(fake_slack, first, f"Closed {customer}")
+    first.stop()
+    clock.set(MONDAY_10AM_LA + timedelta(hours=3))
+
+    second = start_bot()
+    fake_slack.wait_for(lambda: len(dms(fake_slack, ALICE_DM)) == 3)
+    second.dispatcher.tick()
+
+    assert len(dms(fake_slack, ALICE_DM)) == 3
+    texts = sorted(m.text for m in dms(fake_slack, ALICE_DM))
+    assert texts == sorted(
+        f"Time to check in with {c}." for c in ("Acme Corp", "Globex", "Initech")
+    )
+
+
+def test_two_dispatchers_on_one_database_send_every_checkin_once(
+    fake_slack: FakeSlack,
+    start_bot: Callable[..., RunningBot],
+    clock: ManualClock,
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    one = start_bot()
+    deals = [close_deal(fake_slack, one, f"Closed Customer{n}") for n in range(12)]
+    two = start_bot()
+    clock.set(MONDAY_10AM_LA)
+
+    barrier = threading.Barrier(2)
+
+    def tick(bot: RunningBot) -> None:
+        barrier.wait()
+        bot.dispatcher.tick()
+
+    threads = [threading.Thread(target=tick, args=(bot,)) for bot in (one, two)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    sent = dms(fake_slack, ALICE_DM)
+    assert len(sent) == len(deals)
+    assert len({m.text for m in sent}) == len(deals)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2 * len(deals)  # replies + DMs
+
+
+def test_checkin_times_are_stored_in_utc(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Acme Corp")
+    first = checkins_of(bot, deal)[0]
+    assert first.due_at.tzinfo == UTC
+    assert first.due_at == datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
