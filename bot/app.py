@@ -23,6 +23,7 @@ from bot.deps import Deps
 from bot.directory import Directory
 from bot.dispatch import Dispatcher
 from bot.scheduler import Timer
+from bot.services.workspaces import ensure_workspace
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,9 @@ class RunningBot:
         self.dispatcher = Dispatcher(deps, self.client)
         self.timer = Timer(settings.dispatch_interval_seconds, self.dispatcher.tick)
         self.socket = SocketModeHandler(self.app, settings.slack_app_token)
+        team_id = self.client.auth_test().get("team_id")
+        if team_id:
+            ensure_workspace(self.store, self.clock, team_id)
 
     def start(self) -> RunningBot:
         self.socket.connect()

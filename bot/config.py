@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +42,13 @@ class Settings:
     holidays: tuple[date, ...] = ()
     default_timezone: str = "UTC"
     dispatch_interval_seconds: int = 30
+    team_channel: str = ""
+    recognition_channel: str = ""
+    prompt_weekday: int = 3  # Thursday
+    prompt_time: time = time(15, 0)
+    digest_weekday: int = 4  # Friday
+    digest_time: time = time(16, 0)
+    notify_recognised: bool = True
     log_level: str = "INFO"
 
     def socket_mode_problems(self) -> list[str]:
@@ -88,6 +95,11 @@ def load_settings(
     interval = _parse(
         problems, "DISPATCH_INTERVAL_SECONDS", text("DISPATCH_INTERVAL_SECONDS"), parse_interval
     )
+    prompt_day = _parse(problems, "PROMPT_DAY", text("PROMPT_DAY"), parse_weekday)
+    prompt_time = _parse(problems, "PROMPT_TIME", text("PROMPT_TIME"), parse_time)
+    digest_day = _parse(problems, "DIGEST_DAY", text("DIGEST_DAY"), parse_weekday)
+    digest_time = _parse(problems, "DIGEST_TIME", text("DIGEST_TIME"), parse_time)
+    notify = _parse(problems, "NOTIFY_RECOGNISED", text("NOTIFY_RECOGNISED"), parse_flag)
     zone = text("DEFAULT_TIMEZONE", "UTC")
     if not is_time_zone(zone):
         problems.append(f"DEFAULT_TIMEZONE {zone!r} is not a known time zone")
@@ -104,6 +116,13 @@ def load_settings(
         holidays=holidays or (),
         default_timezone=zone,
         dispatch_interval_seconds=interval or Settings.dispatch_interval_seconds,
+        team_channel=text("TEAM_CHANNEL").lstrip("#"),
+        recognition_channel=text("RECOGNITION_CHANNEL").lstrip("#"),
+        prompt_weekday=Settings.prompt_weekday if prompt_day is None else prompt_day,
+        prompt_time=prompt_time or Settings.prompt_time,
+        digest_weekday=Settings.digest_weekday if digest_day is None else digest_day,
+        digest_time=digest_time or Settings.digest_time,
+        notify_recognised=Settings.notify_recognised if notify is None else notify,
         log_level=log_level,
     )
 
@@ -148,6 +167,36 @@ def parse_interval(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 3600:
         raise ValueError("should be a number of seconds from 1 to 3600")
     return int(raw)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_weekday(raw: str) -> int:
+    """`Thursday` or `thu` → 3."""
+    name = raw.strip().lower()
+    for index, day in enumerate(WEEKDAYS):
+        if len(name) >= 3 and day.startswith(name):
+            return index
+    raise ValueError("should be a day of the week, like Thursday")
+
+
+def parse_time(raw: str) -> time:
+    """`15:00` or `15` → 15:00."""
+    try:
+        hour, _, minute = raw.strip().partition(":")
+        return time(int(hour), int(minute or 0))
+    except ValueError:
+        raise ValueError("should be a time of day like 15:00") from None
+
+
+def parse_flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("should be true or false")
 
 
 def is_time_zone(name: str) -> bool:

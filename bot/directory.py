@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 PERSON_TTL = timedelta(minutes=10)
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,34 @@ class Directory:
         with self._lock:
             self._channel_names[channel_id] = name
         return name
+
+    def channel_id(self, client: WebClient, name_or_id: str) -> str | None:
+        """A channel given by id or by name (as in settings), as an id."""
+        if CHANNEL_ID.fullmatch(name_or_id):
+            return name_or_id
+        name = name_or_id.lstrip("#")
+        with self._lock:
+            known = next((i for i, n in self._channel_names.items() if n == name), None)
+        if known:
+            return known
+        try:
+            for page in client.conversations_list(
+                types="public_channel,private_channel", exclude_archived=True, limit=200
+            ):
+                for channel in page.get("channels", []):
+                    with self._lock:
+                        self._channel_names[channel["id"]] = channel.get("name")
+                    if channel.get("name") == name:
+                        return str(channel["id"])
+        except SlackApiError as error:
+            log.warning("conversations.list failed: %s", error.response.get("error"))
+        return None
+
+    def members(self, client: WebClient, channel_id: str) -> list[str]:
+        members: list[str] = []
+        for page in client.conversations_members(channel=channel_id, limit=200):
+            members.extend(page.get("members", []))
+        return members
 
     def person(self, client: WebClient, user_id: str) -> Person | None:
         """users.info, at most once per person every ten minutes; None if Slack won't say."""

@@ -1,5 +1,6 @@
-"""Sends the work that has fallen due. Each tick claims due check-ins in the database,
-takes each one's next step through Slack, and records what Slack said."""
+"""Sends the work that has fallen due. Each tick claims due rows in the database
+(check-ins, weekly prompts, digests), takes each one's next step through Slack, and
+records what Slack said."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.deps import Deps
-from bot.services import checkins
+from bot.services import checkins, weekly
 from bot.services.cadence import WorkingHours, away_until, first_slot_after, zone_or_default
-from bot.store.models import CheckInStatus
+from bot.store.models import CheckInStatus, DueWork
 from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder
+from bot.views.digest import digest_messages
+from bot.views.stories import story_prompt
 
 log = logging.getLogger(__name__)
 CHECKIN_EVENT = "serve_checkin"
@@ -35,14 +38,20 @@ class Dispatcher:
             return self._tick()
 
     def _tick(self) -> int:
+        weekly.ensure_this_week(self.deps.store, self.deps.clock, self.deps.settings)
         handled = 0
-        while True:
-            claimed = checkins.claim_due(self.deps.store, self.deps.clock, self.batch)
-            for checkin_id in claimed:
-                self._step(checkin_id)
-            handled += len(claimed)
-            if len(claimed) < self.batch:
-                return handled
+        for claim, step in (
+            (checkins.claim_due, self._step),
+            (weekly.claim_due, self._weekly_step),
+        ):
+            while True:
+                claimed = claim(self.deps.store, self.deps.clock, self.batch)
+                for row_id in claimed:
+                    step(row_id)
+                handled += len(claimed)
+                if len(claimed) < self.batch:
+                    break
+        return handled
 
     def _step(self, checkin_id: int) -> None:
         step = checkins.claimed_step(self.deps.store, checkin_id)
@@ -96,7 +105,7 @@ class Dispatcher:
         key, so after a failed attempt (a timeout or 5xx may still have posted) look
         for the key in the conversation before posting again."""
         if attempts > 1:
-            found = self._already_sent(channel, key)
+            found = self._already_sent(channel, key, where.get("thread_ts"))
             if found is not None:
                 return found
         posted = self.client.chat_postMessage(
@@ -107,11 +116,16 @@ class Dispatcher:
         )
         return str(posted["ts"])
 
-    def _already_sent(self, channel: str, key: str) -> str | None:
-        """After an ambiguous failure (timeout, 5xx), the DM may have gone out: look."""
-        history = self.client.conversations_history(
-            channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
-        )
+    def _already_sent(self, channel: str, key: str, thread_ts: str | None = None) -> str | None:
+        """After an ambiguous failure (timeout, 5xx), the message may have gone out: look."""
+        if thread_ts:
+            history = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        else:
+            history = self.client.conversations_history(
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
         for message in history.get("messages", []):
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get("send_key") == key:
@@ -157,3 +171,97 @@ class Dispatcher:
         checkins.retry_later(
             self.deps.store, checkin_id, now, checkins.retry_wait(attempts), f"{status}: {error}"
         )
+
+    # -- once-a-week work ---------------------------------------------------------------
+
+    def _weekly_step(self, work_id: int) -> None:
+        work = weekly.claimed(self.deps.store, work_id)
+        if work is None:
+            return
+        handlers = {
+            weekly.PROMPT_PLAN: self._plan_prompts,
+            weekly.PROMPT: self._send_prompt,
+            weekly.DIGEST: self._post_digest,
+        }
+        try:
+            handlers[work.kind](work)
+        except SlackApiError as error:
+            self._weekly_failed(
+                work, f"{error.response.status_code}: {error.response.get('error')}"
+            )
+        except (SlackClientError, OSError) as error:
+            self._weekly_failed(work, type(error).__name__)
+        except Exception:
+            log.exception("%s %s failed", work.kind, work_id)
+            self._weekly_failed(work, "internal_error")
+
+    def _weekly_failed(self, work: DueWork, why: str) -> None:
+        log.warning("%s for %s: %s; will retry", work.kind, work.recipient, why)
+        now = self.deps.clock.now()
+        if work.attempts >= checkins.MAX_ATTEMPTS:
+            weekly.finish(self.deps.store, work.id, now, "failed", why)
+        else:
+            weekly.retry_later(
+                self.deps.store, work.id, now, checkins.retry_wait(work.attempts), why
+            )
+
+    def _plan_prompts(self, work: DueWork) -> None:
+        setup = weekly.setup_of(self.deps.store, work.team_id, self.deps.settings)
+        channel = self.deps.directory.channel_id(self.client, setup.team_channel)
+        if channel is None:
+            weekly.finish(self.deps.store, work.id, self.deps.clock.now(), "failed", "no channel")
+            return
+        people = []
+        for user_id in self.deps.directory.members(self.client, channel):
+            person = self.deps.directory.person(self.client, user_id)
+            if person is not None and person.reachable:
+                zone = zone_or_default(person.tz, self.deps.settings.default_timezone)
+                people.append((user_id, zone))
+        weekly.plan_prompts(
+            self.deps.store, self.deps.clock, work.team_id, work.period, people, self.deps.settings
+        )
+        weekly.finish(self.deps.store, work.id, self.deps.clock.now())
+
+    def _send_prompt(self, work: DueWork) -> None:
+        now = self.deps.clock.now()
+        person = self.deps.directory.person(self.client, work.recipient)
+        if person is None or not person.reachable:
+            weekly.finish(self.deps.store, work.id, now, "skipped", "not reachable")
+            return
+        away = away_until(person.profile, now) is not None
+        reason = weekly.skip_prompt_reason(
+            self.deps.store, work.team_id, work.recipient, work.period, away
+        )
+        if reason:
+            weekly.finish(self.deps.store, work.id, now, "skipped", reason)
+            return
+        channel = self.client.conversations_open(users=work.recipient)["channel"]["id"]
+        ts = self._post_once(channel, work.send_key or "", work.attempts, story_prompt())
+        weekly.record_part(self.deps.store, work.id, channel, ts, 1)
+        weekly.finish(self.deps.store, work.id, self.deps.clock.now())
+
+    def _post_digest(self, work: DueWork) -> None:
+        """Post the week's digest: the first message in the channel, the rest in its
+        thread, each once; a retry carries on from the first part not yet posted."""
+        settings = self.deps.settings
+        channel = work.channel or self.deps.directory.channel_id(self.client, work.recipient)
+        if channel is None:
+            weekly.finish(self.deps.store, work.id, self.deps.clock.now(), "failed", "no channel")
+            return
+        zone = zone_or_default(settings.default_timezone)
+        scheduled = weekly.on_weekday(
+            work.period, settings.digest_weekday, settings.digest_time, zone
+        )
+        digest = weekly.compose_digest(
+            self.deps.store, work, zone, self.deps.clock.now(), scheduled
+        )
+        root = work.message_ts
+        for part, message in enumerate(digest_messages(digest)):
+            if part < work.parts_sent:
+                continue
+            key = f"{work.send_key}:{part}"
+            where = {"thread_ts": root} if part else {}
+            ts = self._post_once(channel, key, work.attempts, message, **where)
+            root = root or ts
+            weekly.record_part(self.deps.store, work.id, channel, ts, part + 1)
+        weekly.finish(self.deps.store, work.id, self.deps.clock.now())

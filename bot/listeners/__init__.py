@@ -4,7 +4,7 @@ from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, errors, events, views
+from . import actions, errors, events, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
@@ -12,3 +12,4 @@ def register(app: App, deps: Deps) -> None:
     events.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)
+    shortcuts.register(app, deps)

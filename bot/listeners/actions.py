@@ -11,6 +11,7 @@ from bot.deps import Deps
 from bot.services import checkins, deals
 from bot.views import checkins as checkin_views
 from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL
+from bot.views.stories import OPEN_STORY, story_modal
 
 from .deal_replies import update_reply
 
@@ -49,6 +50,11 @@ def register(app: App, deps: Deps) -> None:
         if step is not None:
             modal = MODALS[body["actions"][0]["action_id"]]
             client.views_open(trigger_id=body["trigger_id"], view=modal(step.checkin, step.deal))
+
+    @app.action(OPEN_STORY)
+    def on_share_a_story(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=story_modal("prompt"))
 
     @app.action(checkin_views.STOP)
     def on_stop(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

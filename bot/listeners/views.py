@@ -1,7 +1,8 @@
-"""Modal submissions for check-ins: log the outcome, snooze, hand off."""
+"""Modal submissions: check-ins (log the outcome, snooze, hand off) and stories."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -10,10 +11,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.services import checkins
-from bot.services.cadence import next_working_slot, snooze_until
-from bot.store.models import Outcome
+from bot.services import checkins, stories, weekly
+from bot.services.cadence import next_working_slot, snooze_until, zone_or_default
+from bot.store.models import Outcome, Visibility
 from bot.views import checkins as checkin_views
+from bot.views import stories as story_views
 
 from .deal_replies import update_reply, zone_of
 
@@ -21,6 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
+    _register_checkins(app, deps)
+    _register_story(app, deps)
+
+
+def _register_checkins(app: App, deps: Deps) -> None:
     @app.view(checkin_views.REACHED_OUT_MODAL)
     def on_reached_out(
         ack: Ack,
@@ -105,6 +112,58 @@ def register(app: App, deps: Deps) -> None:
         ack()
         _update_dm(client, step, checkin_views.checkin_handed_off(step.deal, teammate))
         update_reply(deps, client, step.deal)
+
+
+def _register_story(app: App, deps: Deps) -> None:
+    @app.view(story_views.STORY_MODAL)
+    def on_story(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        draft = _story_draft(view)
+        problems = (
+            stories.draft_problems(draft) if draft else {"visibility": "Pick who can read it."}
+        )
+        if problems or draft is None:
+            ack(response_action="errors", errors=problems)
+            return
+        team_id = context.team_id or ""
+        story = stories.share_story(
+            deps.store,
+            deps.clock,
+            team_id,
+            body["user"]["id"],
+            draft,
+            zone_or_default(deps.settings.default_timezone),
+        )
+        ack(response_action="update", view=story_views.story_saved())
+        notify = weekly.setup_of(deps.store, team_id, deps.settings).notify_recognised
+        for helper in stories.people_to_tell(story, notify):
+            try:
+                client.chat_postMessage(channel=helper, **story_views.you_were_noticed(story))
+            except SlackApiError as error:
+                log.warning("could not tell %s they were noticed: %s", helper, error)
+
+
+def _story_draft(view: dict[str, Any]) -> stories.StoryDraft | None:
+    visibility = (_field(view, "visibility").get("selected_option") or {}).get("value")
+    if visibility not in set(Visibility):
+        return None
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    return stories.StoryDraft(
+        helpers=tuple(_field(view, "helpers").get("selected_users") or ()),
+        what_happened=_field(view, "what_happened").get("value") or "",
+        served=_field(view, "served").get("value"),
+        quality=(_field(view, "quality").get("selected_option") or {}).get("value"),
+        visibility=Visibility(visibility),
+        source_link=metadata.get("link") if isinstance(metadata, dict) else None,
+    )
 
 
 def _field(view: dict[str, Any], block_id: str) -> dict[str, Any]:

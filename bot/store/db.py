@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import ColumnElement, Engine, create_engine, event, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -90,3 +92,43 @@ def insert_if_absent(
         insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(key)
     )
     return session.execute(statement).scalar_one_or_none()
+
+
+def claim_due_rows(
+    session: Session,
+    model: Any,
+    ready: ColumnElement[bool],
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+) -> list[int]:
+    """Take up to `limit` rows of due work (`due_at` passed, `ready`) for `lease`.
+
+    On PostgreSQL the candidates are read FOR UPDATE SKIP LOCKED, so replicas pass each
+    other by; everywhere, each row is then taken with a compare-and-set on its claim, so
+    a row is only ever held by one dispatcher. A claim that outlives its lease (the
+    dispatcher died) can be taken again; `send_key` is set here, before any send, so the
+    next holder can tell whether the message already went out."""
+    free = or_(model.claimed_until.is_(None), model.claimed_until < now)
+    candidates = (
+        select(model.id, model.send_key)
+        .where(model.due_at <= now, ready, free)
+        .order_by(model.due_at, model.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = []
+    for row_id, send_key in session.execute(candidates).all():
+        taken = session.execute(
+            update(model)
+            .where(model.id == row_id, free)
+            .values(
+                claimed_until=now + lease,
+                attempts=model.attempts + 1,
+                send_key=send_key or uuid.uuid4().hex,
+            )
+        )
+        if taken.rowcount == 1:
+            claimed.append(row_id)
+    return claimed

@@ -56,6 +56,9 @@ class Workspace(Base):
     checkin_cadence_days: Mapped[list[int] | None] = mapped_column(JSON)
     checkin_hour: Mapped[int | None]
     holidays: Mapped[list[str] | None] = mapped_column(JSON)
+    team_channel: Mapped[str | None] = mapped_column(String(80))
+    recognition_channel: Mapped[str | None] = mapped_column(String(80))
+    notify_recognised: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -150,3 +153,69 @@ class CheckIn(Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CHECKIN_STATUSES
+
+
+class Visibility(enum.StrEnum):
+    NAMED = "named"  # in the digest, with the sharer's name
+    ANONYMOUS = "anonymous"  # in the digest, sharer never shown
+    LEADS = "leads"  # kept for team leads, not in the digest
+
+
+class Story(Base):
+    """Help given without being asked, as a teammate saw it."""
+
+    __tablename__ = "stories"
+    __table_args__ = (Index("ix_stories_week", "team_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    shared_by: Mapped[str] = mapped_column(String(32))
+    helpers: Mapped[list[str]] = mapped_column(JSON)
+    served: Mapped[str | None] = mapped_column(String(200))
+    what_happened: Mapped[str] = mapped_column(Text)
+    quality: Mapped[str | None] = mapped_column(String(40))
+    visibility: Mapped[str] = mapped_column(String(16))
+    week: Mapped[str] = mapped_column(String(10))
+    source_link: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Member(Base):
+    """A person's own preferences in a workspace."""
+
+    __tablename__ = "members"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    prompts_paused: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DueWork(Base):
+    """A once-per-period message: a person's weekly story prompt, a workspace's weekly
+    digest. Unique on (kind, team, period, recipient), so however many replicas or
+    restarts try to create it, there is one; the dispatcher claims it like a check-in."""
+
+    __tablename__ = "due_work"
+    __table_args__ = (
+        UniqueConstraint("kind", "team_id", "period", "recipient", name="uq_due_work_once"),
+        Index("ix_due_work_due", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    send_key: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    parts_sent: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,7 +8,7 @@ from typing import Any
 from bot.store.models import CheckIn, Deal, Outcome
 
 from .blocks import actions, button, context, modal, plain, section
-from .mrkdwn import escape, link, mention, slack_date
+from .mrkdwn import escape, link, mention, quote, slack_date
 
 REACHED_OUT = "checkin_reached_out"
 SNOOZE = "checkin_snooze"
@@ -97,7 +97,7 @@ def checkin_logged(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
         f"*{OUTCOME_LABELS[outcome].lower()}*. Thank you for reaching out."
     ]
     if checkin.note:
-        lines.append(f">{escape(checkin.note)}".replace("\n", "\n>"))
+        lines.append(quote(checkin.note))
     if outcome == Outcome.NEEDS_HELP:
         lines.append("Thanks for staying with them while they need help.")
     return _closed("\n".join(lines), f"Logged: {deal.customer} feels {outcome.value}.")

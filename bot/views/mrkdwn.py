@@ -35,3 +35,13 @@ def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -
     """A date every reader sees in their own time zone; UTC text where clients can't."""
     fallback = moment.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
     return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
+
+
+def quote(text: str) -> str:
+    """User text as a mrkdwn block quote, escaped."""
+    return ">" + escape(text).replace("\n", "\n>")
+
+
+def fit(text: str, limit: int = 3000) -> str:
+    """Text cut to Slack's limit for a section (3,000 characters)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

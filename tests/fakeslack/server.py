@@ -62,6 +62,7 @@ class Message:
     bot_id: str | None = None
     thread_ts: str | None = None
     metadata: dict[str, Any] | None = None
+    broadcast: bool = False
 
     def as_event(self) -> dict[str, Any]:
         event: dict[str, Any] = {"type": "message", "ts": self.ts, "text": self.text}
@@ -429,6 +430,7 @@ class FakeSlack:
             user=BOT_USER_ID,
             thread_ts=args.get("thread_ts"),
             metadata=decode(args["metadata"]) if "metadata" in args else None,
+            broadcast=str(args.get("reply_broadcast", "")).lower() in ("true", "1"),
         )
         self.messages[channel].append(message)
         return {"ok": True, "channel": channel, "ts": message.ts, "message": message.as_event()}
@@ -475,9 +477,35 @@ class FakeSlack:
     def api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         if args["channel"] not in self.channels:
             return {"ok": False, "error": "channel_not_found"}
-        newest_first = sorted(self.messages[args["channel"]], key=lambda m: m.ts, reverse=True)
+        top_level = [
+            m
+            for m in self.messages[args["channel"]]
+            if m.thread_ts in (None, m.ts) or m.broadcast
+        ]
+        newest_first = sorted(top_level, key=lambda m: m.ts, reverse=True)
         limit = int(args.get("limit", 100))
         return {"ok": True, "messages": [m.as_event() for m in newest_first[:limit]]}
+
+    def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args["channel"] not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        thread = [
+            m
+            for m in self.messages[args["channel"]]
+            if m.ts == args["ts"] or m.thread_ts == args["ts"]
+        ]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        limit = int(args.get("limit", 1000))
+        return {"ok": True, "messages": [m.as_event() for m in thread[:limit]]}
+
+    def api_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        channels = [
+            {k: v for k, v in c.items() if k != "members"}
+            for c in self.channels.values()
+            if c.get("is_channel")
+        ]
+        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 
     def api_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(args["channel"])

@@ -23,6 +23,7 @@ NEWER_ARGUMENTS: dict[str, frozenset[str]] = {
     "chat.update": frozenset({"metadata", "reply_broadcast"}),
     "chat.postEphemeral": frozenset({"thread_ts"}),
     "conversations.history": frozenset({"include_all_metadata"}),
+    "conversations.replies": frozenset({"include_all_metadata"}),
 }
 # slack_sdk sends the workspace id with every call made from a Bolt listener (default_params),
 # as Slack accepts for apps installed org-wide.

@@ -1,0 +1,147 @@
+"""Service stories: checking a draft, keeping it, and who hears that they were noticed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.clock import Clock
+from bot.store.db import Store
+from bot.store.models import Story, Visibility
+
+QUALITIES = (
+    "listening",
+    "empathy",
+    "awareness",
+    "foresight",
+    "stewardship",
+    "growth",
+    "community",
+)
+TEXT_MIN, TEXT_MAX = 10, 2000
+SERVED_MAX = 200
+
+
+@dataclass(frozen=True)
+class StoryDraft:
+    helpers: tuple[str, ...]
+    what_happened: str
+    served: str | None = None
+    quality: str | None = None
+    visibility: Visibility = Visibility.NAMED
+    source_link: str | None = None
+
+
+def draft_problems(draft: StoryDraft) -> dict[str, str]:
+    """What is wrong with a draft, by field; empty when it can be kept."""
+    problems = {}
+    if not draft.helpers:
+        problems["helpers"] = "Pick at least one person who helped."
+    length = len(draft.what_happened.strip())
+    if length < TEXT_MIN:
+        problems["what_happened"] = f"Tell a little more: at least {TEXT_MIN} characters."
+    elif length > TEXT_MAX:
+        problems["what_happened"] = f"Keep it under {TEXT_MAX:,} characters (it is {length:,})."
+    if draft.served and len(draft.served.strip()) > SERVED_MAX:
+        problems["served"] = f"Keep this under {SERVED_MAX} characters."
+    if draft.quality and draft.quality not in QUALITIES:
+        problems["quality"] = "Pick one of the listed qualities, or none."
+    return problems
+
+
+def week_of(moment: datetime, zone: ZoneInfo) -> str:
+    """The ISO week a moment falls in, in the workspace's time zone: `2026-W48`."""
+    year, week, _ = moment.astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(week: str) -> date:
+    """The Monday of an ISO week key."""
+    return date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+
+
+def week_bounds(week: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(week_start(week), datetime.min.time(), zone)
+    return start, datetime.combine(week_start(week) + timedelta(days=7), datetime.min.time(), zone)
+
+
+def share_story(
+    store: Store, clock: Clock, team_id: str, user_id: str, draft: StoryDraft, zone: ZoneInfo
+) -> Story:
+    """Keep a story exactly as typed; the caller has checked `draft_problems` first."""
+    if draft_problems(draft):
+        raise ValueError("a story with problems cannot be kept")
+    now = clock.now()
+    story = Story(
+        team_id=team_id,
+        shared_by=user_id,
+        helpers=list(dict.fromkeys(draft.helpers)),
+        served=(draft.served or "").strip() or None,
+        what_happened=draft.what_happened.strip(),
+        quality=draft.quality,
+        visibility=draft.visibility.value,
+        week=week_of(now, zone),
+        source_link=draft.source_link,
+        created_at=now,
+    )
+    with store.session() as session:
+        session.add(story)
+    return story
+
+
+def shared_in_week(store: Store, team_id: str, user_id: str, week: str) -> bool:
+    with store.session() as session:
+        count = session.scalar(
+            select(func.count(Story.id)).where(
+                Story.team_id == team_id, Story.shared_by == user_id, Story.week == week
+            )
+        )
+    return bool(count)
+
+
+def stories_for_digest(store: Store, team_id: str, week: str) -> Sequence[Story]:
+    """The week's stories the whole team may read, oldest first; leads-only stay out."""
+    with store.session() as session:
+        return session.scalars(
+            select(Story)
+            .where(
+                Story.team_id == team_id,
+                Story.week == week,
+                Story.visibility != Visibility.LEADS.value,
+            )
+            .order_by(Story.created_at, Story.id)
+        ).all()
+
+
+def people_to_tell(story: Story, notify_recognised: bool) -> list[str]:
+    """Who gets a DM that someone noticed: the helpers, never for leads-only stories,
+    and not the sharer about their own story."""
+    if not notify_recognised or story.visibility == Visibility.LEADS:
+        return []
+    return [helper for helper in story.helpers if helper != story.shared_by]
+
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
+SPECIAL = re.compile(r"<!(\w+)(?:\^[^|>]*)?(?:\|([^>]*))?>")
+
+
+def helpers_named_in(text: str, author: str | None, sharer: str) -> list[str]:
+    """Who a message about help is likely about: the people it mentions, else its author."""
+    named = [user for user in dict.fromkeys(MENTION.findall(text)) if user != sharer]
+    if named:
+        return named
+    return [author] if author and author != sharer else []
+
+
+def readable(text: str) -> str:
+    """Slack message markup as a person would type it, to pre-fill a story."""
+    text = MENTION.sub(lambda m: "@" + m.group(1), text)
+    text = LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = SPECIAL.sub(lambda m: m.group(2) or "@" + m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -1,0 +1,83 @@
+"""Queries for once-a-week work and the numbers a digest reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from .db import claim_due_rows, insert_if_absent
+from .models import CheckIn, CheckInStatus, Deal, DealStatus, DueWork, Member, Outcome, Workspace
+
+PENDING = "pending"
+
+
+def workspaces(session: Session) -> Sequence[Workspace]:
+    return session.scalars(select(Workspace).order_by(Workspace.team_id)).all()
+
+
+def ensure_due_work(session: Session, values: dict[str, Any]) -> int | None:
+    """Create one piece of once-per-period work unless it exists; its id if created."""
+    return insert_if_absent(
+        session,
+        DueWork,
+        {"status": PENDING, "attempts": 0, "parts_sent": 0, **values},
+        ["kind", "team_id", "period", "recipient"],
+    )
+
+
+def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    return claim_due_rows(session, DueWork, DueWork.status == PENDING, now, lease, limit)
+
+
+def prompts_paused(session: Session, team_id: str, user_id: str) -> bool:
+    member = session.get(Member, (team_id, user_id))
+    return bool(member and member.prompts_paused)
+
+
+def deals_closed(session: Session, team_id: str, start: datetime, end: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count(Deal.id)).where(
+                Deal.team_id == team_id,
+                Deal.status == DealStatus.ACTIVE.value,
+                Deal.closed_at >= start,
+                Deal.closed_at < end,
+            )
+        )
+        or 0
+    )
+
+
+def checkins_sent_and_done(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """Check-ins whose DM went out in the period, and how many of those were logged."""
+    done = func.sum(case((CheckIn.status == CheckInStatus.DONE.value, 1), else_=0))
+    row = session.execute(
+        select(func.count(CheckIn.id), done).where(
+            CheckIn.team_id == team_id, CheckIn.sent_at >= start, CheckIn.sent_at < end
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def customers_needing_help(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> list[tuple[str, str]]:
+    """(customer, who checked in) for each check-in logged as "needs help" in the period."""
+    rows = session.execute(
+        select(Deal.customer, CheckIn.logged_by)
+        .join(Deal, Deal.id == CheckIn.deal_id)
+        .where(
+            CheckIn.team_id == team_id,
+            CheckIn.outcome == Outcome.NEEDS_HELP.value,
+            CheckIn.logged_at >= start,
+            CheckIn.logged_at < end,
+        )
+        .order_by(CheckIn.logged_at)
+    ).all()
+    return [(customer, logged_by or "") for customer, logged_by in rows]
