@@ -16,7 +16,7 @@ from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 PERSON_TTL = timedelta(minutes=10)
-CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")  # names are lowercase; ids never are
 
 
 @dataclass(frozen=True)

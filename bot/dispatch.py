@@ -205,11 +205,15 @@ class Dispatcher:
                 self.deps.store, work.id, now, checkins.retry_wait(work.attempts), why
             )
 
+    def _no_channel(self, work: DueWork, channel: str) -> None:
+        log.warning("%s: channel %r not found; is the bot invited to it?", work.kind, channel)
+        weekly.finish(self.deps.store, work.id, self.deps.clock.now(), "failed", "no channel")
+
     def _plan_prompts(self, work: DueWork) -> None:
         setup = weekly.setup_of(self.deps.store, work.team_id, self.deps.settings)
         channel = self.deps.directory.channel_id(self.client, setup.team_channel)
         if channel is None:
-            weekly.finish(self.deps.store, work.id, self.deps.clock.now(), "failed", "no channel")
+            self._no_channel(work, setup.team_channel)
             return
         people = []
         for user_id in self.deps.directory.members(self.client, channel):
@@ -246,7 +250,7 @@ class Dispatcher:
         settings = self.deps.settings
         channel = work.channel or self.deps.directory.channel_id(self.client, work.recipient)
         if channel is None:
-            weekly.finish(self.deps.store, work.id, self.deps.clock.now(), "failed", "no channel")
+            self._no_channel(work, work.recipient)
             return
         zone = zone_or_default(settings.default_timezone)
         scheduled = weekly.on_weekday(

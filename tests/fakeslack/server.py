@@ -478,9 +478,7 @@ class FakeSlack:
         if args["channel"] not in self.channels:
             return {"ok": False, "error": "channel_not_found"}
         top_level = [
-            m
-            for m in self.messages[args["channel"]]
-            if m.thread_ts in (None, m.ts) or m.broadcast
+            m for m in self.messages[args["channel"]] if m.thread_ts in (None, m.ts) or m.broadcast
         ]
         newest_first = sorted(top_level, key=lambda m: m.ts, reverse=True)
         limit = int(args.get("limit", 100))
