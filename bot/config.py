@@ -17,6 +17,26 @@ DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///serve.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 T = TypeVar("T")
+VARIABLES = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "DEAL_CHANNELS",
+    "CHECKIN_CADENCE_DAYS",
+    "CHECKIN_HOUR",
+    "HOLIDAYS",
+    "DEFAULT_TIMEZONE",
+    "DISPATCH_INTERVAL_SECONDS",
+    "TEAM_CHANNEL",
+    "RECOGNITION_CHANNEL",
+    "PROMPT_DAY",
+    "PROMPT_TIME",
+    "DIGEST_DAY",
+    "DIGEST_TIME",
+    "NOTIFY_RECOGNISED",
+    "LOG_LEVEL",
+)
 
 
 class SettingsError(Exception):

@@ -2,7 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_API_URL, SettingsError, load_settings, parse_channel_list
+from bot.config import (
+    DEFAULT_API_URL,
+    VARIABLES,
+    SettingsError,
+    load_settings,
+    parse_channel_list,
+)
 
 
 def test_defaults_need_nothing_set(tmp_path: Path) -> None:
@@ -42,14 +48,58 @@ def test_channel_list_accepts_ids_names_and_hashes() -> None:
     assert parse_channel_list(" C0123, #deals ;wins,, ") == ("C0123", "deals", "wins")
 
 
-def test_env_example_lists_every_setting() -> None:
-    example = (Path(__file__).parents[1] / ".env.example").read_text()
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "SLACK_APP_TOKEN",
-        "SLACK_API_URL",
-        "DATABASE_URL",
-        "DEAL_CHANNELS",
-        "LOG_LEVEL",
-    ):
-        assert f"\n{name}=" in f"\n{example}", name
+def test_env_example_and_readme_list_every_setting() -> None:
+    root = Path(__file__).parents[1]
+    example = "\n" + (root / ".env.example").read_text()
+    readme = (root / "README.md").read_text()
+    for name in VARIABLES:
+        assert f"\n{name}=" in example, name
+        assert f"| `{name}` |" in readme, name
+
+
+def test_every_setting_is_read(tmp_path: Path) -> None:
+    source = (Path(__file__).parents[1] / "bot" / "config.py").read_text()
+    for name in VARIABLES:
+        assert source.count(f'"{name}"') >= 2, f"{name} is listed but never read"
+
+
+def test_weekly_schedule_and_cadence_parse(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "CHECKIN_CADENCE_DAYS": "90, 3,14",
+            "CHECKIN_HOUR": "9:00",
+            "HOLIDAYS": "2026-12-25, 2027-01-01",
+            "PROMPT_DAY": "thu",
+            "PROMPT_TIME": "15:30",
+            "DIGEST_DAY": "Friday",
+            "NOTIFY_RECOGNISED": "no",
+            "TEAM_CHANNEL": "#team",
+        },
+        tmp_path / "x",
+    )
+    assert settings.checkin_cadence_days == (3, 14, 90)
+    assert settings.checkin_hour == 9
+    assert [d.isoformat() for d in settings.holidays] == ["2026-12-25", "2027-01-01"]
+    assert (settings.prompt_weekday, settings.prompt_time.isoformat()) == (3, "15:30:00")
+    assert settings.digest_weekday == 4
+    assert settings.notify_recognised is False
+    assert settings.team_channel == "team"
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("CHECKIN_CADENCE_DAYS", "soon"),
+        ("CHECKIN_HOUR", "23"),
+        ("HOLIDAYS", "25/12/2026"),
+        ("DEFAULT_TIMEZONE", "Mars/Base"),
+        ("PROMPT_DAY", "Caturday"),
+        ("DIGEST_TIME", "teatime"),
+        ("NOTIFY_RECOGNISED", "maybe"),
+        ("DISPATCH_INTERVAL_SECONDS", "0"),
+    ],
+)
+def test_bad_value_names_its_variable(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({name: value}, tmp_path / "x")
+    assert len(raised.value.problems) == 1 and name in raised.value.problems[0]
