@@ -394,3 +394,34 @@ def test_checkin_times_are_stored_in_utc(
     first = checkins_of(bot, deal)[0]
     assert first.due_at.tzinfo == UTC
     assert first.due_at == datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+
+
+def test_checkin_across_the_march_dst_change_is_sent_at_ten_local(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(datetime(2027, 3, 4, 9, 0, tzinfo=LA))  # Pacific Standard Time
+    deal = close_deal(fake_slack, bot, "Closed Acme Corp")
+    day14 = checkins_of(bot, deal)[1]
+    ten_pdt = datetime(2027, 3, 18, 10, 0, tzinfo=LA)  # after the 14 March change
+
+    assert day14.due_at == ten_pdt.astimezone(UTC) == datetime(2027, 3, 18, 17, 0, tzinfo=UTC)
+    at(clock, bot, checkins_of(bot, deal)[0].due_at)
+    at(clock, bot, ten_pdt - timedelta(hours=1))  # 10:00 by last month's offset
+    assert len(dms(fake_slack, ALICE_DM)) == 1
+    at(clock, bot, ten_pdt)
+    assert len(dms(fake_slack, ALICE_DM)) == 2
+
+
+def test_workspace_holiday_is_skipped(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    thanksgiving = datetime(2026, 11, 26, 10, 0, tzinfo=LA)
+    bot = start_bot(holidays=(thanksgiving.date(),))
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=LA))  # Monday: day 3 is Thursday
+    deal = close_deal(fake_slack, bot, "Closed Initech")
+
+    assert checkins_of(bot, deal)[0].due_at.astimezone(LA) == thanksgiving + timedelta(days=1)
+    at(clock, bot, thanksgiving)
+    assert dms(fake_slack, ALICE_DM) == []
+    at(clock, bot, thanksgiving + timedelta(days=1))
+    assert len(dms(fake_slack, ALICE_DM)) == 1

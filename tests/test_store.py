@@ -103,3 +103,14 @@ def test_deal_lookup_is_scoped_to_its_workspace(store: Store) -> None:
     with store.session() as session:
         assert queries.deal_by_id(session, deal.id, "T1") is not None
         assert queries.deal_by_id(session, deal.id, "T2") is None
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.store.models import Base
+
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
