@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -103,3 +104,18 @@ def start_bot(
 @pytest.fixture
 def bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
     return start_bot()
+
+
+def tick_together(*bots: RunningBot) -> None:
+    """Run several bots' dispatchers at the same moment, as replicas would."""
+    barrier = threading.Barrier(len(bots))
+
+    def tick(bot: RunningBot) -> None:
+        barrier.wait()
+        bot.dispatcher.tick()
+
+    threads = [threading.Thread(target=tick, args=(bot,)) for bot in bots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.store.models import CheckIn, CheckInStatus, Deal
 from bot.views import checkins as views
-from tests.conftest import DEALS_CHANNEL
+from tests.conftest import DEALS_CHANNEL, tick_together
 from tests.fakeslack import FakeSlack, Message
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -368,17 +367,7 @@ def test_two_dispatchers_on_one_database_send_every_checkin_once(
     two = start_bot()
     clock.set(MONDAY_10AM_LA)
 
-    barrier = threading.Barrier(2)
-
-    def tick(bot: RunningBot) -> None:
-        barrier.wait()
-        bot.dispatcher.tick()
-
-    threads = [threading.Thread(target=tick, args=(bot,)) for bot in (one, two)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    tick_together(one, two)
 
     sent = dms(fake_slack, ALICE_DM)
     assert len(sent) == len(deals)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from bot.clock import ManualClock
 from bot.services.stories import StoryDraft, share_story
 from bot.store.models import Member, Story, Visibility
 from bot.views import stories as views
+from tests.conftest import tick_together
 from tests.fakeslack import FakeSlack, Message
 
 TEAM = "C0TEAM"
@@ -240,17 +240,7 @@ def test_two_schedulers_on_one_database_post_one_digest(
     )
     other = start_bot(team_channel="team", recognition_channel=WINS)
     clock.set(FRIDAY_4PM)
-    barrier = threading.Barrier(2)
-
-    def tick(bot: RunningBot) -> None:
-        barrier.wait()
-        bot.dispatcher.tick()
-
-    threads = [threading.Thread(target=tick, args=(b,)) for b in (weekly_bot, other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    tick_together(weekly_bot, other)
     weekly_bot.dispatcher.tick()
     other.dispatcher.tick()
 

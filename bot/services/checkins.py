@@ -244,11 +244,7 @@ def mark_reminded(store: Store, checkin_id: int, now: datetime, hours: WorkingHo
 
 
 def mark_missed(store: Store, checkin_id: int, now: datetime) -> None:
-    with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id)
-        checkin.status = CheckInStatus.MISSED.value
-        checkin.due_at = None
-        _release(checkin, now)
+    _close(store, checkin_id, CheckInStatus.MISSED, now, None)
 
 
 def postpone(store: Store, checkin_id: int, until: datetime, now: datetime, why: str) -> None:
@@ -276,11 +272,19 @@ def retry_later(store: Store, checkin_id: int, now: datetime, wait: timedelta, w
 
 def give_up(store: Store, checkin_id: int, now: datetime, why: str) -> None:
     """The recipient can't be reached at all (left the workspace, say)."""
+    _close(store, checkin_id, CheckInStatus.CANCELLED, now, why)
+
+
+def _close(
+    store: Store, checkin_id: int, status: CheckInStatus, now: datetime, why: str | None
+) -> None:
+    """Nothing more is due for this check-in."""
     with store.session() as session:
         checkin = session.get_one(CheckIn, checkin_id)
-        checkin.status = CheckInStatus.CANCELLED.value
+        checkin.status = status.value
         checkin.due_at = None
-        checkin.last_error = why[:200]
+        if why:
+            checkin.last_error = why[:200]
         _release(checkin, now)
 
 
