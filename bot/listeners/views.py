@@ -91,15 +91,11 @@ def _register_checkins(app: App, deps: Deps) -> None:
         client: WebClient,
     ) -> None:
         teammate = _field(view, "teammate").get("selected_user") or ""
-        user_id, team_id = body["user"]["id"], context.team_id or ""
+        team_id = context.team_id or ""
         person = deps.directory.person(client, teammate) if teammate else None
-        problem = None
-        if not teammate:
-            problem = "Pick a teammate."
-        elif teammate == user_id:
-            problem = "Pick someone other than yourself."
-        elif person is None or not person.reachable:
-            problem = "Pick a person who is active in this workspace, not a bot."
+        problem = checkins.hand_off_problem(
+            body["user"]["id"], teammate, person is not None and person.reachable
+        )
         if problem:
             ack(response_action="errors", errors={"teammate": problem})
             return

@@ -181,6 +181,17 @@ def hand_off(
         return Step(checkin, deal)
 
 
+def hand_off_problem(from_user: str, to_user: str, to_user_reachable: bool) -> str | None:
+    """Why a hand-off can't go to this person, if it can't."""
+    if not to_user:
+        return "Pick a teammate."
+    if to_user == from_user:
+        return "Pick someone other than yourself."
+    if not to_user_reachable:
+        return "Pick a person who is active in this workspace, not a bot."
+    return None
+
+
 def stop_for_customer(store: Store, clock: Clock, checkin_id: int, team_id: str) -> Step | None:
     """No more check-ins for this deal's customer."""
     now = clock.now()
