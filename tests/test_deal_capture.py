@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.config import parse_channel_list
-from bot.store.models import Deal, DealStatus
-from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL
+from bot.store.models import CheckIn, Deal, DealStatus
+from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, SET_OWNER
 from tests.conftest import DEALS_CHANNEL
 from tests.fakeslack import FakeSlack, Message
 
@@ -45,29 +45,12 @@ def thread_replies(fake: FakeSlack, message: Message) -> list[dict[str, Any]]:
     ]
 
 
-def click_not_a_deal(fake: FakeSlack, bot: RunningBot, deal: Deal, user: str) -> None:
+def click_not_a_deal(
+    fake: FakeSlack, bot: RunningBot, deal: Deal, user: str, blocks: list | None = None
+) -> None:
     reply = fake.message(DEALS_CHANNEL, deal.reply_ts or "")
     assert reply is not None
-    fake.send_interaction(
-        {
-            "type": "block_actions",
-            "user": {"id": user, "username": "bob", "team_id": "T0SERVE"},
-            "channel": {"id": DEALS_CHANNEL, "name": "deals"},
-            "container": {"type": "message", "message_ts": reply.ts, "channel_id": DEALS_CHANNEL},
-            "message": reply.as_event(),
-            "trigger_id": "1.2.3",
-            "response_url": "https://hooks.slack.invalid/actions/1",
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": NOT_A_DEAL,
-                    "block_id": "deal_reply_actions",
-                    "value": str(deal.id),
-                    "action_ts": "1.0",
-                }
-            ],
-        }
-    )
+    fake.click(user, reply, NOT_A_DEAL, blocks=blocks)
     assert bot.wait_idle()
 
 
@@ -146,6 +129,7 @@ def test_not_a_deal_button_removes_the_deal_and_updates_the_reply(
     post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Hooli :rocket:", user="U0ALICE")
     deliver(fake_slack, bot, channel_event(post))
     [deal] = deals_in(bot)
+    shown = fake_slack.message(DEALS_CHANNEL, deal.reply_ts).blocks
 
     click_not_a_deal(fake_slack, bot, deal, user="U0BOB")
 
@@ -156,7 +140,7 @@ def test_not_a_deal_button_removes_the_deal_and_updates_the_reply(
     assert "<@U0BOB> marked this as not a deal" in update.args["text"]
     assert fake_slack.message(DEALS_CHANNEL, deal.reply_ts).text == update.args["text"]
 
-    click_not_a_deal(fake_slack, bot, deal, user="U0ALICE")
+    click_not_a_deal(fake_slack, bot, deal, user="U0ALICE", blocks=shown)
     assert len(fake_slack.calls_to("chat.update")) == 1
     [note] = fake_slack.calls_to("chat.postEphemeral")
     assert (note.args["user"], note.args["text"]) == ("U0ALICE", ALREADY_REMOVED)
@@ -283,3 +267,27 @@ def test_deal_channel_can_be_named_instead_of_given_by_id(
         DEALS_CHANNEL,
         "C0RANDOM",
     }
+
+
+def test_integration_deal_without_a_slack_owner_gets_one_from_the_reply(
+    fake_slack: FakeSlack, bot: RunningBot
+) -> None:
+    post = fake_slack.post_as_user(DEALS_CHANNEL, "", user=None, bot_id="B0HUBSPOT")
+    text = "Deal stage changed to Closed won\nDeal: Globex - New\nDeal owner: Jane Doe"
+    deliver(fake_slack, bot, channel_event(post, subtype="bot_message", text=text))
+    [deal] = deals_in(bot)
+    assert (deal.owner_id, deal.owner_name) == (None, "Jane Doe")
+    [reply] = thread_replies(fake_slack, post)
+    assert "pick the owner" in json.dumps(reply["blocks"])
+
+    shown = fake_slack.message(DEALS_CHANNEL, deal.reply_ts)
+    fake_slack.click("U0BOB", shown, SET_OWNER, selected_user="U0ALICE")
+    assert bot.wait_idle()
+
+    [owned] = deals_in(bot)
+    assert owned.owner_id == "U0ALICE"
+    with bot.store.session() as session:
+        planned = session.scalars(select(CheckIn).where(CheckIn.deal_id == deal.id)).all()
+    assert [c.recipient_id for c in planned] == ["U0ALICE"] * 4
+    [update] = fake_slack.calls_to("chat.update")
+    assert "<@U0ALICE>" in update.args["text"] and "Check-ins:" in json.dumps(update.args)

@@ -10,10 +10,16 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.services import checkins, deals
 from bot.views import checkins as checkin_views
-from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL
+from bot.views.deals import (
+    ALREADY_REMOVED,
+    NOT_A_DEAL,
+    OWNER_NOT_A_PERSON,
+    SET_OWNER,
+    deal_id_of,
+)
 from bot.views.stories import OPEN_STORY, story_modal
 
-from .deal_replies import update_reply
+from .deal_replies import plan_for, update_reply
 
 MODALS = {
     checkin_views.REACHED_OUT: checkin_views.reached_out_modal,
@@ -28,15 +34,36 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         ack()
-        user_id, value = body["user"]["id"], _value(body)
+        deal_id = deal_id_of(body["actions"][0].get("block_id", ""))
         deal = None
-        if value.isdigit():
+        if deal_id is not None:
             deal = deals.dismiss_deal(
-                deps.store, deps.clock, context.team_id or "", int(value), user_id
+                deps.store, deps.clock, context.team_id or "", deal_id, body["user"]["id"]
             )
         if deal is None:
             _tell(client, body, ALREADY_REMOVED)
             return
+        update_reply(deps, client, deal)
+
+    @app.action(SET_OWNER)
+    def on_set_owner(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        action = body["actions"][0]
+        owner = str(action.get("selected_user") or "")
+        person = deps.directory.person(client, owner) if owner else None
+        if person is None or not person.reachable:
+            _tell(client, body, OWNER_NOT_A_PERSON)
+            return
+        deal_id = deal_id_of(action.get("block_id", ""))
+        deal = None
+        if deal_id is not None:
+            deal = deals.set_owner(deps.store, deps.clock, context.team_id or "", deal_id, owner)
+        if deal is None:
+            _tell(client, body, ALREADY_REMOVED)
+            return
+        plan_for(deps, client, deal)
         update_reply(deps, client, deal)
 
     @app.action(checkin_views.REACHED_OUT)

@@ -24,12 +24,16 @@ def zone_of(deps: Deps, client: WebClient, user_id: str | None) -> ZoneInfo:
     return zone_or_default(person.tz if person else None, deps.settings.default_timezone)
 
 
-def plan_and_reply(deps: Deps, client: WebClient, deal: Deal) -> None:
-    """A new deal: plan its check-ins in the owner's time zone, then say so in the thread."""
+def plan_for(deps: Deps, client: WebClient, deal: Deal) -> list[CheckIn]:
+    """Plan a deal's check-ins in its owner's time zone (once; later calls keep them)."""
     policy = checkins.policy_for(deps.store, deal.team_id, deps.settings)
     zone = zone_of(deps, client, deal.owner_id)
-    planned = checkins.plan_for_deal(deps.store, deps.clock, deal.id, zone, policy)
-    post_reply(deps, client, deal, planned)
+    return checkins.plan_for_deal(deps.store, deps.clock, deal.id, zone, policy)
+
+
+def plan_and_reply(deps: Deps, client: WebClient, deal: Deal) -> None:
+    """A new deal: plan its check-ins, then say so in the thread."""
+    post_reply(deps, client, deal, plan_for(deps, client, deal))
 
 
 def post_reply(deps: Deps, client: WebClient, deal: Deal, planned: Sequence[CheckIn]) -> None:

@@ -179,6 +179,20 @@ def dismiss_deal(
         return deal
 
 
+def set_owner(store: Store, clock: Clock, team_id: str, deal_id: int, owner_id: str) -> Deal | None:
+    """Someone picked the deal's owner: later check-ins go to them. None if the deal is gone."""
+    now = clock.now()
+    with store.session() as session:
+        deal = queries.deal_by_id(session, deal_id, team_id)
+        if deal is None or not deal.is_active:
+            return None
+        deal.owner_id, deal.owner_name, deal.updated_at = owner_id, None, now
+        for checkin in open_checkins(session, deal.id):
+            checkin.recipient_id = owner_id
+            checkin.updated_at = now
+        return deal
+
+
 def _remove(
     session: Session, deal: Deal, status: DealStatus, by: str | None, now: datetime
 ) -> None:

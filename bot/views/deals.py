@@ -11,7 +11,10 @@ from .blocks import actions, button, context, section
 from .mrkdwn import escape, mention, money, slack_date
 
 NOT_A_DEAL = "deal_not_a_deal"
+SET_OWNER = "deal_set_owner"
+DEAL_BLOCK = "deal:"  # + the deal id, on the reply's actions block
 ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."
+OWNER_NOT_A_PERSON = "Pick a person who is active in this workspace, not a bot."
 
 
 def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
@@ -32,7 +35,8 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
             context(" · ".join(details)),
             context(_plan_line(deal, planned)),
             actions(
-                "deal_reply_actions",
+                f"{DEAL_BLOCK}{deal.id}",
+                _owner_picker(deal),
                 button(
                     "Not a deal",
                     NOT_A_DEAL,
@@ -49,12 +53,29 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
     }
 
 
+def _owner_picker(deal: Deal) -> dict[str, Any]:
+    picker: dict[str, Any] = {
+        "type": "users_select",
+        "action_id": SET_OWNER,
+        "placeholder": {"type": "plain_text", "text": "Change owner"},
+    }
+    if deal.owner_id:
+        picker["initial_user"] = deal.owner_id
+    return picker
+
+
+def deal_id_of(block_id: str) -> int | None:
+    """The deal an action on a reply belongs to, from its block id."""
+    raw = block_id.removeprefix(DEAL_BLOCK)
+    return int(raw) if block_id.startswith(DEAL_BLOCK) and raw.isdigit() else None
+
+
 def _plan_line(deal: Deal, planned: Sequence[CheckIn]) -> str:
     dates = [slack_date(c.due_at, "{date_short_pretty}") for c in planned if c.due_at]
     if dates:
         return f":calendar: Check-ins: {', '.join(dates)}"
     if not deal.owner_id:
-        return ":calendar: No check-ins yet: I couldn't tell who owns this deal."
+        return ":calendar: No check-ins yet: pick the owner below and I'll plan them."
     return ":calendar: No check-ins planned."
 
 

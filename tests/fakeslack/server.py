@@ -269,9 +269,10 @@ class FakeSlack:
         message: Message,
         action_id: str,
         blocks: list[dict[str, Any]] | None = None,
+        selected_user: str | None = None,
     ) -> str:
-        """Press a button on a message as Slack would report it. `blocks` lets a test
-        press a button on an older copy of the message (a stale button)."""
+        """Press a button (or pick from a select) on a message as Slack would report it.
+        `blocks` lets a test press a button on an older copy of the message."""
         shown = blocks if blocks is not None else message.blocks
         element = next(
             (
@@ -303,8 +304,9 @@ class FakeSlack:
                         "type": element["type"],
                         "action_id": action_id,
                         "block_id": element["block_id"],
-                        "value": element.get("value", ""),
                         "action_ts": self._next_ts(),
+                        **({"value": element["value"]} if "value" in element else {}),
+                        **({"selected_user": selected_user} if selected_user else {}),
                     }
                 ],
             }
