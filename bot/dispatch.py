@@ -33,7 +33,7 @@ class Dispatcher:
         self._one_tick_at_a_time = threading.Lock()
 
     def tick(self) -> int:
-        """Take every due step now; returns how many check-ins were handled."""
+        """Take every due step now; returns how many rows of due work were handled."""
         with self._one_tick_at_a_time:
             return self._tick()
 
