@@ -357,8 +357,11 @@ class FakeSlack:
         try:
             for raw in connection:
                 ack = json.loads(raw)
+                payload = ack.get("payload")
+                problems = payload_problems("ack", payload) if isinstance(payload, dict) else []
                 with self._changed:
-                    self.acks[ack["envelope_id"]] = ack.get("payload")
+                    self.violations.extend(problems)
+                    self.acks[ack["envelope_id"]] = payload
                     self._changed.notify_all()
         except ConnectionClosed:
             pass
