@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.config import parse_channel_list
-from bot.store.models import CheckIn, Deal, DealStatus
+from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus
 from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, SET_OWNER
 from tests.conftest import DEALS_CHANNEL
 from tests.fakeslack import FakeSlack, Message
@@ -117,6 +117,9 @@ def test_deleting_the_announcement_removes_the_deal_and_says_so(
 
     [removed] = deals_in(bot)
     assert removed.status == DealStatus.DELETED
+    with bot.store.session() as session:
+        statuses = set(session.scalars(select(CheckIn.status).where(CheckIn.deal_id == deal.id)))
+    assert statuses == {CheckInStatus.CANCELLED}
     [update] = fake_slack.calls_to("chat.update")
     assert update.args["ts"] == deal.reply_ts
     assert "announcement was deleted" in update.args["text"]
