@@ -248,9 +248,10 @@ class Dispatcher:
         """Post the week's digest: the first message in the channel, the rest in its
         thread, each once; a retry carries on from the first part not yet posted."""
         settings = self.deps.settings
-        channel = work.channel or self.deps.directory.channel_id(self.client, work.recipient)
+        wanted = weekly.setup_of(self.deps.store, work.team_id, settings).recognition_channel
+        channel = work.channel or self.deps.directory.channel_id(self.client, wanted)
         if channel is None:
-            self._no_channel(work, work.recipient)
+            self._no_channel(work, wanted)
             return
         zone = zone_or_default(settings.default_timezone)
         scheduled = weekly.on_weekday(

@@ -94,7 +94,7 @@ def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
                         "kind": DIGEST,
                         "team_id": setup.team_id,
                         "period": week,
-                        "recipient": setup.recognition_channel,
+                        "recipient": EVERYONE,
                         "due_at": due,
                         "created_at": now,
                     },
