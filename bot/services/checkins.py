@@ -98,6 +98,14 @@ def cancel_for_deal(session: Session, deal_id: int, now: datetime) -> int:
     return queries.cancel_open(session, deal_id, now)
 
 
+def reassign(session: Session, deal: Deal, owner_id: str, now: datetime) -> None:
+    """The deal has a new owner: every check-in still to come goes to them."""
+    deal.owner_id, deal.owner_name, deal.updated_at = owner_id, None, now
+    for checkin in queries.open_checkins(session, deal.id):
+        checkin.recipient_id = owner_id
+        checkin.updated_at = now
+
+
 # -- what the buttons do --------------------------------------------------------------
 
 
@@ -171,11 +179,7 @@ def hand_off(
         if checkin is None:
             return None
         deal = session.get_one(Deal, checkin.deal_id)
-        deal.owner_id = to_user
-        deal.updated_at = now
-        for later in queries.open_checkins(session, deal.id):
-            later.recipient_id = to_user
-            later.updated_at = now
+        reassign(session, deal, to_user, now)
         checkin.recipient_id = to_user
         _replan(checkin, due, now)
         return Step(checkin, deal)

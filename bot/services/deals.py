@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.store import deals as queries
-from bot.store.checkins import open_checkins
 from bot.store.db import Store
 from bot.store.models import Deal, DealStatus
 
-from .checkins import cancel_for_deal
+from .checkins import cancel_for_deal, reassign
 from .recognition import DealSighting, recognise_deal
 
 REPLY_LEASE = timedelta(minutes=2)
@@ -144,8 +143,7 @@ def revise_deal(
         if deal.is_active and all(getattr(deal, k) == v for k, v in values.items()):
             return DealChange(Change.UNCHANGED, deal)
         if values["owner_id"] and values["owner_id"] != deal.owner_id:
-            for checkin in open_checkins(session, deal.id):
-                checkin.recipient_id = values["owner_id"]
+            reassign(session, deal, values["owner_id"], clock.now())
         for key, value in values.items():
             setattr(deal, key, value)
         deal.status = DealStatus.ACTIVE.value
@@ -186,10 +184,7 @@ def set_owner(store: Store, clock: Clock, team_id: str, deal_id: int, owner_id: 
         deal = queries.deal_by_id(session, deal_id, team_id)
         if deal is None or not deal.is_active:
             return None
-        deal.owner_id, deal.owner_name, deal.updated_at = owner_id, None, now
-        for checkin in open_checkins(session, deal.id):
-            checkin.recipient_id = owner_id
-            checkin.updated_at = now
+        reassign(session, deal, owner_id, now)
         return deal
 
 
