@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
 from bot.clock import Clock
+from bot.store import stories as queries
 from bot.store.db import Store
 from bot.store.models import Story, Visibility
 
@@ -96,26 +95,12 @@ def share_story(
 
 def shared_in_week(store: Store, team_id: str, user_id: str, week: str) -> bool:
     with store.session() as session:
-        count = session.scalar(
-            select(func.count(Story.id)).where(
-                Story.team_id == team_id, Story.shared_by == user_id, Story.week == week
-            )
-        )
-    return bool(count)
+        return queries.count_shared_by(session, team_id, user_id, week) > 0
 
 
 def stories_for_digest(store: Store, team_id: str, week: str) -> Sequence[Story]:
-    """The week's stories the whole team may read, oldest first; leads-only stay out."""
     with store.session() as session:
-        return session.scalars(
-            select(Story)
-            .where(
-                Story.team_id == team_id,
-                Story.week == week,
-                Story.visibility != Visibility.LEADS.value,
-            )
-            .order_by(Story.created_at, Story.id)
-        ).all()
+        return queries.team_stories(session, team_id, week)
 
 
 def people_to_tell(story: Story, notify_recognised: bool) -> list[str]:
