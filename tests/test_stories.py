@@ -347,3 +347,34 @@ def test_message_shortcut_prefills_the_story_from_the_message(
     [story] = stories_in(weekly_bot)
     assert story.source_link and message.ts.replace(".", "") in story.source_link
     assert story.visibility == Visibility.NAMED
+
+
+def test_digest_is_composed_in_a_fixed_number_of_queries(store: Any, clock: ManualClock) -> None:
+    from sqlalchemy import event
+
+    from bot.services import weekly
+    from bot.store.models import DueWork
+
+    zone = ZoneInfo("UTC")
+    work = DueWork(
+        kind=weekly.DIGEST, team_id="T1", period="2026-W48", recipient="*", due_at=FRIDAY_4PM
+    )
+
+    def queries_for(stories: int) -> int:
+        for n in range(stories):
+            clock.set(MONDAY + timedelta(seconds=n))
+            share_story(store, clock, "T1", "U1", StoryDraft(("U2",), f"Story number {n}"), zone)
+        statements: list[str] = []
+
+        def listener(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(store.engine, "before_cursor_execute", listener)
+        try:
+            digest = weekly.compose_digest(store, work, zone, FRIDAY_4PM, FRIDAY_4PM)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", listener)
+        assert len(digest.stories) >= stories
+        return len(statements)
+
+    assert queries_for(3) == queries_for(60)
