@@ -77,11 +77,15 @@ class ListenerPool(ThreadPoolExecutor):
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         with self._idle:
             self._running += 1
-        future = super().submit(fn, *args, **kwargs)
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except BaseException:
+            self._finished(None)
+            raise
         future.add_done_callback(self._finished)
         return future
 
-    def _finished(self, _future: Future[Any]) -> None:
+    def _finished(self, _future: Future[Any] | None) -> None:
         with self._idle:
             self._running -= 1
             self._idle.notify_all()
