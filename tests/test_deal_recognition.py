@@ -167,6 +167,26 @@ PEOPLE_POSTS = [
     ),
 ]
 
+PEOPLE_POSTS += [
+    ("future_in_another_clause", said("Closed Acme, kickoff next week"), sighting("Acme")),
+    (
+        "pipeline_total_is_not_the_amount",
+        said("Closed Acme! Pipeline is now $2M"),
+        sighting("Acme"),
+    ),
+    ("european_thousands", said("Closed Acme for €120.000"), sighting("Acme", "120000", "EUR")),
+    (
+        "european_decimals",
+        said("Signed Globex at €1.234,56 a seat"),
+        sighting("Globex", "1234.56", "EUR"),
+    ),
+    (
+        "win_after_a_progressive_clause",
+        said("Closing the quarter strong: signed Acme"),
+        sighting("Acme"),
+    ),
+]
+
 INTEGRATION_POSTS = [
     (
         "salesforce_attachment",
@@ -321,6 +341,10 @@ NEAR_MISSES = [
     ),
     ("stage_proposal_text", integration("Deal: Acme Corp\nStage: Proposal sent")),
     ("hubspot_no_customer", integration("Deal stage changed to Closed won")),
+    ("possessive_support_ticket", said("Closed Acme's support ticket")),
+    ("nda_is_not_a_sale", said("Signed the NDA with Acme")),
+    ("signed_up_for_a_trial", said("Acme signed up for a trial")),
+    ("stage_plain_closed", integration(attachments=attachment("Acme - X", stage="Closed"))),
 ]
 
 

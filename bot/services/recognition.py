@@ -50,7 +50,7 @@ OWNER_KEYS = (
 )
 AMOUNT_KEYS = ("amount", "deal amount", "deal value", "value", "contract value", "arr", "acv")
 
-WON_STAGE = re.compile(r"closed[\s_-]*won|\bwon\b|\bsigned\b|^closed$", re.I)
+WON_STAGE = re.compile(r"closed[\s_-]*won|\bwon\b|\bsigned\b", re.I)
 LOST_STAGE = re.compile(r"lost|dead|disqualif|cancel|churn", re.I)
 
 POSITIVE = re.compile(
@@ -60,9 +60,14 @@ POSITIVE = re.compile(
     r"\bnow an? (?:customer|client)\b|\bgot (?:the |a )?signature\b|\bsignature is in\b",
     re.I,
 )
-NEGATIVE = re.compile(
+# Anywhere in the message, these mean the deal did not happen.
+LOST = re.compile(
     r"closed[\s-]*lost|\blost\b|\bloses\b|fell through|fall(?:ing|s)? through|\bchurn|"
-    r"\bcancel|backed out|pulled out|walked away|\bdeclined\b|\bno deal\b|"
+    r"\bcancel|backed out|pulled out|walked away|\bdeclined\b|\bno deal\b",
+    re.I,
+)
+# Within the clause that says "closed" / "signed", these make it not (yet) a win.
+NOT_YET = re.compile(
     r"\b(?:didn'?t|did not|don'?t|do not|not|never|hasn'?t|has not|haven'?t|have not|"
     r"won'?t|will not|isn'?t|wasn'?t|yet to|failed to|couldn'?t|could not|unable to)"
     r"\s+(?:yet\s+|actually\s+|officially\s+)?(?:be\s+)?(?:sign|close|win|land|book)|"
@@ -73,13 +78,17 @@ NEGATIVE = re.compile(
     r"\bcloses\b|\bnext (?:week|month|quarter|year|monday|tuesday|wednesday|thursday|friday)\b|"
     r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
-    r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b",
+    r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
+    r"\bnda\b|non-?disclosure|\bsign(?:ed|s|ing)? (?:up|in|off|out)\b",
     re.I,
 )
+CLAUSE_BREAK = re.compile(r"[.!?;,:—–\n]+(?:\s|$)|\s[-|]\s|[!?;,—–\n]")
+SENTENCE_BREAK = re.compile(r"[.!?]+(?:\s|$)|\n")
+NOT_THIS_DEAL = re.compile(r"pipeline|quota|target|forecast|\bytd\b|year to date|so far", re.I)
 PROGRESSIVE = re.compile(r"(?<!on )(?<!for )(?<!after )\b(?:closing|signing)\b", re.I)
 NOT_A_SALE = re.compile(
     r"\bclos(?:ed|ing)\s+(?:out\s+)?(?:(?:the|a|an|this|that|my|our|his|her|their|all|"
-    r"those|these|\d+)\s+)?(?:[\w-]+\s+)?(?:ticket|issue|bug|pr|pull request|case|"
+    r"those|these|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?:ticket|issue|bug|pr|pull request|case|"
     r"incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month)s?\b",
@@ -173,6 +182,7 @@ NOT_NAMES = {
     "account",
     "owner",
     "amount",
+    "nda",
 }
 TRAILING_NOT_NAMES = {"today", "this", "yesterday", "tonight", "finally", "officially", "again"}
 NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
@@ -188,7 +198,10 @@ FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S.*?)\s*$")
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 CURRENCY_CODES = "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR"
 CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP"}
-NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+NUMBER = (
+    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?)"
+)
 MULTIPLIER = r"(?P<mult>mm|[kKmM]|bn|[bB])?"
 AMOUNT_PATTERNS = (
     re.compile(rf"(?P<sym>[$€£¥])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
@@ -314,11 +327,19 @@ def _plain(text: str) -> str:
 
 
 def _announces_a_win(text: str) -> bool:
+    """A win needs one clause that says so plainly: no "next week", "not", "if" or
+    "the ticket" in it. A lost deal anywhere in the message rules it out."""
     if not text or text.rstrip(" !.").endswith("?") or QUESTION_START.match(text):
         return False
-    if NEGATIVE.search(text) or NOT_A_SALE.search(text) or PROGRESSIVE.search(text):
+    if LOST.search(text):
         return False
-    return bool(POSITIVE.search(text))
+    return any(_clause_wins(clause) for clause in CLAUSE_BREAK.split(text))
+
+
+def _clause_wins(clause: str) -> bool:
+    if NOT_YET.search(clause) or NOT_A_SALE.search(clause) or PROGRESSIVE.search(clause):
+        return False
+    return bool(POSITIVE.search(clause))
 
 
 # -- who, whose, how much -----------------------------------------------------------------
@@ -387,7 +408,18 @@ def _amount(fields: Mapping[str, str], text: str) -> tuple[Decimal | None, str |
         bare = re.fullmatch(rf"\s*{NUMBER}\s*{MULTIPLIER}\s*", named)
         if bare:
             return _number(bare.group("num"), bare.group("mult")), None
-    return _money(_plain(text))
+    return _money_of_this_deal(_plain(text))
+
+
+def _money_of_this_deal(text: str) -> tuple[Decimal | None, str | None]:
+    """The amount said alongside the win, not a pipeline or quota total elsewhere."""
+    sentences = SENTENCE_BREAK.split(text)
+    for sentence in [s for s in sentences if POSITIVE.search(s)] + sentences:
+        if not NOT_THIS_DEAL.search(sentence):
+            found = _money(sentence)
+            if found[0] is not None:
+                return found
+    return None, None
 
 
 def _money(text: str) -> tuple[Decimal | None, str | None]:
@@ -408,8 +440,11 @@ def _money(text: str) -> tuple[Decimal | None, str | None]:
 
 
 def _number(digits: str, multiplier: str | None) -> Decimal | None:
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):  # 120.000 or 1.234,56
+        digits = digits.replace(".", "").replace(",", ".")
     try:
-        value = Decimal(digits.replace(",", ""))
+        value = Decimal(digits.replace(",", "")) * MULTIPLIERS.get((multiplier or "").lower(), 1)
     except InvalidOperation:
         return None
-    return value * MULTIPLIERS.get((multiplier or "").lower(), 1)
+    whole = value == value.to_integral_value()
+    return value.quantize(Decimal(1)) if whole else value.normalize()
