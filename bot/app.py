@@ -10,60 +10,22 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
-from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 
-from bot import listeners
+from bot import due_work, listeners
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery import Delivery
 from bot.deps import Deps
 from bot.directory import Directory
-from bot.dispatch import Dispatcher
+from bot.runner import Runner
 from bot.scheduler import Timer
+from bot.services import weekly
 from bot.services.workspaces import ensure_workspace
+from bot.slack_api import listener_client, runner_client
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
-
-
-class RetryAfterOnClock(RateLimitErrorRetryHandler):
-    """slack_sdk's rate-limit retry, waiting out Retry-After on the injected clock."""
-
-    def __init__(self, clock: Clock, max_retry_count: int = 3) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.clock = clock
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        if response is None:
-            raise error or RuntimeError("rate limited without a response")
-        state.next_attempt_requested = True
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        wait = (headers.get("retry-after") or ["1"])[0]
-        self.clock.sleep(int(wait) if str(wait).isdigit() else 1)
-        state.increment_current_attempt()
-
-
-def slack_client(settings: Settings, clock: Clock) -> WebClient:
-    """The one WebClient the app and the background work share."""
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=15,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RetryAfterOnClock(clock, max_retry_count=3),
-        ],
-    )
+SEND_CONCURRENCY = 4
 
 
 class ListenerPool(ThreadPoolExecutor):
@@ -102,19 +64,23 @@ def build_app(deps: Deps, client: WebClient, executor: ListenerPool) -> App:
 
 
 class RunningBot:
-    """The bot as `servebot run` starts it: schema upgraded, Slack app connected."""
+    """The bot as `servebot run` starts it: schema upgraded, Slack app connected, and
+    the runner sending what falls due."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.store.upgrade()
         self.clock = clock or SystemClock()
-        self.client = slack_client(settings, self.clock)
+        self.client = listener_client(settings, self.clock)
         self.listeners = ListenerPool()
-        deps = Deps(settings, self.store, self.clock, Directory(self.clock))
+        directory = Directory(self.clock)
+        deps = Deps(settings, self.store, self.clock, directory)
         self.app = build_app(deps, self.client, self.listeners)
-        self.dispatcher = Dispatcher(deps, self.client)
-        self.timer = Timer(settings.dispatch_interval_seconds, self.dispatcher.tick)
+        self.runner = Runner(self.store, self.clock, concurrency=SEND_CONCURRENCY)
+        self.delivery = Delivery(runner_client(settings, self.clock), directory)
+        due_work.register(self.runner, deps, self.delivery)
+        self.timer = Timer(settings.dispatch_interval_seconds, self.tick)
         self.socket = SocketModeHandler(self.app, settings.slack_app_token)
         team_id = self.client.auth_test().get("team_id")
         if team_id:
@@ -126,11 +92,19 @@ class RunningBot:
         log.info("Serve is connected to Slack over Socket Mode")
         return self
 
+    def tick(self) -> int:
+        """Plan this week's work if nobody has yet, then run whatever has fallen due."""
+        weekly.ensure_this_week(self.store, self.clock, self.settings)
+        return self.runner.tick()
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """True once every listener started so far has finished."""
         return self.listeners.wait_idle(timeout)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5.0) -> None:
+        """Stop taking work, give running work `grace` seconds to end (what is still
+        running keeps its lease and is retried after it), and disconnect."""
+        self.runner.stop(grace)
         self.timer.stop()
         try:
             self.socket.close()
@@ -138,5 +112,6 @@ class RunningBot:
             # slack_sdk's builtin client can race a close from Slack's side; closing
             # again finds the socket gone and shuts the remaining threads down.
             self.socket.close()
-        self.listeners.shutdown(wait=True)
+        self.listeners.wait_idle(timeout=1.0)
+        self.listeners.shutdown(wait=False, cancel_futures=True)
         self.store.close()

@@ -15,7 +15,8 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
-PERSON_TTL = timedelta(minutes=10)
+PERSON_TTL = timedelta(hours=1)  # `user_change` events keep it fresh meanwhile
+GONE = {"user_not_found", "user_not_visible"}
 CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")  # names are lowercase; ids never are
 
 
@@ -37,6 +38,7 @@ class Directory:
         self._clock = clock
         self._channel_names: dict[str, str | None] = {}
         self._people: dict[str, tuple[datetime, Person]] = {}
+        self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def channel_name(self, client: WebClient, channel_id: str) -> str | None:
@@ -53,7 +55,8 @@ class Directory:
         return name
 
     def channel_id(self, client: WebClient, name_or_id: str) -> str | None:
-        """A channel given by id or by name (as in settings), as an id."""
+        """A channel given by id or by name (as in settings), as an id; None when no
+        channel the bot can see has that name."""
         if CHANNEL_ID.fullmatch(name_or_id):
             return name_or_id
         name = name_or_id.lstrip("#")
@@ -61,17 +64,14 @@ class Directory:
             known = next((i for i, n in self._channel_names.items() if n == name), None)
         if known:
             return known
-        try:
-            for page in client.conversations_list(
-                types="public_channel,private_channel", exclude_archived=True, limit=200
-            ):
-                for channel in page.get("channels", []):
-                    with self._lock:
-                        self._channel_names[channel["id"]] = channel.get("name")
-                    if channel.get("name") == name:
-                        return str(channel["id"])
-        except SlackApiError as error:
-            log.warning("conversations.list failed: %s", error.response.get("error"))
+        for page in client.conversations_list(
+            types="public_channel,private_channel", exclude_archived=True, limit=200
+        ):
+            for channel in page.get("channels", []):
+                with self._lock:
+                    self._channel_names[channel["id"]] = channel.get("name")
+                if channel.get("name") == name:
+                    return str(channel["id"])
         return None
 
     def members(self, client: WebClient, channel_id: str) -> list[str]:
@@ -81,7 +81,8 @@ class Directory:
         return members
 
     def person(self, client: WebClient, user_id: str) -> Person | None:
-        """users.info, at most once per person every ten minutes; None if Slack won't say."""
+        """users.info, at most once per person an hour; None when Slack has no such person.
+        Other failures (rate limits, outages) are raised: not knowing is not absence."""
         now = self._clock.now()
         with self._lock:
             cached = self._people.get(user_id)
@@ -90,15 +91,37 @@ class Directory:
         try:
             user = client.users_info(user=user_id)["user"]
         except SlackApiError as error:
-            log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
-            return cached[1] if cached else None
+            if error.response.get("error") in GONE:
+                return None
+            if cached:
+                log.warning("users.info %s failed, using what I knew: %s", user_id, error)
+                return cached[1]
+            raise
+        return self.learn(user)
+
+    def learn(self, user: dict[str, Any]) -> Person:
+        """Remember a person as Slack describes them (users.info, a `user_change` event)."""
         person = Person(
-            user_id=user_id,
+            user_id=str(user["id"]),
             tz=user.get("tz"),
             is_bot=bool(user.get("is_bot")),
             deleted=bool(user.get("deleted")),
             profile=dict(user.get("profile") or {}),
         )
         with self._lock:
-            self._people[user_id] = (now, person)
+            self._people[person.user_id] = (self._clock.now(), person)
         return person
+
+    def remember_dm(self, user_id: str, channel_id: str) -> None:
+        with self._lock:
+            self._dm_channels[user_id] = channel_id
+
+    def dm_channel(self, client: WebClient, user_id: str) -> str:
+        """The bot's DM with a person, opened once."""
+        with self._lock:
+            known = self._dm_channels.get(user_id)
+        if known:
+            return known
+        channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+        self.remember_dm(user_id, channel)
+        return channel

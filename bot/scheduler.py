@@ -1,4 +1,4 @@
-"""APScheduler as the in-process timer only: one fixed job that ticks the dispatcher.
+"""APScheduler as the in-process timer only: one fixed job that ticks the runner.
 Due work lives in the database, so nothing is pickled and replicas never share a job
 store; a tick at start-up sends whatever fell due while the bot was down."""
 
@@ -12,7 +12,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
-DISPATCH_JOB = "serve-dispatch"
+TICK_JOB = "serve-tick"
 
 
 class Timer:
@@ -27,7 +27,7 @@ class Timer:
             self._run_tick,
             "interval",
             seconds=interval_seconds,
-            id=DISPATCH_JOB,
+            id=TICK_JOB,
             replace_existing=True,
             next_run_time=datetime.now(UTC),
         )
@@ -36,11 +36,12 @@ class Timer:
         try:
             self._tick()
         except Exception:
-            log.exception("dispatch tick failed; the next tick will try again")
+            log.exception("tick failed; the next one will try again")
 
     def start(self) -> None:
         self._scheduler.start()
 
     def stop(self) -> None:
+        """Stop ticking; a tick under way ends by itself once the runner is stopping."""
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
+            self._scheduler.shutdown(wait=False)

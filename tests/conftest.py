@@ -112,7 +112,7 @@ def tick_together(*bots: RunningBot) -> None:
 
     def tick(bot: RunningBot) -> None:
         barrier.wait()
-        bot.dispatcher.tick()
+        bot.tick()
 
     threads = [threading.Thread(target=tick, args=(bot,)) for bot in bots]
     for thread in threads:

@@ -52,7 +52,7 @@ def buttons(message: Message) -> list[str]:
 
 def at(clock: ManualClock, bot: RunningBot, moment: datetime) -> int:
     clock.set(moment)
-    return bot.dispatcher.tick()
+    return bot.tick()
 
 
 def first_checkin_dm(fake: FakeSlack, bot: RunningBot, clock: ManualClock) -> tuple[Deal, Message]:
@@ -101,7 +101,7 @@ def test_each_stage_asks_in_its_own_words(
     sent = [
         c.args
         for c in fake_slack.calls_to("chat.postMessage")
-        if c.args["channel"] == ALICE_DM and "thread_ts" not in c.args
+        if c.args["channel"] in ("U0ALICE", ALICE_DM) and "thread_ts" not in c.args
     ]
     prompts = [m["blocks"][0]["text"]["text"] for m in sent]
     assert len(sent) == 4 and len(set(prompts)) == 4
@@ -232,7 +232,7 @@ def test_stop_for_this_customer_cancels_the_rest(
     fake_slack.click("U0ALICE", dm, views.STOP)
     assert bot.wait_idle()
 
-    assert {c.status for c in checkins_of(bot, deal)} == {CheckInStatus.CANCELLED}
+    assert {c.status for c in checkins_of(bot, deal)} == {CheckInStatus.STOPPED}
     assert buttons(fake_slack.message(ALICE_DM, dm.ts)) == []
     at(clock, bot, MONDAY_10AM_LA + timedelta(days=120))
     assert len(dms(fake_slack, ALICE_DM)) == 1
@@ -299,22 +299,46 @@ def test_out_of_office_status_postpones_until_after_it_expires(
     assert len(dms(fake_slack, ALICE_DM)) == 1
 
 
-def test_rate_limit_then_server_error_still_sends_once_later(
+def test_rate_limit_waits_on_the_clock_then_a_server_error_is_retried_and_sent_once(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
     clock.set(FRIDAY_5PM_LA)
     close_deal(fake_slack, bot, "Closed Acme Corp")
-    fake_slack.fail_next("chat.postMessage", status=429, retry_after=2)
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=30)
     fake_slack.fail_next("chat.postMessage", status=500)
 
     at(clock, bot, MONDAY_10AM_LA)
     assert dms(fake_slack, ALICE_DM) == []
-    assert clock.now() == MONDAY_10AM_LA + timedelta(seconds=2)  # Retry-After, on the clock
+    assert clock.now() == MONDAY_10AM_LA  # nothing slept, not even on the clock
 
-    at(clock, bot, MONDAY_10AM_LA + timedelta(minutes=1))
+    at(clock, bot, MONDAY_10AM_LA + timedelta(seconds=29))
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2  # the reply, and the 429
+    at(clock, bot, MONDAY_10AM_LA + timedelta(seconds=30))
+    assert dms(fake_slack, ALICE_DM) == []  # the 500: retried later, with backoff
+    at(clock, bot, MONDAY_10AM_LA + timedelta(seconds=60))
+
     assert len(dms(fake_slack, ALICE_DM)) == 1
-    sends = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == ALICE_DM]
+    sends = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == "U0ALICE"]
     assert [c.status for c in sends] == [429, 500, 200]
+
+
+def test_a_rate_limit_pauses_posting_for_the_workspace_until_retry_after(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    fake_slack.add_user("U0ANNA", "anna", tz="America/Anchorage")  # 10:00 there is 11:00 in LA
+    clock.set(FRIDAY_5PM_LA)
+    close_deal(fake_slack, bot, "Closed Acme Corp")
+    close_deal(fake_slack, bot, "Closed Globex", user="U0ANNA")
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=7200)
+
+    at(clock, bot, MONDAY_10AM_LA)
+    posts = len(fake_slack.calls_to("chat.postMessage"))
+    at(clock, bot, MONDAY_10AM_LA + timedelta(hours=1))  # Anna's check-in is due, Slack said wait
+    assert len(fake_slack.calls_to("chat.postMessage")) == posts
+    assert dms(fake_slack, "D0ANNA") == [] and dms(fake_slack, ALICE_DM) == []
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(hours=2))
+    assert len(dms(fake_slack, ALICE_DM)) == len(dms(fake_slack, "D0ANNA")) == 1
 
 
 def test_server_error_after_the_dm_went_out_does_not_send_it_twice(
@@ -347,7 +371,7 @@ def test_checkins_due_while_the_bot_was_down_are_sent_once_on_start(
 
     second = start_bot()
     fake_slack.wait_for(lambda: len(dms(fake_slack, ALICE_DM)) == 3)
-    second.dispatcher.tick()
+    second.tick()
 
     assert len(dms(fake_slack, ALICE_DM)) == 3
     texts = sorted(m.text for m in dms(fake_slack, ALICE_DM))
@@ -414,3 +438,41 @@ def test_workspace_holiday_is_skipped(
     assert dms(fake_slack, ALICE_DM) == []
     at(clock, bot, thanksgiving + timedelta(days=1))
     assert len(dms(fake_slack, ALICE_DM)) == 1
+
+
+def edit(fake: FakeSlack, bot: RunningBot, post: Message, text: str) -> None:
+    edited = post.as_event() | {"text": text, "edited": {"ts": "1.0"}}
+    fake.send_event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": DEALS_CHANNEL,
+            "channel_type": "channel",
+            "message": edited,
+            "previous_message": post.as_event(),
+            "ts": post.ts,
+        }
+    )
+    assert bot.wait_idle()
+
+
+def test_deal_edited_away_and_back_gets_its_checkins_again(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Acme Corp :tada:", user="U0ALICE")
+    fake_slack.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
+    assert bot.wait_idle()
+
+    edit(fake_slack, bot, post, "Acme Corp: closing next week")
+    with bot.store.session() as session:
+        deal = session.scalars(select(Deal).where(Deal.message_ts == post.ts)).one()
+    assert {c.status for c in checkins_of(bot, deal)} == {CheckInStatus.CANCELLED}
+    edit(fake_slack, bot, post, "Closed Acme Corp :tada:")
+
+    assert [c.status for c in checkins_of(bot, deal)] == [CheckInStatus.PLANNED] * 4
+    assert "Check-ins:" in json.dumps(fake_slack.calls_to("chat.update")[-1].args["blocks"])
+    at(clock, bot, MONDAY_10AM_LA)
+    [dm] = dms(fake_slack, ALICE_DM)
+    assert "*Acme Corp*" in dm.blocks[0]["text"]["text"]

@@ -1,4 +1,5 @@
-"""Buttons: "Not a deal" under a deal reply, and the four on a check-in DM."""
+"""Buttons: "Not a deal" and the owner picker under a deal reply, the four on a
+check-in DM, and "Share a story" on the weekly prompt."""
 
 from __future__ import annotations
 
@@ -8,18 +9,15 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.people import planning
 from bot.services import checkins, deals
+from bot.services.deals import Change
 from bot.views import checkins as checkin_views
-from bot.views.deals import (
-    ALREADY_REMOVED,
-    NOT_A_DEAL,
-    OWNER_NOT_A_PERSON,
-    SET_OWNER,
-    deal_id_of,
-)
+from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, OWNER_NOT_A_PERSON, SET_OWNER
+from bot.views.refs import CheckInRef, DealRef, decode
 from bot.views.stories import OPEN_STORY, story_modal
 
-from .deal_replies import plan_for, update_reply
+from .deal_replies import show_change, update_reply
 
 MODALS = {
     checkin_views.REACHED_OUT: checkin_views.reached_out_modal,
@@ -34,37 +32,39 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         ack()
-        deal_id = deal_id_of(body["actions"][0].get("block_id", ""))
+        ref = decode(_action(body).get("value"), DealRef)
         deal = None
-        if deal_id is not None:
+        if ref is not None:
             deal = deals.dismiss_deal(
-                deps.store, deps.clock, context.team_id or "", deal_id, body["user"]["id"]
+                deps.store, deps.clock, context.team_id or "", ref.deal_id, body["user"]["id"]
             )
         if deal is None:
             _tell(client, body, ALREADY_REMOVED)
             return
-        update_reply(deps, client, deal)
+        update_reply(deps, client, deal, ())
 
     @app.action(SET_OWNER)
     def on_set_owner(
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         ack()
-        action = body["actions"][0]
+        action = _action(body)
         owner = str(action.get("selected_user") or "")
         person = deps.directory.person(client, owner) if owner else None
         if person is None or not person.reachable:
             _tell(client, body, OWNER_NOT_A_PERSON)
             return
-        deal_id = deal_id_of(action.get("block_id", ""))
-        deal = None
-        if deal_id is not None:
-            deal = deals.set_owner(deps.store, deps.clock, context.team_id or "", deal_id, owner)
-        if deal is None:
+        ref = decode(action.get("block_id"), DealRef)
+        team_id = context.team_id or ""
+        change = deals.DealChange(Change.UNCHANGED)
+        if ref is not None:
+            change = deals.set_owner(
+                deps.store, deps.clock, team_id, ref.deal_id, owner, planning(deps, client, team_id)
+            )
+        if change.deal is None:
             _tell(client, body, ALREADY_REMOVED)
             return
-        plan_for(deps, client, deal)
-        update_reply(deps, client, deal)
+        show_change(deps, client, change)
 
     @app.action(checkin_views.REACHED_OUT)
     @app.action(checkin_views.SNOOZE)
@@ -75,7 +75,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         step = _own_step(deps, client, body, context)
         if step is not None:
-            modal = MODALS[body["actions"][0]["action_id"]]
+            modal = MODALS[_action(body)["action_id"]]
             client.views_open(trigger_id=body["trigger_id"], view=modal(step.checkin, step.deal))
 
     @app.action(OPEN_STORY)
@@ -86,10 +86,11 @@ def register(app: App, deps: Deps) -> None:
     @app.action(checkin_views.STOP)
     def on_stop(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         ack()
-        if _own_step(deps, client, body, context) is None:
+        own = _own_step(deps, client, body, context)
+        if own is None:
             return
         step = checkins.stop_for_customer(
-            deps.store, deps.clock, int(_value(body)), context.team_id or ""
+            deps.store, deps.clock, own.checkin.id, context.team_id or ""
         )
         if step is None:
             _tell(client, body, checkin_views.ALREADY_HANDLED)
@@ -99,21 +100,22 @@ def register(app: App, deps: Deps) -> None:
             ts=body["container"]["message_ts"],
             **checkin_views.checkin_stopped(step.deal),
         )
-        update_reply(deps, client, step.deal)
+        update_reply(deps, client, step.deal, ())
 
 
-def _value(body: dict[str, Any]) -> str:
-    return str(body["actions"][0].get("value", ""))
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    actions = body.get("actions") or [{}]
+    return dict(actions[0])
 
 
 def _own_step(
     deps: Deps, client: WebClient, body: dict[str, Any], context: BoltContext
 ) -> checkins.Step | None:
     """The check-in a button belongs to, if it still waits for an answer from this person."""
-    value = _value(body)
+    ref = decode(_action(body).get("value"), CheckInRef)
     step = (
-        checkins.find_answerable(deps.store, int(value), context.team_id or "")
-        if value.isdigit()
+        checkins.find_answerable(deps.store, ref.checkin_id, context.team_id or "")
+        if ref is not None
         else None
     )
     if step is None:

@@ -4,39 +4,32 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.services import checkins, deals
-from bot.services.cadence import zone_or_default
+from bot.services.deals import Change, DealChange
 from bot.store.models import CheckIn, Deal
 from bot.views.deals import deal_reply
 
 log = logging.getLogger(__name__)
 
 
-def zone_of(deps: Deps, client: WebClient, user_id: str | None) -> ZoneInfo:
-    """A person's Slack time zone, or the workspace default when Slack has none."""
-    person = deps.directory.person(client, user_id) if user_id else None
-    return zone_or_default(person.tz if person else None, deps.settings.default_timezone)
-
-
-def plan_for(deps: Deps, client: WebClient, deal: Deal) -> list[CheckIn]:
-    """Plan a deal's check-ins in its owner's time zone (once; later calls keep them)."""
-    policy = checkins.policy_for(deps.store, deal.team_id, deps.settings)
-    zone = zone_of(deps, client, deal.owner_id)
-    return checkins.plan_for_deal(deps.store, deps.clock, deal.id, zone, policy)
-
-
-def plan_and_reply(deps: Deps, client: WebClient, deal: Deal) -> None:
-    """A new deal: plan its check-ins, then say so in the thread."""
-    post_reply(deps, client, deal, plan_for(deps, client, deal))
+def show_change(deps: Deps, client: WebClient, change: DealChange) -> None:
+    """Say in the thread what a change did: a reply for a new deal, an update otherwise."""
+    if change.deal is None or change.change == Change.UNCHANGED:
+        return
+    if change.change == Change.RECORDED:
+        post_reply(deps, client, change.deal, change.planned)
+    else:
+        update_reply(deps, client, change.deal, change.planned)
 
 
 def post_reply(deps: Deps, client: WebClient, deal: Deal, planned: Sequence[CheckIn]) -> None:
+    if not (deal.channel_id and deal.message_ts):
+        return
     try:
         reply = client.chat_postMessage(
             channel=deal.channel_id, thread_ts=deal.message_ts, **deal_reply(deal, planned)
@@ -48,10 +41,13 @@ def post_reply(deps: Deps, client: WebClient, deal: Deal, planned: Sequence[Chec
     deals.record_reply(deps.store, deal.id, reply["ts"], _permalink(client, deal))
 
 
-def update_reply(deps: Deps, client: WebClient, deal: Deal) -> None:
-    if deal.reply_ts is None:
+def update_reply(
+    deps: Deps, client: WebClient, deal: Deal, planned: Sequence[CheckIn] | None = None
+) -> None:
+    if deal.reply_ts is None or deal.channel_id is None:
         return
-    planned = checkins.open_for_deal(deps.store, deal.id)
+    if planned is None:
+        planned = checkins.open_for_deal(deps.store, deal.id)
     try:
         client.chat_update(channel=deal.channel_id, ts=deal.reply_ts, **deal_reply(deal, planned))
     except SlackApiError as error:
@@ -59,8 +55,10 @@ def update_reply(deps: Deps, client: WebClient, deal: Deal) -> None:
 
 
 def _permalink(client: WebClient, deal: Deal) -> str | None:
+    if not (deal.channel_id and deal.message_ts):
+        return None
     try:
         answer = client.chat_getPermalink(channel=deal.channel_id, message_ts=deal.message_ts)
     except SlackApiError:
         return None
-    return answer.get("permalink")
+    return str(answer.get("permalink") or "") or None

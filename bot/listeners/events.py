@@ -1,4 +1,4 @@
-"""Events API: messages in the deal channels."""
+"""Events API: messages in the deal channels, and people's profile changes."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.people import planning
 from bot.services import deals
-from bot.services.deals import Change
 
-from .deal_replies import plan_and_reply, update_reply
+from .deal_replies import show_change, update_reply
 
 
 def register(app: App, deps: Deps) -> None:
@@ -31,16 +31,22 @@ def register(app: App, deps: Deps) -> None:
                 deps.store, deps.clock, team_id, channel, event["deleted_ts"]
             )
             if removed is not None:
-                update_reply(deps, client, removed)
-        elif subtype == "message_changed":
-            outcome = deals.revise_deal(
-                deps.store, deps.clock, team_id, channel, event["message"], bot_id
+                update_reply(deps, client, removed, ())
+            return
+        plans = planning(deps, client, team_id)
+        if subtype == "message_changed":
+            change = deals.revise_deal(
+                deps.store, deps.clock, team_id, channel, event["message"], plans, bot_id
             )
-            if outcome.change == Change.RECORDED and outcome.deal:
-                plan_and_reply(deps, client, outcome.deal)
-            elif outcome.change in (Change.UPDATED, Change.REMOVED) and outcome.deal:
-                update_reply(deps, client, outcome.deal)
         else:
-            deal = deals.capture_deal(deps.store, deps.clock, team_id, channel, event, bot_id)
-            if deal is not None:
-                plan_and_reply(deps, client, deal)
+            change = deals.capture_deal(
+                deps.store, deps.clock, team_id, channel, event, plans, bot_id
+            )
+        show_change(deps, client, change)
+
+    @app.event("user_change")
+    def on_user_change(event: dict[str, Any]) -> None:
+        """Keep what we know of people fresh: time zones, and away statuses above all."""
+        user = event.get("user")
+        if isinstance(user, dict) and user.get("id"):
+            deps.directory.learn(user)

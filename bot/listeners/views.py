@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -11,13 +10,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.people import hours_of
 from bot.services import checkins, stories, weekly
 from bot.services.cadence import next_working_slot, snooze_until, zone_or_default
 from bot.store.models import Outcome, Visibility
 from bot.views import checkins as checkin_views
 from bot.views import stories as story_views
+from bot.views.refs import CheckInRef, StoryOrigin, decode
 
-from .deal_replies import update_reply, zone_of
+from .deal_replies import update_reply
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,10 @@ def _register_checkins(app: App, deps: Deps) -> None:
         chosen = _field(view, "outcome").get("selected_option") or {}
         note = _field(view, "note").get("value") or ""
         if chosen.get("value") not in set(Outcome):
-            ack(response_action="errors", errors={"outcome": "Pick how the customer feels."})
+            ack(response_action="errors", errors={"outcome": checkin_views.PICK_A_FEELING})
             return
         if len(note) > checkins.NOTE_LIMIT:
-            ack(response_action="errors", errors={"note": "Keep the note under 2,000 characters."})
+            ack(response_action="errors", errors={"note": checkin_views.NOTE_TOO_LONG})
             return
         step = checkins.log_outcome(
             deps.store,
@@ -69,11 +70,10 @@ def _register_checkins(app: App, deps: Deps) -> None:
     ) -> None:
         days = (_field(view, "days").get("selected_option") or {}).get("value")
         if days not in checkin_views.SNOOZE_CHOICES:
-            ack(response_action="errors", errors={"days": "Pick when to be reminded."})
+            ack(response_action="errors", errors={"days": checkin_views.PICK_WHEN})
             return
         team_id = context.team_id or ""
-        policy = checkins.policy_for(deps.store, team_id, deps.settings)
-        hours = policy.hours(zone_of(deps, client, body["user"]["id"]))
+        hours = hours_of(deps, client, team_id, body["user"]["id"])
         until = snooze_until(deps.clock.now(), int(days), hours)
         step = checkins.snooze(deps.store, deps.clock, _checkin_id(view), team_id, until)
         if step is None:
@@ -97,10 +97,12 @@ def _register_checkins(app: App, deps: Deps) -> None:
             body["user"]["id"], teammate, person is not None and person.reachable
         )
         if problem:
-            ack(response_action="errors", errors={"teammate": problem})
+            ack(
+                response_action="errors",
+                errors={"teammate": checkin_views.HAND_OFF_PROBLEMS[problem]},
+            )
             return
-        policy = checkins.policy_for(deps.store, team_id, deps.settings)
-        due = next_working_slot(deps.clock.now(), policy.hours(zone_of(deps, client, teammate)))
+        due = next_working_slot(deps.clock.now(), hours_of(deps, client, team_id, teammate))
         step = checkins.hand_off(deps.store, deps.clock, _checkin_id(view), team_id, teammate, due)
         if step is None:
             ack(response_action="errors", errors={"teammate": checkin_views.ALREADY_HANDLED})
@@ -120,11 +122,14 @@ def _register_story(app: App, deps: Deps) -> None:
         client: WebClient,
     ) -> None:
         draft = _story_draft(view)
-        problems = (
-            stories.draft_problems(draft) if draft else {"visibility": "Pick who can read it."}
-        )
-        if problems or draft is None:
-            ack(response_action="errors", errors=problems)
+        if draft is None:
+            ack(response_action="errors", errors={"visibility": story_views.PICK_VISIBILITY})
+            return
+        problems = stories.draft_problems(draft)
+        if problems:
+            length = len(draft.what_happened.strip())
+            errors = {f: story_views.draft_problem_text(p, length) for f, p in problems.items()}
+            ack(response_action="errors", errors=errors)
             return
         team_id = context.team_id or ""
         story = stories.share_story(
@@ -148,17 +153,14 @@ def _story_draft(view: dict[str, Any]) -> stories.StoryDraft | None:
     visibility = (_field(view, "visibility").get("selected_option") or {}).get("value")
     if visibility not in set(Visibility):
         return None
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        metadata = {}
+    origin = decode(view.get("private_metadata"), StoryOrigin)
     return stories.StoryDraft(
         helpers=tuple(_field(view, "helpers").get("selected_users") or ()),
         what_happened=_field(view, "what_happened").get("value") or "",
         served=_field(view, "served").get("value"),
         quality=(_field(view, "quality").get("selected_option") or {}).get("value"),
         visibility=Visibility(visibility),
-        source_link=metadata.get("link") if isinstance(metadata, dict) else None,
+        source_link=origin.link if origin else None,
     )
 
 
@@ -167,8 +169,9 @@ def _field(view: dict[str, Any], block_id: str) -> dict[str, Any]:
 
 
 def _checkin_id(view: dict[str, Any]) -> int:
-    metadata = str(view.get("private_metadata", ""))
-    return int(metadata) if metadata.isdigit() else 0
+    """The check-in a modal is about; 0, which no check-in has, if it names none."""
+    ref = decode(view.get("private_metadata"), CheckInRef)
+    return ref.checkin_id if ref else 0
 
 
 def _update_dm(client: WebClient, step: checkins.Step, message: dict[str, Any]) -> None:

@@ -127,3 +127,12 @@ def first_slot_after(moment: datetime, hours: WorkingHours) -> datetime:
     if hours.is_working_day(day) and local.time() <= time(hours.hour):
         return hours.at_hour(day)
     return hours.at_hour(hours.next_working_day(day + timedelta(days=1)))
+
+
+def when_to_nudge(now: datetime, hours: WorkingHours, profile: Mapping[str, Any]) -> datetime:
+    """Now, if this person can hear from us now; else when they next can: back from
+    time away, on a working day, within working hours."""
+    back = away_until(profile, now)
+    if back is not None:
+        return first_slot_after(back, hours)
+    return next_working_slot(now, hours)

@@ -1,26 +1,29 @@
 """The rules for check-ins: planning them for a deal, what each button does, and each
-step the dispatcher takes (send, remind once, mark missed). Slack-free."""
+step of due work (send, remind once, mark missed). Slack-free. Every entry point is one
+unit of work: one transaction that re-checks the state it depends on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.store import checkins as queries
+from bot.store import due
 from bot.store.db import Store
 from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome, Workspace
 
-from .cadence import WorkingHours, add_working_days, plan_checkins
+from .cadence import WorkingHours, plan_checkins, zone_or_default
 
+SEND, REMIND, MISS = "checkin_send", "checkin_remind", "checkin_miss"
+STEPS = (SEND, REMIND, MISS)
 ANSWER_WITHIN_WORKING_DAYS = 2
-CLAIM_LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
 NOTE_LIMIT = 2000
+ANSWERABLE = (CheckInStatus.SENT, CheckInStatus.REMINDED, CheckInStatus.MISSED)
 
 
 @dataclass(frozen=True)
@@ -28,23 +31,35 @@ class CheckinPolicy:
     cadence_days: tuple[int, ...]
     hour: int
     holidays: tuple[date, ...]
+    default_zone: str = "UTC"
 
-    def hours(self, zone: ZoneInfo) -> WorkingHours:
+    def hours_for(self, tz: str | None) -> WorkingHours:
+        """A person's working hours: their Slack time zone (else the default), the
+        workspace's nudge hour and holidays. The one place these come together."""
+        zone = zone_or_default(tz, self.default_zone)
         return WorkingHours(zone, self.hour, frozenset(self.holidays))
 
 
 @dataclass(frozen=True)
 class Step:
-    """A claimed check-in with its deal, ready for the dispatcher to act on."""
+    """A check-in with its deal and workspace, read in one query."""
 
     checkin: CheckIn
     deal: Deal
+    workspace: Workspace | None
+
+    def policy(self, settings: Settings) -> CheckinPolicy:
+        return policy_from(self.workspace, settings)
 
 
-def policy_for(store: Store, team_id: str, settings: Settings) -> CheckinPolicy:
+class HandOffProblem(StrEnum):
+    NOBODY = "nobody"
+    YOURSELF = "yourself"
+    NOT_A_PERSON = "not_a_person"
+
+
+def policy_from(workspace: Workspace | None, settings: Settings) -> CheckinPolicy:
     """The workspace's own cadence, hour and holidays, else the environment's."""
-    with store.session() as session:
-        workspace = session.get(Workspace, team_id)
     cadence = tuple(workspace.checkin_cadence_days or ()) if workspace else ()
     hour = workspace.checkin_hour if workspace else None
     holidays = tuple(date.fromisoformat(d) for d in (workspace.holidays or ())) if workspace else ()
@@ -52,41 +67,62 @@ def policy_for(store: Store, team_id: str, settings: Settings) -> CheckinPolicy:
         cadence_days=cadence or settings.checkin_cadence_days,
         hour=settings.checkin_hour if hour is None else hour,
         holidays=holidays or settings.holidays,
+        default_zone=settings.default_timezone,
     )
 
 
-def plan_for_deal(
-    store: Store, clock: Clock, deal_id: int, zone: ZoneInfo, policy: CheckinPolicy
-) -> list[CheckIn]:
-    """Plan a deal's check-ins once; a deal that has them already keeps them."""
-    now = clock.now()
+def policy_for(store: Store, team_id: str, settings: Settings) -> CheckinPolicy:
     with store.session() as session:
-        deal = session.get(Deal, deal_id)
-        if deal is None or not deal.is_active or not deal.owner_id:
-            return []
-        if queries.checkins_for_deal(session, deal_id):
-            return list(queries.open_checkins(session, deal_id))
-        times = plan_checkins(deal.closed_at, policy.cadence_days, policy.hours(zone))
-        planned = [
-            CheckIn(
-                team_id=deal.team_id,
-                deal_id=deal.id,
-                stage=stage,
-                offset_days=offset,
-                recipient_id=deal.owner_id,
-                status=CheckInStatus.PLANNED.value,
-                due_at=due,
-                attempts=0,
-                created_at=now,
-                updated_at=now,
-            )
-            for stage, (offset, due) in enumerate(
-                zip(sorted(policy.cadence_days), times, strict=True)
-            )
-            if due > now
-        ]
-        session.add_all(planned)
-        return planned
+        return policy_from(session.get(Workspace, team_id), settings)
+
+
+# -- planning --------------------------------------------------------------------------
+
+
+def plan(
+    session: Session, deal: Deal, policy: CheckinPolicy, tz: str | None, now: datetime
+) -> list[CheckIn]:
+    """Give an active, owned deal a check-in for each stage still to come, within the
+    caller's unit of work. Stages it has already are kept; ones cancelled with the deal
+    come back if their time is still ahead; an owner who said stop is not asked again.
+    Returns the deal's open check-ins."""
+    if not deal.is_active or not deal.owner_id:
+        return []
+    existing = {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
+    if all(c.status != CheckInStatus.STOPPED for c in existing.values()):
+        offsets = sorted(policy.cadence_days)
+        times = plan_checkins(deal.closed_at, offsets, policy.hours_for(tz))
+        for stage, (offset, at) in enumerate(zip(offsets, times, strict=True)):
+            checkin = existing.get(stage)
+            if checkin is None and at > now:
+                checkin = CheckIn(
+                    team_id=deal.team_id,
+                    deal_id=deal.id,
+                    stage=stage,
+                    offset_days=offset,
+                    recipient_id=deal.owner_id,
+                    status=CheckInStatus.PLANNED.value,
+                    due_at=at,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(checkin)
+            elif checkin is not None and _comes_back(checkin, now) and checkin.due_at:
+                at = checkin.due_at
+            else:
+                continue
+            checkin.recipient_id = deal.owner_id
+            _schedule(session, checkin, SEND, at, now)
+    return list(queries.open_checkins(session, deal.id))
+
+
+def _comes_back(checkin: CheckIn, now: datetime) -> bool:
+    """Cancelled with its deal, and its time still ahead: a revived deal keeps it."""
+    return (
+        checkin.status == CheckInStatus.CANCELLED
+        and checkin.due_at is not None
+        and checkin.due_at > now
+    )
 
 
 def open_for_deal(store: Store, deal_id: int) -> list[CheckIn]:
@@ -94,8 +130,9 @@ def open_for_deal(store: Store, deal_id: int) -> list[CheckIn]:
         return list(queries.open_checkins(session, deal_id))
 
 
-def cancel_for_deal(session: Session, deal_id: int, now: datetime) -> int:
-    return queries.cancel_open(session, deal_id, now)
+def cancel_for_deal(session: Session, deal_id: int, now: datetime) -> None:
+    """The deal is gone: its open check-ins are cancelled, and their due work with them."""
+    _close_all(session, deal_id, CheckInStatus.CANCELLED, now)
 
 
 def reassign(session: Session, deal: Deal, owner_id: str, now: datetime) -> None:
@@ -106,30 +143,12 @@ def reassign(session: Session, deal: Deal, owner_id: str, now: datetime) -> None
         checkin.updated_at = now
 
 
-# -- what the buttons do --------------------------------------------------------------
-
-
-def _open_checkin(session: Session, checkin_id: int, team_id: str) -> CheckIn | None:
-    checkin = session.get(CheckIn, checkin_id)
-    if checkin is None or checkin.team_id != team_id or not checkin.is_open:
-        return None
-    return checkin
-
-
-def _answerable(session: Session, checkin_id: int, team_id: str) -> CheckIn | None:
-    """A check-in whose DM is out and still waiting for an answer (missed ones may
-    still be logged: late is better than never)."""
-    checkin = session.get(CheckIn, checkin_id)
-    if checkin is None or checkin.team_id != team_id:
-        return None
-    waiting = (CheckInStatus.SENT, CheckInStatus.REMINDED, CheckInStatus.MISSED)
-    return checkin if checkin.status in waiting else None
+# -- what the buttons do ----------------------------------------------------------------
 
 
 def find_answerable(store: Store, checkin_id: int, team_id: str) -> Step | None:
     with store.session() as session:
-        checkin = _answerable(session, checkin_id, team_id)
-        return Step(checkin, session.get_one(Deal, checkin.deal_id)) if checkin else None
+        return _answerable(session, checkin_id, team_id)
 
 
 def log_outcome(
@@ -144,17 +163,16 @@ def log_outcome(
     """Record how the customer feels. None when the check-in was already dealt with."""
     now = clock.now()
     with store.session() as session:
-        checkin = _answerable(session, checkin_id, team_id)
-        if checkin is None:
+        step = _answerable(session, checkin_id, team_id, lock=True)
+        if step is None:
             return None
-        checkin.status = CheckInStatus.DONE.value
+        checkin = step.checkin
+        _close(session, checkin, CheckInStatus.DONE, now)
         checkin.outcome = outcome.value
         checkin.note = (note or "").strip()[:NOTE_LIMIT] or None
         checkin.logged_by = user_id
         checkin.logged_at = now
-        checkin.due_at = None
-        checkin.updated_at = now
-        return Step(checkin, session.get_one(Deal, checkin.deal_id))
+        return step
 
 
 def snooze(
@@ -162,37 +180,38 @@ def snooze(
 ) -> Step | None:
     """Send this check-in again at `until`, as a fresh DM."""
     with store.session() as session:
-        checkin = _answerable(session, checkin_id, team_id)
-        if checkin is None:
+        step = _answerable(session, checkin_id, team_id, lock=True)
+        if step is None:
             return None
-        _replan(checkin, until, clock.now())
-        return Step(checkin, session.get_one(Deal, checkin.deal_id))
+        _schedule(session, step.checkin, SEND, until, clock.now())
+        return step
 
 
 def hand_off(
-    store: Store, clock: Clock, checkin_id: int, team_id: str, to_user: str, due: datetime
+    store: Store, clock: Clock, checkin_id: int, team_id: str, to_user: str, due_at: datetime
 ) -> Step | None:
     """A teammate takes the customer on: this check-in and every later one go to them."""
     now = clock.now()
     with store.session() as session:
-        checkin = _answerable(session, checkin_id, team_id)
-        if checkin is None:
+        step = _answerable(session, checkin_id, team_id, lock=True)
+        if step is None:
             return None
-        deal = session.get_one(Deal, checkin.deal_id)
-        reassign(session, deal, to_user, now)
-        checkin.recipient_id = to_user
-        _replan(checkin, due, now)
-        return Step(checkin, deal)
+        reassign(session, step.deal, to_user, now)
+        step.checkin.recipient_id = to_user
+        _schedule(session, step.checkin, SEND, due_at, now)
+        return step
 
 
-def hand_off_problem(from_user: str, to_user: str, to_user_reachable: bool) -> str | None:
+def hand_off_problem(
+    from_user: str, to_user: str, to_user_reachable: bool
+) -> HandOffProblem | None:
     """Why a hand-off can't go to this person, if it can't."""
     if not to_user:
-        return "Pick a teammate."
+        return HandOffProblem.NOBODY
     if to_user == from_user:
-        return "Pick someone other than yourself."
+        return HandOffProblem.YOURSELF
     if not to_user_reachable:
-        return "Pick a person who is active in this workspace, not a bot."
+        return HandOffProblem.NOT_A_PERSON
     return None
 
 
@@ -200,114 +219,125 @@ def stop_for_customer(store: Store, clock: Clock, checkin_id: int, team_id: str)
     """No more check-ins for this deal's customer."""
     now = clock.now()
     with store.session() as session:
-        checkin = _answerable(session, checkin_id, team_id)
-        if checkin is None:
+        step = _answerable(session, checkin_id, team_id, lock=True)
+        if step is None:
             return None
-        cancel_for_deal(session, checkin.deal_id, now)
-        checkin.status = CheckInStatus.CANCELLED.value
-        checkin.due_at = None
-        checkin.updated_at = now
-        return Step(checkin, session.get_one(Deal, checkin.deal_id))
+        _close_all(session, step.deal.id, CheckInStatus.STOPPED, now)
+        _close(session, step.checkin, CheckInStatus.STOPPED, now)
+        return step
 
 
-def _replan(checkin: CheckIn, due: datetime, now: datetime) -> None:
-    checkin.status = CheckInStatus.PLANNED.value
-    checkin.due_at = due
-    checkin.send_key = None
-    checkin.attempts = 0
-    checkin.claimed_until = None
-    checkin.updated_at = now
+# -- the steps of due work ----------------------------------------------------------------
 
 
-# -- what the dispatcher does -----------------------------------------------------------
-
-
-def claim_due(store: Store, clock: Clock, limit: int = 50) -> list[int]:
+def step_to_take(store: Store, checkin_id: int, status: CheckInStatus) -> Step | None:
+    """The check-in, if it is still at `status` and its deal is active."""
     with store.session() as session:
-        return queries.claim_due(session, clock.now(), CLAIM_LEASE, limit)
-
-
-def claimed_step(store: Store, checkin_id: int) -> Step | None:
-    with store.session() as session:
-        checkin = session.get(CheckIn, checkin_id)
-        if checkin is None or not checkin.is_open:
+        row = queries.with_deal_and_workspace(session, checkin_id)
+        if row is None:
             return None
-        return Step(checkin, session.get_one(Deal, checkin.deal_id))
+        checkin, deal, workspace = row
+        if checkin.status != status or not deal.is_active:
+            return None
+        return Step(checkin, deal, workspace)
+
+
+def postpone(store: Store, clock: Clock, checkin_id: int, kind: str, until: datetime) -> None:
+    """The recipient is away: take this step when they are back."""
+    with store.session() as session:
+        checkin = session.get(CheckIn, checkin_id, with_for_update=True)
+        if checkin is not None and checkin.is_open:
+            _schedule(session, checkin, kind, until, clock.now())
 
 
 def mark_sent(
-    store: Store, checkin_id: int, channel: str, ts: str, now: datetime, hours: WorkingHours
+    store: Store, clock: Clock, checkin_id: int, channel: str, ts: str, remind_at: datetime
 ) -> None:
+    """The DM is out: one reminder follows unless someone answers first. A check-in
+    closed while its DM was on the way keeps its new state."""
+    now = clock.now()
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id)
-        checkin.status = CheckInStatus.SENT.value
-        checkin.dm_channel, checkin.message_ts = channel, ts
-        checkin.sent_at = now
-        checkin.due_at = add_working_days(now, ANSWER_WITHIN_WORKING_DAYS, hours)
-        checkin.attempts = 0
-        _release(checkin, now)
+        checkin = session.get_one(CheckIn, checkin_id, with_for_update=True)
+        checkin.dm_channel, checkin.message_ts, checkin.sent_at = channel, ts, now
+        checkin.updated_at = now
+        if checkin.status == CheckInStatus.PLANNED:
+            checkin.status = CheckInStatus.SENT.value
+            due.add(session, REMIND, checkin.team_id, remind_at, now, subject_id=checkin.id)
 
 
-def mark_reminded(store: Store, checkin_id: int, now: datetime, hours: WorkingHours) -> None:
+def mark_reminded(store: Store, clock: Clock, checkin_id: int, miss_at: datetime) -> None:
+    now = clock.now()
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id)
-        checkin.status = CheckInStatus.REMINDED.value
-        checkin.reminded_at = now
-        checkin.due_at = add_working_days(now, ANSWER_WITHIN_WORKING_DAYS, hours)
-        checkin.attempts = 0
-        _release(checkin, now)
+        checkin = session.get_one(CheckIn, checkin_id, with_for_update=True)
+        if checkin.status == CheckInStatus.SENT:
+            checkin.status = CheckInStatus.REMINDED.value
+            checkin.reminded_at = checkin.updated_at = now
+            due.add(session, MISS, checkin.team_id, miss_at, now, subject_id=checkin.id)
 
 
-def mark_missed(store: Store, checkin_id: int, now: datetime) -> None:
-    _close(store, checkin_id, CheckInStatus.MISSED, now, None)
-
-
-def postpone(store: Store, checkin_id: int, until: datetime, now: datetime, why: str) -> None:
-    """Not now (the recipient is away): same step, later, without counting an attempt."""
+def mark_missed(store: Store, clock: Clock, checkin_id: int) -> Step | None:
+    """Nobody answered: the check-in counts as missed (it can still be logged later)."""
+    now = clock.now()
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id)
-        checkin.due_at = until
-        checkin.attempts = max(0, checkin.attempts - 1)
-        checkin.last_error = why[:200]
-        _release(checkin, now)
+        row = queries.with_deal_and_workspace(session, checkin_id, lock=True)
+        if row is None or not row[0].is_open:
+            return None
+        checkin, deal, workspace = row
+        _close(session, checkin, CheckInStatus.MISSED, now)
+        return Step(checkin, deal, workspace)
 
 
-def retry_later(store: Store, checkin_id: int, now: datetime, wait: timedelta, why: str) -> None:
-    """Sending failed; try again after `wait`, or give up after too many attempts."""
+def close_unreachable(store: Store, clock: Clock, checkin_id: int) -> None:
+    """The recipient is not a person Slack can reach (gone, or a bot)."""
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id)
-        checkin.last_error = why[:200]
-        if checkin.attempts >= MAX_ATTEMPTS:
-            checkin.status = CheckInStatus.MISSED.value
-            checkin.due_at = None
-        else:
-            checkin.due_at = now + wait
-        _release(checkin, now)
+        checkin = session.get(CheckIn, checkin_id, with_for_update=True)
+        if checkin is not None and checkin.is_open:
+            _close(session, checkin, CheckInStatus.CANCELLED, clock.now())
 
 
-def give_up(store: Store, checkin_id: int, now: datetime, why: str) -> None:
-    """The recipient can't be reached at all (left the workspace, say)."""
-    _close(store, checkin_id, CheckInStatus.CANCELLED, now, why)
-
-
-def _close(
-    store: Store, checkin_id: int, status: CheckInStatus, now: datetime, why: str | None
-) -> None:
-    """Nothing more is due for this check-in."""
+def could_not_deliver(store: Store, clock: Clock, checkin_id: int) -> None:
+    """Its due work failed for good: the check-in counts as missed."""
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id)
-        checkin.status = status.value
-        checkin.due_at = None
-        if why:
-            checkin.last_error = why[:200]
-        _release(checkin, now)
+        checkin = session.get(CheckIn, checkin_id, with_for_update=True)
+        if checkin is not None and checkin.is_open:
+            _close(session, checkin, CheckInStatus.MISSED, clock.now())
 
 
-def _release(checkin: CheckIn, now: datetime) -> None:
-    checkin.claimed_until = None
+# -- within a unit of work --------------------------------------------------------------
+
+
+def _answerable(session: Session, checkin_id: int, team_id: str, lock: bool = False) -> Step | None:
+    """A check-in whose DM is out and still waiting for an answer (missed ones may
+    still be logged: late is better than never)."""
+    row = queries.with_deal_and_workspace(session, checkin_id, lock=lock)
+    if row is None:
+        return None
+    checkin, deal, workspace = row
+    if checkin.team_id != team_id or checkin.status not in ANSWERABLE:
+        return None
+    return Step(checkin, deal, workspace)
+
+
+def _schedule(session: Session, checkin: CheckIn, kind: str, at: datetime, now: datetime) -> None:
+    """The check-in's next step, replacing any step it was waiting for."""
+    if checkin.id is None:
+        session.flush()
+    else:
+        due.cancel_waiting(session, STEPS, [checkin.id])
+    due.add(session, kind, checkin.team_id, at, now, subject_id=checkin.id)
+    if kind == SEND:
+        checkin.status = CheckInStatus.PLANNED.value
+        checkin.due_at = at
     checkin.updated_at = now
 
 
-def retry_wait(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … up to an hour between failed attempts."""
-    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+def _close(session: Session, checkin: CheckIn, status: CheckInStatus, now: datetime) -> None:
+    """Nothing more is due for this check-in."""
+    checkin.status = status.value
+    checkin.updated_at = now
+    due.cancel_waiting(session, STEPS, [checkin.id])
+
+
+def _close_all(session: Session, deal_id: int, status: CheckInStatus, now: datetime) -> None:
+    ids = queries.close_open(session, deal_id, status, now)
+    due.cancel_waiting(session, STEPS, ids)

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.store import deals as queries
 from bot.store.db import Store
-from bot.store.models import Deal, DealStatus
+from bot.store.models import CheckIn, Deal, DealStatus
 
-from .checkins import cancel_for_deal, reassign
+from . import checkins
+from .checkins import CheckinPolicy
 from .recognition import DealSighting, recognise_deal
 
 REPLY_LEASE = timedelta(minutes=2)
@@ -27,6 +28,7 @@ CHANNEL_TYPES = {None, "channel", "group"}
 class Change(StrEnum):
     RECORDED = "recorded"  # a new deal: post its thread reply
     UPDATED = "updated"  # the reply should show new details
+    REVIVED = "revived"  # an edit made a retracted deal a deal again, check-ins and all
     REMOVED = "removed"  # the reply should say the deal is gone
     UNCHANGED = "unchanged"
 
@@ -35,6 +37,23 @@ class Change(StrEnum):
 class DealChange:
     change: Change
     deal: Deal | None = None
+    planned: tuple[CheckIn, ...] = ()  # the deal's open check-ins after the change
+
+
+UNCHANGED = DealChange(Change.UNCHANGED)
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What planning check-ins needs from outside a unit of work: the workspace's policy
+    and a person's time zone. Both are asked for before the transaction starts, and only
+    once a message turns out to announce a deal."""
+
+    policy_of: Callable[[], CheckinPolicy]
+    tz_of: Callable[[str], str | None]
+
+    def ask(self, owner_id: str | None) -> tuple[CheckinPolicy, str | None]:
+        return self.policy_of(), self.tz_of(owner_id) if owner_id else None
 
 
 def watches_channel(
@@ -63,37 +82,28 @@ def capture_deal(
     team_id: str,
     channel_id: str,
     message: Mapping[str, Any],
+    planning: Planning,
     own_bot_id: str | None = None,
-) -> Deal | None:
-    """Record the deal a new message announces. Returns the deal whose thread reply the
-    caller should now post, or None: not a deal, or already recorded and answered."""
+) -> DealChange:
+    """Record the deal a new message announces and plan its check-ins. RECORDED means
+    the caller should post the thread reply: a new deal, or one recorded before whose
+    reply never got out. Slack's retries and replays record nothing twice."""
     sighting = recognise_deal(message) if announces(message, own_bot_id) else None
     if sighting is None:
-        return None
+        return UNCHANGED
+    policy, tz = planning.ask(sighting.owner_id)
     now = clock.now()
     with store.session() as session:
         queries.ensure_workspace(session, team_id, now)
-        values = _deal_values(sighting, message) | {
-            "team_id": team_id,
-            "channel_id": channel_id,
-            "message_ts": message["ts"],
-            "status": DealStatus.ACTIVE.value,
-            "reply_claimed_at": now,
-            "closed_at": _ts_time(message["ts"]),
-            "created_at": now,
-            "updated_at": now,
-        }
-        deal = queries.add_deal_once(session, values)
-        if deal is not None:
-            return deal
-        existing = queries.deal_for_message(session, team_id, channel_id, message["ts"])
-        if (
-            existing
-            and existing.is_active
-            and queries.claim_reply(session, existing.id, now, REPLY_LEASE)
-        ):
-            return existing  # recorded before, but that attempt never got its reply out
-    return None
+        deal = _record(session, team_id, channel_id, message, sighting, now)
+        if deal is None:
+            deal = queries.deal_for_message(session, team_id, channel_id, message["ts"])
+            if not (
+                deal and deal.is_active and queries.claim_reply(session, deal.id, now, REPLY_LEASE)
+            ):
+                return UNCHANGED
+        planned = checkins.plan(session, deal, policy, tz, now)
+        return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
 def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | None) -> None:
@@ -118,38 +128,45 @@ def revise_deal(
     team_id: str,
     channel_id: str,
     message: Mapping[str, Any],
+    planning: Planning,
     own_bot_id: str | None = None,
 ) -> DealChange:
-    """An announcement was edited: follow the new text. A deal someone marked
-    "Not a deal" stays removed whatever the edit says."""
+    """An announcement was edited: follow the new text, in one unit of work. A deal
+    someone marked "Not a deal", or whose message was deleted, stays removed whatever
+    the edit says; one the text retracted comes back, check-ins and all, when the text
+    announces it again."""
     sighting = recognise_deal(message) if announces(message, own_bot_id) else None
+    policy, tz = planning.ask(sighting.owner_id if sighting else None)
+    now = clock.now()
     with store.session() as session:
-        deal = queries.deal_for_message(session, team_id, channel_id, message["ts"])
-    if deal is None:
-        if sighting is None:
-            return DealChange(Change.UNCHANGED)
-        captured = capture_deal(store, clock, team_id, channel_id, message, own_bot_id)
-        return DealChange(Change.RECORDED, captured) if captured else DealChange(Change.UNCHANGED)
-    if deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
-        return DealChange(Change.UNCHANGED, deal)
-    with store.session() as session:
-        deal = session.get_one(Deal, deal.id)
+        deal = queries.deal_for_message(session, team_id, channel_id, message["ts"], lock=True)
+        if deal is None and sighting is not None:
+            queries.ensure_workspace(session, team_id, now)
+            deal = _record(session, team_id, channel_id, message, sighting, now)
+            if deal is None:
+                return UNCHANGED
+            planned = checkins.plan(session, deal, policy, tz, now)
+            return DealChange(Change.RECORDED, deal, tuple(planned))
+        if deal is None or deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
+            return DealChange(Change.UNCHANGED, deal)
         if sighting is None:
             if deal.status == DealStatus.RETRACTED:
                 return DealChange(Change.UNCHANGED, deal)
-            _remove(session, deal, DealStatus.RETRACTED, None, clock.now())
+            _remove(session, deal, DealStatus.RETRACTED, None, now)
             return DealChange(Change.REMOVED, deal)
         values = _deal_values(sighting, message)
         if deal.is_active and all(getattr(deal, k) == v for k, v in values.items()):
             return DealChange(Change.UNCHANGED, deal)
+        revived = deal.status == DealStatus.RETRACTED
         if values["owner_id"] and values["owner_id"] != deal.owner_id:
-            reassign(session, deal, values["owner_id"], clock.now())
+            checkins.reassign(session, deal, values["owner_id"], now)
         for key, value in values.items():
             setattr(deal, key, value)
         deal.status = DealStatus.ACTIVE.value
         deal.removed_by = None
-        deal.updated_at = clock.now()
-        return DealChange(Change.UPDATED, deal)
+        deal.updated_at = now
+        planned = checkins.plan(session, deal, policy, tz, now)
+        return DealChange(Change.REVIVED if revived else Change.UPDATED, deal, tuple(planned))
 
 
 def remove_for_deleted_message(
@@ -157,7 +174,7 @@ def remove_for_deleted_message(
 ) -> Deal | None:
     """The deal whose announcement was just deleted, now removed; None if there was none."""
     with store.session() as session:
-        deal = queries.deal_for_message(session, team_id, channel_id, ts)
+        deal = queries.deal_for_message(session, team_id, channel_id, ts, lock=True)
         if deal is None or deal.status == DealStatus.DELETED:
             return None
         was_shown = deal.is_active
@@ -170,22 +187,49 @@ def dismiss_deal(
 ) -> Deal | None:
     """Someone said "Not a deal". None when the deal is already gone."""
     with store.session() as session:
-        deal = queries.deal_by_id(session, deal_id, team_id)
+        deal = queries.deal_by_id(session, deal_id, team_id, lock=True)
         if deal is None or not deal.is_active:
             return None
         _remove(session, deal, DealStatus.DISMISSED, user_id, clock.now())
         return deal
 
 
-def set_owner(store: Store, clock: Clock, team_id: str, deal_id: int, owner_id: str) -> Deal | None:
-    """Someone picked the deal's owner: later check-ins go to them. None if the deal is gone."""
+def set_owner(
+    store: Store, clock: Clock, team_id: str, deal_id: int, owner_id: str, planning: Planning
+) -> DealChange:
+    """Someone picked the deal's owner: check-ins to come go to them, and a deal that had
+    none for want of an owner gets them now."""
+    policy, tz = planning.ask(owner_id)
     now = clock.now()
     with store.session() as session:
-        deal = queries.deal_by_id(session, deal_id, team_id)
+        deal = queries.deal_by_id(session, deal_id, team_id, lock=True)
         if deal is None or not deal.is_active:
-            return None
-        reassign(session, deal, owner_id, now)
-        return deal
+            return UNCHANGED
+        checkins.reassign(session, deal, owner_id, now)
+        planned = checkins.plan(session, deal, policy, tz, now)
+        return DealChange(Change.UPDATED, deal, tuple(planned))
+
+
+def _record(
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    sighting: DealSighting,
+    now: datetime,
+) -> Deal | None:
+    """The new deal, or None when this message has one already (in any state)."""
+    values = _deal_values(sighting, message) | {
+        "team_id": team_id,
+        "channel_id": channel_id,
+        "message_ts": message["ts"],
+        "status": DealStatus.ACTIVE.value,
+        "reply_claimed_at": now,
+        "closed_at": _ts_time(message["ts"]),
+        "created_at": now,
+        "updated_at": now,
+    }
+    return queries.add_deal_once(session, values)
 
 
 def _remove(
@@ -195,7 +239,7 @@ def _remove(
     deal.status = status.value
     deal.removed_by = by
     deal.updated_at = now
-    cancel_for_deal(session, deal.id, now)
+    checkins.cancel_for_deal(session, deal.id, now)
 
 
 def _deal_values(sighting: DealSighting, message: Mapping[str, Any]) -> dict[str, Any]:

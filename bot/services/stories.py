@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -36,20 +37,28 @@ class StoryDraft:
     source_link: str | None = None
 
 
-def draft_problems(draft: StoryDraft) -> dict[str, str]:
+class DraftProblem(StrEnum):
+    NO_HELPERS = "no_helpers"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    SERVED_TOO_LONG = "served_too_long"
+    UNKNOWN_QUALITY = "unknown_quality"
+
+
+def draft_problems(draft: StoryDraft) -> dict[str, DraftProblem]:
     """What is wrong with a draft, by field; empty when it can be kept."""
     problems = {}
     if not draft.helpers:
-        problems["helpers"] = "Pick at least one person who helped."
+        problems["helpers"] = DraftProblem.NO_HELPERS
     length = len(draft.what_happened.strip())
     if length < TEXT_MIN:
-        problems["what_happened"] = f"Tell a little more: at least {TEXT_MIN} characters."
+        problems["what_happened"] = DraftProblem.TOO_SHORT
     elif length > TEXT_MAX:
-        problems["what_happened"] = f"Keep it under {TEXT_MAX:,} characters (it is {length:,})."
+        problems["what_happened"] = DraftProblem.TOO_LONG
     if draft.served and len(draft.served.strip()) > SERVED_MAX:
-        problems["served"] = f"Keep this under {SERVED_MAX} characters."
+        problems["served"] = DraftProblem.SERVED_TOO_LONG
     if draft.quality and draft.quality not in QUALITIES:
-        problems["quality"] = "Pick one of the listed qualities, or none."
+        problems["quality"] = DraftProblem.UNKNOWN_QUALITY
     return problems
 
 

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.store import due
 from bot.store import weekly as queries
 from bot.store.db import Store
-from bot.store.models import DueWork, Story, Workspace
+from bot.store.models import Story, Workspace
 
 from .cadence import zone_or_default
 from .stories import shared_in_week, stories_for_digest, week_bounds, week_of, week_start
@@ -24,7 +25,6 @@ PROMPT_PLAN = "prompt_plan"
 EVERYONE = "*"
 LATE_AFTER = timedelta(minutes=15)
 PROMPT_STALE_AFTER = timedelta(hours=3)
-CLAIM_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -87,30 +87,10 @@ def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
             setup = setup_for(workspace, settings)
             week = week_of(now, setup.zone)
             if setup.recognition_channel:
-                due = on_weekday(week, settings.digest_weekday, settings.digest_time, setup.zone)
-                queries.ensure_due_work(
-                    session,
-                    {
-                        "kind": DIGEST,
-                        "team_id": setup.team_id,
-                        "period": week,
-                        "recipient": EVERYONE,
-                        "due_at": due,
-                        "created_at": now,
-                    },
-                )
+                due_at = on_weekday(week, settings.digest_weekday, settings.digest_time, setup.zone)
+                due.add_once(session, DIGEST, setup.team_id, week, EVERYONE, due_at, now)
             if setup.team_channel:
-                queries.ensure_due_work(
-                    session,
-                    {
-                        "kind": PROMPT_PLAN,
-                        "team_id": setup.team_id,
-                        "period": week,
-                        "recipient": EVERYONE,
-                        "due_at": now,
-                        "created_at": now,
-                    },
-                )
+                due.add_once(session, PROMPT_PLAN, setup.team_id, week, EVERYONE, now, now)
 
 
 def plan_prompts(
@@ -127,59 +107,12 @@ def plan_prompts(
     planned = 0
     with store.session() as session:
         for user_id, zone in people:
-            due = on_weekday(week, settings.prompt_weekday, settings.prompt_time, zone)
-            if now - due > PROMPT_STALE_AFTER:
+            due_at = on_weekday(week, settings.prompt_weekday, settings.prompt_time, zone)
+            if now - due_at > PROMPT_STALE_AFTER:
                 continue
-            created = queries.ensure_due_work(
-                session,
-                {
-                    "kind": PROMPT,
-                    "team_id": team_id,
-                    "period": week,
-                    "recipient": user_id,
-                    "due_at": due,
-                    "created_at": now,
-                },
-            )
+            created = due.add_once(session, PROMPT, team_id, week, user_id, due_at, now)
             planned += created is not None
     return planned
-
-
-def claim_due(store: Store, clock: Clock, limit: int = 50) -> list[int]:
-    with store.session() as session:
-        return queries.claim_due(session, clock.now(), CLAIM_LEASE, limit)
-
-
-def claimed(store: Store, work_id: int) -> DueWork | None:
-    with store.session() as session:
-        work = session.get(DueWork, work_id)
-        return work if work is not None and work.status == queries.PENDING else None
-
-
-def finish(store: Store, work_id: int, now: datetime, status: str = "done", why: str = "") -> None:
-    with store.session() as session:
-        work = session.get_one(DueWork, work_id)
-        work.status = status
-        work.done_at = now
-        work.claimed_until = None
-        work.last_error = why[:200] or None
-
-
-def record_part(store: Store, work_id: int, channel: str, ts: str, parts_sent: int) -> None:
-    """A part of a multi-message post went out; a retry continues after it."""
-    with store.session() as session:
-        work = session.get_one(DueWork, work_id)
-        work.channel = channel
-        work.message_ts = work.message_ts or ts
-        work.parts_sent = parts_sent
-
-
-def retry_later(store: Store, work_id: int, now: datetime, wait: timedelta, why: str) -> None:
-    with store.session() as session:
-        work = session.get_one(DueWork, work_id)
-        work.due_at = now + wait
-        work.claimed_until = None
-        work.last_error = why[:200]
 
 
 def skip_prompt_reason(
@@ -197,17 +130,17 @@ def skip_prompt_reason(
 
 
 def compose_digest(
-    store: Store, work: DueWork, zone: ZoneInfo, now: datetime, scheduled: datetime
+    store: Store, team_id: str, week: str, zone: ZoneInfo, now: datetime, scheduled: datetime
 ) -> Digest:
     """Everything the week's post needs, in a fixed number of queries."""
-    start, end = week_bounds(work.period, zone)
+    start, end = week_bounds(week, zone)
     with store.session() as session:
-        sent, done = queries.checkins_sent_and_done(session, work.team_id, start, end)
+        sent, done = queries.checkins_sent_and_done(session, team_id, start, end)
         picture = RelationshipPicture(
-            deals_closed=queries.deals_closed(session, work.team_id, start, end),
+            deals_closed=queries.deals_closed(session, team_id, start, end),
             checkins_sent=sent,
             checkins_done=done,
-            needed_help=queries.customers_needing_help(session, work.team_id, start, end),
+            needed_help=queries.customers_needing_help(session, team_id, start, end),
         )
-    stories = stories_for_digest(store, work.team_id, work.period)
-    return Digest(work.period, stories, picture, late=now - scheduled > LATE_AFTER)
+    stories = stories_for_digest(store, team_id, week)
+    return Digest(week, stories, picture, late=now - scheduled > LATE_AFTER)

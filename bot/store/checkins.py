@@ -1,15 +1,14 @@
-"""Queries on check-ins, including claiming due work so no two dispatchers take one row."""
+"""Queries on check-ins."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .db import claim_due_rows
-from .models import OPEN_CHECKIN_STATUSES, CheckIn, CheckInStatus
+from .models import OPEN_CHECKIN_STATUSES, CheckIn, CheckInStatus, Deal, Workspace
 
 
 def checkins_for_deal(session: Session, deal_id: int) -> Sequence[CheckIn]:
@@ -26,16 +25,30 @@ def open_checkins(session: Session, deal_id: int) -> Sequence[CheckIn]:
     ).all()
 
 
-def cancel_open(session: Session, deal_id: int, now: datetime) -> int:
-    result = session.execute(
+def with_deal_and_workspace(
+    session: Session, checkin_id: int, lock: bool = False
+) -> tuple[CheckIn, Deal, Workspace | None] | None:
+    """A check-in, its deal and its workspace in one query; `lock` holds the check-in
+    row until the unit of work ends."""
+    query = (
+        select(CheckIn, Deal, Workspace)
+        .join(Deal, Deal.id == CheckIn.deal_id)
+        .outerjoin(Workspace, Workspace.team_id == CheckIn.team_id)
+        .where(CheckIn.id == checkin_id)
+    )
+    if lock:
+        query = query.with_for_update(of=CheckIn)
+    row = session.execute(query).one_or_none()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def close_open(session: Session, deal_id: int, status: CheckInStatus, now: datetime) -> list[int]:
+    """Close a deal's open check-ins; the ids of those closed."""
+    result = session.scalars(
         update(CheckIn)
         .where(CheckIn.deal_id == deal_id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES))
-        .values(status=CheckInStatus.CANCELLED.value, due_at=None, updated_at=now)
+        .values(status=status.value, updated_at=now)
+        .returning(CheckIn.id),
+        execution_options={"synchronize_session": "fetch"},
     )
-    return result.rowcount
-
-
-def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
-    return claim_due_rows(
-        session, CheckIn, CheckIn.status.in_(OPEN_CHECKIN_STATUSES), now, lease, limit
-    )
+    return list(result)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Engine, create_engine, event, or_, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -60,17 +58,27 @@ def make_engine(url: str, **options: Any) -> Engine:
         options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_immediately)
         return engine
     options.setdefault("pool_pre_ping", True)
     return create_engine(url, **options)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # The driver would open transactions lazily, at the first write; `_begin_immediately`
+    # opens them itself so a unit of work's reads and writes are one transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_immediately(connection: Connection) -> None:
+    """Take SQLite's write lock when a unit of work starts: what it read cannot change
+    before it writes, as a row lock would ensure on PostgreSQL."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def insert_if_absent(
@@ -92,43 +100,3 @@ def insert_if_absent(
         insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(key)
     )
     return session.execute(statement).scalar_one_or_none()
-
-
-def claim_due_rows(
-    session: Session,
-    model: Any,
-    ready: ColumnElement[bool],
-    now: datetime,
-    lease: timedelta,
-    limit: int,
-) -> list[int]:
-    """Take up to `limit` rows of due work (`due_at` passed, `ready`) for `lease`.
-
-    On PostgreSQL the candidates are read FOR UPDATE SKIP LOCKED, so replicas pass each
-    other by; everywhere, each row is then taken with a compare-and-set on its claim, so
-    a row is only ever held by one dispatcher. A claim that outlives its lease (the
-    dispatcher died) can be taken again; `send_key` is set here, before any send, so the
-    next holder can tell whether the message already went out."""
-    free = or_(model.claimed_until.is_(None), model.claimed_until < now)
-    candidates = (
-        select(model.id, model.send_key)
-        .where(model.due_at <= now, ready, free)
-        .order_by(model.due_at, model.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    claimed = []
-    for row_id, send_key in session.execute(candidates).all():
-        taken = session.execute(
-            update(model)
-            .where(model.id == row_id, free)
-            .values(
-                claimed_until=now + lease,
-                attempts=model.attempts + 1,
-                send_key=send_key or uuid.uuid4().hex,
-            )
-        )
-        if taken.rowcount == 1:
-            claimed.append(row_id)
-    return claimed

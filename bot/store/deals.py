@@ -26,16 +26,19 @@ def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
     return session.get(Deal, deal_id) if deal_id is not None else None
 
 
-def deal_for_message(session: Session, team_id: str, channel_id: str, ts: str) -> Deal | None:
-    return session.scalars(
-        select(Deal).where(
-            Deal.team_id == team_id, Deal.channel_id == channel_id, Deal.message_ts == ts
-        )
-    ).one_or_none()
+def deal_for_message(
+    session: Session, team_id: str, channel_id: str, ts: str, lock: bool = False
+) -> Deal | None:
+    """`lock` holds the deal's row until the unit of work ends, so a click and an edit
+    arriving together take turns."""
+    query = select(Deal).where(
+        Deal.team_id == team_id, Deal.channel_id == channel_id, Deal.message_ts == ts
+    )
+    return session.scalars(query.with_for_update() if lock else query).one_or_none()
 
 
-def deal_by_id(session: Session, deal_id: int, team_id: str) -> Deal | None:
-    deal = session.get(Deal, deal_id)
+def deal_by_id(session: Session, deal_id: int, team_id: str, lock: bool = False) -> Deal | None:
+    deal = session.get(Deal, deal_id, with_for_update=lock)
     return deal if deal is not None and deal.team_id == team_id else None
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -104,11 +105,12 @@ class Deal(Base):
 
 class CheckInStatus(enum.StrEnum):
     PLANNED = "planned"  # waiting for its time
-    SENT = "sent"  # the DM is out; due_at is when one reminder goes
-    REMINDED = "reminded"  # reminded once; due_at is when it counts as missed
+    SENT = "sent"  # the DM is out; one reminder may follow
+    REMINDED = "reminded"  # reminded once; it counts as missed if nobody answers
     DONE = "done"  # the owner logged how the customer feels
     MISSED = "missed"
-    CANCELLED = "cancelled"  # the deal was removed, or stopped for this customer
+    STOPPED = "stopped"  # the owner asked for no more check-ins with this customer
+    CANCELLED = "cancelled"  # the deal was removed; planned ones come back if it is revived
 
 
 OPEN_CHECKIN_STATUSES = (CheckInStatus.PLANNED, CheckInStatus.SENT, CheckInStatus.REMINDED)
@@ -121,11 +123,11 @@ class Outcome(enum.StrEnum):
 
 
 class CheckIn(Base):
-    """One relational nudge to a deal's owner. `due_at` is when the next step is due
-    (send, remind, or mark missed) and None when nothing more is due."""
+    """One relational nudge to a deal's owner. `due_at` is when its DM is planned to go
+    out, kept after a cancellation so a revived deal can plan it again. What runs when
+    (send, remind, mark missed) is due work; see `DueWork`."""
 
     __tablename__ = "checkins"
-    __table_args__ = (Index("ix_checkins_due", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -135,10 +137,6 @@ class CheckIn(Base):
     recipient_id: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default=CheckInStatus.PLANNED.value)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(default=0)
-    send_key: Mapped[str | None] = mapped_column(String(64))
-    last_error: Mapped[str | None] = mapped_column(String(200))
     dm_channel: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -192,30 +190,51 @@ class Member(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class WorkStatus(enum.StrEnum):
+    TODO = "todo"  # waiting for due_at
+    DOING = "doing"  # claimed by a runner until due_at (its lease)
+    DONE = "done"
+    FAILED = "failed"  # given up; `note` says why
+    CANCELLED = "cancelled"  # no longer wanted (the check-in it was for was answered)
+
+
+OPEN_WORK = text("status IN ('todo', 'doing')")
+
+
 class DueWork(Base):
-    """A once-per-period message: a person's weekly story prompt, a workspace's weekly
-    digest. Unique on (kind, team, period, recipient), so however many replicas or
-    restarts try to create it, there is one; the dispatcher claims it like a check-in."""
+    """Something to do at a time: send a check-in, remind, post a digest. The runner
+    claims rows whose `due_at` has passed, hands each to the handler for its `kind`, and
+    finishes, retries or fails it. `due_at` is the lease's end while a row is claimed, so
+    a crashed runner's rows fall due again by themselves.
+
+    Once-per-period work (a week's digest, a person's weekly prompt) sets `period` and
+    `recipient`: the unique constraint lets exactly one such row exist, however many
+    replicas try to create it."""
 
     __tablename__ = "due_work"
     __table_args__ = (
         UniqueConstraint("kind", "team_id", "period", "recipient", name="uq_due_work_once"),
-        Index("ix_due_work_due", "due_at"),
+        Index("ix_due_work_due", "due_at", postgresql_where=OPEN_WORK, sqlite_where=OPEN_WORK),
+        Index(
+            "ix_due_work_subject",
+            "subject_id",
+            postgresql_where=OPEN_WORK,
+            sqlite_where=OPEN_WORK,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     team_id: Mapped[str] = mapped_column(String(32))
-    period: Mapped[str] = mapped_column(String(16))
-    recipient: Mapped[str] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    subject_id: Mapped[int | None]  # the row it is about (a check-in), if any
+    period: Mapped[str | None] = mapped_column(String(16))
+    recipient: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16), default=WorkStatus.TODO.value)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
-    send_key: Mapped[str | None] = mapped_column(String(64))
-    channel: Mapped[str | None] = mapped_column(String(32))
-    message_ts: Mapped[str | None] = mapped_column(String(32))
-    parts_sent: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # first claimed
+    send_key: Mapped[str] = mapped_column(String(64))
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

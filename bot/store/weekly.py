@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .db import claim_due_rows, insert_if_absent
-from .models import CheckIn, CheckInStatus, Deal, DealStatus, DueWork, Member, Outcome, Workspace
-
-PENDING = "pending"
+from .models import CheckIn, CheckInStatus, Deal, DealStatus, Member, Outcome, Workspace
 
 
 def workspaces(session: Session) -> Sequence[Workspace]:
     return session.scalars(select(Workspace).order_by(Workspace.team_id)).all()
-
-
-def ensure_due_work(session: Session, values: dict[str, Any]) -> int | None:
-    """Create one piece of once-per-period work unless it exists; its id if created."""
-    return insert_if_absent(
-        session,
-        DueWork,
-        {"status": PENDING, "attempts": 0, "parts_sent": 0, **values},
-        ["kind", "team_id", "period", "recipient"],
-    )
-
-
-def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
-    return claim_due_rows(session, DueWork, DueWork.status == PENDING, now, lease, limit)
 
 
 def prompts_paused(session: Session, team_id: str, user_id: str) -> bool:

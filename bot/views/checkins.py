@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.services.checkins import NOTE_LIMIT, HandOffProblem
 from bot.store.models import CheckIn, Deal, Outcome
 
 from .blocks import actions, button, context, modal, plain, section
 from .mrkdwn import escape, link, mention, quote, slack_date
+from .refs import CheckInRef, encode
 
 REACHED_OUT = "checkin_reached_out"
 SNOOZE = "checkin_snooze"
@@ -30,6 +32,14 @@ OUTCOME_EMOJI = {
 }
 ALREADY_HANDLED = "This check-in has already been taken care of, so nothing changed."
 NOT_YOURS = "This check-in belongs to someone else, so nothing changed."
+PICK_A_FEELING = "Pick how the customer feels."
+NOTE_TOO_LONG = f"Keep the note under {NOTE_LIMIT:,} characters."
+PICK_WHEN = "Pick when to be reminded."
+HAND_OFF_PROBLEMS = {
+    HandOffProblem.NOBODY: "Pick a teammate.",
+    HandOffProblem.YOURSELF: "Pick someone other than yourself.",
+    HandOffProblem.NOT_A_PERSON: "Pick a person who is active in this workspace, not a bot.",
+}
 
 # One prompt per stage: first days, settling in, what goes unsaid, help nobody asked for.
 PROMPTS = (
@@ -51,7 +61,7 @@ def prompt_for(stage: int, customer: str) -> str:
 def checkin_dm(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     prompt = prompt_for(checkin.stage, deal.customer)
     source = link(deal.permalink, "the deal announcement") if deal.permalink else "the deal"
-    value = str(checkin.id)
+    value = encode(CheckInRef(checkin.id))
     return {
         "text": f"Time to check in with {escape(deal.customer)}.",
         "blocks": [
@@ -135,7 +145,12 @@ def checkin_missed(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
             ),
             actions(
                 "checkin_actions",
-                button("I reached out", REACHED_OUT, str(checkin.id), style="primary"),
+                button(
+                    "I reached out",
+                    REACHED_OUT,
+                    encode(CheckInRef(checkin.id)),
+                    style="primary",
+                ),
             ),
         ],
     }
@@ -153,7 +168,7 @@ def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     ]
     return modal(
         REACHED_OUT_MODAL,
-        str(checkin.id),
+        encode(CheckInRef(checkin.id)),
         "Log a check-in",
         "Log it",
         [
@@ -173,7 +188,7 @@ def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
                     "type": "plain_text_input",
                     "action_id": "value",
                     "multiline": True,
-                    "max_length": 2000,
+                    "max_length": NOTE_LIMIT,
                 },
             },
         ],
@@ -184,7 +199,7 @@ def snooze_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     options = [{"text": plain(label), "value": days} for days, label in SNOOZE_CHOICES.items()]
     return modal(
         SNOOZE_MODAL,
-        str(checkin.id),
+        encode(CheckInRef(checkin.id)),
         "Snooze check-in",
         "Snooze",
         [
@@ -206,7 +221,7 @@ def snooze_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
 def hand_off_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     return modal(
         HAND_OFF_MODAL,
-        str(checkin.id),
+        encode(CheckInRef(checkin.id)),
         "Hand off",
         "Hand off",
         [

@@ -9,10 +9,10 @@ from bot.store.models import CheckIn, Deal, DealStatus
 
 from .blocks import actions, button, context, section
 from .mrkdwn import escape, mention, money, slack_date
+from .refs import DealRef, encode
 
 NOT_A_DEAL = "deal_not_a_deal"
 SET_OWNER = "deal_set_owner"
-DEAL_BLOCK = "deal:"  # + the deal id, on the reply's actions block
 ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."
 OWNER_NOT_A_PERSON = "Pick a person who is active in this workspace, not a bot."
 
@@ -35,12 +35,12 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
             context(" · ".join(details)),
             context(_plan_line(deal, planned)),
             actions(
-                f"{DEAL_BLOCK}{deal.id}",
+                encode(DealRef(deal.id)),
                 _owner_picker(deal),
                 button(
                     "Not a deal",
                     NOT_A_DEAL,
-                    str(deal.id),
+                    encode(DealRef(deal.id)),
                     confirm=(
                         "Remove this deal?",
                         f"No check-ins will be sent for *{customer}*.",
@@ -62,12 +62,6 @@ def _owner_picker(deal: Deal) -> dict[str, Any]:
     if deal.owner_id:
         picker["initial_user"] = deal.owner_id
     return picker
-
-
-def deal_id_of(block_id: str) -> int | None:
-    """The deal an action on a reply belongs to, from its block id."""
-    raw = block_id.removeprefix(DEAL_BLOCK)
-    return int(raw) if block_id.startswith(DEAL_BLOCK) and raw.isdigit() else None
 
 
 def _plan_line(deal: Deal, planned: Sequence[CheckIn]) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.services.stories import QUALITIES, TEXT_MAX, TEXT_MIN
+from bot.services.stories import QUALITIES, SERVED_MAX, TEXT_MAX, TEXT_MIN, DraftProblem
 from bot.store.models import Story, Visibility
 
 from .blocks import actions, button, context, modal, plain, section
 from .mrkdwn import escape, link, mention
+from .refs import StoryOrigin, encode
 
 STORY_MODAL = "story_modal"
 OPEN_STORY = "story_open"
@@ -21,6 +21,18 @@ VISIBILITY_LABELS = {
     Visibility.LEADS: "Only for team leads",
 }
 THANKS = "Thank you for noticing. Stories like this show the team what good service looks like."
+PICK_VISIBILITY = "Pick who can read it."
+
+
+def draft_problem_text(problem: DraftProblem, length: int = 0) -> str:
+    """What a person is told about a field of their story that can't be kept."""
+    return {
+        DraftProblem.NO_HELPERS: "Pick at least one person who helped.",
+        DraftProblem.TOO_SHORT: f"Tell a little more: at least {TEXT_MIN} characters.",
+        DraftProblem.TOO_LONG: f"Keep it under {TEXT_MAX:,} characters (it is {length:,}).",
+        DraftProblem.SERVED_TOO_LONG: f"Keep this under {SERVED_MAX} characters.",
+        DraftProblem.UNKNOWN_QUALITY: "Pick one of the listed qualities, or none.",
+    }[problem]
 
 
 def story_modal(
@@ -96,7 +108,7 @@ def story_modal(
     ]
     if source_link:
         blocks.insert(1, context(f"From {link(source_link, 'this message')}"))
-    metadata = json.dumps({"source": source, "link": source_link})
+    metadata = encode(StoryOrigin(source, source_link))
     return modal(STORY_MODAL, metadata, "Share a story", "Share", blocks)
 
 

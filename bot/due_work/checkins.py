@@ -1,0 +1,114 @@
+"""Check-in steps as due work: send the DM, remind once, mark it missed."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.delivery import Delivery
+from bot.deps import Deps
+from bot.runner import Job, Runner
+from bot.services import checkins
+from bot.services.cadence import WorkingHours, add_working_days, when_to_nudge
+from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, Step
+from bot.store.models import CheckInStatus
+from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder
+
+from .outcomes import through_slack
+
+log = logging.getLogger(__name__)
+
+
+def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
+    steps = CheckinSteps(deps, delivery)
+    for kind, run in ((SEND, steps.send), (REMIND, steps.remind), (MISS, steps.miss)):
+        runner.register(kind, through_slack(run, deps.clock), steps.failed)
+
+
+class CheckinSteps:
+    def __init__(self, deps: Deps, delivery: Delivery) -> None:
+        self.deps = deps
+        self.delivery = delivery
+
+    def send(self, job: Job) -> str | None:
+        step = checkins.step_to_take(self.deps.store, _checkin_id(job), CheckInStatus.PLANNED)
+        if step is None:
+            return "nothing to send"
+        hours = self._hours_now(job, step)
+        if isinstance(hours, str):
+            return hours
+        posted = self.delivery.post_once(
+            step.checkin.recipient_id,
+            job.send_key,
+            checkin_dm(step.checkin, step.deal),
+            since=job.started_at if job.may_have_run_before else None,
+        )
+        now = self.deps.clock.now()
+        remind_at = add_working_days(now, ANSWER_WITHIN_WORKING_DAYS, hours)
+        checkins.mark_sent(
+            self.deps.store, self.deps.clock, step.checkin.id, posted.channel, posted.ts, remind_at
+        )
+        return None
+
+    def remind(self, job: Job) -> str | None:
+        step = checkins.step_to_take(self.deps.store, _checkin_id(job), CheckInStatus.SENT)
+        if step is None:
+            return "already answered"
+        hours = self._hours_now(job, step)
+        if isinstance(hours, str):
+            return hours
+        checkin = step.checkin
+        if checkin.dm_channel and checkin.message_ts:
+            self.delivery.post_once(
+                checkin.dm_channel,
+                job.send_key,
+                checkin_reminder(step.deal),
+                since=job.started_at if job.may_have_run_before else None,
+                thread_ts=checkin.message_ts,
+                broadcast=True,
+            )
+        miss_at = add_working_days(self.deps.clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
+        checkins.mark_reminded(self.deps.store, self.deps.clock, checkin.id, miss_at)
+        return None
+
+    def miss(self, job: Job) -> str | None:
+        step = checkins.mark_missed(self.deps.store, self.deps.clock, _checkin_id(job))
+        if step is None:
+            return "already answered"
+        checkin = step.checkin
+        if checkin.dm_channel and checkin.message_ts:
+            try:
+                self.delivery.client.chat_update(
+                    channel=checkin.dm_channel,
+                    ts=checkin.message_ts,
+                    **checkin_missed(checkin, step.deal),
+                )
+            except SlackApiError as error:
+                log.warning("could not show check-in %s as missed: %s", checkin.id, error)
+        return None
+
+    def failed(self, job: Job, why: str) -> None:
+        checkins.could_not_deliver(self.deps.store, self.deps.clock, _checkin_id(job))
+
+    def _hours_now(self, job: Job, step: Step) -> WorkingHours | str:
+        """The recipient's working hours when they can hear from us now; otherwise the
+        step moves to when they can, and the reason is returned."""
+        checkin = step.checkin
+        person = self.deps.directory.person(self.delivery.client, checkin.recipient_id)
+        if person is None or not person.reachable:
+            checkins.close_unreachable(self.deps.store, self.deps.clock, checkin.id)
+            return "recipient is not reachable"
+        hours = step.policy(self.deps.settings).hours_for(person.tz)
+        now = self.deps.clock.now()
+        at = when_to_nudge(now, hours, person.profile)
+        if at <= now:
+            return hours
+        checkins.postpone(self.deps.store, self.deps.clock, checkin.id, job.kind, at)
+        return f"postponed to {at.isoformat()}"
+
+
+def _checkin_id(job: Job) -> int:
+    if job.subject_id is None:
+        raise ValueError(f"{job.kind} {job.id} names no check-in")
+    return job.subject_id

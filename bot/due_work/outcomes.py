@@ -1,0 +1,57 @@
+"""What Slack's answers mean for a piece of due work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.clock import Clock
+from bot.runner import GiveUp, Handler, Job, Later, Retry
+from bot.slack_api import RateLimited, method_of, retry_after
+
+# Slack errors no retry can mend: the work ends, with the error stored as the reason.
+NEVER_SUCCEEDS = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "invalid_arguments",
+        "invalid_blocks",
+        "is_archived",
+        "msg_too_long",
+        "no_text",
+        "not_in_channel",
+        "user_disabled",
+        "user_not_found",
+    }
+)
+
+
+def through_slack(handler: Handler, clock: Clock) -> Handler:
+    """Slack's answers as the runner understands them: a rate limit is `Later`, an
+    error no retry can mend is `GiveUp`, anything else may pass and is a `Retry`."""
+
+    def run(job: Job) -> str | None:
+        try:
+            return handler(job)
+        except RateLimited as limited:
+            raise Later(limited.until, str(limited)) from limited
+        except SlackApiError as error:
+            raise _meaning(error, clock) from error
+        except (SlackClientError, OSError) as error:
+            raise Retry(f"{type(error).__name__}: {error}") from error
+
+    return run
+
+
+def _meaning(error: SlackApiError, clock: Clock) -> Exception:
+    code = str(error.response.get("error") or "unknown")
+    status = error.response.status_code
+    method = method_of(str(getattr(error.response, "api_url", "")))
+    if status == 429:
+        wait = timedelta(seconds=retry_after(error.response.headers))
+        return Later(clock.now() + wait, f"{method} rate limited")
+    if code in NEVER_SUCCEEDS:
+        return GiveUp(f"{method}: Slack said {code}")
+    return Retry(f"{method}: Slack said {code} ({status})")

@@ -1,0 +1,106 @@
+"""Once-a-week work as due work: planning each person's story prompt, sending it, and
+posting the workspace's digest."""
+
+from __future__ import annotations
+
+from bot.delivery import Delivery
+from bot.deps import Deps
+from bot.runner import GiveUp, Job, Runner
+from bot.services import weekly
+from bot.services.cadence import away_until, zone_or_default
+from bot.views.digest import digest_messages
+from bot.views.stories import story_prompt
+
+from .outcomes import through_slack
+
+
+def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
+    work = WeeklyWork(runner, deps, delivery)
+    for kind, run in (
+        (weekly.PROMPT_PLAN, work.plan_prompts),
+        (weekly.PROMPT, work.send_prompt),
+        (weekly.DIGEST, work.post_digest),
+    ):
+        runner.register(kind, through_slack(run, deps.clock))
+
+
+class WeeklyWork:
+    def __init__(self, runner: Runner, deps: Deps, delivery: Delivery) -> None:
+        self.runner = runner
+        self.deps = deps
+        self.delivery = delivery
+
+    def plan_prompts(self, job: Job) -> str | None:
+        setup = weekly.setup_of(self.deps.store, job.team_id, self.deps.settings)
+        client = self.delivery.client
+        channel = self.deps.directory.channel_id(client, setup.team_channel)
+        if channel is None:
+            raise GiveUp(f"no channel {setup.team_channel!r}: is the bot invited to it?")
+        people = []
+        for user_id in self.deps.directory.members(client, channel):
+            person = self.deps.directory.person(client, user_id)
+            if person is not None and person.reachable:
+                zone = zone_or_default(person.tz, self.deps.settings.default_timezone)
+                people.append((user_id, zone))
+        planned = weekly.plan_prompts(
+            self.deps.store, self.deps.clock, job.team_id, _period(job), people, self.deps.settings
+        )
+        return f"{planned} prompts planned"
+
+    def send_prompt(self, job: Job) -> str | None:
+        recipient = job.recipient or ""
+        person = self.deps.directory.person(self.delivery.client, recipient)
+        if person is None or not person.reachable:
+            return "skipped: not reachable"
+        away = away_until(person.profile, self.deps.clock.now()) is not None
+        reason = weekly.skip_prompt_reason(
+            self.deps.store, job.team_id, recipient, _period(job), away
+        )
+        if reason:
+            return f"skipped: {reason}"
+        self.delivery.post_once(
+            recipient,
+            job.send_key,
+            story_prompt(),
+            since=job.started_at if job.may_have_run_before else None,
+        )
+        return None
+
+    def post_digest(self, job: Job) -> str | None:
+        """The first message in the channel, the rest in its thread, each once; a retry
+        carries on from the first part not yet posted."""
+        settings = self.deps.settings
+        setup = weekly.setup_of(self.deps.store, job.team_id, settings)
+        channel = job.progress.get("channel") or self.deps.directory.channel_id(
+            self.delivery.client, setup.recognition_channel
+        )
+        if channel is None:
+            raise GiveUp(f"no channel {setup.recognition_channel!r}: is the bot invited to it?")
+        week = _period(job)
+        scheduled = weekly.on_weekday(
+            week, settings.digest_weekday, settings.digest_time, setup.zone
+        )
+        digest = weekly.compose_digest(
+            self.deps.store, job.team_id, week, setup.zone, self.deps.clock.now(), scheduled
+        )
+        root = job.progress.get("ts")
+        done = int(job.progress.get("parts", 0))
+        for part, message in enumerate(digest_messages(digest)):
+            if part < done:
+                continue
+            posted = self.delivery.post_once(
+                channel,
+                f"{job.send_key}:{part}",
+                message,
+                since=job.started_at if job.may_have_run_before else None,
+                thread_ts=root if part else None,
+            )
+            root = root or posted.ts
+            self.runner.save_progress(job, {"channel": channel, "ts": root, "parts": part + 1})
+        return None
+
+
+def _period(job: Job) -> str:
+    if not job.period:
+        raise GiveUp(f"{job.kind} {job.id} has no week")
+    return job.period

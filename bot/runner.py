@@ -1,0 +1,238 @@
+"""The due-work runner: one way to run whatever has fallen due.
+
+It claims due rows with a lease, hands each to the handler registered for its kind on
+a small pool of threads, then finishes it, retries it with backoff, or fails it with the
+reason stored. It knows nothing of check-ins, prompts or digests: a new kind of due work
+is one handler and one `register` call. Handlers say how an attempt ended by returning
+(done) or raising `Later`, `Retry` or `GiveUp`."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import Clock
+from bot.store import due
+from bot.store.db import Store
+from bot.store.models import DueWork
+
+log = logging.getLogger(__name__)
+
+
+class Later(Exception):
+    """Not now, and not a failure (rate limited, the recipient away): run again at `at`
+    without counting the attempt."""
+
+    def __init__(self, at: datetime, why: str) -> None:
+        super().__init__(why)
+        self.at = at
+        self.why = why
+
+
+class Retry(Exception):
+    """This attempt failed in a way that may pass (a timeout, a 5xx): retry with backoff."""
+
+
+class GiveUp(Exception):
+    """This work can never succeed (the channel is gone): fail it with the reason stored."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed row of due work, as its handler sees it."""
+
+    id: int
+    kind: str
+    team_id: str
+    subject_id: int | None
+    period: str | None
+    recipient: str | None
+    send_key: str
+    attempt: int
+    started_at: datetime
+    progress: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def may_have_run_before(self) -> bool:
+        """An earlier attempt was claimed and may have taken effect before it was lost."""
+        return self.attempt > 1
+
+    @classmethod
+    def of(cls, work: DueWork, now: datetime) -> Job:
+        return cls(
+            id=work.id,
+            kind=work.kind,
+            team_id=work.team_id,
+            subject_id=work.subject_id,
+            period=work.period,
+            recipient=work.recipient,
+            send_key=work.send_key,
+            attempt=work.attempts,
+            started_at=work.started_at or now,
+            progress=dict(work.progress or {}),
+        )
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """30 s, 1 min, 2 min … up to an hour between failed attempts; give up after eight."""
+
+    first_wait: timedelta = timedelta(seconds=30)
+    longest_wait: timedelta = timedelta(hours=1)
+    max_attempts: int = 8
+
+    def wait(self, attempt: int) -> timedelta:
+        return min(self.longest_wait, self.first_wait * 2 ** max(0, attempt - 1))
+
+
+Handler = Callable[[Job], str | None]
+OnFailure = Callable[[Job, str], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    run: Handler
+    on_failure: OnFailure | None = None
+
+
+class Runner:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        concurrency: int = 4,
+        lease: timedelta = timedelta(minutes=5),
+        retry: RetryPolicy = RetryPolicy(),
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.lease = lease
+        self.retry = retry
+        self.concurrency = concurrency
+        self._kinds: dict[str, Kind] = {}
+        self._work: queue.Queue[Job] = queue.Queue()
+        self._state = threading.Condition()
+        self._in_flight = 0
+        self._stopping = threading.Event()
+        self._one_tick_at_a_time = threading.Lock()
+        self._workers = [
+            threading.Thread(target=self._work_loop, name=f"serve-runner-{n}", daemon=True)
+            for n in range(concurrency)
+        ]
+        for worker in self._workers:
+            worker.start()
+
+    def register(self, kind: str, run: Handler, on_failure: OnFailure | None = None) -> None:
+        """`on_failure` hears of work given up for good, to leave its subject tidy."""
+        self._kinds[kind] = Kind(run, on_failure)
+
+    def save_progress(self, job: Job, progress: Mapping[str, Any]) -> None:
+        with self.store.session() as session:
+            due.save_progress(session, job.id, dict(progress))
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def tick(self) -> int:
+        """Run what is due until nothing more is, or the runner is stopping; returns how
+        many rows were taken. Returns once the work it started has ended."""
+        with self._one_tick_at_a_time:
+            taken = 0
+            while not self._stopping.is_set():
+                free = self._free_slots()
+                jobs = self._claim(free) if free else []
+                if not jobs:
+                    break
+                with self._state:
+                    self._in_flight += len(jobs)
+                for job in jobs:
+                    self._work.put(job)
+                taken += len(jobs)
+            self._wait_idle()
+            return taken
+
+    def stop(self, grace: float) -> bool:
+        """Claim nothing more and give running work up to `grace` seconds to end. True
+        when all of it did; work still running keeps its lease and is retried after it."""
+        self._stopping.set()
+        with self._state:
+            self._state.notify_all()
+            ended = self._state.wait_for(lambda: self._in_flight == 0, grace)
+        if not ended:
+            log.warning(
+                "%d due-work rows still running at stop; retried after their lease", self._in_flight
+            )
+        return ended
+
+    def _free_slots(self) -> int:
+        with self._state:
+            self._state.wait_for(
+                lambda: self._in_flight < self.concurrency or self._stopping.is_set()
+            )
+            return 0 if self._stopping.is_set() else self.concurrency - self._in_flight
+
+    def _wait_idle(self) -> None:
+        with self._state:
+            self._state.wait_for(lambda: self._in_flight == 0 or self._stopping.is_set())
+
+    def _claim(self, limit: int) -> list[Job]:
+        now = self.clock.now()
+        with self.store.session() as session:
+            return [Job.of(work, now) for work in due.claim(session, now, self.lease, limit)]
+
+    def _work_loop(self) -> None:
+        while True:
+            job = self._work.get()
+            try:
+                self._run(job)
+            except Exception:
+                log.exception("could not record how %s %s ended", job.kind, job.id)
+            finally:
+                with self._state:
+                    self._in_flight -= 1
+                    self._state.notify_all()
+
+    def _run(self, job: Job) -> None:
+        kind = self._kinds.get(job.kind)
+        try:
+            if kind is None:
+                raise GiveUp(f"no handler for {job.kind}")
+            note = kind.run(job)
+        except Later as later:
+            self._end(due.retry_at, job, later.at, later.why, False)
+        except GiveUp as error:
+            self._give_up(job, kind, str(error))
+        except Exception as error:
+            if not isinstance(error, Retry):
+                log.exception("%s %s failed unexpectedly", job.kind, job.id)
+            self._failed_attempt(job, kind, str(error) or type(error).__name__)
+        else:
+            self._end(due.finish, job, self.clock.now(), note or "")
+
+    def _failed_attempt(self, job: Job, kind: Kind | None, why: str) -> None:
+        if job.attempt >= self.retry.max_attempts:
+            self._give_up(job, kind, f"{why} (after {job.attempt} attempts)")
+            return
+        at = self.clock.now() + self.retry.wait(job.attempt)
+        log.warning("%s %s for %s: %s; retrying at %s", job.kind, job.id, job.team_id, why, at)
+        self._end(due.retry_at, job, at, why, True)
+
+    def _give_up(self, job: Job, kind: Kind | None, why: str) -> None:
+        log.error("%s %s for %s failed for good: %s", job.kind, job.id, job.team_id, why)
+        if self._end(due.fail, job, self.clock.now(), why) and kind and kind.on_failure:
+            kind.on_failure(job, why)
+
+    def _end(self, how: Callable[..., bool], job: Job, *args: Any) -> bool:
+        with self.store.session() as session:
+            ended: bool = how(session, job.id, job.attempt, *args)
+        if not ended:
+            log.warning(
+                "%s %s: its claim ran out before it ended; another run owns it", job.kind, job.id
+            )
+        return ended

@@ -1,0 +1,184 @@
+"""Queries on due work: adding it, claiming it with a lease, and ending each claim."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal, select, update
+from sqlalchemy.orm import Session
+
+from .db import insert_if_absent
+from .models import OPEN_WORK, DueWork, UTCDateTime, WorkStatus
+
+NOTE_LIMIT = 200
+
+
+def add(
+    session: Session,
+    kind: str,
+    team_id: str,
+    due_at: datetime,
+    now: datetime,
+    subject_id: int | None = None,
+) -> DueWork:
+    work = DueWork(
+        kind=kind,
+        team_id=team_id,
+        subject_id=subject_id,
+        status=WorkStatus.TODO.value,
+        due_at=due_at,
+        attempts=0,
+        send_key=uuid.uuid4().hex,
+        created_at=now,
+    )
+    session.add(work)
+    return work
+
+
+def add_once(
+    session: Session,
+    kind: str,
+    team_id: str,
+    period: str,
+    recipient: str,
+    due_at: datetime,
+    now: datetime,
+) -> int | None:
+    """Once-per-period work; its id when this call created it, None when it existed."""
+    values: dict[str, Any] = {
+        "kind": kind,
+        "team_id": team_id,
+        "period": period,
+        "recipient": recipient,
+        "status": WorkStatus.TODO.value,
+        "due_at": due_at,
+        "attempts": 0,
+        "send_key": uuid.uuid4().hex,
+        "created_at": now,
+    }
+    return insert_if_absent(session, DueWork, values, ["kind", "team_id", "period", "recipient"])
+
+
+def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequence[DueWork]:
+    """Take up to `limit` rows that have fallen due, each until `now + lease`.
+
+    On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so replicas pass each
+    other by; on SQLite the unit of work holds the write lock. A claimed row's `due_at`
+    is its lease's end: if its runner dies, it falls due again."""
+    due = (
+        select(DueWork.id)
+        .where(_open(), DueWork.due_at <= now)
+        .order_by(DueWork.due_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(session.scalars(due))
+    if not ids:
+        return []
+    claimed = session.scalars(
+        update(DueWork)
+        .where(DueWork.id.in_(ids), _open(), DueWork.due_at <= now)
+        .values(
+            status=WorkStatus.DOING.value,
+            due_at=now + lease,
+            attempts=DueWork.attempts + 1,
+            started_at=func.coalesce(DueWork.started_at, literal(now, UTCDateTime())),
+        )
+        .returning(DueWork),
+        execution_options={"synchronize_session": False},
+    )
+    return claimed.all()
+
+
+def finish(session: Session, work_id: int, attempt: int, now: datetime, note: str = "") -> bool:
+    """The claim's work is done. False when the claim was lost (its lease ran out)."""
+    return _end_claim(
+        session, work_id, attempt, status=WorkStatus.DONE, finished_at=now, note=_note(note)
+    )
+
+
+def fail(session: Session, work_id: int, attempt: int, now: datetime, why: str) -> bool:
+    return _end_claim(
+        session, work_id, attempt, status=WorkStatus.FAILED, finished_at=now, note=_note(why)
+    )
+
+
+def retry_at(
+    session: Session, work_id: int, attempt: int, at: datetime, why: str, counted: bool
+) -> bool:
+    """Run again at `at`. An uncounted retry (a rate limit, the recipient away) gives the
+    attempt back, since nothing was tried that could have taken effect."""
+    values: dict[str, Any] = {"status": WorkStatus.TODO.value, "due_at": at, "note": _note(why)}
+    if not counted:
+        values["attempts"] = DueWork.attempts - 1
+    return _end_claim(session, work_id, attempt, **values)
+
+
+def save_progress(session: Session, work_id: int, progress: dict[str, Any]) -> None:
+    """What a claimed row has done so far, so a retry carries on from there."""
+    session.execute(
+        update(DueWork).where(DueWork.id == work_id).values(progress=progress),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def cancel_waiting(session: Session, kinds: Collection[str], subject_ids: Collection[int]) -> int:
+    """Work not yet started for these subjects is no longer wanted. Claimed rows finish,
+    and their handlers see the new state."""
+    if not subject_ids:
+        return 0
+    result = session.execute(
+        update(DueWork)
+        .where(
+            DueWork.kind.in_(list(kinds)),
+            DueWork.subject_id.in_(list(subject_ids)),
+            DueWork.status == WorkStatus.TODO.value,
+        )
+        .values(status=WorkStatus.CANCELLED.value),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+def waiting(
+    session: Session, kinds: Collection[str], subject_ids: Collection[int]
+) -> list[DueWork]:
+    if not subject_ids:
+        return []
+    return list(
+        session.scalars(
+            select(DueWork).where(
+                DueWork.kind.in_(list(kinds)),
+                DueWork.subject_id.in_(list(subject_ids)),
+                _open(),
+            )
+        )
+    )
+
+
+def _end_claim(session: Session, work_id: int, attempt: int, **values: Any) -> bool:
+    result = session.execute(
+        update(DueWork)
+        .where(
+            DueWork.id == work_id,
+            DueWork.attempts == attempt,
+            DueWork.status == WorkStatus.DOING.value,
+        )
+        .values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0)) == 1
+
+
+def _open() -> ColumnElement[bool]:
+    """Written as the partial indexes' own predicate, literally, so PostgreSQL can use
+    them whatever plan it caches."""
+    return OPEN_WORK
+
+
+def _note(text: str) -> str | None:
+    return text[:NOTE_LIMIT] or None
