@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select, update
+from sqlalchemy import Select, TextClause, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from .db import insert_if_absent
@@ -68,15 +68,7 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
     On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so replicas pass each
     other by; on SQLite the unit of work holds the write lock. A claimed row's `due_at`
     is its lease's end: if its runner dies, it falls due again."""
-    due = (
-        select(DueWork.id)
-        .where(_open(), DueWork.due_at <= now)
-        .order_by(DueWork.due_at)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list(session.scalars(due))
+    ids = list(session.scalars(due_rows(now, limit, session.get_bind().dialect.name)))
     if not ids:
         return []
     claimed = session.scalars(
@@ -92,6 +84,13 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
         execution_options={"synchronize_session": False},
     )
     return claimed.all()
+
+
+def due_rows(now: datetime, limit: int, dialect: str) -> Select[tuple[int]]:
+    """The ids of the rows to claim next, earliest first, answered from the partial index."""
+    query = select(DueWork.id).where(_open(), DueWork.due_at <= now).order_by(DueWork.due_at)
+    query = query.limit(limit)
+    return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
 
 
 def finish(session: Session, work_id: int, attempt: int, now: datetime, note: str = "") -> bool:
@@ -174,7 +173,7 @@ def _end_claim(session: Session, work_id: int, attempt: int, **values: Any) -> b
     return int(getattr(result, "rowcount", 0)) == 1
 
 
-def _open() -> ColumnElement[bool]:
+def _open() -> TextClause:
     """Written as the partial indexes' own predicate, literally, so PostgreSQL can use
     them whatever plan it caches."""
     return OPEN_WORK
