@@ -1,0 +1,259 @@
+"""The due-work runner on its own: claims, leases, retries and stops, on each database."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.clock import ManualClock
+from bot.runner import GiveUp, Job, Later, Retry, RetryPolicy, Runner
+from bot.store import due
+from bot.store.db import Store
+from bot.store.models import DueWork, WorkStatus
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+
+
+@pytest.fixture
+def make_runner(store: Store, clock: ManualClock) -> Iterator[Callable[..., Runner]]:
+    made: list[Runner] = []
+
+    def make(on: Store | None = None, **options: object) -> Runner:
+        runner = Runner(on or store, clock, lease=LEASE, **options)  # type: ignore[arg-type]
+        made.append(runner)
+        return runner
+
+    clock.set(NOW)
+    yield make
+    for runner in made:
+        runner.stop(grace=5)
+
+
+def add_work(store: Store, kinds: list[str], due_at: datetime = NOW) -> list[int]:
+    with store.session() as session:
+        rows = [due.add(session, kind, "T1", due_at, NOW) for kind in kinds]
+        session.flush()
+        return [row.id for row in rows]
+
+
+def rows(store: Store) -> dict[int, DueWork]:
+    with store.session() as session:
+        return {w.id: w for w in session.scalars(select(DueWork))}
+
+
+def test_two_runners_on_one_database_handle_every_row_once(
+    store: Store, database_url: str, make_runner: Callable[..., Runner]
+) -> None:
+    ids = add_work(store, ["prompt", "digest", "checkin_send", "checkin_remind"] * 125)
+    seen: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def record(name: str) -> Callable[[Job], str | None]:
+        def run(job: Job) -> str | None:
+            with lock:
+                seen.append((name, job.id))
+            return None
+
+        return run
+
+    second_store = Store(database_url)
+    runners = [make_runner(), make_runner(second_store)]
+    for name, runner in zip("ab", runners, strict=True):
+        for kind in ("prompt", "digest", "checkin_send", "checkin_remind"):
+            runner.register(kind, record(name))
+    barrier = threading.Barrier(2)
+    taken: list[int] = []
+
+    def tick(runner: Runner) -> None:
+        barrier.wait()
+        taken.append(runner.tick())
+
+    threads = [threading.Thread(target=tick, args=(r,)) for r in runners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    second_store.close()
+
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(taken) == 2 and sum(taken) == 500
+    assert Counter(job_id for _, job_id in seen) == Counter(ids)
+    assert {w.status for w in rows(store).values()} == {WorkStatus.DONE}
+
+
+def test_a_runner_that_died_holding_claims_has_them_retried_after_the_lease(
+    store: Store, clock: ManualClock, make_runner: Callable[..., Runner]
+) -> None:
+    ids = add_work(store, ["checkin_send"] * 3)
+    with store.session() as session:
+        assert len(due.claim(session, NOW, LEASE, 10)) == 3  # ...and then its process died
+    attempts: list[tuple[int, int, bool]] = []
+    runner = make_runner()
+    runner.register(
+        "checkin_send",
+        lambda job: attempts.append((job.id, job.attempt, job.may_have_run_before)) or None,
+    )
+
+    clock.set(NOW + LEASE - timedelta(seconds=1))
+    assert runner.tick() == 0
+    clock.set(NOW + LEASE)
+    assert runner.tick() == 3
+
+    assert sorted(attempts) == [(i, 2, True) for i in ids]
+    assert {w.status for w in rows(store).values()} == {WorkStatus.DONE}
+
+
+def test_a_claim_whose_lease_ran_out_cannot_end_the_new_claim(store: Store) -> None:
+    [work_id] = add_work(store, ["digest"])
+    with store.session() as session:
+        [first] = due.claim(session, NOW, LEASE, 1)
+    with store.session() as session:
+        [second] = due.claim(session, NOW + LEASE, LEASE, 1)
+    with store.session() as session:
+        assert not due.finish(session, work_id, first.attempts, NOW + LEASE)
+        assert due.finish(session, work_id, second.attempts, NOW + LEASE)
+
+
+def test_failing_work_backs_off_then_fails_with_its_reason(
+    store: Store, clock: ManualClock, make_runner: Callable[..., Runner]
+) -> None:
+    [work_id] = add_work(store, ["digest"])
+    given_up: list[tuple[int, str]] = []
+    runner = make_runner(retry=RetryPolicy(max_attempts=4))
+
+    def fail(job: Job) -> None:
+        raise Retry("Slack said fatal_error (500)")
+
+    runner.register("digest", fail, lambda job, why: given_up.append((job.id, why)))
+    waits = []
+    for _ in range(4):
+        assert runner.tick() == 1
+        work = rows(store)[work_id]
+        if work.status == WorkStatus.TODO:
+            waits.append(work.due_at - clock.now())
+            clock.set(work.due_at)
+
+    assert waits == [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2)]
+    work = rows(store)[work_id]
+    assert work.status == WorkStatus.FAILED and "fatal_error" in (work.note or "")
+    assert given_up == [(work_id, work.note)]
+    clock.set(clock.now() + timedelta(days=1))
+    assert runner.tick() == 0
+
+
+def test_later_comes_back_at_its_time_without_counting_an_attempt(
+    store: Store, clock: ManualClock, make_runner: Callable[..., Runner]
+) -> None:
+    [work_id] = add_work(store, ["prompt"])
+    runner = make_runner(retry=RetryPolicy(max_attempts=2))
+    calls = []
+
+    def not_yet(job: Job) -> None:
+        calls.append(job.attempt)
+        raise Later(clock.now() + timedelta(hours=1), "rate limited")
+
+    runner.register("prompt", not_yet)
+    for hour in range(5):
+        clock.set(NOW + timedelta(hours=hour))
+        assert runner.tick() == 1
+        assert runner.tick() == 0
+
+    assert calls == [1] * 5
+    work = rows(store)[work_id]
+    assert (work.status, work.attempts, work.due_at) == (
+        WorkStatus.TODO,
+        0,
+        NOW + timedelta(hours=5),
+    )
+
+
+@pytest.mark.parametrize("kind", ["digest", "no_such_kind"])
+def test_work_that_can_never_succeed_fails_at_once(
+    store: Store, make_runner: Callable[..., Runner], kind: str
+) -> None:
+    [work_id] = add_work(store, [kind])
+    runner = make_runner()
+
+    def gone(job: Job) -> None:
+        raise GiveUp("channel_not_found")
+
+    runner.register("digest", gone)
+    assert runner.tick() == 1
+
+    work = rows(store)[work_id]
+    assert work.status == WorkStatus.FAILED and work.attempts == 1
+    assert ("channel_not_found" if kind == "digest" else "no handler") in (work.note or "")
+
+
+def test_stop_gives_running_work_its_grace_and_leaves_its_lease(
+    store: Store, make_runner: Callable[..., Runner]
+) -> None:
+    [work_id] = add_work(store, ["digest"])
+    started, release = threading.Event(), threading.Event()
+    runner = make_runner()
+
+    def slow(job: Job) -> None:
+        started.set()
+        release.wait(10)
+
+    runner.register("digest", slow)
+    ticking = threading.Thread(target=runner.tick)
+    ticking.start()
+    assert started.wait(10)
+
+    assert runner.stop(grace=0.05) is False
+    ticking.join(timeout=10)
+    assert not ticking.is_alive()
+    work = rows(store)[work_id]
+    assert (work.status, work.due_at) == (WorkStatus.DOING, NOW + LEASE)
+
+    release.set()
+    assert runner.stop(grace=10) is True
+    assert rows(store)[work_id].status == WorkStatus.DONE
+    assert runner.tick() == 0  # a stopped runner claims nothing
+
+
+def test_work_runs_on_several_threads_at_once(
+    store: Store, make_runner: Callable[..., Runner]
+) -> None:
+    add_work(store, ["prompt"] * 4)
+    together = threading.Barrier(4, timeout=10)
+    runner = make_runner(concurrency=4)
+    runner.register("prompt", lambda job: together.wait() and None)
+
+    assert runner.tick() == 4
+    assert not together.broken
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_finds_due_work_without_reading_finished_rows_or_statistics(
+    store: Store,
+) -> None:
+    """Years of finished rows sit before the due ones in `due_at` order: the claim must
+    go straight to what is still open, without a scan and without ANALYZE."""
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO due_work (kind, team_id, subject_id, status, due_at, attempts, "
+                "send_key, created_at) SELECT 'checkin_send', 'T1', n, "
+                "CASE WHEN n <= 20000 THEN 'done' ELSE 'todo' END, "
+                ":now + (n - 20000) * interval '1 minute', 0, md5(n::text), :now "
+                "FROM generate_series(1, 40000) AS n"
+            ),
+            {"now": NOW},
+        )
+        query = due.due_rows(NOW + timedelta(minutes=30), 50, "postgresql")
+        compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(str(row[0]) for row in connection.execute(text(f"EXPLAIN {compiled}")))
+        count = connection.scalar(select(func.count()).select_from(DueWork))
+
+    assert count == 40000, plan
+    assert "ix_due_work_due" in plan, plan
+    assert "Seq Scan" not in plan and "Filter" not in plan, plan
