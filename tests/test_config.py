@@ -1,3 +1,4 @@
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,41 @@ def test_env_example_and_readme_list_every_setting() -> None:
         assert f"| `{name}` |" in readme, name
 
 
-def test_every_setting_is_read(tmp_path: Path) -> None:
-    source = (Path(__file__).parents[1] / "bot" / "config.py").read_text()
-    for name in VARIABLES:
-        assert source.count(f'"{name}"') >= 2, f"{name} is listed but never read"
+# A value for each variable unlike its default, and what Settings should make of it.
+EVERY_SETTING = {
+    "SLACK_BOT_TOKEN": ("xoxb-1", "slack_bot_token", "xoxb-1"),
+    "SLACK_APP_TOKEN": ("xapp-1", "slack_app_token", "xapp-1"),
+    "SLACK_API_URL": ("https://slack-gov.com/api", "slack_api_url", "https://slack-gov.com/api/"),
+    "DATABASE_URL": ("sqlite:///other.db", "database_url", "sqlite:///other.db"),
+    "DEAL_CHANNELS": ("#wins", "deal_channels", ("wins",)),
+    "CHECKIN_CADENCE_DAYS": ("7,30", "checkin_cadence_days", (7, 30)),
+    "CHECKIN_HOUR": ("9", "checkin_hour", 9),
+    "HOLIDAYS": ("2026-12-25", "holidays", (date(2026, 12, 25),)),
+    "DEFAULT_TIMEZONE": ("Europe/Paris", "default_timezone", "Europe/Paris"),
+    "DISPATCH_INTERVAL_SECONDS": ("5", "dispatch_interval_seconds", 5),
+    "TEAM_CHANNEL": ("#team", "team_channel", "team"),
+    "RECOGNITION_CHANNEL": ("#kudos", "recognition_channel", "kudos"),
+    "PROMPT_DAY": ("Tuesday", "prompt_weekday", 1),
+    "PROMPT_TIME": ("11:30", "prompt_time", time(11, 30)),
+    "DIGEST_DAY": ("Monday", "digest_weekday", 0),
+    "DIGEST_TIME": ("9:15", "digest_time", time(9, 15)),
+    "NOTIFY_RECOGNISED": ("off", "notify_recognised", False),
+    "LOG_LEVEL": ("debug", "log_level", "DEBUG"),
+}
+
+
+def test_every_variable_has_a_row_in_the_table() -> None:
+    assert set(EVERY_SETTING) == set(VARIABLES)
+
+
+@pytest.mark.parametrize("name", VARIABLES)
+def test_each_variable_changes_its_setting(tmp_path: Path, name: str) -> None:
+    raw, attribute, expected = EVERY_SETTING[name]
+    default = getattr(load_settings({}, tmp_path / "x"), attribute)
+
+    settings = load_settings({name: raw}, tmp_path / "x")
+
+    assert getattr(settings, attribute) == expected != default
 
 
 def test_weekly_schedule_and_cadence_parse(tmp_path: Path) -> None:

@@ -252,7 +252,7 @@ def test_bot_started_an_hour_after_digest_time_posts_it_once_and_says_it_is_late
 ) -> None:
     clock.set(FRIDAY_4PM + timedelta(hours=1))
     bot = start_bot(team_channel="team", recognition_channel=WINS)
-    team.wait_for(lambda: len(posts_in(team, WINS)) == 1)
+    assert team.wait_for(lambda: len(posts_in(team, WINS)) == 1)  # the start-up tick
     bot.tick()
 
     [digest] = posts_in(team, WINS)
