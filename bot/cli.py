@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -15,8 +17,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import SETUP_HINT, Settings, SettingsError, load_settings
 
+if TYPE_CHECKING:
+    from bot.app import RunningBot
+
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+STOP_GRACE_SECONDS = 5.0
+STOP_DEADLINE_SECONDS = 8.0
+log = logging.getLogger("servebot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,12 +82,33 @@ def run(settings: Settings) -> int:
             f"{first_line(error)}. Check SLACK_BOT_TOKEN and SLACK_APP_TOKEN. {SETUP_HINT}",
             EXIT_FAILED,
         )
-    stop = threading.Event()
+    stopping = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if stopping.is_set():
+            os._exit(EXIT_INTERRUPTED)  # asked twice: now
+        stopping.set()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
-    bot.stop()
-    return 0
+        signal.signal(signum, on_signal)
+    stopping.wait()
+    stop_within(bot, STOP_DEADLINE_SECONDS)
+
+
+def stop_within(bot: RunningBot, deadline: float) -> NoReturn:
+    """Stop gracefully, but leave within `deadline` seconds whatever Slack does: work
+    still running keeps its claim and is retried after its lease, so nothing is lost."""
+    log.info("stopping: finishing running work for up to %s s", STOP_GRACE_SECONDS)
+    stopper = threading.Thread(target=bot.stop, args=(STOP_GRACE_SECONDS,), daemon=True)
+    stopper.start()
+    stopper.join(deadline)
+    if stopper.is_alive():
+        log.warning("still stopping after %s s; leaving anyway", deadline)
+    log.info("stopped")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # threads still waiting on Slack must not hold the process open
 
 
 def database_problem(error: SQLAlchemyError) -> str:

@@ -40,16 +40,18 @@ class Directory:
         self._people: dict[str, tuple[datetime, Person]] = {}
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._lookups: dict[str, threading.Lock] = {}
 
     def channel_name(self, client: WebClient, channel_id: str) -> str | None:
         with self._lock:
             if channel_id in self._channel_names:
                 return self._channel_names[channel_id]
         try:
-            name = client.conversations_info(channel=channel_id)["channel"].get("name")
+            found = client.conversations_info(channel=channel_id)["channel"].get("name")
         except SlackApiError as error:
             log.warning("conversations.info %s failed: %s", channel_id, error.response.get("error"))
             return None
+        name = str(found) if found else None
         with self._lock:
             self._channel_names[channel_id] = name
         return name
@@ -81,23 +83,38 @@ class Directory:
         return members
 
     def person(self, client: WebClient, user_id: str) -> Person | None:
-        """users.info, at most once per person an hour; None when Slack has no such person.
-        Other failures (rate limits, outages) are raised: not knowing is not absence."""
-        now = self._clock.now()
+        """users.info, at most once per person an hour however many threads ask at once;
+        None when Slack has no such person. Other failures (rate limits, outages) are
+        raised: not knowing is not absence."""
+        known = self._known(user_id)
+        if known is not None:
+            return known
+        with self._lookup_lock(user_id):
+            known = self._known(user_id)
+            if known is not None:
+                return known
+            try:
+                user = client.users_info(user=user_id)["user"]
+            except SlackApiError as error:
+                if error.response.get("error") in GONE:
+                    return None
+                stale = self._known(user_id, fresh=False)
+                if stale is None:
+                    raise
+                log.warning("users.info %s failed, using what I knew: %s", user_id, error)
+                return stale
+            return self.learn(user)
+
+    def _known(self, user_id: str, fresh: bool = True) -> Person | None:
         with self._lock:
             cached = self._people.get(user_id)
-        if cached and now - cached[0] < PERSON_TTL:
-            return cached[1]
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except SlackApiError as error:
-            if error.response.get("error") in GONE:
-                return None
-            if cached:
-                log.warning("users.info %s failed, using what I knew: %s", user_id, error)
-                return cached[1]
-            raise
-        return self.learn(user)
+        if cached is None or (fresh and self._clock.now() - cached[0] >= PERSON_TTL):
+            return None
+        return cached[1]
+
+    def _lookup_lock(self, user_id: str) -> threading.Lock:
+        with self._lock:
+            return self._lookups.setdefault(user_id, threading.Lock())
 
     def learn(self, user: dict[str, Any]) -> Person:
         """Remember a person as Slack describes them (users.info, a `user_change` event)."""

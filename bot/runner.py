@@ -87,7 +87,7 @@ class RetryPolicy:
     max_attempts: int = 8
 
     def wait(self, attempt: int) -> timedelta:
-        return min(self.longest_wait, self.first_wait * 2 ** max(0, attempt - 1))
+        return min(self.longest_wait, self.first_wait * (1 << max(0, attempt - 1)))
 
 
 Handler = Callable[[Job], str | None]
@@ -171,9 +171,11 @@ class Runner:
         return ended
 
     def _free_slots(self) -> int:
+        """Wait until half the threads are free, so rows are claimed a few at a time."""
+        batch = max(1, self.concurrency // 2)
         with self._state:
             self._state.wait_for(
-                lambda: self._in_flight < self.concurrency or self._stopping.is_set()
+                lambda: self.concurrency - self._in_flight >= batch or self._stopping.is_set()
             )
             return 0 if self._stopping.is_set() else self.concurrency - self._in_flight
 

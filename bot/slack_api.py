@@ -157,7 +157,7 @@ class PausingClient(WebClient):
         self._paused: dict[tuple[str, str], datetime] = {}
         self._lock = threading.Lock()
 
-    def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    def api_call(self, api_method: str, **kwargs: Any) -> Any:
         key = (str(kwargs.get("token") or self.token), api_method)
         now = self.clock.now()
         with self._lock:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
+from typing import Any
+from urllib.error import URLError
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
-from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.fakeslack import APP_TOKEN, BOT_ID, BOT_TOKEN, BOT_USER_ID, DROPPED, Failure, FakeSlack
 
 
 @pytest.fixture
@@ -19,8 +26,29 @@ def fake() -> Iterator[FakeSlack]:
     fake.stop()
 
 
-def client(fake: FakeSlack, token: str = BOT_TOKEN) -> WebClient:
-    return WebClient(token=token, base_url=fake.api_url)
+def client(fake: FakeSlack, token: str = BOT_TOKEN, **options: Any) -> WebClient:
+    return WebClient(token=token, base_url=fake.api_url, **options)
+
+
+def no_retries(fake: FakeSlack, **options: Any) -> WebClient:
+    return client(fake, retry_handlers=[], **options)
+
+
+def post(web: WebClient, text: str, **extra: Any) -> Any:
+    return web.chat_postMessage(channel="C0GENERAL", text=text, **extra)
+
+
+def pages(responses: Iterable[Any], most: int = 20) -> list[list[dict[str, Any]]]:
+    """Follow next_cursor, but not forever if the fake stops honouring it."""
+    return [page["messages"] for page in islice(responses, most)]
+
+
+def outcome(web: WebClient, text: str) -> str:
+    try:
+        post(web, text)
+    except SlackApiError as error:
+        return f"{error.response.status_code} {error.response['error']}"
+    return "ok"
 
 
 def test_a_valid_call_is_answered_and_recorded(fake: FakeSlack) -> None:
@@ -81,3 +109,207 @@ def test_failures_on_demand(fake: FakeSlack) -> None:
 def test_socket_mode_url_points_at_the_fakes_own_endpoint(fake: FakeSlack) -> None:
     url = client(fake).apps_connections_open(app_token=APP_TOKEN)["url"]
     assert url.startswith("ws://127.0.0.1:")
+
+
+def test_fail_always_lasts_until_cleared_and_fail_next_goes_first(fake: FakeSlack) -> None:
+    web = no_retries(fake)
+    fake.fail_always("chat.postMessage", status=503)
+    fake.fail_next("chat.postMessage", error="not_in_channel")
+
+    seen = [outcome(web, "hi") for _ in range(3)]
+    fake.clear_faults("chat.postMessage")
+
+    assert seen == ["200 not_in_channel", "503 fatal_error", "503 fatal_error"]
+    assert outcome(web, "back") == "ok"
+    assert [m.text for m in fake.messages["C0GENERAL"]] == ["back"]
+
+
+def test_fail_some_fails_one_call_in_n_taking_the_kinds_in_turn(fake: FakeSlack) -> None:
+    web = no_retries(fake)
+    fake.fail_some(
+        "chat.postMessage",
+        every=3,
+        kinds=[Failure(status=429, retry_after=2), {"error": "channel_not_found"}],
+    )
+
+    seen = [outcome(web, str(n)) for n in range(7)]
+    fake.clear_faults()
+
+    assert seen == ["ok", "ok", "429 ratelimited", "ok", "ok", "200 channel_not_found", "ok"]
+    assert [c.status for c in fake.calls_to("chat.postMessage")] == [200, 200, 429] + [200] * 4
+    assert all(outcome(web, "calm") == "ok" for _ in range(3))
+
+
+def test_slow_makes_a_call_outlast_the_clients_timeout(fake: FakeSlack) -> None:
+    fake.slow("auth.test", 1.0)
+    with pytest.raises((TimeoutError, URLError)):
+        no_retries(fake, timeout=0.3).auth_test()
+    [late] = fake.wait_for_calls("auth.test", 1)
+    fake.clear_faults()
+
+    assert late.status == 200
+    assert no_retries(fake, timeout=0.3).auth_test()["ok"]
+
+
+@pytest.mark.parametrize("applied", [False, True])
+def test_a_dropped_call_closes_the_connection_without_an_answer(
+    fake: FakeSlack, applied: bool, capfd: pytest.CaptureFixture[str]
+) -> None:
+    fake.fail_next("chat.postMessage", drop=True, applied=applied)
+
+    with pytest.raises((ConnectionError, URLError)):
+        post(no_retries(fake), "lost in transit")
+
+    [call] = fake.calls_to("chat.postMessage")
+    assert call.status == DROPPED
+    assert [m.text for m in fake.messages["C0GENERAL"]] == (["lost in transit"] if applied else [])
+    assert post(no_retries(fake), "again")["ok"]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_drops_can_be_persistent_or_one_in_n(fake: FakeSlack) -> None:
+    fake.fail_always("auth.test", drop=True)
+    fake.fail_some("chat.postMessage", every=2, kinds=[{"drop": True, "applied": True}])
+    with pytest.raises((ConnectionError, URLError)):
+        no_retries(fake).auth_test()
+
+    assert outcome(no_retries(fake), "one") == "ok"
+    with pytest.raises((ConnectionError, URLError)):
+        post(no_retries(fake), "two")
+    assert [c.status for c in fake.calls_to("chat.postMessage")] == [200, DROPPED]
+    assert [m.text for m in fake.messages["C0GENERAL"]] == ["one", "two"]
+
+
+def test_history_pages_newest_first_and_honours_oldest_and_latest(fake: FakeSlack) -> None:
+    web = client(fake)
+    metadata = {"event_type": "deal_posted", "event_payload": {"deal": 1}}
+    ts = [post(web, f"m{n}", metadata=metadata if n == 0 else None)["ts"] for n in range(5)]
+    post(web, "a reply", thread_ts=ts[0])
+
+    paged = pages(web.conversations_history(channel="C0GENERAL", limit=2))
+    exclusive = web.conversations_history(channel="C0GENERAL", oldest=ts[1], latest=ts[3])
+    inclusive = web.conversations_history(
+        channel="C0GENERAL", oldest=ts[1], latest=ts[3], inclusive=True
+    )
+    last = web.conversations_history(channel="C0GENERAL", limit=2, oldest=ts[2])
+
+    assert [[m["text"] for m in page] for page in paged] == [["m4", "m3"], ["m2", "m1"], ["m0"]]
+    assert [m["text"] for m in exclusive["messages"]] == ["m2"]
+    assert [m["text"] for m in inclusive["messages"]] == ["m3", "m2", "m1"]
+    assert [m["text"] for m in last["messages"]] == ["m4", "m3"]
+    assert not last["has_more"] and last["response_metadata"]["next_cursor"] == ""
+    oldest = web.conversations_history(channel="C0GENERAL", latest=ts[1])["messages"]
+    assert oldest[0]["metadata"] == metadata
+    assert fake.violations == []
+
+
+def test_history_limit_defaults_to_100_and_caps_at_999(fake: FakeSlack) -> None:
+    fake.add_messages("C0GENERAL", 1000)
+    web = client(fake)
+
+    first = web.conversations_history(channel="C0GENERAL")
+    capped = web.conversations_history(channel="C0GENERAL", limit=5000)
+
+    assert len(first["messages"]) == 100 and first["has_more"]
+    assert len(capped["messages"]) == 999 and capped["has_more"]
+    rest = web.conversations_history(
+        channel="C0GENERAL", cursor=capped["response_metadata"]["next_cursor"]
+    )
+    assert [m["text"] for m in rest["messages"]] == ["filler 1"]
+    with pytest.raises(SlackApiError, match="invalid_cursor"):
+        web.conversations_history(channel="C0GENERAL", cursor="not-a-cursor")
+
+
+def test_replies_page_oldest_first_and_honour_oldest_and_latest(fake: FakeSlack) -> None:
+    web = client(fake)
+    parent = post(web, "parent")["ts"]
+    replies = [post(web, f"r{n}", thread_ts=parent)["ts"] for n in range(1, 5)]
+
+    paged = pages(web.conversations_replies(channel="C0GENERAL", ts=parent, limit=2))
+    after = web.conversations_replies(channel="C0GENERAL", ts=parent, oldest=replies[0])
+    between = web.conversations_replies(
+        channel="C0GENERAL", ts=parent, oldest=parent, latest=replies[1], inclusive=True
+    )
+
+    assert [[m["text"] for m in page] for page in paged] == [["parent", "r1"], ["r2", "r3"], ["r4"]]
+    assert [m["text"] for m in after["messages"]] == ["r2", "r3", "r4"]
+    assert [m["text"] for m in between["messages"]] == ["parent", "r1", "r2"]
+    assert not between["has_more"] and between["response_metadata"]["next_cursor"] == ""
+    assert fake.violations == []
+
+
+def test_a_hold_keeps_calls_waiting_until_enough_overlap(fake: FakeSlack) -> None:
+    web = client(fake)
+    for n in range(2):
+        post(web, f"alone {n}")
+    assert fake.max_in_flight("chat.postMessage") == 1
+
+    fake.hold("chat.postMessage", until_in_flight=3)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(lambda n: post(web, f"together {n}"), range(3)))
+    fake.release("chat.postMessage")
+
+    assert all(a["ok"] for a in answers)
+    assert fake.max_in_flight("chat.postMessage") == 3
+    assert fake.hold_timeouts == [] and fake.in_flight("chat.postMessage") == 0
+    assert post(web, "unheld")["ok"]
+
+
+def test_a_hold_that_never_fills_times_out_and_says_so(fake: FakeSlack) -> None:
+    fake.hold("chat.postMessage", until_in_flight=2, timeout=0.2)
+
+    assert post(client(fake), "on my own")["ok"]
+    assert fake.hold_timeouts == ["chat.postMessage"]
+    assert fake.max_in_flight("chat.postMessage") == 1
+
+
+def test_a_profile_change_reaches_a_connected_app_as_user_change(fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE", "alice")
+    quiet = fake.set_profile("U0ALICE", title="Account Executive")
+    events: list[dict[str, Any]] = []
+
+    def on_request(socket: SocketModeClient, request: SocketModeRequest) -> None:
+        events.append(request.payload["event"])
+        socket.send_socket_mode_response(SocketModeResponse(envelope_id=request.envelope_id))
+
+    socket = SocketModeClient(APP_TOKEN, web_client=client(fake), auto_reconnect_enabled=False)
+    socket.socket_mode_request_listeners.append(on_request)
+    socket.connect()
+    try:
+        fake.wait_for_connection()
+        user = fake.set_profile("U0ALICE", display_name="ally", tz="Asia/Tokyo")
+    finally:
+        socket.close()
+
+    assert quiet["profile"]["title"] == "Account Executive"
+    [event] = events
+    assert event["type"] == "user_change" and event["user"] == user
+    assert isinstance(event["cache_ts"], int) and event["event_ts"]
+    assert user["tz"] == "Asia/Tokyo" and "tz" not in user["profile"]
+    assert user["profile"]["display_name"] == "ally"
+    assert user["profile"]["title"] == "Account Executive"
+    assert client(fake).users_info(user="U0ALICE")["user"] == user
+
+
+def test_add_messages_buries_a_dm_message_under_bot_messages(fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE", "alice")
+    buried = fake.post_as_user("D0ALICE", "the one we want", user="U0ALICE")
+
+    added = fake.add_messages("D0ALICE", 150)
+
+    web = client(fake)
+    assert web.conversations_info(channel="D0ALICE")["channel"]["is_im"]
+    newest = web.conversations_history(channel="D0ALICE")["messages"]
+    assert buried.ts not in [m["ts"] for m in newest]
+    assert newest[0] == {
+        "type": "message",
+        "ts": added[-1].ts,
+        "text": "filler 150",
+        "user": BOT_USER_ID,
+        "bot_id": BOT_ID,
+    }
+    everything = [m for page in pages(web.conversations_history(channel="D0ALICE")) for m in page]
+    assert [m["ts"] for m in everything] == sorted(
+        [buried.ts] + [m.ts for m in added], reverse=True
+    )
+    assert everything[-1]["text"] == "the one we want"

@@ -165,7 +165,7 @@ def _story_draft(view: dict[str, Any]) -> stories.StoryDraft | None:
 
 
 def _field(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return view.get("state", {}).get("values", {}).get(block_id, {}).get("value", {})
+    return dict(view.get("state", {}).get("values", {}).get(block_id, {}).get("value") or {})
 
 
 def _checkin_id(view: dict[str, Any]) -> int:

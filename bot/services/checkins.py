@@ -257,12 +257,9 @@ def mark_sent(
     closed while its DM was on the way keeps its new state."""
     now = clock.now()
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id, with_for_update=True)
-        checkin.dm_channel, checkin.message_ts, checkin.sent_at = channel, ts, now
-        checkin.updated_at = now
-        if checkin.status == CheckInStatus.PLANNED:
-            checkin.status = CheckInStatus.SENT.value
-            due.add(session, REMIND, checkin.team_id, remind_at, now, subject_id=checkin.id)
+        team_id = queries.record_sent(session, checkin_id, channel, ts, now)
+        if team_id is not None:
+            due.add(session, REMIND, team_id, remind_at, now, subject_id=checkin_id)
 
 
 def mark_reminded(store: Store, clock: Clock, checkin_id: int, miss_at: datetime) -> None:

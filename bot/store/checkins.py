@@ -52,3 +52,24 @@ def close_open(session: Session, deal_id: int, status: CheckInStatus, now: datet
         execution_options={"synchronize_session": "fetch"},
     )
     return list(result)
+
+
+def record_sent(
+    session: Session, checkin_id: int, channel: str, ts: str, now: datetime
+) -> str | None:
+    """Note where a check-in's DM went. A planned check-in becomes sent and its team is
+    returned; one closed meanwhile keeps its state (None)."""
+    sent = {"dm_channel": channel, "message_ts": ts, "sent_at": now, "updated_at": now}
+    was_planned = session.scalars(
+        update(CheckIn)
+        .where(CheckIn.id == checkin_id, CheckIn.status == CheckInStatus.PLANNED.value)
+        .values(status=CheckInStatus.SENT.value, **sent)
+        .returning(CheckIn.team_id),
+        execution_options={"synchronize_session": False},
+    ).one_or_none()
+    if was_planned is None:
+        session.execute(
+            update(CheckIn).where(CheckIn.id == checkin_id).values(**sent),
+            execution_options={"synchronize_session": False},
+        )
+    return was_planned

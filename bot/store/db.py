@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -89,14 +90,16 @@ def insert_if_absent(
     The unique constraint decides, so two replicas or two deliveries racing get one winner.
     """
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        raise NotImplementedError(f"no insert-if-absent for {dialect}")
     key = next(iter(model.__table__.primary_key.columns))
-    statement = (
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(key)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    if dialect == "postgresql":
+        pg = postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+        return session.execute(pg.returning(key)).scalar_one_or_none()
+    if dialect == "sqlite":
+        lite = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+        return session.execute(lite.returning(key)).scalar_one_or_none()
+    raise NotImplementedError(f"no insert-if-absent for {dialect}")
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched."""
+    return int(cast(CursorResult[Any], result).rowcount)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from .db import insert_if_absent
+from .db import insert_if_absent, rows_changed
 from .models import Deal, Workspace
 
 
@@ -53,4 +53,4 @@ def claim_reply(session: Session, deal_id: int, now: datetime, lease: timedelta)
         )
         .values(reply_claimed_at=now)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1

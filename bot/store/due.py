@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, TextClause, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from .db import insert_if_absent
+from .db import insert_if_absent, rows_changed
 from .models import OPEN_WORK, DueWork, UTCDateTime, WorkStatus
 
 NOTE_LIMIT = 200
@@ -63,17 +63,17 @@ def add_once(
 
 
 def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequence[DueWork]:
-    """Take up to `limit` rows that have fallen due, each until `now + lease`.
+    """Take up to `limit` rows that have fallen due, each until `now + lease`, in one
+    statement.
 
-    On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so replicas pass each
-    other by; on SQLite the unit of work holds the write lock. A claimed row's `due_at`
-    is its lease's end: if its runner dies, it falls due again."""
-    ids = list(session.scalars(due_rows(now, limit, session.get_bind().dialect.name)))
-    if not ids:
-        return []
+    On PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED in a WITH query, evaluated
+    once, so replicas pass each other by; on SQLite the unit of work holds the write
+    lock. A claimed row's `due_at` is its lease's end: if its runner dies, it falls due
+    again."""
+    picked = due_rows(now, limit, session.get_bind().dialect.name).cte("picked")
     claimed = session.scalars(
         update(DueWork)
-        .where(DueWork.id.in_(ids), _open(), DueWork.due_at <= now)
+        .where(DueWork.id.in_(select(picked.c.id)))
         .values(
             status=WorkStatus.DOING.value,
             due_at=now + lease,
@@ -86,7 +86,7 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
     return claimed.all()
 
 
-def due_rows(now: datetime, limit: int, dialect: str) -> Select[tuple[int]]:
+def due_rows(now: datetime, limit: int, dialect: str) -> Select[int]:
     """The ids of the rows to claim next, earliest first, answered from the partial index."""
     query = select(DueWork.id).where(_open(), DueWork.due_at <= now).order_by(DueWork.due_at)
     query = query.limit(limit)
@@ -140,7 +140,7 @@ def cancel_waiting(session: Session, kinds: Collection[str], subject_ids: Collec
         .values(status=WorkStatus.CANCELLED.value),
         execution_options={"synchronize_session": False},
     )
-    return int(getattr(result, "rowcount", 0))
+    return rows_changed(result)
 
 
 def waiting(
@@ -170,7 +170,7 @@ def _end_claim(session: Session, work_id: int, attempt: int, **values: Any) -> b
         .values(**values),
         execution_options={"synchronize_session": False},
     )
-    return int(getattr(result, "rowcount", 0)) == 1
+    return rows_changed(result) == 1
 
 
 def _open() -> TextClause:

@@ -1,14 +1,27 @@
 """The project's fake Slack: a real Web API server and Socket Mode endpoint for tests."""
 
-from .server import APP_TOKEN, BOT_ID, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, FakeSlack, Message
+from .server import (
+    APP_TOKEN,
+    BOT_ID,
+    BOT_TOKEN,
+    BOT_USER_ID,
+    DROPPED,
+    TEAM_ID,
+    Call,
+    Failure,
+    FakeSlack,
+    Message,
+)
 
 __all__ = [
     "APP_TOKEN",
     "BOT_ID",
     "BOT_TOKEN",
     "BOT_USER_ID",
+    "DROPPED",
     "TEAM_ID",
     "Call",
+    "Failure",
     "FakeSlack",
     "Message",
 ]

@@ -2,20 +2,28 @@
 
 It keeps a small model of one workspace (users, channels, messages), records every
 call, checks each call against Slack's published spec and Block Kit against
-slack_sdk.models, and fails calls on demand (429 + Retry-After, 5xx, Slack errors).
+slack_sdk.models, and fails calls on demand (429 + Retry-After, 5xx, Slack errors,
+dropped connections), once, always, or one call in N. It also counts the calls in
+flight and can hold them until enough overlap, so tests can prove concurrency
+without timing anything.
 """
 
 from __future__ import annotations
 
+import base64
+import copy
 import itertools
 import json
+import sys
 import threading
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
@@ -32,6 +40,10 @@ BOT_ID = "B0SERVEBOT"
 APP_ID = "A0SERVE"
 BOT_TOKEN = "xoxb-fake-serve-bot-token"
 APP_TOKEN = "xapp-1-fake-serve-app-token"
+DROPPED = 0  # Call.status of a call whose connection was closed without an answer
+TOP_LEVEL_USER_FIELDS = frozenset({"tz", "tz_label", "tz_offset", "deleted"})
+MIRRORED_USER_FIELDS = frozenset({"real_name"})
+CURSOR_PREFIX = "next_ts:"
 
 
 @dataclass
@@ -50,6 +62,34 @@ class Failure:
     retry_after: int | None = None
     delay: float = 0.0
     applied: bool = False  # the call takes effect although the answer is an error
+    drop: bool = False  # close the connection without any HTTP answer
+
+    @property
+    def fails(self) -> bool:
+        """A bare delay answers normally; anything else replaces the answer."""
+        return self.drop or self.status == 429 or self.status >= 500 or bool(self.error)
+
+
+@dataclass
+class _Cycle:
+    """One call in `every` fails, taking the failure kinds in turn."""
+
+    every: int
+    kinds: list[Failure]
+    calls: int = 0
+
+    def next(self) -> Failure | None:
+        self.calls += 1
+        if self.calls % self.every:
+            return None
+        return self.kinds[(self.calls // self.every - 1) % len(self.kinds)]
+
+
+@dataclass
+class _Hold:
+    until: int
+    timeout: float
+    batch: int = 0  # bumped when enough calls overlap, which lets that batch go
 
 
 @dataclass
@@ -88,13 +128,19 @@ class FakeSlack:
         self.acks: dict[str, dict[str, Any] | None] = {}
         self.ack_timeout = ack_timeout
         self.refusing_connections = False
+        self.hold_timeouts: list[str] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._always: dict[str, Failure] = {}
+        self._some: dict[str, _Cycle] = {}
+        self._slow: dict[str, float] = {}
+        self._holds: dict[str, _Hold] = {}
+        self._in_flight: dict[str, int] = defaultdict(int)
+        self._peak: dict[str, int] = defaultdict(int)
         self._ts = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._sockets: list[ServerConnection] = []
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._http.daemon_threads = True
+        self._http = _WebApiServer(("127.0.0.1", 0), _handler_for(self))
         self._ws: Server = serve(self._socket_session, "127.0.0.1", 0)
         self._threads = [
             threading.Thread(target=self._http.serve_forever, daemon=True),
@@ -166,6 +212,55 @@ class FakeSlack:
             self.messages[channel].append(message)
             return message
 
+    def add_messages(
+        self,
+        channel: str,
+        count: int,
+        text_prefix: str = "filler",
+        as_bot: bool = True,
+        user: str | None = None,
+    ) -> list[Message]:
+        """Bury earlier messages under `count` newer ones without `count` HTTP calls.
+        A missing DM id like "D0ALICE" gets the entry conversations.open would make
+        (for U0ALICE); a user id means that user's DM. With `as_bot=False` the author
+        is `user`, or the DM's person when `user` is None."""
+        with self._changed:
+            channel_id = self._ensure_channel(channel)
+            author = self._author(channel_id, as_bot, user)
+            added = [
+                Message(channel_id, self._next_ts(), f"{text_prefix} {n}", **author)
+                for n in range(1, count + 1)
+            ]
+            self.messages[channel_id].extend(added)
+            self._changed.notify_all()
+            return added
+
+    def set_profile(self, user_id: str, **fields: Any) -> dict[str, Any]:
+        """Change a person as if they edited their profile, and tell a connected bot
+        with a user_change event (waiting for its ack), so tests can check that the bot
+        follows profile and time zone changes. tz, tz_label, tz_offset and deleted are
+        top-level user fields; real_name is set in both places, as Slack mirrors it;
+        every other field goes into `profile`. Returns the updated user."""
+        with self._changed:
+            user = self.users[user_id]
+            for key, value in fields.items():
+                if key in TOP_LEVEL_USER_FIELDS | MIRRORED_USER_FIELDS:
+                    user[key] = value
+                if key not in TOP_LEVEL_USER_FIELDS:
+                    user["profile"][key] = value
+            updated = copy.deepcopy(user)
+            connected = bool(self._sockets)
+        if connected:
+            self.send_event(
+                {
+                    "type": "user_change",
+                    "user": updated,
+                    "event_ts": self._next_ts(),
+                    "cache_ts": int(self._now().timestamp()),
+                }
+            )
+        return updated
+
     def message(self, channel: str, ts: str) -> Message | None:
         with self._lock:
             return next((m for m in self.messages[channel] if m.ts == ts), None)
@@ -173,6 +268,22 @@ class FakeSlack:
     def _next_ts(self) -> str:
         """Message timestamps follow the test's clock, so a deal closes when the test says."""
         return f"{int(self._now().timestamp())}.{next(self._ts):06d}"
+
+    def _ensure_channel(self, channel: str) -> str:
+        if channel.startswith("D") and channel not in self.channels:
+            self._open_dm("U" + channel[1:])
+        found = self._channel_for(channel)
+        if found is None:
+            raise KeyError(f"no channel or user {channel!r} in the fake workspace")
+        return found
+
+    def _author(self, channel: str, as_bot: bool, user: str | None) -> dict[str, Any]:
+        if as_bot:
+            return {"user": BOT_USER_ID, "bot_id": BOT_ID}
+        person = user or self.channels[channel].get("user")
+        if person is None:
+            raise ValueError("a message not from the bot needs a user outside a DM")
+        return {"user": person}
 
     # -- what happened ---------------------------------------------------------------
 
@@ -192,6 +303,34 @@ class FakeSlack:
             )
         return self.calls_to(method)
 
+    def in_flight(self, method: str) -> int:
+        """Calls to `method` being answered right now."""
+        with self._lock:
+            return self._in_flight[method]
+
+    def max_in_flight(self, method: str) -> int:
+        """The most calls to `method` ever answered at the same moment: proof of
+        concurrency that does not depend on timing."""
+        with self._lock:
+            return self._peak[method]
+
+    # -- concurrency on demand ---------------------------------------------------------
+
+    def hold(self, method: str, until_in_flight: int, timeout: float = 10.0) -> None:
+        """Keep each call to `method` waiting until `until_in_flight` calls are in flight
+        together, then let that whole batch go; a call that waits `timeout` seconds goes
+        anyway and its method is added to `hold_timeouts`. Lasts until `release` or the
+        next hold on `method`, either of which lets waiting calls go."""
+        with self._changed:
+            self._holds[method] = _Hold(until_in_flight, timeout)
+            self._changed.notify_all()
+
+    def release(self, method: str) -> None:
+        """End the hold on `method`; calls waiting in it go at once."""
+        with self._changed:
+            self._holds.pop(method, None)
+            self._changed.notify_all()
+
     # -- failures on demand ------------------------------------------------------------
 
     def fail_next(
@@ -202,11 +341,60 @@ class FakeSlack:
         retry_after: int | None = None,
         delay: float = 0.0,
         applied: bool = False,
+        drop: bool = False,
     ) -> None:
         """Answer the next call to `method` badly, once; queue several for several.
-        `applied` makes the call take effect anyway, as a 5xx or timeout sometimes does."""
+        `applied` makes the call take effect anyway, as a 5xx or timeout sometimes does.
+        `drop` closes the connection without an answer; the call is recorded with status
+        DROPPED (0). One-shot failures come before fail_always and fail_some ones."""
+        failure = Failure(status, error, retry_after, delay, applied, drop)
         with self._lock:
-            self._failures[method].append(Failure(status, error, retry_after, delay, applied))
+            self._failures[method].append(failure)
+
+    def fail_always(
+        self,
+        method: str,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+        applied: bool = False,
+        drop: bool = False,
+    ) -> None:
+        """Answer every call to `method` badly, as fail_next would, until clear_faults:
+        an outage rather than a blip."""
+        failure = Failure(status, error, retry_after, delay, applied, drop)
+        with self._lock:
+            self._always[method] = failure
+
+    def fail_some(
+        self, method: str, every: int, kinds: Sequence[Failure | Mapping[str, Any]]
+    ) -> None:
+        """Fail one call to `method` in `every` (the every-th, 2·every-th, … call from now,
+        counting only calls that no fail_next or fail_always failure answered), taking the
+        failure `kinds` in turn. Each kind is a Failure or its fields as a dict, e.g.
+        {"status": 429, "retry_after": 1} or {"drop": True, "applied": True}. Deterministic,
+        so a test of a flaky Slack repeats exactly; lasts until clear_faults."""
+        if every < 1 or not kinds:
+            raise ValueError("fail_some needs every >= 1 and at least one failure kind")
+        failures = [k if isinstance(k, Failure) else Failure(**k) for k in kinds]
+        with self._lock:
+            self._some[method] = _Cycle(every, failures)
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Make every call to `method` take `seconds` longer (real time, in the server)
+        until clear_faults, to exercise the bot's timeouts and overlap."""
+        with self._lock:
+            self._slow[method] = seconds
+
+    def clear_faults(self, method: str | None = None) -> None:
+        """Forget queued, persistent, cyclic and slow faults for `method`, or for all."""
+        with self._lock:
+            for faults in (self._failures, self._always, self._some, self._slow):
+                if method is None:
+                    faults.clear()
+                else:
+                    faults.pop(method, None)
 
     # -- Socket Mode -------------------------------------------------------------------
 
@@ -375,35 +563,94 @@ class FakeSlack:
     def handle(
         self, method: str, args: dict[str, Any], token: str | None
     ) -> tuple[int, dict, dict]:
-        """Answer one Web API call: (HTTP status, extra headers, JSON body)."""
-        with self._lock:
-            failure = self._failures[method].popleft() if self._failures[method] else None
-        if failure and failure.delay:
-            time.sleep(failure.delay)
+        """Answer one Web API call: (HTTP status, extra headers, JSON body); a status of
+        DROPPED tells the HTTP handler to close the connection without answering."""
+        with self._call_in_flight(method):
+            self._wait_for_hold(method)
+            failure, pause = self._take_failure(method)
+            if pause:
+                time.sleep(pause)
+            problems = self._problems(method, args, token)
+            status, headers, body = self._answer(method, args, failure, problems)
+            with self._changed:
+                self.violations.extend(problems)
+                self.calls.append(Call(method, args, token, status, body))
+                self._changed.notify_all()
+        return status, headers, body
+
+    def _problems(self, method: str, args: dict[str, Any], token: str | None) -> list[str]:
         problems = argument_problems(method, args) + payload_problems(method, args)
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
             problems.append(f"{method}: called with the wrong token")
-        status, headers, body = 200, {}, {"ok": False, "error": "invalid_arguments"}
+        return problems
+
+    def _answer(
+        self, method: str, args: dict[str, Any], failure: Failure | None, problems: list[str]
+    ) -> tuple[int, dict, dict]:
+        """A dropped call records what it did, if `applied`, as its response."""
         answer = getattr(self, "api_" + method.replace(".", "_"), None)
-        if failure and failure.applied and answer and not problems:
+        if failure is None or not failure.fails:
+            if problems:
+                return 200, {}, {"ok": False, "error": "invalid_arguments"}
             with self._lock:
-                answer(args)
-        if failure and failure.status == 429:
-            status, body = 429, {"ok": False, "error": "ratelimited"}
+                return 200, {}, answer(args) if answer else {"ok": False, "error": "unknown_method"}
+        done: dict[str, Any] = {}
+        if failure.applied and answer and not problems:
+            with self._lock:
+                done = answer(args)
+        if failure.drop:
+            return DROPPED, {}, done
+        if failure.status == 429:
             headers = {"Retry-After": str(failure.retry_after or 1)}
-        elif failure and failure.status >= 500:
-            status, body = failure.status, {"ok": False, "error": "fatal_error"}
-        elif failure and failure.error:
-            body = {"ok": False, "error": failure.error}
-        elif not problems:
-            with self._lock:
-                body = answer(args) if answer else {"ok": False, "error": "unknown_method"}
+            return 429, headers, {"ok": False, "error": "ratelimited"}
+        if failure.status >= 500:
+            return failure.status, {}, {"ok": False, "error": "fatal_error"}
+        return 200, {}, {"ok": False, "error": failure.error}
+
+    def _take_failure(self, method: str) -> tuple[Failure | None, float]:
+        """The failure this call gets, if any, and how long it waits before answering."""
+        with self._lock:
+            failure = self._pick_failure(method)
+            return failure, (failure.delay if failure else 0.0) + self._slow.get(method, 0.0)
+
+    def _pick_failure(self, method: str) -> Failure | None:
+        if self._failures[method]:
+            return self._failures[method].popleft()
+        if method in self._always:
+            return self._always[method]
+        cycle = self._some.get(method)
+        return cycle.next() if cycle else None
+
+    @contextmanager
+    def _call_in_flight(self, method: str) -> Iterator[None]:
         with self._changed:
-            self.violations.extend(problems)
-            self.calls.append(Call(method, args, token, status, body))
+            self._in_flight[method] += 1
+            self._peak[method] = max(self._peak[method], self._in_flight[method])
             self._changed.notify_all()
-        return status, headers, body
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._in_flight[method] -= 1
+                self._changed.notify_all()
+
+    def _wait_for_hold(self, method: str) -> None:
+        with self._changed:
+            hold = self._holds.get(method)
+            if hold is None:
+                return
+            if self._in_flight[method] >= hold.until:
+                hold.batch += 1
+                self._changed.notify_all()
+                return
+            batch = hold.batch
+
+            def let_go() -> bool:
+                return hold.batch != batch or self._holds.get(method) is not hold
+
+            if not self._changed.wait_for(let_go, hold.timeout):
+                self.hold_timeouts.append(method)
 
     def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -473,23 +720,26 @@ class FakeSlack:
         users = [u for u in str(args.get("users", "")).split(",") if u]
         if len(users) != 1 or users[0] not in self.users:
             return {"ok": False, "error": "user_not_found"}
-        channel_id = "D" + users[0][1:]
+        return {"ok": True, "channel": {"id": self._open_dm(users[0])}}
+
+    def _open_dm(self, user: str) -> str:
+        channel_id = "D" + user[1:]
         self.channels.setdefault(
-            channel_id, {"id": channel_id, "is_im": True, "user": users[0], "members": users}
+            channel_id, {"id": channel_id, "is_im": True, "user": user, "members": [user]}
         )
-        return {"ok": True, "channel": {"id": channel_id}}
+        return channel_id
 
     def api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages and thread broadcasts, newest first, a page at a time."""
         if args["channel"] not in self.channels:
             return {"ok": False, "error": "channel_not_found"}
         top_level = [
             m for m in self.messages[args["channel"]] if m.thread_ts in (None, m.ts) or m.broadcast
         ]
-        newest_first = sorted(top_level, key=lambda m: m.ts, reverse=True)
-        limit = int(args.get("limit", 100))
-        return {"ok": True, "messages": [m.as_event() for m in newest_first[:limit]]}
+        return _page(top_level, args, default_limit=100, max_limit=999, newest_first=True)
 
     def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread, parent first, a page at a time."""
         if args["channel"] not in self.channels:
             return {"ok": False, "error": "channel_not_found"}
         thread = [
@@ -499,8 +749,7 @@ class FakeSlack:
         ]
         if not thread:
             return {"ok": False, "error": "thread_not_found"}
-        limit = int(args.get("limit", 1000))
-        return {"ok": True, "messages": [m.as_event() for m in thread[:limit]]}
+        return _page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
 
     def api_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
         channels = [
@@ -541,6 +790,89 @@ class FakeSlack:
         return None
 
 
+def _page(
+    messages: list[Message],
+    args: dict[str, Any],
+    default_limit: int,
+    max_limit: int,
+    newest_first: bool,
+) -> dict[str, Any]:
+    """One page of history as Slack pages it: oldest/latest bound the ts (exclusive
+    unless `inclusive`), and `cursor` names the ts the next page starts at."""
+    try:
+        window = _window(messages, args)
+        start = _cursor_ts(args.get("cursor"))
+        limit = min(max(int(args.get("limit") or default_limit), 1), max_limit)
+    except ValueError as error:
+        return {"ok": False, "error": str(error)}
+    ordered = sorted(window, key=lambda m: Decimal(m.ts), reverse=newest_first)
+    if start is not None:
+        ordered = [m for m in ordered if _not_before(Decimal(m.ts), start, newest_first)]
+    shown, rest = ordered[:limit], ordered[limit:]
+    cursor = _cursor_for(rest[0].ts) if rest else ""
+    return {
+        "ok": True,
+        "messages": [m.as_event() for m in shown],
+        "has_more": bool(rest),
+        "response_metadata": {"next_cursor": cursor},
+    }
+
+
+def _not_before(ts: Decimal, start: Decimal, newest_first: bool) -> bool:
+    return ts <= start if newest_first else ts >= start
+
+
+def _window(messages: list[Message], args: dict[str, Any]) -> list[Message]:
+    oldest = _ts_argument(args, "oldest")
+    latest = _ts_argument(args, "latest")
+    inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
+
+    def inside(message: Message) -> bool:
+        ts = Decimal(message.ts)
+        above = oldest is None or ts > oldest or (inclusive and ts == oldest)
+        below = latest is None or ts < latest or (inclusive and ts == latest)
+        return above and below
+
+    return [m for m in messages if inside(m)]
+
+
+def _ts_argument(args: dict[str, Any], name: str) -> Decimal | None:
+    if args.get(name) in (None, ""):
+        return None
+    try:
+        return Decimal(str(args[name]))
+    except InvalidOperation:
+        raise ValueError(f"invalid_ts_{name}") from None
+
+
+def _cursor_for(ts: str) -> str:
+    return base64.b64encode((CURSOR_PREFIX + ts).encode()).decode()
+
+
+def _cursor_ts(cursor: str | None) -> Decimal | None:
+    if not cursor:
+        return None
+    try:
+        decoded = base64.b64decode(cursor, validate=True).decode()
+        if not decoded.startswith(CURSOR_PREFIX):
+            raise ValueError
+        return Decimal(decoded.removeprefix(CURSOR_PREFIX))
+    except (ValueError, UnicodeDecodeError, InvalidOperation):
+        raise ValueError("invalid_cursor") from None
+
+
+class _WebApiServer(ThreadingHTTPServer):
+    """A client that gives up (or a call the fake drops) is part of the test, not an
+    error worth a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class WebApiHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -566,6 +898,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             auth = self.headers.get("Authorization", "")
             token = auth.removeprefix("Bearer ") if auth else args.get("token")
             status, headers, body = fake.handle(url.path.removeprefix("/api/"), args, token)
+            if status == DROPPED:
+                self.close_connection = True
+                return
             self._reply(status, headers, body)
 
         def _reply(self, status: int, headers: dict[str, str], body: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ def run_migrations() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.begin() as own_connection:
         context.configure(connection=own_connection, target_metadata=target_metadata)
         with context.begin_transaction():

@@ -1,0 +1,142 @@
+"""Check-in DMs under Slack's faults: each exactly once, few calls, several at a time."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event, select
+
+from bot.app import RunningBot
+from bot.clock import ManualClock
+from bot.store.models import CheckIn, CheckInStatus
+from tests.fakeslack import FakeSlack
+from tests.test_checkins import ALICE_DM, FRIDAY_5PM_LA, MONDAY_10AM_LA, at, close_deal, dms
+
+CUSTOMERS = [f"Customer{n:02d}" for n in range(20)]
+
+
+def close_deals(fake: FakeSlack, bot: RunningBot, clock: ManualClock, count: int) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    for customer in CUSTOMERS[:count]:
+        close_deal(fake, bot, f"Closed {customer} :tada:")
+
+
+def customers_in(messages: list[Any]) -> list[str]:
+    return sorted(c for m in messages for c in CUSTOMERS if f"*{c}*" in json.dumps(m.blocks))
+
+
+def checkins(bot: RunningBot) -> list[CheckIn]:
+    with bot.store.session() as session:
+        return list(session.scalars(select(CheckIn).where(CheckIn.stage == 0)))
+
+
+def test_dropped_connections_and_server_errors_on_a_fifth_of_posts_send_every_dm_once(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    close_deals(fake_slack, bot, clock, 20)
+    fake_slack.fail_some(
+        "chat.postMessage",
+        every=5,
+        kinds=[
+            {"drop": True, "applied": True},
+            {"drop": True},
+            {"status": 503, "applied": True},
+            {"status": 500},
+        ],
+    )
+
+    for minutes in range(0, 16):
+        at(clock, bot, MONDAY_10AM_LA + timedelta(minutes=minutes))
+
+    faults = [c for c in fake_slack.calls_to("chat.postMessage") if c.status != 200]
+    assert len(faults) >= 4
+    sent = dms(fake_slack, ALICE_DM)
+    assert customers_in(sent) == CUSTOMERS
+    assert {(c.status, c.message_ts in {m.ts for m in sent}) for c in checkins(bot)} == {
+        (CheckInStatus.SENT, True)
+    }
+
+
+def test_a_dm_buried_under_many_newer_messages_is_found_before_sending_again(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    close_deals(fake_slack, bot, clock, 1)
+    fake_slack.fail_next("chat.postMessage", status=503, applied=True)
+    at(clock, bot, MONDAY_10AM_LA)
+    [first] = dms(fake_slack, ALICE_DM)
+    fake_slack.add_messages(ALICE_DM, 450)
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(minutes=1))
+
+    assert [m.ts for m in dms(fake_slack, ALICE_DM) if m.metadata] == [first.ts]
+    [checkin] = checkins(bot)
+    assert (checkin.status, checkin.message_ts) == (CheckInStatus.SENT, first.ts)
+    assert len(fake_slack.calls_to("conversations.history")) >= 2  # it read past one page
+
+
+def test_in_steady_state_a_dm_costs_one_post(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    close_deals(fake_slack, bot, clock, 5)
+    before = len(fake_slack.calls)
+
+    at(clock, bot, MONDAY_10AM_LA)
+
+    made = [c.method for c in fake_slack.calls[before:]]
+    assert sorted(made) == ["chat.postMessage"] * 5 + ["users.info"]  # Alice, looked up once
+
+
+def test_a_profile_change_in_slack_reaches_the_bot_without_asking(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    close_deals(fake_slack, bot, clock, 1)
+    at(clock, bot, MONDAY_10AM_LA)
+    asked = len(fake_slack.calls_to("users.info"))
+
+    fake_slack.set_profile("U0ALICE", status_text="On vacation", status_emoji=":palm_tree:")
+    assert bot.wait_idle()
+    person = bot.delivery.directory.person(bot.delivery.client, "U0ALICE")
+
+    assert person is not None and person.profile["status_text"] == "On vacation"
+    assert len(fake_slack.calls_to("users.info")) == asked
+
+
+def test_dms_are_sent_several_at_once(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    close_deals(fake_slack, bot, clock, 4)
+    fake_slack.hold("chat.postMessage", until_in_flight=4, timeout=5)  # all four, or none
+
+    at(clock, bot, MONDAY_10AM_LA)
+
+    assert fake_slack.hold_timeouts == []
+    assert fake_slack.max_in_flight("chat.postMessage") == 4
+    assert customers_in(dms(fake_slack, ALICE_DM)) == CUSTOMERS[:4]
+
+
+def test_sending_a_dm_costs_a_handful_of_sql_statements(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    close_deals(fake_slack, bot, clock, 12)
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        if args[2].lstrip().split(None, 1)[0].upper() in {
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "WITH",
+        }:
+            statements.append(args[2])
+
+    event.listen(bot.store.engine, "before_cursor_execute", count)
+    try:
+        at(clock, bot, MONDAY_10AM_LA)
+    finally:
+        event.remove(bot.store.engine, "before_cursor_execute", count)
+
+    assert len(dms(fake_slack, ALICE_DM)) == 12
+    assert len(statements) <= 5 * 12, f"{len(statements)} statements:\n" + "\n".join(statements)
