@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from bot.store import deals as queries
 from bot.store.db import Store
@@ -114,3 +114,76 @@ def test_migrations_match_the_models(store: Store) -> None:
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_upgrade_to_0004_turns_open_checkins_and_weekly_work_into_due_work(
+    database_url: str,
+) -> None:
+    from alembic import command
+
+    from bot.store.db import alembic_config
+    from bot.store.models import DueWork, WorkStatus
+
+    store = Store(database_url)
+
+    def upgrade_to(revision: str) -> None:
+        with store.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    upgrade_to("0003")
+    later, sent = NOW + timedelta(days=3), NOW - timedelta(days=1)
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO workspaces (team_id, created_at) VALUES ('T1', :now)"), {"now": NOW}
+        )
+        connection.execute(
+            text(
+                "INSERT INTO deals (id, team_id, customer, from_integration, status, closed_at, "
+                "created_at, updated_at) VALUES (1, 'T1', 'Acme', false, 'active', :n, :n, :n)"
+            ),
+            {"n": NOW},
+        )
+        for checkin_id, status, due_at in [
+            (1, "planned", later),
+            (2, "sent", later),
+            (3, "reminded", later),
+            (4, "done", None),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO checkins (id, team_id, deal_id, stage, offset_days, recipient_id,"
+                    " status, due_at, attempts, send_key, sent_at, created_at, updated_at) VALUES"
+                    " (:id, 'T1', 1, :id, 3, 'U1', :status, :due, 2, 'k', :sent, :n, :n)"
+                ),
+                {"id": checkin_id, "status": status, "due": due_at, "sent": sent, "n": NOW},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO due_work (kind, team_id, period, recipient, status, due_at, attempts,"
+                " channel, message_ts, parts_sent, created_at) VALUES"
+                " ('digest', 'T1', '2026-W48', '*', 'pending', :due, 1, 'C1', '1.1', 2, :n),"
+                " ('prompt', 'T1', '2026-W48', 'U1', 'skipped', :due, 1, NULL, NULL, 0, :n)"
+            ),
+            {"due": later, "n": NOW},
+        )
+
+    upgrade_to("head")
+
+    with store.session() as session:
+        work = {(w.kind, w.subject_id): w for w in session.scalars(select(DueWork))}
+    store.close()
+    steps = {k: (w.status, w.due_at) for k, w in work.items() if k[0].startswith("checkin")}
+    assert steps == {
+        ("checkin_send", 1): (WorkStatus.TODO, later),
+        ("checkin_remind", 2): (WorkStatus.TODO, later),
+        ("checkin_miss", 3): (WorkStatus.TODO, later),
+    }
+    digest, prompt = work[("digest", None)], work[("prompt", None)]
+    assert (digest.status, digest.progress) == (
+        WorkStatus.TODO,
+        {"channel": "C1", "ts": "1.1", "parts": 2},
+    )
+    assert (prompt.status, prompt.note) == (WorkStatus.DONE, "skipped")
+    assert len({w.send_key for w in work.values()}) == len(work) == 5
