@@ -32,6 +32,7 @@ class StoryOrigin:
 Ref = CheckInRef | DealRef | StoryOrigin
 R = TypeVar("R", CheckInRef, DealRef, StoryOrigin)
 TAGS: dict[type[Any], str] = {CheckInRef: "checkin", DealRef: "deal", StoryOrigin: "story"}
+MAX_LENGTH = 3000  # the most Slack keeps: a modal's private_metadata
 
 
 def encode(ref: Ref) -> str:
@@ -39,9 +40,11 @@ def encode(ref: Ref) -> str:
 
 
 def decode(raw: object, kind: type[R]) -> R | None:
+    if not isinstance(raw, str) or not raw.startswith("{") or len(raw) > MAX_LENGTH:
+        return None
     try:
-        data = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.pop("t", None) != TAGS[kind]:
         return None
