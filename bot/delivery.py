@@ -65,7 +65,7 @@ class Delivery:
     def find(self, to: str, key: str, since: datetime, thread_ts: str | None) -> Posted | None:
         """The message sent with `key`, if it is there: every message since `since`
         is read, page by page, however many came after it."""
-        channel = self.directory.dm_channel(self.client, to) if to[:1] in "UW" else to
+        channel = self.directory.dm_channel(self.client, to) if to.startswith(("U", "W")) else to
         oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
         if thread_ts:
             pages = self.client.conversations_replies(

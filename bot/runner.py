@@ -115,7 +115,7 @@ class Runner:
         self.retry = retry
         self.concurrency = concurrency
         self._kinds: dict[str, Kind] = {}
-        self._work: queue.Queue[Job] = queue.Queue()
+        self._work: queue.Queue[Job | None] = queue.Queue()
         self._state = threading.Condition()
         self._in_flight = 0
         self._stopping = threading.Event()
@@ -168,6 +168,8 @@ class Runner:
             log.warning(
                 "%d due-work rows still running at stop; retried after their lease", self._in_flight
             )
+        for _ in self._workers:
+            self._work.put(None)  # each worker ends once it is free
         return ended
 
     def _free_slots(self) -> int:
@@ -189,8 +191,7 @@ class Runner:
             return [Job.of(work, now) for work in due.claim(session, now, self.lease, limit)]
 
     def _work_loop(self) -> None:
-        while True:
-            job = self._work.get()
+        while (job := self._work.get()) is not None:
             try:
                 self._run(job)
             except Exception:

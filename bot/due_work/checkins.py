@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackClientError
 
 from bot.delivery import Delivery
 from bot.deps import Deps
@@ -84,7 +84,7 @@ class CheckinSteps:
                     ts=checkin.message_ts,
                     **checkin_missed(checkin, step.deal),
                 )
-            except SlackApiError as error:
+            except SlackClientError as error:
                 log.warning("could not show check-in %s as missed: %s", checkin.id, error)
         return None
 

@@ -181,7 +181,7 @@ def snooze(
     """Send this check-in again at `until`, as a fresh DM."""
     with store.session() as session:
         step = _answerable(session, checkin_id, team_id, lock=True)
-        if step is None:
+        if step is None or not step.deal.is_active:
             return None
         _schedule(session, step.checkin, SEND, until, clock.now())
         return step
@@ -194,7 +194,7 @@ def hand_off(
     now = clock.now()
     with store.session() as session:
         step = _answerable(session, checkin_id, team_id, lock=True)
-        if step is None:
+        if step is None or not step.deal.is_active:
             return None
         reassign(session, step.deal, to_user, now)
         step.checkin.recipient_id = to_user
