@@ -62,6 +62,12 @@ class Job:
         """An earlier attempt was claimed and may have taken effect before it was lost."""
         return self.attempt > 1
 
+    @property
+    def earlier_attempts_since(self) -> datetime | None:
+        """When the first attempt started, if an earlier one may have taken effect: where
+        to start looking for what it did."""
+        return self.started_at if self.may_have_run_before else None
+
     @classmethod
     def of(cls, work: DueWork, now: datetime) -> Job:
         return cls(

@@ -17,7 +17,7 @@ from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.store.db import Store
-from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack, Message
 
 DEALS_CHANNEL = "C0DEALS"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -104,6 +104,21 @@ def start_bot(
 @pytest.fixture
 def bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
     return start_bot()
+
+
+def message_changed(post: Message, text: str, **event: Any) -> dict[str, Any]:
+    """The event Slack sends when someone edits `post` in the deal channel to say `text`."""
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": post.channel,
+        "channel_type": "channel",
+        "message": post.as_event() | {"text": text, "edited": {"ts": post.ts}},
+        "previous_message": post.as_event(),
+        "ts": post.ts,
+        **event,
+    }
 
 
 def tick_together(*bots: RunningBot) -> None:

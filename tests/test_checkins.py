@@ -13,7 +13,7 @@ from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.store.models import CheckIn, CheckInStatus, Deal
 from bot.views import checkins as views
-from tests.conftest import DEALS_CHANNEL, tick_together
+from tests.conftest import DEALS_CHANNEL, message_changed, tick_together
 from tests.fakeslack import FakeSlack, Message
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -441,19 +441,7 @@ def test_workspace_holiday_is_skipped(
 
 
 def edit(fake: FakeSlack, bot: RunningBot, post: Message, text: str) -> None:
-    edited = post.as_event() | {"text": text, "edited": {"ts": "1.0"}}
-    fake.send_event(
-        {
-            "type": "message",
-            "subtype": "message_changed",
-            "hidden": True,
-            "channel": DEALS_CHANNEL,
-            "channel_type": "channel",
-            "message": edited,
-            "previous_message": post.as_event(),
-            "ts": post.ts,
-        }
-    )
+    fake.send_event(message_changed(post, text))
     assert bot.wait_idle()
 
 

@@ -14,7 +14,7 @@ from bot.app import RunningBot
 from bot.config import parse_channel_list
 from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus
 from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, SET_OWNER
-from tests.conftest import DEALS_CHANNEL
+from tests.conftest import DEALS_CHANNEL, message_changed
 from tests.fakeslack import FakeSlack, Message
 
 
@@ -195,18 +195,9 @@ def test_editing_the_announcement_updates_the_deal_and_its_reply(
     post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Acme, $10k", user="U0ALICE")
     deliver(fake_slack, bot, channel_event(post))
 
-    edited = post.as_event() | {"text": "Closed Acme Corp, $15k", "edited": {"ts": "1.0"}}
-    changed = {
-        "type": "message",
-        "subtype": "message_changed",
-        "hidden": True,
-        "channel": DEALS_CHANNEL,
-        "channel_type": "channel",
-        "message": edited,
-        "previous_message": post.as_event(),
-        "ts": "1763659999.000200",
-        "event_ts": "1763659999.000200",
-    }
+    changed = message_changed(
+        post, "Closed Acme Corp, $15k", ts="1763659999.000200", event_ts="1763659999.000200"
+    )
     deliver(fake_slack, bot, changed)
     deliver(fake_slack, bot, changed, retry_attempt=1)
 
@@ -217,7 +208,7 @@ def test_editing_the_announcement_updates_the_deal_and_its_reply(
     assert "$15,000" in json.dumps(update.args["blocks"])
     assert len(thread_replies(fake_slack, post)) == 1
 
-    retracted = changed | {"message": edited | {"text": "Closing Acme Corp next week"}}
+    retracted = message_changed(post, "Closing Acme Corp next week")
     deliver(fake_slack, bot, retracted)
     assert deals_in(bot)[0].status == DealStatus.RETRACTED
     assert "no longer reads as a closed deal" in fake_slack.calls_to("chat.update")[-1].args["text"]

@@ -32,39 +32,34 @@ class CheckinSteps:
         self.delivery = delivery
 
     def send(self, job: Job) -> str | None:
-        step = checkins.step_to_take(self.deps.store, _checkin_id(job), CheckInStatus.PLANNED)
-        if step is None:
-            return "nothing to send"
-        hours = self._hours_now(job, step)
-        if isinstance(hours, str):
-            return hours
+        ready = self._ready(job, CheckInStatus.PLANNED)
+        if isinstance(ready, str):
+            return ready
+        step, hours = ready
         posted = self.delivery.post_once(
             step.checkin.recipient_id,
             job.send_key,
             checkin_dm(step.checkin, step.deal),
-            since=job.started_at if job.may_have_run_before else None,
+            since=job.earlier_attempts_since,
         )
-        now = self.deps.clock.now()
-        remind_at = add_working_days(now, ANSWER_WITHIN_WORKING_DAYS, hours)
+        remind_at = add_working_days(self.deps.clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
         checkins.mark_sent(
             self.deps.store, self.deps.clock, step.checkin.id, posted.channel, posted.ts, remind_at
         )
         return None
 
     def remind(self, job: Job) -> str | None:
-        step = checkins.step_to_take(self.deps.store, _checkin_id(job), CheckInStatus.SENT)
-        if step is None:
-            return "already answered"
-        hours = self._hours_now(job, step)
-        if isinstance(hours, str):
-            return hours
+        ready = self._ready(job, CheckInStatus.SENT)
+        if isinstance(ready, str):
+            return ready
+        step, hours = ready
         checkin = step.checkin
         if checkin.dm_channel and checkin.message_ts:
             self.delivery.post_once(
                 checkin.dm_channel,
                 job.send_key,
                 checkin_reminder(step.deal),
-                since=job.started_at if job.may_have_run_before else None,
+                since=job.earlier_attempts_since,
                 thread_ts=checkin.message_ts,
                 broadcast=True,
             )
@@ -91,9 +86,13 @@ class CheckinSteps:
     def failed(self, job: Job, why: str) -> None:
         checkins.could_not_deliver(self.deps.store, self.deps.clock, _checkin_id(job))
 
-    def _hours_now(self, job: Job, step: Step) -> WorkingHours | str:
-        """The recipient's working hours when they can hear from us now; otherwise the
-        step moves to when they can, and the reason is returned."""
+    def _ready(self, job: Job, status: CheckInStatus) -> tuple[Step, WorkingHours] | str:
+        """The check-in and its recipient's working hours, when the step can be taken
+        now. Otherwise why not: it moved on, or it waits (moved to when the recipient
+        can hear from us)."""
+        step = checkins.step_to_take(self.deps.store, _checkin_id(job), status)
+        if step is None:
+            return f"no longer {status.value}"
         checkin = step.checkin
         person = self.deps.directory.person(self.delivery.client, checkin.recipient_id)
         if person is None or not person.reachable:
@@ -102,10 +101,10 @@ class CheckinSteps:
         hours = step.policy(self.deps.settings).hours_for(person.tz)
         now = self.deps.clock.now()
         at = when_to_nudge(now, hours, person.profile)
-        if at <= now:
-            return hours
-        checkins.postpone(self.deps.store, self.deps.clock, checkin.id, job.kind, at)
-        return f"postponed to {at.isoformat()}"
+        if at > now:
+            checkins.postpone(self.deps.store, self.deps.clock, checkin.id, job.kind, at)
+            return f"postponed to {at.isoformat()}"
+        return step, hours
 
 
 def _checkin_id(job: Job) -> int:

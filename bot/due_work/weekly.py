@@ -62,7 +62,7 @@ class WeeklyWork:
             recipient,
             job.send_key,
             story_prompt(),
-            since=job.started_at if job.may_have_run_before else None,
+            since=job.earlier_attempts_since,
         )
         return None
 
@@ -92,7 +92,7 @@ class WeeklyWork:
                 channel,
                 f"{job.send_key}:{part}",
                 message,
-                since=job.started_at if job.may_have_run_before else None,
+                since=job.earlier_attempts_since,
                 thread_ts=root if part else None,
             )
             root = root or posted.ts
