@@ -89,40 +89,34 @@ def plan(
     if not deal.is_active or not deal.owner_id:
         return []
     existing = {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
-    if all(c.status != CheckInStatus.STOPPED for c in existing.values()):
-        offsets = sorted(policy.cadence_days)
-        times = plan_checkins(deal.closed_at, offsets, policy.hours_for(tz))
-        for stage, (offset, at) in enumerate(zip(offsets, times, strict=True)):
-            checkin = existing.get(stage)
-            if checkin is None and at > now:
-                checkin = CheckIn(
-                    team_id=deal.team_id,
-                    deal_id=deal.id,
-                    stage=stage,
-                    offset_days=offset,
-                    recipient_id=deal.owner_id,
-                    status=CheckInStatus.PLANNED.value,
-                    due_at=at,
-                    created_at=now,
-                    updated_at=now,
-                )
-                session.add(checkin)
-            elif checkin is not None and _comes_back(checkin, now) and checkin.due_at:
-                at = checkin.due_at
-            else:
-                continue
-            checkin.recipient_id = deal.owner_id
-            _schedule(session, checkin, SEND, at, now)
+    if any(c.status == CheckInStatus.STOPPED for c in existing.values()):
+        return list(queries.open_checkins(session, deal.id))
+    offsets = sorted(policy.cadence_days)
+    times = plan_checkins(deal.closed_at, offsets, policy.hours_for(tz))
+    for stage, (offset, at) in enumerate(zip(offsets, times, strict=True)):
+        checkin = existing.get(stage)
+        when = at if checkin is None else _revived_at(checkin)
+        if when is None or when <= now:
+            continue
+        if checkin is None:
+            checkin = CheckIn(
+                team_id=deal.team_id,
+                deal_id=deal.id,
+                stage=stage,
+                offset_days=offset,
+                recipient_id=deal.owner_id,
+                created_at=now,
+            )
+            session.add(checkin)
+        checkin.recipient_id = deal.owner_id
+        _schedule(session, checkin, SEND, when, now)
     return list(queries.open_checkins(session, deal.id))
 
 
-def _comes_back(checkin: CheckIn, now: datetime) -> bool:
-    """Cancelled with its deal, and its time still ahead: a revived deal keeps it."""
-    return (
-        checkin.status == CheckInStatus.CANCELLED
-        and checkin.due_at is not None
-        and checkin.due_at > now
-    )
+def _revived_at(checkin: CheckIn) -> datetime | None:
+    """When a check-in cancelled with its deal goes out if the deal comes back: its own
+    time (if that is still ahead, the caller checks)."""
+    return checkin.due_at if checkin.status == CheckInStatus.CANCELLED else None
 
 
 def open_for_deal(store: Store, deal_id: int) -> list[CheckIn]:
@@ -317,15 +311,15 @@ def _answerable(session: Session, checkin_id: int, team_id: str, lock: bool = Fa
 
 def _schedule(session: Session, checkin: CheckIn, kind: str, at: datetime, now: datetime) -> None:
     """The check-in's next step, replacing any step it was waiting for."""
+    if kind == SEND:
+        checkin.status = CheckInStatus.PLANNED.value
+        checkin.due_at = at
+    checkin.updated_at = now
     if checkin.id is None:
         session.flush()
     else:
         due.cancel_waiting(session, STEPS, [checkin.id])
     due.add(session, kind, checkin.team_id, at, now, subject_id=checkin.id)
-    if kind == SEND:
-        checkin.status = CheckInStatus.PLANNED.value
-        checkin.due_at = at
-    checkin.updated_at = now
 
 
 def _close(session: Session, checkin: CheckIn, status: CheckInStatus, now: datetime) -> None:
