@@ -7,10 +7,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -151,3 +153,31 @@ def test_sigterm_while_slack_is_slow_stops_soon_and_a_restart_sends_every_prompt
     assert again.returncode == 0 and took < STOPPED_WITHIN, stderr
     assert sorted(prompt_dms(live_slack)) == sorted("D" + user[1:] for user in PEOPLE)
     assert {w.status for w in work_rows(prompts_due)} == {WorkStatus.DONE}
+
+
+def test_a_second_sigterm_exits_at_once_without_waiting_for_running_sends(
+    live_slack: FakeSlack, prompts_due: str, tmp_path: Path
+) -> None:
+    live_slack.slow("chat.postMessage", 20.0)
+    bot = start_servebot(live_slack, prompts_due, tmp_path)
+    assert live_slack.wait_for(lambda: live_slack.in_flight("chat.postMessage") > 0, timeout=30)
+
+    stopping = threading.Event()
+
+    def watch(stream: IO[str]) -> None:
+        for line in stream:
+            if "stopping" in line:
+                stopping.set()
+
+    assert bot.stderr is not None
+    threading.Thread(target=watch, args=(bot.stderr,), daemon=True).start()
+    bot.send_signal(signal.SIGTERM)
+    assert stopping.wait(10), "the bot never began to stop"
+    asked = time.monotonic()
+    bot.send_signal(signal.SIGTERM)
+    bot.wait(timeout=30)
+
+    assert bot.returncode == 130
+    assert time.monotonic() - asked < 3.0  # the first alone gives running sends 5 s
+    rows = work_rows(prompts_due)
+    assert WorkStatus.DONE not in {w.status for w in rows}  # no post finished: none lost
