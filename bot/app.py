@@ -103,7 +103,7 @@ class RunningBot:
 
     def stop(self, grace: float = 5.0) -> None:
         """Stop taking work, give running work `grace` seconds to end (what is still
-        running keeps its lease and is retried after it), and disconnect."""
+        running is handed back, to be retried), and disconnect."""
         self.runner.stop(grace)
         self.timer.stop()
         try:

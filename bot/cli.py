@@ -97,7 +97,7 @@ def run(settings: Settings) -> int:
 
 def stop_within(bot: RunningBot, deadline: float) -> NoReturn:
     """Stop gracefully, but leave within `deadline` seconds whatever Slack does: work
-    still running keeps its claim and is retried after its lease, so nothing is lost."""
+    still running is handed back to be retried, so nothing is lost."""
     log.info("stopping: finishing running work for up to %s s", STOP_GRACE_SECONDS)
     stopper = threading.Thread(target=bot.stop, args=(STOP_GRACE_SECONDS,), daemon=True)
     stopper.start()

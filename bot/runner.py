@@ -22,6 +22,7 @@ from bot.store.db import Store
 from bot.store.models import DueWork
 
 log = logging.getLogger(__name__)
+SETTLE = timedelta(minutes=1)
 
 
 class Later(Exception):
@@ -124,6 +125,7 @@ class Runner:
         self._work: queue.Queue[Job | None] = queue.Queue()
         self._state = threading.Condition()
         self._in_flight = 0
+        self._running: dict[int, Job] = {}
         self._stopping = threading.Event()
         self._one_tick_at_a_time = threading.Lock()
         self._workers = [
@@ -165,15 +167,17 @@ class Runner:
 
     def stop(self, grace: float) -> bool:
         """Claim nothing more and give running work up to `grace` seconds to end. True
-        when all of it did; work still running keeps its lease and is retried after it."""
+        when all of it did. Claims on work still running are handed back, due again
+        shortly: long enough for a message it may have sent to show up in Slack, so the
+        next attempt finds it instead of sending it again."""
         self._stopping.set()
         with self._state:
             self._state.notify_all()
             ended = self._state.wait_for(lambda: self._in_flight == 0, grace)
-        if not ended:
-            log.warning(
-                "%d due-work rows still running at stop; retried after their lease", self._in_flight
-            )
+            unfinished = list(self._running.values())
+        for job in unfinished:
+            at = self.clock.now() + SETTLE
+            self._end(due.retry_at, job, at, "stopped while running", True)
         for _ in self._workers:
             self._work.put(None)  # each worker ends once it is free
         return ended
@@ -198,12 +202,15 @@ class Runner:
 
     def _work_loop(self) -> None:
         while (job := self._work.get()) is not None:
+            with self._state:
+                self._running[job.id] = job
             try:
                 self._run(job)
             except Exception:
                 log.exception("could not record how %s %s ended", job.kind, job.id)
             finally:
                 with self._state:
+                    self._running.pop(job.id, None)
                     self._in_flight -= 1
                     self._state.notify_all()
 

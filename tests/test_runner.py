@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.clock import ManualClock
-from bot.runner import GiveUp, Job, Later, Retry, RetryPolicy, Runner
+from bot.runner import SETTLE, GiveUp, Job, Later, Retry, RetryPolicy, Runner
 from bot.store import due
 from bot.store.db import Store
 from bot.store.models import DueWork, WorkStatus
@@ -191,8 +191,8 @@ def test_work_that_can_never_succeed_fails_at_once(
     assert ("channel_not_found" if kind == "digest" else "no handler") in (work.note or "")
 
 
-def test_stop_gives_running_work_its_grace_and_leaves_its_lease(
-    store: Store, make_runner: Callable[..., Runner]
+def test_stop_gives_running_work_its_grace_then_hands_its_claim_back(
+    store: Store, clock: ManualClock, make_runner: Callable[..., Runner]
 ) -> None:
     [work_id] = add_work(store, ["digest"])
     started, release = threading.Event(), threading.Event()
@@ -211,12 +211,17 @@ def test_stop_gives_running_work_its_grace_and_leaves_its_lease(
     ticking.join(timeout=10)
     assert not ticking.is_alive()
     work = rows(store)[work_id]
-    assert (work.status, work.due_at) == (WorkStatus.DOING, NOW + LEASE)
-
-    release.set()
-    assert runner.stop(grace=10) is True
-    assert rows(store)[work_id].status == WorkStatus.DONE
+    assert (work.status, work.due_at, work.attempts) == (WorkStatus.TODO, NOW + SETTLE, 1)
     assert runner.tick() == 0  # a stopped runner claims nothing
+
+    release.set()  # the attempt ends after all: too late to count, its claim handed back
+    assert runner.stop(grace=10) is True
+    assert rows(store)[work_id].status == WorkStatus.TODO
+    again = make_runner()
+    seen: list[bool] = []
+    again.register("digest", lambda job: seen.append(job.may_have_run_before) or None)
+    clock.set(NOW + SETTLE)
+    assert again.tick() == 1 and seen == [True]
 
 
 def test_work_runs_on_several_threads_at_once(
