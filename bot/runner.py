@@ -175,12 +175,26 @@ class Runner:
             self._state.notify_all()
             ended = self._state.wait_for(lambda: self._in_flight == 0, grace)
             unfinished = list(self._running.values())
+        for job in self._unstarted():
+            self._end(due.retry_at, job, self.clock.now(), "stopped before it ran", False)
         for job in unfinished:
             at = self.clock.now() + SETTLE
             self._end(due.retry_at, job, at, "stopped while running", True)
         for _ in self._workers:
             self._work.put(None)  # each worker ends once it is free
         return ended
+
+    def _unstarted(self) -> list[Job]:
+        jobs: list[Job] = []
+        while True:
+            try:
+                job = self._work.get_nowait()
+            except queue.Empty:
+                return jobs
+            if job is not None:
+                jobs.append(job)
+                with self._state:
+                    self._in_flight -= 1
 
     def _free_slots(self) -> int:
         """Wait until half the threads are free, so rows are claimed a few at a time."""
