@@ -4,11 +4,12 @@ from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, errors, events, shortcuts, views
+from . import actions, errors, events, inbound, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
     errors.register(app, deps)
+    inbound.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)

@@ -1,20 +1,45 @@
-"""Small Block Kit builders shared by the views."""
+"""Small Block Kit builders shared by the views. Each one keeps within Slack's limits by
+construction, so no text, however long once escaped, can make a payload invalid."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .mrkdwn import fit
+
+SECTION_LIMIT = 3000
+FALLBACK_LIMIT = 3000  # the notification text of a message; Slack itself allows 40,000
+BUTTON_LIMIT = 75  # also an option's text
+LABEL_LIMIT = 2000
+HEADER_LIMIT = 150
+MODAL_TITLE_LIMIT = 24
+CONFIRM_TITLE_LIMIT, CONFIRM_TEXT_LIMIT, CONFIRM_BUTTON_LIMIT = 100, 300, 30
+
+
+def message(fallback: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Message arguments: `fallback` is mrkdwn shown in notifications, escaped like blocks."""
+    return {"text": fit(fallback, FALLBACK_LIMIT), "blocks": blocks}
+
 
 def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text, SECTION_LIMIT)}}
 
 
 def context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": fit(text, SECTION_LIMIT)}]}
 
 
-def plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text}
+def header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": plain(text, HEADER_LIMIT)}
+
+
+def plain(text: str, limit: int = LABEL_LIMIT) -> dict[str, Any]:
+    """Plain text: Slack shows it as typed, so it needs no escaping, only fitting."""
+    return {"type": "plain_text", "text": fit(text, limit, escaped=False)}
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, BUTTON_LIMIT), "value": value}
 
 
 def actions(block_id: str, *elements: dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +57,7 @@ def button(
     element: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,
-        "text": plain(text),
+        "text": plain(text, BUTTON_LIMIT),
         "value": value,
     }
     if style:
@@ -40,10 +65,10 @@ def button(
     if confirm:
         title, body, yes, no = confirm
         element["confirm"] = {
-            "title": plain(title),
-            "text": {"type": "mrkdwn", "text": body},
-            "confirm": plain(yes),
-            "deny": plain(no),
+            "title": plain(title, CONFIRM_TITLE_LIMIT),
+            "text": {"type": "mrkdwn", "text": fit(body, CONFIRM_TEXT_LIMIT)},
+            "confirm": plain(yes, CONFIRM_BUTTON_LIMIT),
+            "deny": plain(no, CONFIRM_BUTTON_LIMIT),
         }
     return element
 
@@ -55,8 +80,8 @@ def modal(
         "type": "modal",
         "callback_id": callback_id,
         "private_metadata": metadata,
-        "title": plain(title),
-        "submit": plain(submit),
-        "close": plain("Cancel"),
+        "title": plain(title, MODAL_TITLE_LIMIT),
+        "submit": plain(submit, MODAL_TITLE_LIMIT),
+        "close": plain("Cancel", MODAL_TITLE_LIMIT),
         "blocks": blocks,
     }

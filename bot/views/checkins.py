@@ -8,7 +8,7 @@ from typing import Any
 from bot.services.checkins import NOTE_LIMIT, HandOffProblem
 from bot.store.models import CheckIn, Deal, Outcome
 
-from .blocks import actions, button, context, modal, plain, section
+from .blocks import actions, button, context, message, modal, option, plain, section
 from .mrkdwn import escape, link, mention, quote, slack_date
 from .refs import CheckInRef, encode
 
@@ -62,9 +62,9 @@ def checkin_dm(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     prompt = prompt_for(checkin.stage, deal.customer)
     source = link(deal.permalink, "the deal announcement") if deal.permalink else "the deal"
     value = encode(CheckInRef(checkin.id))
-    return {
-        "text": f"Time to check in with {escape(deal.customer)}.",
-        "blocks": [
+    return message(
+        f"Time to check in with {escape(deal.customer)}.",
+        [
             section(f":wave: {prompt}"),
             context(
                 f"Day {checkin.offset_days} after {source}. Not a sales call: "
@@ -89,7 +89,7 @@ def checkin_dm(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
                 ),
             ),
         ],
-    }
+    )
 
 
 def checkin_reminder(deal: Deal) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def checkin_reminder(deal: Deal) -> dict[str, Any]:
         f"A gentle nudge about *{escape(deal.customer)}*: a short note is plenty. "
         "When you've reached out, the buttons above will log it."
     )
-    return {"text": text, "blocks": [section(text)]}
+    return message(text, [section(text)])
 
 
 def checkin_logged(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
@@ -110,13 +110,14 @@ def checkin_logged(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
         lines.append(quote(checkin.note))
     if outcome == Outcome.NEEDS_HELP:
         lines.append("Thanks for staying with them while they need help.")
-    return _closed("\n".join(lines), f"Logged: {deal.customer} feels {outcome.value}.")
+    fallback = f"Logged: {escape(deal.customer)} feels {OUTCOME_LABELS[outcome].lower()}."
+    return _closed("\n".join(lines), fallback)
 
 
 def checkin_snoozed(deal: Deal, until: datetime) -> dict[str, Any]:
     return _closed(
         f":zzz: Snoozed. I'll bring *{escape(deal.customer)}* up again {slack_date(until)}.",
-        f"Snoozed check-in for {deal.customer}.",
+        f"Snoozed check-in for {escape(deal.customer)}.",
     )
 
 
@@ -124,21 +125,21 @@ def checkin_handed_off(deal: Deal, to_user: str) -> dict[str, Any]:
     return _closed(
         f":handshake: Handed off: {mention(to_user)} will check in with "
         f"*{escape(deal.customer)}* from now on.",
-        f"Handed off {deal.customer}.",
+        f"Handed off {escape(deal.customer)}.",
     )
 
 
 def checkin_stopped(deal: Deal) -> dict[str, Any]:
     return _closed(
         f":octagonal_sign: Stopped. No more check-ins for *{escape(deal.customer)}*.",
-        f"Stopped check-ins for {deal.customer}.",
+        f"Stopped check-ins for {escape(deal.customer)}.",
     )
 
 
 def checkin_missed(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    return {
-        "text": f"Check-in for {deal.customer} marked missed.",
-        "blocks": [
+    return message(
+        f"Check-in for {escape(deal.customer)} marked missed.",
+        [
             section(
                 f"This check-in with *{escape(deal.customer)}* is marked missed. If you do "
                 "reach out later, you can still log it."
@@ -153,7 +154,7 @@ def checkin_missed(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
                 ),
             ),
         ],
-    }
+    )
 
 
 def handed_off_to_you(deal: Deal, from_user: str) -> str:
@@ -163,9 +164,7 @@ def handed_off_to_you(deal: Deal, from_user: str) -> str:
 
 
 def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    options = [
-        {"text": plain(label), "value": outcome.value} for outcome, label in OUTCOME_LABELS.items()
-    ]
+    options = [option(label, outcome.value) for outcome, label in OUTCOME_LABELS.items()]
     return modal(
         REACHED_OUT_MODAL,
         encode(CheckInRef(checkin.id)),
@@ -196,7 +195,7 @@ def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
 
 
 def snooze_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    options = [{"text": plain(label), "value": days} for days, label in SNOOZE_CHOICES.items()]
+    options = [option(label, days) for days, label in SNOOZE_CHOICES.items()]
     return modal(
         SNOOZE_MODAL,
         encode(CheckInRef(checkin.id)),
@@ -206,7 +205,7 @@ def snooze_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
             {
                 "type": "input",
                 "block_id": "days",
-                "label": plain(f"Remind me about {deal.customer[:100]}"),
+                "label": plain(f"Remind me about {deal.customer}"),
                 "element": {
                     "type": "radio_buttons",
                     "action_id": "value",
@@ -238,4 +237,4 @@ def hand_off_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
 
 def _closed(text: str, fallback: str) -> dict[str, Any]:
     """A DM after it has been answered: the words stay, the buttons go."""
-    return {"text": fallback, "blocks": [section(text)]}
+    return message(fallback, [section(text)])

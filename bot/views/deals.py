@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.store.models import CheckIn, Deal, DealStatus
 
-from .blocks import actions, button, context, section
+from .blocks import actions, button, context, message, plain, section
 from .mrkdwn import escape, mention, money, slack_date
 from .refs import DealRef, encode
 
@@ -25,9 +25,9 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
     details = [f"Owner: {_owner(deal)}"]
     if deal.amount is not None:
         details.append(f"Amount: {money(deal.amount, deal.currency)}")
-    return {
-        "text": f"Noted a closed deal with {customer}. Owner: {_owner(deal)}.",
-        "blocks": [
+    return message(
+        f"Noted a closed deal with {customer}. Owner: {_owner(deal)}.",
+        [
             section(
                 f":handshake: Noted a closed deal with *{customer}*. I'll remind the owner "
                 "to check in on them as a person, not a pipeline."
@@ -50,14 +50,14 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
                 ),
             ),
         ],
-    }
+    )
 
 
 def _owner_picker(deal: Deal) -> dict[str, Any]:
     picker: dict[str, Any] = {
         "type": "users_select",
         "action_id": SET_OWNER,
-        "placeholder": {"type": "plain_text", "text": "Change owner"},
+        "placeholder": plain("Change owner"),
     }
     if deal.owner_id:
         picker["initial_user"] = deal.owner_id
@@ -81,15 +81,15 @@ def _removed_reply(deal: Deal) -> dict[str, Any]:
         reason = "The announcement was deleted"
     else:
         reason = "The announcement no longer reads as a closed deal"
-    return {
-        "text": f"{reason}, so I removed the deal with {customer}.",
-        "blocks": [
+    return message(
+        f"{reason}, so I removed the deal with {customer}.",
+        [
             context(
                 f":wastebasket: {reason}, so I removed the deal with ~{customer}~. "
                 "No check-ins will be sent for it."
             )
         ],
-    }
+    )
 
 
 def _owner(deal: Deal) -> str:

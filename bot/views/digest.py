@@ -9,7 +9,7 @@ from bot.services.stories import week_start
 from bot.services.weekly import Digest
 from bot.store.models import Story, Visibility
 
-from .blocks import context, section
+from .blocks import context, header, message, section
 from .mrkdwn import escape, fit, mention, quote
 
 BLOCKS_PER_MESSAGE = 50
@@ -18,12 +18,7 @@ BLOCKS_PER_MESSAGE = 50
 def digest_messages(digest: Digest) -> list[dict[str, Any]]:
     """Every message of the post, in order: [channel message, thread replies…]."""
     monday = week_start(digest.week)
-    head: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": f"Help given unasked · week of {monday:%-d %B}"},
-        }
-    ]
+    head: list[dict[str, Any]] = [header(f"Help given unasked · week of {monday:%-d %B}")]
     if digest.late:
         head.append(context(":hourglass: A little late this week: I was away at the usual time."))
     head.append(section(_picture(digest)))
@@ -47,10 +42,7 @@ def digest_messages(digest: Digest) -> list[dict[str, Any]]:
     total = len(pages)
     summary = f"This week's service stories: {len(digest.stories)}"
     return [
-        {
-            "text": summary if n == 0 else f"{summary} (continued, {n + 1} of {total})",
-            "blocks": page,
-        }
+        message(summary if n == 0 else f"{summary} (continued, {n + 1} of {total})", page)
         for n, page in enumerate(pages)
     ]
 

@@ -42,6 +42,20 @@ def quote(text: str) -> str:
     return ">" + escape(text).replace("\n", "\n>")
 
 
-def fit(text: str, limit: int = 3000) -> str:
-    """Text cut to Slack's limit for a section (3,000 characters)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def fit(text: str, limit: int = 3000, escaped: bool = True) -> str:
+    """Text cut to `limit` characters, ending in an ellipsis when cut. Escaped text is
+    never cut inside an escape such as `&amp;` or a `<…>` token."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if escaped:
+        for opener, closer in (("&", ";"), ("<", ">")):
+            start = cut.rfind(opener)
+            if start != -1 and closer not in cut[start:]:
+                cut = cut[:start]
+    return cut + "…"
+
+
+def inline(text: str, limit: int) -> str:
+    """User text shown within a sentence: escaped, then fitted to `limit`."""
+    return fit(escape(text), limit)

@@ -8,8 +8,8 @@ from typing import Any
 from bot.services.stories import QUALITIES, SERVED_MAX, TEXT_MAX, TEXT_MIN, DraftProblem
 from bot.store.models import Story, Visibility
 
-from .blocks import actions, button, context, modal, plain, section
-from .mrkdwn import escape, link, mention
+from .blocks import actions, button, context, message, modal, option, plain, section
+from .mrkdwn import escape, link, mention, quote
 from .refs import StoryOrigin, encode
 
 STORY_MODAL = "story_modal"
@@ -43,10 +43,8 @@ def story_modal(
 ) -> dict[str, Any]:
     """The form for one story; `source` (prompt, command, shortcut) and the message
     link travel in private_metadata."""
-    visibility = [
-        {"text": plain(label), "value": value.value} for value, label in VISIBILITY_LABELS.items()
-    ]
-    qualities = [{"text": plain(q.capitalize()), "value": q} for q in QUALITIES]
+    visibility = [option(label, value.value) for value, label in VISIBILITY_LABELS.items()]
+    qualities = [option(q.capitalize(), q) for q in QUALITIES]
     helpers_element: dict[str, Any] = {"type": "multi_users_select", "action_id": "value"}
     if helpers:
         helpers_element["initial_users"] = list(helpers)
@@ -117,32 +115,25 @@ def story_prompt() -> dict[str, Any]:
         ":seedling: Did you see someone help this week without being asked? A teammate, "
         "a customer, a neighbour: tell the story so the team can see it too."
     )
-    return {
-        "text": "Did you see someone help this week without being asked?",
-        "blocks": [
+    return message(
+        "Did you see someone help this week without being asked?",
+        [
             section(text),
             actions(
                 "story_prompt_actions", button("Share a story", OPEN_STORY, "prompt", "primary")
             ),
         ],
-    }
+    )
 
 
 def you_were_noticed(story: Story) -> dict[str, Any]:
     who = "Someone" if story.visibility == Visibility.ANONYMOUS else mention(story.shared_by)
     served = f" for *{escape(story.served)}*" if story.served else ""
-    text = (
-        f":sparkles: {who} noticed what you did{served} and shared it:\n"
-        f">{escape(story.what_happened)}".replace("\n", "\n>").replace(":\n>>", ":\n>")
+    text = f":sparkles: {who} noticed what you did{served} and shared it:\n"
+    text += quote(story.what_happened)
+    return message(
+        f"{'Someone' if who == 'Someone' else 'A teammate'} noticed your help.", [section(text)]
     )
-    return {
-        "text": f"{'Someone' if who == 'Someone' else 'A teammate'} noticed your help.",
-        "blocks": [section(_fit(text))],
-    }
-
-
-def _fit(text: str, limit: int = 3000) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def story_saved() -> dict[str, Any]:

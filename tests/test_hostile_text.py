@@ -1,0 +1,173 @@
+"""Text nobody here wrote, through every view: each payload validates with slack_sdk's
+models within Slack's limits, and no live markup typed by a person reaches Slack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from bot.listeners.inbound import clean_text
+from bot.services.weekly import Digest, RelationshipPicture
+from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Story, Visibility
+from bot.views import checkins as checkin_views
+from bot.views import deals as deal_views
+from bot.views import digest as digest_views
+from bot.views import stories as story_views
+from bot.views.mrkdwn import fit
+from tests.fakeslack.spec import payload_problems
+
+NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+PEOPLE = ("U0OWNER", "U0SHARER", "U0HELPER", "U0REMOVER")
+PERMALINK = "https://serve-test.slack.com/archives/C0DEALS/p1795456800000100"
+# What the bot itself writes in mrkdwn: mentions of the people above, dates, the permalink.
+OWN_TOKENS = re.compile(
+    r"<@(?:%s)>|<!date\^\d+\^[^|>]*\|[^<>]*>|<%s\|[^<>]*>" % ("|".join(PEOPLE), re.escape(PERMALINK))
+)
+QUOTE = re.compile(r"^>", re.MULTILINE)
+MARKUP = ["<!channel>", "<!here|here>", "<@U0ATTACK>", "<#C0X|x>", "<http://x.test|click>"]
+HOSTILE = st.one_of(
+    st.text(),
+    st.text(alphabet="<>&!@#|*_~:`;amplgt\n\t\x00 "),
+    st.lists(st.sampled_from([*MARKUP, "&amp;", "&lt;", "&gt;", "&", "<", ">"])).map("".join),
+    st.tuples(st.sampled_from(["&", "<", "a", "é", "\U0001f389"]), st.integers(1, 5000)).map(
+        lambda pair: pair[0] * pair[1]
+    ),
+).map(clean_text)
+LONG_EXAMPLES = ["&" * 200, "<" * 2000, "<!channel> " * 10_000, "x" * 100_000]
+
+
+def deal(customer: str, owner_name: str, active: bool = True) -> Deal:
+    return Deal(
+        id=7,
+        team_id="T0SERVE",
+        channel_id="C0DEALS",
+        message_ts="1795456800.000100",
+        customer=customer,
+        owner_id=None if owner_name else "U0OWNER",
+        owner_name=owner_name or None,
+        amount=Decimal("40000"),
+        currency="EUR",
+        permalink=PERMALINK,
+        status=DealStatus.ACTIVE.value if active else DealStatus.DISMISSED.value,
+        removed_by=None if active else "U0REMOVER",
+        closed_at=NOW,
+    )
+
+
+def checkin(note: str) -> CheckIn:
+    return CheckIn(
+        id=11,
+        team_id="T0SERVE",
+        deal_id=7,
+        stage=2,
+        offset_days=45,
+        recipient_id="U0OWNER",
+        status=CheckInStatus.DONE.value,
+        due_at=NOW,
+        outcome=Outcome.NEEDS_HELP.value,
+        note=note,
+    )
+
+
+def story(text: str, served: str, visibility: Visibility) -> Story:
+    return Story(
+        id=3,
+        team_id="T0SERVE",
+        shared_by="U0SHARER",
+        helpers=["U0HELPER"],
+        served=served or None,
+        what_happened=text,
+        quality="empathy",
+        visibility=visibility.value,
+        week="2026-W48",
+        source_link=PERMALINK,
+        created_at=NOW,
+    )
+
+
+def messages(text: str, other: str) -> Iterator[dict[str, Any]]:
+    """Every message the bot can send, with `text` and `other` wherever people's text goes."""
+    for shown in (deal(text, other), deal(other, text), deal(text, "", active=False)):
+        yield deal_views.deal_reply(shown, [checkin(text)])
+    current, the_deal = checkin(text), deal(other, "")
+    yield checkin_views.checkin_dm(current, the_deal)
+    yield checkin_views.checkin_reminder(the_deal)
+    yield checkin_views.checkin_logged(current, the_deal)
+    yield checkin_views.checkin_snoozed(the_deal, NOW)
+    yield checkin_views.checkin_handed_off(the_deal, "U0HELPER")
+    yield checkin_views.checkin_stopped(the_deal)
+    yield checkin_views.checkin_missed(current, the_deal)
+    told = story(text, other, Visibility.NAMED)
+    yield story_views.you_were_noticed(told)
+    picture = RelationshipPicture(1, 2, 1, [(text, "U0OWNER"), (other, "")])
+    yield from digest_views.digest_messages(Digest("2026-W48", [told] * 3, picture, late=True))
+
+
+def modals(text: str, other: str) -> Iterator[dict[str, Any]]:
+    current, the_deal = checkin(text), deal(other, "")
+    yield checkin_views.reached_out_modal(current, the_deal)
+    yield checkin_views.snooze_modal(current, the_deal)
+    yield checkin_views.hand_off_modal(current, the_deal)
+    yield story_views.story_modal("shortcut", ["U0HELPER"], text, PERMALINK)
+
+
+def mrkdwn_in(payload: Any) -> Iterator[str]:
+    """Every string Slack reads as mrkdwn: message text, and mrkdwn text objects."""
+    if isinstance(payload, dict):
+        if payload.get("type") == "mrkdwn" and isinstance(payload.get("text"), str):
+            yield payload["text"]
+        for key, value in payload.items():
+            if key == "text" and isinstance(value, str) and "type" not in payload:
+                yield value
+            yield from mrkdwn_in(value)
+    elif isinstance(payload, list):
+        for item in payload:
+            yield from mrkdwn_in(item)
+
+
+def live_markup(payload: Any) -> list[str]:
+    """What is left of `<`, `>` or a bare `&` once the bot's own tokens and its block
+    quotes (a `>` opening a line) are set aside: people's text that Slack would read."""
+    leftovers = [QUOTE.sub("", OWN_TOKENS.sub("", text)) for text in mrkdwn_in(payload)]
+    return [text for text in leftovers if "<" in text or ">" in text or _bare_ampersand(text)]
+
+
+def _bare_ampersand(text: str) -> bool:
+    return re.search(r"&(?!amp;|lt;|gt;)", text) is not None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HOSTILE, HOSTILE)
+@example("&" * 200, "<!channel>")
+@example("<" * 2000, "&lt;!here&gt;")
+@example("<!channel> " * 10_000, "x" * 100_000)
+def test_every_message_validates_and_carries_no_live_markup(text: str, other: str) -> None:
+    for sent in messages(text, other):
+        assert payload_problems("chat.postMessage", sent) == []
+        assert live_markup(sent) == []
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HOSTILE, HOSTILE)
+@example("&" * 200, "<!channel>")
+@example("x" * 100_000, "<" * 3000)
+def test_every_modal_validates_and_carries_no_live_markup(text: str, other: str) -> None:
+    for view in modals(text, other):
+        assert payload_problems("views.open", {"view": view}) == []
+        assert live_markup(view) == []
+
+
+@given(st.text(alphabet="&<>a;", max_size=400), st.integers(2, 300))
+def test_fitting_escaped_text_never_cuts_an_escape_in_half(raw: str, limit: int) -> None:
+    from bot.views.mrkdwn import escape
+
+    fitted = fit(escape(raw), limit)
+    assert len(fitted) <= limit
+    assert not _bare_ampersand(fitted.rstrip("…"))
+    assert fitted == escape(raw) or fitted.endswith("…")
