@@ -27,7 +27,13 @@ PEOPLE = ("U0OWNER", "U0SHARER", "U0HELPER", "U0REMOVER")
 PERMALINK = "https://serve-test.slack.com/archives/C0DEALS/p1795456800000100"
 # What the bot itself writes in mrkdwn: mentions of the people above, dates, the permalink.
 OWN_TOKENS = re.compile(
-    r"<@(?:%s)>|<!date\^\d+\^[^|>]*\|[^<>]*>|<%s\|[^<>]*>" % ("|".join(PEOPLE), re.escape(PERMALINK))
+    "|".join(
+        (
+            r"<@(?:" + "|".join(PEOPLE) + r")>",
+            r"<!date\^\d+\^[^|>]*\|[^<>]*>",
+            "<" + re.escape(PERMALINK) + r"\|[^<>]*>",
+        )
+    )
 )
 QUOTE = re.compile(r"^>", re.MULTILINE)
 MARKUP = ["<!channel>", "<!here|here>", "<@U0ATTACK>", "<#C0X|x>", "<http://x.test|click>"]
