@@ -124,7 +124,8 @@ class Runner:
         self._kinds: dict[str, Kind] = {}
         self._work: queue.Queue[Job | None] = queue.Queue()
         self._state = threading.Condition()
-        self._in_flight = 0
+        self._reserved = 0  # slots held for a claim under way
+        self._queued: dict[int, Job] = {}  # claimed, waiting for a thread
         self._running: dict[int, Job] = {}
         self._stopping = threading.Event()
         self._one_tick_at_a_time = threading.Lock()
@@ -140,74 +141,88 @@ class Runner:
         self._kinds[kind] = Kind(run, on_failure)
 
     def save_progress(self, job: Job, progress: Mapping[str, Any]) -> None:
+        """Record what the job has done so far; stop it if its claim was lost meanwhile."""
         with self.store.session() as session:
-            due.save_progress(session, job.id, dict(progress))
-
-    @property
-    def stopping(self) -> bool:
-        return self._stopping.is_set()
+            if not due.save_progress(session, job.id, job.attempt, dict(progress)):
+                raise GiveUp("its claim was lost; another attempt carries on")
 
     def tick(self) -> int:
         """Run what is due until nothing more is, or the runner is stopping; returns how
         many rows were taken. Returns once the work it started has ended."""
         with self._one_tick_at_a_time:
             taken = 0
-            while not self._stopping.is_set():
-                free = self._free_slots()
-                jobs = self._claim(free) if free else []
-                if not jobs:
+            while free := self._reserve_slots():
+                jobs: list[Job] = []
+                try:
+                    jobs = self._claim(free)
+                finally:
+                    started = self._queue(jobs, free)
+                taken += started
+                if not started:
                     break
-                with self._state:
-                    self._in_flight += len(jobs)
-                for job in jobs:
-                    self._work.put(job)
-                taken += len(jobs)
-            self._wait_idle()
+            with self._state:
+                self._state.wait_for(lambda: self._busy == 0 or self._stopping.is_set())
             return taken
 
     def stop(self, grace: float) -> bool:
         """Claim nothing more and give running work up to `grace` seconds to end. True
-        when all of it did. Claims on work still running are handed back, due again
-        shortly: long enough for a message it may have sent to show up in Slack, so the
-        next attempt finds it instead of sending it again."""
+        when all of it did. Work not yet started is handed back as it was; claims on work
+        still running are handed back due again shortly: long enough for a message it may
+        have sent to show up in Slack, so the next attempt finds it instead of sending it
+        again."""
         self._stopping.set()
         with self._state:
             self._state.notify_all()
-            ended = self._state.wait_for(lambda: self._in_flight == 0, grace)
-            unfinished = list(self._running.values())
-        for job in self._unstarted():
-            self._end(due.retry_at, job, self.clock.now(), "stopped before it ran", False)
-        for job in unfinished:
-            at = self.clock.now() + SETTLE
-            self._end(due.retry_at, job, at, "stopped while running", True)
+            ended = self._state.wait_for(lambda: self._busy == 0, grace)
+            unstarted, running = list(self._queued.values()), list(self._running.values())
+            self._queued.clear()
+        self._hand_back(unstarted, started=False)
+        self._hand_back(running, started=True)
         for _ in self._workers:
             self._work.put(None)  # each worker ends once it is free
         return ended
 
-    def _unstarted(self) -> list[Job]:
-        jobs: list[Job] = []
-        while True:
-            try:
-                job = self._work.get_nowait()
-            except queue.Empty:
-                return jobs
-            if job is not None:
-                jobs.append(job)
-                with self._state:
-                    self._in_flight -= 1
+    @property
+    def _busy(self) -> int:
+        return self._reserved + len(self._queued) + len(self._running)
 
-    def _free_slots(self) -> int:
-        """Wait until half the threads are free, so rows are claimed a few at a time."""
+    def _reserve_slots(self) -> int:
+        """Wait until half the threads are free, so rows are claimed a few at a time, and
+        hold the free ones for the claim; 0 once the runner is stopping."""
         batch = max(1, self.concurrency // 2)
         with self._state:
             self._state.wait_for(
-                lambda: self.concurrency - self._in_flight >= batch or self._stopping.is_set()
+                lambda: self.concurrency - self._busy >= batch or self._stopping.is_set()
             )
-            return 0 if self._stopping.is_set() else self.concurrency - self._in_flight
+            if self._stopping.is_set():
+                return 0
+            free = self.concurrency - self._busy
+            self._reserved += free
+            return free
 
-    def _wait_idle(self) -> None:
+    def _queue(self, jobs: list[Job], reserved: int) -> int:
+        """Hand claimed jobs to the threads, or back to the table if stopping meanwhile."""
         with self._state:
-            self._state.wait_for(lambda: self._in_flight == 0 or self._stopping.is_set())
+            self._reserved -= reserved
+            stopping = self._stopping.is_set()
+            if not stopping:
+                self._queued.update((job.id, job) for job in jobs)
+            self._state.notify_all()
+        if stopping:
+            self._hand_back(jobs, started=False)
+            return 0
+        for job in jobs:
+            self._work.put(job)
+        return len(jobs)
+
+    def _hand_back(self, jobs: list[Job], started: bool) -> None:
+        """Give claims back: at once if the work never started, else after `SETTLE`."""
+        for job in jobs:
+            if started:
+                at, why = self.clock.now() + SETTLE, "stopped while running"
+            else:
+                at, why = self.clock.now(), "stopped before it ran"
+            self._end(due.retry_at, job, at, why, started)
 
     def _claim(self, limit: int) -> list[Job]:
         now = self.clock.now()
@@ -215,9 +230,13 @@ class Runner:
             return [Job.of(work, now) for work in due.claim(session, now, self.lease, limit)]
 
     def _work_loop(self) -> None:
-        while (job := self._work.get()) is not None:
+        while (queued := self._work.get()) is not None:
             with self._state:
-                self._running[job.id] = job
+                job = self._queued.pop(queued.id, None)
+                if job is not None:
+                    self._running[job.id] = job
+            if job is None:
+                continue  # handed back while it waited
             try:
                 self._run(job)
             except Exception:
@@ -225,7 +244,6 @@ class Runner:
             finally:
                 with self._state:
                     self._running.pop(job.id, None)
-                    self._in_flight -= 1
                     self._state.notify_all()
 
     def _run(self, job: Job) -> None:

@@ -174,11 +174,16 @@ def test_upgrade_to_0004_turns_open_checkins_and_weekly_work_into_due_work(
     with store.session() as session:
         work = {(w.kind, w.subject_id): w for w in session.scalars(select(DueWork))}
     store.close()
-    steps = {k: (w.status, w.due_at) for k, w in work.items() if k[0].startswith("checkin")}
+    steps = {
+        k: (w.status, w.due_at, w.attempts, w.send_key, w.started_at)
+        for k, w in work.items()
+        if k[0].startswith("checkin")
+    }
+    tried_from = NOW - timedelta(hours=3)  # tried before: look back past 0003's retries
     assert steps == {
-        ("checkin_send", 1): (WorkStatus.TODO, later),
-        ("checkin_remind", 2): (WorkStatus.TODO, later),
-        ("checkin_miss", 3): (WorkStatus.TODO, later),
+        ("checkin_send", 1): (WorkStatus.TODO, later, 2, "k", tried_from),
+        ("checkin_remind", 2): (WorkStatus.TODO, later, 2, "k:reminder", tried_from),
+        ("checkin_miss", 3): (WorkStatus.TODO, later, 0, steps[("checkin_miss", 3)][3], None),
     }
     digest, prompt = work[("digest", None)], work[("prompt", None)]
     assert (digest.status, digest.progress) == (
@@ -186,4 +191,5 @@ def test_upgrade_to_0004_turns_open_checkins_and_weekly_work_into_due_work(
         {"channel": "C1", "ts": "1.1", "parts": 2},
     )
     assert (prompt.status, prompt.note) == (WorkStatus.DONE, "skipped")
+    assert digest.started_at == NOW  # it was tried: a retry looks for parts from its start
     assert len({w.send_key for w in work.values()}) == len(work) == 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -103,3 +103,48 @@ def test_retracted_deal_revived_by_an_edit_says_so_and_plans_again(
 
     assert (retracted.change, revived.change) == (Change.REMOVED, Change.REVIVED)
     assert [c.status for c in revived.planned] == [CheckInStatus.PLANNED] * 4
+
+
+def first_checkin_sent(store: Store, clock: ManualClock) -> CheckIn:
+    """A recorded deal whose first check-in's DM went out, as the runner would leave it."""
+    from bot.services import checkins
+
+    clock.set(datetime(2026, 11, 20, 17, 0, tzinfo=UTC))
+    recorded = deals.capture_deal(store, clock, "T0SERVE", "C0DEALS", POST, PLANNING)
+    first = recorded.planned[0]
+    clock.set(first.due_at or clock.now())
+    checkins.mark_sent(store, clock, first.id, "D0ALICE", "1.1", clock.now() + timedelta(days=2))
+    return first
+
+
+def waiting_work(store: Store, checkin_id: int) -> list[tuple[str, datetime]]:
+    from bot.store.models import DueWork, WorkStatus
+
+    with store.session() as session:
+        rows = session.scalars(
+            select(DueWork).where(
+                DueWork.subject_id == checkin_id, DueWork.status == WorkStatus.TODO.value
+            )
+        )
+        return sorted((w.kind, w.due_at) for w in rows)
+
+
+def test_a_reminder_overtaken_by_a_snooze_leaves_the_snooze_alone(
+    store: Store, clock: ManualClock
+) -> None:
+    from bot.services import checkins
+
+    first = first_checkin_sent(store, clock)
+    snoozed_to = clock.now() + timedelta(days=7)
+    assert checkins.snooze(store, clock, first.id, "T0SERVE", snoozed_to) is not None
+
+    # A reminder claimed before the snooze now finds the owner away and postpones itself,
+    # gives up, or marks the check-in missed: each must see it was overtaken.
+    checkins.postpone(store, clock, first.id, checkins.REMIND, clock.now() + timedelta(days=1))
+    checkins.could_not_deliver(store, clock, first.id, checkins.REMIND)
+    checkins.close_unreachable(store, clock, first.id, checkins.REMIND)
+    assert checkins.mark_missed(store, clock, first.id) is None
+
+    assert waiting_work(store, first.id) == [(checkins.SEND, snoozed_to)]
+    with store.session() as session:
+        assert session.get_one(CheckIn, first.id).status == CheckInStatus.PLANNED

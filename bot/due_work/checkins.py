@@ -12,7 +12,6 @@ from bot.runner import Job, Runner
 from bot.services import checkins
 from bot.services.cadence import WorkingHours, add_working_days, when_to_nudge
 from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, Step
-from bot.store.models import CheckInStatus
 from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder
 
 from .outcomes import through_slack
@@ -32,7 +31,7 @@ class CheckinSteps:
         self.delivery = delivery
 
     def send(self, job: Job) -> str | None:
-        ready = self._ready(job, CheckInStatus.PLANNED)
+        ready = self._ready(job)
         if isinstance(ready, str):
             return ready
         step, hours = ready
@@ -49,7 +48,7 @@ class CheckinSteps:
         return None
 
     def remind(self, job: Job) -> str | None:
-        ready = self._ready(job, CheckInStatus.SENT)
+        ready = self._ready(job)
         if isinstance(ready, str):
             return ready
         step, hours = ready
@@ -84,19 +83,19 @@ class CheckinSteps:
         return None
 
     def failed(self, job: Job, why: str) -> None:
-        checkins.could_not_deliver(self.deps.store, self.deps.clock, _checkin_id(job))
+        checkins.could_not_deliver(self.deps.store, self.deps.clock, _checkin_id(job), job.kind)
 
-    def _ready(self, job: Job, status: CheckInStatus) -> tuple[Step, WorkingHours] | str:
+    def _ready(self, job: Job) -> tuple[Step, WorkingHours] | str:
         """The check-in and its recipient's working hours, when the step can be taken
         now. Otherwise why not: it moved on, or it waits (moved to when the recipient
         can hear from us)."""
-        step = checkins.step_to_take(self.deps.store, _checkin_id(job), status)
+        step = checkins.step_to_take(self.deps.store, _checkin_id(job), job.kind)
         if step is None:
-            return f"no longer {status.value}"
+            return "overtaken: the check-in moved on"
         checkin = step.checkin
         person = self.deps.directory.person(self.delivery.client, checkin.recipient_id)
         if person is None or not person.reachable:
-            checkins.close_unreachable(self.deps.store, self.deps.clock, checkin.id)
+            checkins.close_unreachable(self.deps.store, self.deps.clock, checkin.id, job.kind)
             return "recipient is not reachable"
         hours = step.policy(self.deps.settings).hours_for(person.tz)
         now = self.deps.clock.now()

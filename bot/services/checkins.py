@@ -21,6 +21,11 @@ from .cadence import WorkingHours, plan_checkins, zone_or_default
 
 SEND, REMIND, MISS = "checkin_send", "checkin_remind", "checkin_miss"
 STEPS = (SEND, REMIND, MISS)
+WAITING_FOR = {
+    SEND: CheckInStatus.PLANNED,
+    REMIND: CheckInStatus.SENT,
+    MISS: CheckInStatus.REMINDED,
+}
 ANSWER_WITHIN_WORKING_DAYS = 2
 NOTE_LIMIT = 2000
 ANSWERABLE = (CheckInStatus.SENT, CheckInStatus.REMINDED, CheckInStatus.MISSED)
@@ -224,23 +229,23 @@ def stop_for_customer(store: Store, clock: Clock, checkin_id: int, team_id: str)
 # -- the steps of due work ----------------------------------------------------------------
 
 
-def step_to_take(store: Store, checkin_id: int, status: CheckInStatus) -> Step | None:
-    """The check-in, if it is still at `status` and its deal is active."""
+def step_to_take(store: Store, checkin_id: int, kind: str) -> Step | None:
+    """The check-in, if it still waits for this step and its deal is active."""
     with store.session() as session:
         row = queries.with_deal_and_workspace(session, checkin_id)
         if row is None:
             return None
         checkin, deal, workspace = row
-        if checkin.status != status or not deal.is_active:
+        if checkin.status != WAITING_FOR[kind] or not deal.is_active:
             return None
         return Step(checkin, deal, workspace)
 
 
 def postpone(store: Store, clock: Clock, checkin_id: int, kind: str, until: datetime) -> None:
-    """The recipient is away: take this step when they are back."""
+    """The recipient can't hear from us now: take this step when they can."""
     with store.session() as session:
-        checkin = session.get(CheckIn, checkin_id, with_for_update=True)
-        if checkin is not None and checkin.is_open:
+        checkin = _waiting_for(session, checkin_id, kind)
+        if checkin is not None:
             _schedule(session, checkin, kind, until, clock.now())
 
 
@@ -259,42 +264,51 @@ def mark_sent(
 def mark_reminded(store: Store, clock: Clock, checkin_id: int, miss_at: datetime) -> None:
     now = clock.now()
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id, with_for_update=True)
-        if checkin.status == CheckInStatus.SENT:
+        checkin = _waiting_for(session, checkin_id, REMIND)
+        if checkin is not None:
             checkin.status = CheckInStatus.REMINDED.value
             checkin.reminded_at = checkin.updated_at = now
             due.add(session, MISS, checkin.team_id, miss_at, now, subject_id=checkin.id)
 
 
 def mark_missed(store: Store, clock: Clock, checkin_id: int) -> Step | None:
-    """Nobody answered: the check-in counts as missed (it can still be logged later)."""
-    now = clock.now()
+    """Nobody answered the reminder: the check-in counts as missed (it can still be
+    logged later)."""
     with store.session() as session:
         row = queries.with_deal_and_workspace(session, checkin_id, lock=True)
-        if row is None or not row[0].is_open:
+        if row is None or row[0].status != WAITING_FOR[MISS]:
             return None
-        checkin, deal, workspace = row
-        _close(session, checkin, CheckInStatus.MISSED, now)
-        return Step(checkin, deal, workspace)
+        _close(session, row[0], CheckInStatus.MISSED, clock.now())
+        return Step(*row)
 
 
-def close_unreachable(store: Store, clock: Clock, checkin_id: int) -> None:
+def close_unreachable(store: Store, clock: Clock, checkin_id: int, kind: str) -> None:
     """The recipient is not a person Slack can reach (gone, or a bot)."""
-    with store.session() as session:
-        checkin = session.get(CheckIn, checkin_id, with_for_update=True)
-        if checkin is not None and checkin.is_open:
-            _close(session, checkin, CheckInStatus.CANCELLED, clock.now())
+    _end_step(store, clock, checkin_id, kind, CheckInStatus.CANCELLED)
 
 
-def could_not_deliver(store: Store, clock: Clock, checkin_id: int) -> None:
-    """Its due work failed for good: the check-in counts as missed."""
+def could_not_deliver(store: Store, clock: Clock, checkin_id: int, kind: str) -> None:
+    """The step's due work failed for good: the check-in counts as missed."""
+    _end_step(store, clock, checkin_id, kind, CheckInStatus.MISSED)
+
+
+def _end_step(
+    store: Store, clock: Clock, checkin_id: int, kind: str, status: CheckInStatus
+) -> None:
     with store.session() as session:
-        checkin = session.get(CheckIn, checkin_id, with_for_update=True)
-        if checkin is not None and checkin.is_open:
-            _close(session, checkin, CheckInStatus.MISSED, clock.now())
+        checkin = _waiting_for(session, checkin_id, kind)
+        if checkin is not None:
+            _close(session, checkin, status, clock.now())
 
 
 # -- within a unit of work --------------------------------------------------------------
+
+
+def _waiting_for(session: Session, checkin_id: int, kind: str) -> CheckIn | None:
+    """The check-in, locked, if it still waits for this step: a step that was overtaken
+    (snoozed, handed off, answered meanwhile) must leave it alone."""
+    checkin = session.get(CheckIn, checkin_id, with_for_update=True)
+    return checkin if checkin is not None and checkin.status == WAITING_FOR[kind] else None
 
 
 def _answerable(session: Session, checkin_id: int, team_id: str, lock: bool = False) -> Step | None:

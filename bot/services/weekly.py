@@ -63,11 +63,6 @@ def setup_for(workspace: Workspace, settings: Settings) -> WeeklySetup:
     )
 
 
-def setups(store: Store, settings: Settings) -> list[WeeklySetup]:
-    with store.session() as session:
-        return [setup_for(w, settings) for w in queries.workspaces(session)]
-
-
 def setup_of(store: Store, team_id: str, settings: Settings) -> WeeklySetup:
     with store.session() as session:
         workspace = session.get(Workspace, team_id) or Workspace(team_id=team_id)

@@ -28,8 +28,17 @@ def open_checkins(session: Session, deal_id: int) -> Sequence[CheckIn]:
 def with_deal_and_workspace(
     session: Session, checkin_id: int, lock: bool = False
 ) -> tuple[CheckIn, Deal, Workspace | None] | None:
-    """A check-in, its deal and its workspace in one query; `lock` holds the check-in
-    row until the unit of work ends."""
+    """A check-in, its deal and its workspace in one query. `lock` holds the deal's row
+    and then the check-in's until the unit of work ends: always the deal first, as every
+    change to a deal and its check-ins does, so two of them never wait on each other."""
+    if lock:
+        session.execute(
+            select(Deal.id)
+            .where(
+                Deal.id == select(CheckIn.deal_id).where(CheckIn.id == checkin_id).scalar_subquery()
+            )
+            .with_for_update()
+        )
     query = (
         select(CheckIn, Deal, Workspace)
         .join(Deal, Deal.id == CheckIn.deal_id)
@@ -58,18 +67,19 @@ def record_sent(
     session: Session, checkin_id: int, channel: str, ts: str, now: datetime
 ) -> str | None:
     """Note where a check-in's DM went. A planned check-in becomes sent and its team is
-    returned; one closed meanwhile keeps its state (None)."""
-    sent = {"dm_channel": channel, "message_ts": ts, "sent_at": now, "updated_at": now}
+    returned. One closed while its DM was on the way keeps its state and does not count
+    as sent; only where the DM went is kept, so its buttons can be answered (None)."""
+    where = {"dm_channel": channel, "message_ts": ts, "updated_at": now}
     was_planned = session.scalars(
         update(CheckIn)
         .where(CheckIn.id == checkin_id, CheckIn.status == CheckInStatus.PLANNED.value)
-        .values(status=CheckInStatus.SENT.value, **sent)
+        .values(status=CheckInStatus.SENT.value, sent_at=now, **where)
         .returning(CheckIn.team_id),
         execution_options={"synchronize_session": False},
     ).one_or_none()
     if was_planned is None:
         session.execute(
-            update(CheckIn).where(CheckIn.id == checkin_id).values(**sent),
+            update(CheckIn).where(CheckIn.id == checkin_id).values(**where),
             execution_options={"synchronize_session": False},
         )
     return was_planned

@@ -117,17 +117,16 @@ def retry_at(
     return _end_claim(session, work_id, attempt, **values)
 
 
-def save_progress(session: Session, work_id: int, progress: dict[str, Any]) -> None:
-    """What a claimed row has done so far, so a retry carries on from there."""
-    session.execute(
-        update(DueWork).where(DueWork.id == work_id).values(progress=progress),
-        execution_options={"synchronize_session": False},
-    )
+def save_progress(session: Session, work_id: int, attempt: int, progress: dict[str, Any]) -> bool:
+    """What a claimed row has done so far, so a retry carries on from there. False when
+    the claim was lost, and with it the right to say."""
+    return _end_claim(session, work_id, attempt, progress=progress)
 
 
 def cancel_waiting(session: Session, kinds: Collection[str], subject_ids: Collection[int]) -> int:
-    """Work not yet started for these subjects is no longer wanted. Claimed rows finish,
-    and their handlers see the new state."""
+    """Work not yet started for these subjects is no longer wanted. Claimed rows run on;
+    their handlers check, under a row lock, that the step is still wanted before they
+    record anything."""
     if not subject_ids:
         return 0
     result = session.execute(

@@ -195,7 +195,7 @@ class WorkStatus(enum.StrEnum):
     DOING = "doing"  # claimed by a runner until due_at (its lease)
     DONE = "done"
     FAILED = "failed"  # given up; `note` says why
-    CANCELLED = "cancelled"  # no longer wanted (the check-in it was for was answered)
+    CANCELLED = "cancelled"  # no longer wanted: its check-in was answered, moved or removed
 
 
 OPEN_WORK = text("status IN ('todo', 'doing')")

@@ -157,12 +157,6 @@ def checkin_missed(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     )
 
 
-def handed_off_to_you(deal: Deal, from_user: str) -> str:
-    return (
-        f"{mention(from_user)} handed *{escape(deal.customer)}* to you. Check-ins will come to you."
-    )
-
-
 def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     options = [option(label, outcome.value) for outcome, label in OUTCOME_LABELS.items()]
     return modal(

@@ -8,6 +8,7 @@ Create Date: 2026-11-23
 
 import json
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -66,7 +67,7 @@ def _carry_over_weekly_work() -> None:
     rows = bind.execute(
         sa.text(
             "SELECT id, status, due_at, created_at, send_key, channel, message_ts, parts_sent, "
-            "last_error, done_at FROM due_work"
+            "attempts, last_error, done_at FROM due_work"
         )
     ).all()
     for row in rows:
@@ -76,7 +77,8 @@ def _carry_over_weekly_work() -> None:
         bind.execute(
             sa.text(
                 "UPDATE due_work SET status = :status, due_at = :due_at, send_key = :key, "
-                "progress = :progress, note = :note, finished_at = :finished WHERE id = :id"
+                "progress = :progress, note = :note, finished_at = :finished, "
+                "started_at = :started WHERE id = :id"
             ),
             {
                 "id": row.id,
@@ -86,6 +88,8 @@ def _carry_over_weekly_work() -> None:
                 "progress": json.dumps(progress) if progress else None,
                 "note": row.last_error or (row.status if row.status == "skipped" else None),
                 "finished": row.done_at,
+                # a row tried before may have posted since it was made: look from there
+                "started": row.created_at if row.attempts else None,
             },
         )
 
@@ -94,23 +98,24 @@ def _checkin_steps_become_due_work() -> None:
     bind = op.get_bind()
     rows = bind.execute(
         sa.text(
-            "SELECT id, team_id, status, due_at, sent_at, created_at FROM checkins "
+            "SELECT id, team_id, status, due_at, sent_at, attempts, send_key, created_at, "
+            "updated_at FROM checkins "
             "WHERE status IN ('planned', 'sent', 'reminded') AND due_at IS NOT NULL"
-        )
+        ).columns(updated_at=sa.DateTime(timezone=True))
     ).all()
     for row in rows:
         bind.execute(
             sa.text(
                 "INSERT INTO due_work (kind, team_id, subject_id, status, due_at, attempts, "
-                "send_key, created_at) VALUES (:kind, :team, :subject, 'todo', :due, 0, :key, "
-                ":created)"
-            ),
+                "send_key, started_at, created_at) VALUES (:kind, :team, :subject, 'todo', :due, "
+                ":attempts, :key, :started, :created)"
+            ).bindparams(sa.bindparam("started", type_=sa.DateTime(timezone=True))),
             {
                 "kind": STEP_FOR_STATUS[row.status],
                 "team": row.team_id,
                 "subject": row.id,
                 "due": row.due_at,
-                "key": uuid.uuid4().hex,
+                **_earlier_attempts(row),
                 "created": row.created_at,
             },
         )
@@ -119,6 +124,20 @@ def _checkin_steps_become_due_work() -> None:
                 sa.text("UPDATE checkins SET due_at = :sent WHERE id = :id"),
                 {"sent": row.sent_at, "id": row.id},
             )
+
+
+def _earlier_attempts(row: sa.Row[tuple[object, ...]]) -> dict[str, object]:
+    """A step tried before the upgrade keeps its attempts and its send key (0003 keyed a
+    reminder `<key>:reminder`), so its next attempt looks for a message it may have
+    posted, from the check-in's last change minus the longest 0003 retry span."""
+    posted_as = {"planned": row.send_key, "sent": f"{row.send_key}:reminder"}.get(row.status)
+    if not row.attempts or not row.send_key or posted_as is None:
+        return {"attempts": 0, "key": uuid.uuid4().hex, "started": None}
+    return {
+        "attempts": row.attempts,
+        "key": posted_as,
+        "started": row.updated_at - timedelta(hours=3),
+    }
 
 
 def downgrade() -> None:
