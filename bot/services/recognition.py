@@ -1,15 +1,19 @@
 """Reading a Slack message for a closed deal: who the customer is, who owns it, what
-it is worth. People write wins in many ways and CRMs post them as fields; near misses
-("closing next week", "closed lost", "closed the ticket", questions) must not count.
-Pure: a message dict in, a `DealSighting` or None out."""
+it is worth. People write wins in many ways and CRMs post them as fields or as text;
+near misses ("closing next week", "closed lost", "closed the ticket", a signed NDA,
+questions, pipeline totals) must not count. Pure: a message dict in, a `DealSighting` or
+None out. Only the first `READ_LIMIT` characters are read, and every pattern is linear
+in its input, so no post can hold the bot up."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+READ_LIMIT = 4000
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ CUSTOMER_KEYS = (
     "deal name",
     "opportunity",
     "opportunity name",
+    "new logo",
+    "new customer",
+    "new client",
 )
 OWNER_KEYS = (
     "owner",
@@ -45,6 +52,7 @@ OWNER_KEYS = (
     "rep",
     "sales rep",
     "account executive",
+    "ae",
     "closed by",
     "assigned to",
 )
@@ -54,158 +62,87 @@ WON_STAGE = re.compile(r"closed[\s_-]*won|\bwon\b|\bsigned\b", re.I)
 LOST_STAGE = re.compile(r"lost|dead|disqualif|cancel|churn", re.I)
 
 POSITIVE = re.compile(
-    r"\bclosed[\s-]*won\b|\bclosed\b|\bsigned\b|\bsigns\b|\bwon\b|\blanded\b|\bbooked\b|"
-    r"\binked\b|\bsealed\b|\brenewed\b|\bsecured\b|\bbagged\b|\bdeal (?:is )?done\b|"
-    r"\b(?:on|for|after) (?:closing|signing|landing|winning)\b|\bnew (?:customer|client|logo)\b|"
-    r"\bnow an? (?:customer|client)\b|\bgot (?:the |a )?signature\b|\bsignature is in\b",
+    r"\bclosed[\s-]*won\b|\bclosed\b|\b(?:counter)?signed\b|\bsigns\b|\bwon\b|\blanded\b|"
+    r"\bbooked\b|\binked\b|\bsealed\b|\brenewed\b|\bsecured\b|\bbagged\b|\bexecuted\b|"
+    r"\bdeal (?:is )?done\b|\b(?:on|for|after) (?:closing|signing|landing|winning)\b|"
+    r"\bnew (?:customer|client|logo)\b|\b(?:is|are|become|became)\s+(?:now\s+)?(?:officially\s+)?"
+    r"(?:an?\s+)?(?:paying\s+)?(?:customer|client)\b|\bon board\b|"
+    r"\bgot (?:the |a )?signature\b|\bsignature is in\b",
     re.I,
 )
 # Anywhere in the message, these mean the deal did not happen.
 LOST = re.compile(
     r"closed[\s-]*lost|\blost\b|\bloses\b|fell through|fall(?:ing|s)? through|\bchurn|"
-    r"\bcancel|backed out|pulled out|walked away|\bdeclined\b|\bno deal\b",
+    r"\bcancel|backed out|pulled out|walked away|\bdeclined\b|\bno deal\b|\bno longer\b",
     re.I,
 )
-# Within the clause that says "closed" / "signed", these make it not (yet) a win.
+# Within the clause that says "closed" / "signed", these make it not (yet) a win, or
+# not a sale, or not one deal.
 NOT_YET = re.compile(
     r"\b(?:didn'?t|did not|don'?t|do not|not|never|hasn'?t|has not|haven'?t|have not|"
     r"won'?t|will not|isn'?t|wasn'?t|yet to|failed to|couldn'?t|could not|unable to)"
     r"\s+(?:yet\s+|actually\s+|officially\s+)?(?:be\s+)?(?:sign|close|win|land|book)|"
-    r"\b(?:will|'ll|going to|gonna|about to|hope to|hoping to|plan(?:ning)? to|"
-    r"expect(?:ed|ing)? to|aim(?:ing)? to|trying to|try to|want to|should|might|may|could|"
-    r"likely to|set to|on track to|close to|need to|needs to|must)\s+(?:\w+\s+)?"
-    r"(?:be\s+)?(?:clos|sign|win|land|book)|"
+    r"\b(?:will|'ll|going to|gonna|about to|plan(?:ning)? to|expect(?:ed|ing)? to|"
+    r"aim(?:ing)? to|trying to|try to|want to|should|might|may|could|likely to|set to|"
+    r"on track to|close to|need to|needs to|must)\s+(?:\w+\s+){0,2}(?:be\s+)?"
+    r"(?:clos|sign|win|land|book)|"
+    r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish\b|"
     r"\bcloses\b|\bnext (?:week|month|quarter|year|monday|tuesday|wednesday|thursday|friday)\b|"
     r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
-    r"\bnda\b|non-?disclosure|\bsign(?:ed|s|ing)? (?:up|in|off|out)\b",
+    r"\bnda\b|non-?disclosure|\bdpa\b|data processing|\bletter of intent\b|\bloi\b|"
+    r"\bterm sheet\b|\bfor review\b|\bshortlist|\btarget\b|\bprospect|"
+    r"\bsign(?:ed|s|ing)? (?:up|in|off|out)\b|\bsigned by us\b|\bwaiting (?:on|for)\b|"
+    r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
+    r"\bpipeline\b|\bquota\b|\bforecast\b|\bso far\b|\bytd\b|\byear to date\b|"
+    r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
+    r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop)s?\s+(?:is\s+)?booked\b|"
+    r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)",
     re.I,
 )
-CLAUSE_BREAK = re.compile(r"[.!?;,:—–\n]+(?:\s|$)|\s[-|]\s|[!?;,—–\n]")
-SENTENCE_BREAK = re.compile(r"[.!?]+(?:\s|$)|\n")
+CLAUSE_BREAK = re.compile(r"[.!?;,:—–·|\n]+(?:\s|$)|\s[-|·]\s|[!?;,—–·|\n]")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 NOT_THIS_DEAL = re.compile(r"pipeline|quota|target|forecast|\bytd\b|year to date|so far", re.I)
 PROGRESSIVE = re.compile(r"(?<!on )(?<!for )(?<!after )\b(?:closing|signing)\b", re.I)
 NOT_A_SALE = re.compile(
     r"\bclos(?:ed|ing)\s+(?:out\s+)?(?:(?:the|a|an|this|that|my|our|his|her|their|all|"
-    r"those|these|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?:ticket|issue|bug|pr|pull request|case|"
-    r"incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
+    r"those|these|two|three|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?:ticket|issue|bug|pr|pull request|"
+    r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month)s?\b",
     re.I,
 )
 QUESTION_START = re.compile(
-    r"^(?:did|has|have|is|are|was|were|when|will|can|could|should|do|does|any|who|why|how)\b",
+    r"^(?:did|has|have|is|are|was|were|when|will|can|could|should|do|does|any|anyone|"
+    r"who|why|how)\b",
     re.I,
 )
-
-CAP = r"[A-Z0-9][\w&.'’+\-]*"
-CONNECTOR = r"(?:&|of|de|du|la|le|von|van|der|del|y)"
-NAME = rf"{CAP}(?:\s+(?:{CONNECTOR}\s+)?{CAP})*"
-VERB = (
-    r"closed[\s-]*won|closed|signed|won|landed|booked|inked|sealed|renewed|secured|bagged|"
-    r"closing|signing|landing|winning|deal (?:is )?done|got (?:the |a )?signature"
-)
-FILLER = (
-    r"(?:(?:the|a|an|our|their|its|this|that|another|a new|the new)\s+)?"
-    r"(?:[$€£¥]?[\d.,]+\s*[kKmM]?\s+)?(?:\d+[- ]?(?:year|yr|month|seat)s?\s+)?"
-    r"(?:(?:deal|contract|agreement|renewal|expansion|order|partnership|pilot|"
-    r"subscription|licen[cs]e|paperwork)\s+(?:with|for|from|at)\s+|with\s+|from\s+|up\s+)?"
-)
-AFTER_VERB = re.compile(rf"\b(?i:{VERB})\b\s*[:\-–—]?\s*(?i:{FILLER})(?P<name>{NAME})")
-BEFORE_VERB = re.compile(
-    rf"(?P<name>{NAME})\s+(?i:(?:(?:has|have|just|officially|finally|now|is|are)\s+)*"
-    rf"(?:signed|closed[\s-]*won|closed|renewed|is live|went live|came on board|"
-    rf"(?:a\s+)?(?:new\s+)?(?:customer|client)\b))"
-)
-WELCOME = re.compile(rf"\b(?i:welcome\s+(?:aboard,?\s+|to the family,?\s+)?)(?P<name>{NAME})")
-NOT_NAMES = {
-    "the",
-    "a",
-    "an",
-    "we",
-    "i",
-    "our",
-    "they",
-    "it",
-    "he",
-    "she",
-    "you",
-    "team",
-    "big",
-    "huge",
-    "great",
-    "just",
-    "today",
-    "finally",
-    "officially",
-    "congrats",
-    "congratulations",
-    "woohoo",
-    "yay",
-    "new",
-    "deal",
-    "customer",
-    "client",
-    "contract",
-    "another",
-    "this",
-    "that",
-    "them",
-    "everything",
-    "everyone",
-    "all",
-    "win",
-    "good",
-    "news",
-    "amazing",
-    "awesome",
-    "yes",
-    "wow",
-    "omg",
-    "boom",
-    "and",
-    "also",
-    "so",
-    "closed",
-    "signed",
-    "won",
-    "both",
-    "us",
-    "me",
-    "him",
-    "her",
-    "paperwork",
-    "renewal",
-    "stage",
-    "opportunity",
-    "account",
-    "owner",
-    "amount",
-    "nda",
-}
-TRAILING_NOT_NAMES = {"today", "this", "yesterday", "tonight", "finally", "officially", "again"}
-NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
-MONEY_WORD = re.compile(r"[$€£¥]?\d[\d.,]*(?:[kKmM]|mm|bn)?|USD|EUR|GBP|JPY|CAD|AUD|CHF")
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 SPECIAL = re.compile(r"<[!#][^>]*>")
 EMOJI = re.compile(r":[a-z0-9_+\-']+:")
+BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
 FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S.*?)\s*$")
+INLINE_OWNER = re.compile(
+    r"\b(?i:owner|ae|rep|account executive)\s*:\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
+)
 
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-CURRENCY_CODES = "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR"
+DOLLAR_PREFIXES = {"C": "CAD", "A": "AUD", "US": "USD", "NZ": "NZD", "S": "SGD", "HK": "HKD"}
+CURRENCY_CODES = "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD"
 CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 NUMBER = (
     r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-    r"|\d+(?:\.\d+)?)"
+    r"|\d{1,3}(?:['’]\d{3})+|\d+,\d{1,2}(?=\s?(?:mm|[kKmM]|bn)\b)|\d+(?:\.\d+)?)"
 )
 MULTIPLIER = r"(?P<mult>mm|[kKmM]|bn|[bB])?"
 AMOUNT_PATTERNS = (
-    re.compile(rf"(?P<sym>[$€£¥])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
+    re.compile(rf"(?P<pre>\b(?:C|A|US|NZ|S|HK))?(?P<sym>[$€£¥])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
     re.compile(rf"\b(?P<code>{CURRENCY_CODES})\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
+    re.compile(rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<sym>[$€£¥])"),
     re.compile(
         rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<code>{CURRENCY_CODES}|dollars|euros|pounds)\b",
         re.I,
@@ -218,14 +155,14 @@ def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
     """Return what a closed-deal post says, or None when the message is not one."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
-    raw_text = "\n".join(texts)
+    raw_text = "\n".join(texts)[:READ_LIMIT]
     stage = _field(fields, STAGE_KEYS)
     if stage is not None:
         if LOST_STAGE.search(stage) or not WON_STAGE.search(_plain(stage).strip()):
             return None
     elif not _announces_a_win(_plain(raw_text)):
         return None
-    customer = _customer(fields, message, raw_text)
+    customer = _customer(fields, message, raw_text, integration)
     if customer is None:
         return None
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
@@ -240,26 +177,27 @@ def _read(message: Mapping[str, Any], integration: bool) -> tuple[list[str], dic
     """The message's prose and its `key: value` fields, from text, attachments and blocks."""
     texts: list[str] = []
     fields: dict[str, str] = {}
-    text = str(message.get("text") or "")
+    text = str(message.get("text") or "")[:READ_LIMIT]
     if text:
         texts.append(text)
-    for attachment in message.get("attachments") or []:
+    for attachment in (message.get("attachments") or [])[:20]:
         for key in ("pretext", "title", "text"):
             if attachment.get(key):
-                texts.append(str(attachment[key]))
-        for item in attachment.get("fields") or []:
+                texts.append(str(attachment[key])[:READ_LIMIT])
+        for item in (attachment.get("fields") or [])[:50]:
             if item.get("title"):
-                fields.setdefault(_key(item["title"]), str(item.get("value") or ""))
+                fields.setdefault(_key(item["title"]), str(item.get("value") or "")[:READ_LIMIT])
         if not any(attachment.get(k) for k in ("pretext", "title", "text", "fields")):
-            texts.append(str(attachment.get("fallback") or ""))
+            texts.append(str(attachment.get("fallback") or "")[:READ_LIMIT])
     if integration or not text:
-        for block_text, block_fields in _blocks(message.get("blocks") or []):
+        for block_text, block_fields in _blocks((message.get("blocks") or [])[:50]):
+            block_text = block_text[:READ_LIMIT]
             if block_text and block_text not in texts:
                 texts.append(block_text)
             for key, value in block_fields.items():
-                fields.setdefault(key, value)
-    for line in "\n".join(texts).splitlines():
-        match = FIELD_LINE.match(FORMAT.sub("", line))
+                fields.setdefault(key, value[:READ_LIMIT])
+    for line in "\n".join(texts)[:READ_LIMIT].splitlines():
+        match = FIELD_LINE.match(FORMAT.sub("", EMOJI.sub(" ", line)))
         if match:
             fields.setdefault(_key(match.group(1)), match.group(2))
     return texts, fields
@@ -272,7 +210,7 @@ def _blocks(blocks: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, dict[str
             yield str(block["text"].get("text") or ""), {}
         if kind == "section":
             found = {}
-            for item in block.get("fields") or []:
+            for item in (block.get("fields") or [])[:20]:
                 key, _, value = str(item.get("text") or "").partition("\n")
                 if value:
                     found[_key(FORMAT.sub("", key).rstrip(":"))] = value.strip()
@@ -285,24 +223,26 @@ def _blocks(blocks: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, dict[str
             yield " ".join(str(e.get("text") or "") for e in block.get("elements") or []), {}
 
 
-def _rich_text(elements: Iterable[Mapping[str, Any]]) -> Iterable[str]:
+def _rich_text(elements: Iterable[Mapping[str, Any]], depth: int = 0) -> Iterable[str]:
     for element in elements:
         kind = element.get("type")
         if kind == "text":
-            yield str(element.get("text") or "")
+            text = str(element.get("text") or "")
+            bold = (element.get("style") or {}).get("bold")
+            yield f"*{text.strip()}* " if bold and text.strip() else text
         elif kind == "user":
             yield f"<@{element.get('user_id')}>"
         elif kind == "link":
             yield f"<{element.get('url')}|{element.get('text') or element.get('url')}>"
         elif kind == "emoji":
             yield f":{element.get('name')}:"
-        elif "elements" in element:
-            yield from _rich_text(element["elements"])
+        elif "elements" in element and depth < 5:
+            yield from _rich_text(element["elements"], depth + 1)
             yield "\n"
 
 
 def _key(title: str) -> str:
-    return " ".join(str(title).lower().replace("_", " ").split())
+    return " ".join(str(title).lower().replace("_", " ").split())[:60]
 
 
 def _field(fields: Mapping[str, str], keys: Iterable[str]) -> str | None:
@@ -313,7 +253,8 @@ def _field(fields: Mapping[str, str], keys: Iterable[str]) -> str | None:
 
 
 def _plain(text: str) -> str:
-    """Slack mrkdwn as words: links by their label, mentions as @someone, no formatting."""
+    """Slack mrkdwn as words: links by their label, mentions as @someone, no formatting,
+    emoji as a pause, and Slack's escapes as the characters a person typed."""
     text = MENTION.sub(" @someone ", text)
     text = LINK.sub(lambda m: m.group(2) or "", text)
     text = SPECIAL.sub(" ", text)
@@ -327,13 +268,17 @@ def _plain(text: str) -> str:
 
 
 def _announces_a_win(text: str) -> bool:
-    """A win needs one clause that says so plainly: no "next week", "not", "if" or
-    "the ticket" in it. A lost deal anywhere in the message rules it out."""
-    if not text or text.rstrip(" !.").endswith("?") or QUESTION_START.match(text):
+    """A win needs one clause, in a sentence that is not a question, that says so
+    plainly: no "next week", "not", "if", "the ticket" or "NDA" in it. A lost deal
+    anywhere in the message rules it out."""
+    if not text or QUESTION_START.match(text) or LOST.search(text):
         return False
-    if LOST.search(text):
-        return False
-    return any(_clause_wins(clause) for clause in CLAUSE_BREAK.split(text))
+    return any(
+        _clause_wins(clause)
+        for sentence in SENTENCE_BREAK.split(text)
+        if not sentence.rstrip(" !.;").endswith("?")
+        for clause in CLAUSE_BREAK.split(sentence)
+    )
 
 
 def _clause_wins(clause: str) -> bool:
@@ -342,44 +287,421 @@ def _clause_wins(clause: str) -> bool:
     return bool(POSITIVE.search(clause))
 
 
-# -- who, whose, how much -----------------------------------------------------------------
+# -- who: the customer ------------------------------------------------------------------------
+
+# Words that say a deal was won; a name may follow them ("signed Acme") or come before
+# them ("Acme signed").
+WIN_WORDS = {
+    "closed",
+    "closed-won",
+    "closedwon",
+    "signed",
+    "countersigned",
+    "won",
+    "landed",
+    "booked",
+    "inked",
+    "sealed",
+    "secured",
+    "bagged",
+    "renewed",
+    "executed",
+}
+# After these only a capitalised name is believed ("won the hackathon" is no sale).
+WEAK_WIN_WORDS = {"won", "secured", "sealed", "bagged", "executed"}
+NEW_LOGO = {"logo", "customer", "client"}
+# Between a name and the win word after it: "Acme is now officially a paying customer".
+LINKING = {
+    "is",
+    "are",
+    "was",
+    "has",
+    "have",
+    "had",
+    "been",
+    "become",
+    "became",
+    "now",
+    "just",
+    "finally",
+    "officially",
+    "fully",
+    "both",
+    "came",
+    "back",
+    "got",
+    "get",
+    "done",
+    "and",
+    "all",
+    "also",
+    "a",
+    "an",
+    "paying",
+    "new",
+    "on",
+}
+# What a deal is called, around its customer's name: "the Acme renewal is signed".
+DEAL_WORDS = {
+    "deal",
+    "deals",
+    "contract",
+    "contracts",
+    "renewal",
+    "expansion",
+    "order",
+    "form",
+    "paperwork",
+    "agreement",
+    "subscription",
+    "licence",
+    "license",
+    "opportunity",
+    "partnership",
+    "pilot",
+    "tender",
+    "account",
+    "msa",
+    "sow",
+    "upsell",
+    "extension",
+}
+FILLER = {"the", "a", "an", "our", "their", "its", "this", "that", "another", "with", "w/"}
+FILLER |= {"from", "up", "at", "for", "new", "of", "won", "closed-won", "opportunity"}
+# Never a customer's first (or only) word, whatever its case.
+NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "we",
+    "i",
+    "our",
+    "they",
+    "it",
+    "it's",
+    "its",
+    "he",
+    "she",
+    "you",
+    "team",
+    "today",
+    "yesterday",
+    "tonight",
+    "this",
+    "that",
+    "these",
+    "those",
+    "them",
+    "us",
+    "me",
+    "him",
+    "her",
+    "everyone",
+    "everything",
+    "all",
+    "and",
+    "also",
+    "so",
+    "both",
+    "congrats",
+    "congratulations",
+    "woohoo",
+    "yay",
+    "yes",
+    "wow",
+    "omg",
+    "boom",
+    "news",
+    "win",
+    "deal",
+    "customer",
+    "client",
+    "contract",
+    "paperwork",
+    "renewal",
+    "stage",
+    "opportunity",
+    "account",
+    "owner",
+    "amount",
+    "value",
+    "nda",
+    "dpa",
+    "by",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "w/",
+    "from",
+    "after",
+    "as",
+    "of",
+    "one",
+    "another",
+    "again",
+    "out",
+    "off",
+    "over",
+    "early",
+    "late",
+    "strong",
+    "fast",
+    "quickly",
+    "finally",
+    "officially",
+    "just",
+    "now",
+    "big",
+    "huge",
+    "great",
+    "good",
+    "amazing",
+    "awesome",
+    "nice",
+    "new",
+    "hackathon",
+    "award",
+    "funding",
+    "game",
+    "bet",
+    "lottery",
+    "round",
+    "pitch",
+    "here",
+    "there",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "ten",
+}
+# A name ends before these.
+NAME_ENDS = NOT_NAMES | {"owner", "amount", "value", "via", "per", "worth", "ae", "rep", "and"}
+NAME_ENDS |= {"morning", "afternoon", "evening", "week", "month", "year", "quarter", "tonight"}
+NAME_ENDS |= {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+NAME_ENDS |= {"is", "are", "was", "has", "have", "both", "moved", "live", "demo", "today"}
+NAME_ENDS |= {"years", "months", "weeks", "days", "seats", "yr", "yrs", "mo"}
+CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
+ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
+DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
+MONEY = re.compile(
+    r"[$€£¥+]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
+)
+WORD_OR_PAUSE = re.compile(r"[^\s]+")
+LEADING = "\"'([{<"
+TRAILING = ".,!?;:)]}\"'>"
+PAUSES = {";", ",", ".", "!", "?", ":", "(", ")", "—", "–", "-", "|", "·", "<>", "[", "]", "/"}
+NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
 
 
-def _customer(fields: Mapping[str, str], message: Mapping[str, Any], text: str) -> str | None:
+def _customer(
+    fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
+) -> str | None:
     named = _field(fields, CUSTOMER_KEYS)
     if named:
-        return _clean_name(re.split(r"\s+[-–—|]\s+", _plain(named))[0], strict=False)
+        first = re.split(r"\s+[-–—|(·]\s*|\s*\(", _plain(named))[0]
+        cleaned = _name(_words(first), strict=False)
+        if cleaned:
+            return cleaned
     for attachment in message.get("attachments") or []:
         if attachment.get("title"):
-            title = re.split(r"\s+[-–—|]\s+", _plain(str(attachment["title"])))[0]
-            cleaned = _clean_name(title, strict=True)
+            title = re.split(r"\s+[-–—|]\s+", _plain(str(attachment["title"])[:READ_LIMIT]))[0]
+            cleaned = _name(_words(title), strict=True)
             if cleaned and not _announces_a_win(title) and not POSITIVE.search(title):
                 return cleaned
-    plain = _plain(text)
-    for pattern in (AFTER_VERB, BEFORE_VERB, WELCOME):
-        for match in pattern.finditer(plain):
-            cleaned = _clean_name(match.group("name"), strict=True)
-            if cleaned:
-                return cleaned
+    bold = _bold_name(text)
+    if integration and bold:
+        return bold
+    words = _words(_plain(text))
+    return _named_by_win(words) or bold or _welcomed(words)
+
+
+def _words(text: str) -> list[str]:
+    """Words and pauses (punctuation, emoji) in order: `Acme, Inc.` → Acme , Inc."""
+    tokens: list[str] = []
+    for chunk in WORD_OR_PAUSE.findall(text):
+        if chunk in PAUSES or chunk == "<>":
+            tokens.append(chunk)
+            continue
+        lead = len(chunk) - len(chunk.lstrip(LEADING))
+        tokens.extend(chunk[:lead])
+        core = chunk[lead:]
+        stripped = core if core.lower() in ABBREVIATIONS else core.rstrip(TRAILING)
+        if stripped:
+            tokens.append(stripped)
+        tokens.extend(core[len(stripped) :])
+    return tokens
+
+
+def _is_pause(token: str) -> bool:
+    return token in PAUSES or not any(c.isalnum() or c in "&@" for c in token)
+
+
+def _named_by_win(words: Sequence[str]) -> str | None:
+    """The name said after a win word ("signed Acme", "New logo: Hooli"), else before one
+    ("Acme is officially a customer", "the Acme renewal is signed")."""
+    anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)]
+    for i in anchors:
+        after = _name_after(words, i)
+        if after:
+            return after
+    for i in anchors:
+        before = _name_before(words, i)
+        if before:
+            return before
     return None
 
 
-def _clean_name(name: str, strict: bool) -> str | None:
-    words = name.replace("’", "'").strip(" .,'\"-").split()
-    for index, word in enumerate(words[1:], start=1):
-        if MONEY_WORD.fullmatch(word):
-            words = words[:index]
+def _is_anchor(words: Sequence[str], i: int) -> bool:
+    word = words[i].lower()
+    before = words[i - 1].lower() if i else ""
+    if word in WIN_WORDS:
+        return not (word == "won" and before == "closed")
+    if word == "done":
+        return before == "deal" or (before == "is" and i > 1 and words[i - 2].lower() == "deal")
+    if word == "signature":
+        return "got" in (w.lower() for w in words[max(0, i - 3) : i])
+    if word in NEW_LOGO and before == "new":
+        return True
+    if word in ("customer", "client") and before in LINKING:
+        return True
+    if word in ("closing", "signing", "landing", "winning"):
+        return before in ("for", "on", "after")
+    return word == "board" and before == "on"
+
+
+def _name_after(words: Sequence[str], anchor: int) -> str | None:
+    """A name following the win word, past separators, articles and what the deal is."""
+    i = anchor + 1
+    while i < len(words) and words[i].lower() in ("won", "closed-won"):
+        i += 1
+    headline = anchor == 0 or words[anchor - 1].lower() in ("new", "deal", "contract")
+    while i < len(words) and (
+        words[i] in (":", "—", "–", "-", "·", "|")
+        or (headline and words[i] in ("!", ";"))
+        or _before_a_name(words[i])
+    ):
+        i += 1
+    run = _run(words, i, 1)
+    if not run:
+        return None
+    weak = words[anchor].lower() in WEAK_WIN_WORDS
+    return _name(run, strict=weak)
+
+
+def _before_a_name(word: str) -> bool:
+    """Words between a win and its customer: "inked a $15k, 2-year deal with Acme"."""
+    lowered = word.lower()
+    return (
+        lowered in FILLER
+        or lowered in DEAL_WORDS
+        or bool(MONEY.search(word))
+        or bool(DURATION.fullmatch(word))
+        or word == ","
+    )
+
+
+def _name_before(words: Sequence[str], anchor: int) -> str | None:
+    """A name ending before the win word, past "is officially a", "renewal is done and"."""
+    i = anchor - 1
+    while i >= 0 and (
+        words[i].lower() in LINKING or words[i].lower() in DEAL_WORDS or words[i] == ":"
+    ):
+        i -= 1
+    run = list(reversed(_run(words, i, -1)))
+    if i - len(run) >= 1 and words[i - len(run)] == "<>":
+        run = list(reversed(_run(words, i - len(run) - 1, -1)))
+    return _name(run, strict=False)
+
+
+def _run(words: Sequence[str], start: int, step: int) -> list[str]:
+    """Name words from `start` in the direction `step` until a pause or a word no name
+    has, at most a few."""
+    run: list[str] = []
+    i = start
+    while 0 <= i < len(words) and len(run) < NAME_WORDS_MAX + 2:
+        word = words[i]
+        lowered = word.lower()
+        if _is_pause(word) or word.startswith("@") or MONEY.search(word):
             break
-    while words and words[0].lower().strip(".,!") in NOT_NAMES:
-        words.pop(0)
-    while words and words[-1].lower().strip(".,!") in TRAILING_NOT_NAMES:
+        if lowered in WIN_WORDS or DURATION.fullmatch(word) or (not run and lowered in CONNECTORS):
+            break
+        after_connector = bool(run) and run[-1].lower() in CONNECTORS
+        if lowered in NAME_ENDS and not (
+            after_connector or lowered in CONNECTORS or _capitalised_midway(words, i)
+        ):
+            break
+        run.append(word)
+        i += step
+    return run
+
+
+def _capitalised_midway(words: Sequence[str], i: int) -> bool:
+    """A capitalised stop word inside a sentence is part of a name ("Big Kahuna Burger")."""
+    word = words[i]
+    return (
+        word[:1].isupper()
+        and i > 0
+        and not _is_pause(words[i - 1])
+        and word.lower() not in ("the", "a", "an", "we", "i", "our", "it", "is", "and", "owner")
+    )
+
+
+def _name(words: Sequence[str], strict: bool) -> str | None:
+    """A customer's name from its words, or None: trimmed of connectors and deal words at
+    its ends, not a number, not a common word; capitalised when `strict`."""
+    words = list(words)
+    while words and (words[-1].lower() in CONNECTORS or words[-1].lower() in DEAL_WORDS):
         words.pop()
-    if not words:
+    while words and (words[0].lower() in CONNECTORS or words[0].lower() in FILLER):
+        words.pop(0)
+    if not words or (words[0].lower() in NOT_NAMES and not _proper(words[0])):
         return None
-    cleaned = " ".join(words[:NAME_WORDS_MAX]).strip(" .,!-")[:NAME_CHARS_MAX]
-    if strict and not re.match(r"[A-Z0-9]", cleaned):
+    cleaned = " ".join(words[:NAME_WORDS_MAX]).strip(" .,!-'\"")[:NAME_CHARS_MAX]
+    if not cleaned or not any(c.isalpha() for c in cleaned) or DURATION.fullmatch(cleaned):
         return None
-    return cleaned or None
+    if strict and not _proper(cleaned):
+        return None
+    return cleaned
+
+
+def _proper(word: str) -> bool:
+    """Written as a name is: a capital or digit first, or a capital inside ("iQuant")."""
+    return word[:1].isupper() or word[:1].isdigit() or any(c.isupper() for c in word[1:])
+
+
+def _bold_name(text: str) -> str | None:
+    """A name set in bold, as CRMs write one: "*Initech* · $9,000"."""
+    for match in BOLD.finditer(text):
+        inner = _plain(match.group(1))
+        if POSITIVE.search(inner) or LOST.search(inner) or MONEY.search(inner.split()[0]):
+            continue
+        name = _name(_words(inner), strict=True)
+        if name and len(name.split()) <= NAME_WORDS_MAX:
+            return name
+    return None
+
+
+def _welcomed(words: Sequence[str]) -> str | None:
+    """ "Welcome aboard, Stark Industries!" """
+    for i, word in enumerate(words):
+        if word.lower() == "welcome":
+            j = i + 1
+            while j < len(words) and (
+                _is_pause(words[j]) or words[j].lower() in ("aboard", "to", "the", "family")
+            ):
+                j += 1
+            name = _name(_run(words, j, 1), strict=True)
+            if name:
+                return name
+    return None
+
+
+# -- whose, how much -----------------------------------------------------------------
 
 
 def _owner(
@@ -394,6 +716,9 @@ def _owner(
     mention = MENTION.search(text)
     if mention:
         return mention.group(1), None
+    inline = INLINE_OWNER.search(FORMAT.sub("", text))
+    if inline:
+        return None, inline.group(1)[:200]
     if not integration and message.get("user"):
         return str(message["user"]), None
     return None, None
@@ -413,7 +738,7 @@ def _amount(fields: Mapping[str, str], text: str) -> tuple[Decimal | None, str |
 
 def _money_of_this_deal(text: str) -> tuple[Decimal | None, str | None]:
     """The amount said alongside the win, not a pipeline or quota total elsewhere."""
-    sentences = SENTENCE_BREAK.split(text)
+    sentences = [s for s in SENTENCE_BREAK.split(text) if s.strip()]
     for sentence in [s for s in sentences if POSITIVE.search(s)] + sentences:
         if not NOT_THIS_DEAL.search(sentence):
             found = _money(sentence)
@@ -423,25 +748,33 @@ def _money_of_this_deal(text: str) -> tuple[Decimal | None, str | None]:
 
 
 def _money(text: str) -> tuple[Decimal | None, str | None]:
+    found: list[tuple[int, Decimal, str]] = []
     for pattern in AMOUNT_PATTERNS:
         match = pattern.search(text)
         if match is None:
             continue
         groups = match.groupdict()
         if groups.get("sym"):
-            currency = CURRENCY_SIGNS[groups["sym"]]
+            prefix = groups.get("pre") if groups["sym"] == "$" else None
+            currency = DOLLAR_PREFIXES[prefix] if prefix else CURRENCY_SIGNS[groups["sym"]]
         else:
             code = groups["code"]
             currency = CURRENCY_WORDS.get(code.lower(), code.upper())
         amount = _number(groups["num"], groups.get("mult"))
         if amount is not None:
-            return amount, currency
-    return None, None
+            found.append((match.start(), amount, currency))
+    if not found:
+        return None, None
+    _, amount, currency = min(found, key=lambda item: item[0])
+    return amount, currency
 
 
 def _number(digits: str, multiplier: str | None) -> Decimal | None:
+    digits = digits.replace("'", "").replace("’", "")
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):  # 120.000 or 1.234,56
         digits = digits.replace(".", "").replace(",", ".")
+    elif multiplier and re.fullmatch(r"\d+,\d{1,2}", digits):  # 1,2 M
+        digits = digits.replace(",", ".")
     try:
         value = Decimal(digits.replace(",", "")) * MULTIPLIERS.get((multiplier or "").lower(), 1)
     except InvalidOperation:
