@@ -177,3 +177,59 @@ def test_fitting_escaped_text_never_cuts_an_escape_in_half(raw: str, limit: int)
     assert len(fitted) <= limit
     assert not _bare_ampersand(fitted.rstrip("…"))
     assert fitted == escape(raw) or fitted.endswith("…")
+
+
+# -- recognition -----------------------------------------------------------------------
+
+CAPITALISED_RUN = " ".join(["Acme"] * 10_000)  # 50 KB of capitalised words, no verb
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HOSTILE, st.sampled_from(["said", "integration", "attachment", "blocks"]))
+@example(CAPITALISED_RUN + " signed", "said")
+@example("We closed it! " + CAPITALISED_RUN, "said")
+@example("signed " + CAPITALISED_RUN, "integration")
+@example("Closed " + "&amp; " * 20_000, "attachment")
+@example("closed won: " + "x" * 100_000, "blocks")
+def test_recognition_reads_any_text_and_says_something_sane(text: str, shape: str) -> None:
+    from bot.services.recognition import recognise_deal
+
+    sighting = recognise_deal(_shaped(text, shape))
+
+    assert sighting is None or (
+        0 < len(sighting.customer) <= 80
+        and sighting.customer == sighting.customer.strip()
+        and (sighting.owner_name is None or len(sighting.owner_name) <= 200)
+        and (sighting.amount is None or sighting.amount >= 0)
+    )
+
+
+def _shaped(text: str, shape: str) -> dict[str, Any]:
+    if shape == "said":
+        return {"type": "message", "user": "U0POSTER", "text": text, "ts": "1.1"}
+    bot = {"type": "message", "subtype": "bot_message", "bot_id": "B0CRM", "ts": "1.1"}
+    if shape == "integration":
+        return bot | {"text": text}
+    if shape == "attachment":
+        fields = [{"title": "Stage", "value": "Closed Won"}, {"title": "Account", "value": text}]
+        return bot | {"text": "", "attachments": [{"title": text, "text": text, "fields": fields}]}
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return bot | {
+        "text": "",
+        "blocks": [section, {"type": "context", "elements": [section["text"]]}],
+    }
+
+
+def test_a_long_post_of_capitalised_words_is_read_at_once_not_in_seconds() -> None:
+    """One 39 KB post once held the whole bot for 34 s; reading is now linear and capped.
+    The generous bound only catches a hang: figures are in bench/recognition.py."""
+    import threading
+
+    from bot.services.recognition import recognise_deal
+
+    text = "We closed it! " + CAPITALISED_RUN
+    post = {"type": "message", "user": "U0POSTER", "ts": "1.1", "text": text}
+    done = threading.Event()
+    reader = threading.Thread(target=lambda: (recognise_deal(post), done.set()), daemon=True)
+    reader.start()
+    assert done.wait(5.0), "reading one post took more than five seconds"

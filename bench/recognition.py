@@ -1,0 +1,59 @@
+"""How long reading one post for a deal takes, for ordinary posts and for 100 KB posts
+built to be slow to read. Target: under 50 ms each.
+
+    python bench/recognition.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from bot.services.recognition import recognise_deal
+
+RUN = " ".join(["Acme"] * 20_000)
+HOSTILE = {
+    "ordinary win": "Closed Acme Corp — 3-year renewal, $40k! :tada:",
+    "ordinary chatter": "anyone up for lunch? the new place on 5th looks good",
+    "closed, then capitalised words": "We closed it! " + RUN,
+    "capitalised words, then signed": RUN + " signed",
+    "signed, then capitalised words": "signed " + RUN,
+    "ampersands": "Closed " + "&amp; " * 20_000,
+    "not-yet words": "we will not close " * 6_000,
+    "numbers": "Closed Acme for $" + "1," * 50_000,
+    "mentions": "<@U0ABC> " * 12_000,
+    "field lines": "Closed won: Acme\n" * 7_000,
+}
+
+
+def shapes(text: str) -> list[dict[str, Any]]:
+    bot = {"type": "message", "subtype": "bot_message", "bot_id": "B0CRM", "ts": "1.1"}
+    fields = [{"title": "Stage", "value": "Closed Won"}, {"title": "Account", "value": text}]
+    return [
+        {"type": "message", "user": "U0POSTER", "text": text, "ts": "1.1"},
+        bot | {"text": text, "attachments": [{"title": text, "text": text, "fields": fields}]},
+    ]
+
+
+def time_one(message: dict[str, Any], repeats: int = 20) -> float:
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        recognise_deal(message)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    print("reading one post, median of 20 (person's post / integration post)")
+    worst = 0.0
+    for name, text in HOSTILE.items():
+        person, integration = (time_one(m) * 1000 for m in shapes(text))
+        worst = max(worst, person, integration)
+        print(f"  {name:32} {len(text):>7,} chars  {person:6.2f} ms / {integration:6.2f} ms")
+    print(f"worst: {worst:.2f} ms (target < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
