@@ -492,8 +492,8 @@ MONEY = re.compile(
     r"[$€£¥+]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
 )
 WORD_OR_PAUSE = re.compile(r"[^\s]+")
-LEADING = "\"'([{<"
-TRAILING = ".,!?;:)]}\"'>"
+LEADING = "\"'([{"
+TRAILING = ".,!?;:)]}\"'"
 PAUSES = {";", ",", ".", "!", "?", ":", "(", ")", "—", "–", "-", "|", "·", "<>", "[", "]", "/"}
 NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
 
