@@ -76,6 +76,23 @@ class Directory:
                     return str(channel["id"])
         return None
 
+    def message(self, client: WebClient, channel_id: str, ts: str) -> dict[str, Any] | None:
+        """One message as Slack has it now; None when it is gone or out of the bot's sight."""
+        try:
+            found = (
+                client.conversations_history(
+                    channel=channel_id, latest=ts, oldest=ts, inclusive=True, limit=1
+                ).get("messages")
+                or client.conversations_replies(
+                    channel=channel_id, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
+                ).get("messages")
+                or []
+            )
+        except SlackApiError as error:
+            log.warning("could not read message %s in %s: %s", ts, channel_id, error)
+            return None
+        return next((dict(m) for m in found if m.get("ts") == ts), None)
+
     def members(self, client: WebClient, channel_id: str) -> list[str]:
         members: list[str] = []
         for page in client.conversations_members(channel=channel_id, limit=200):

@@ -10,15 +10,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.people import hours_of
-from bot.services import checkins, stories, weekly
+from bot.people import hours_of, planning
+from bot.services import checkins, deals, stories, weekly
 from bot.services.cadence import next_working_slot, snooze_until, zone_or_default
 from bot.store.models import Outcome, Visibility
 from bot.views import checkins as checkin_views
+from bot.views import deals as deal_views
 from bot.views import stories as story_views
-from bot.views.refs import CheckInRef, StoryOrigin, decode
+from bot.views.refs import CheckInRef, MessageRef, StoryOrigin, decode
 
-from .deal_replies import update_reply
+from .deal_replies import show_change, update_reply
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,50 @@ log = logging.getLogger(__name__)
 def register(app: App, deps: Deps) -> None:
     _register_checkins(app, deps)
     _register_story(app, deps)
+    _register_deal(app, deps)
+
+
+def _register_deal(app: App, deps: Deps) -> None:
+    @app.view(deal_views.LOG_DEAL_MODAL)
+    def on_log_deal(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        customer = str(_field(view, "customer").get("value") or "").strip()
+        owner = str(_field(view, "owner").get("selected_user") or "")
+        ref = decode(view.get("private_metadata"), MessageRef)
+        person = deps.directory.person(client, owner) if owner else None
+        if not customer:
+            ack(response_action="errors", errors={"customer": deal_views.NAME_THE_CUSTOMER})
+            return
+        if person is None or not person.reachable:
+            ack(response_action="errors", errors={"owner": deal_views.OWNER_NOT_A_PERSON})
+            return
+        ack()
+        user, team_id = body["user"]["id"], context.team_id or ""
+        message = deps.directory.message(client, ref.channel_id, ref.ts) if ref else None
+        if ref is None or message is None:
+            client.chat_postMessage(channel=user, text=deal_views.COULD_NOT_LOG)
+            return
+        said = deals.LoggedDeal(customer, owner, user)
+        change = deals.log_deal(
+            deps.store,
+            deps.clock,
+            team_id,
+            ref.channel_id,
+            message,
+            said,
+            planning(deps, client, team_id),
+        )
+        if change.change == deals.Change.UNCHANGED:
+            client.chat_postEphemeral(
+                channel=ref.channel_id, user=user, text=deal_views.ALREADY_A_DEAL
+            )
+            return
+        show_change(deps, client, change)
 
 
 def _register_checkins(app: App, deps: Deps) -> None:

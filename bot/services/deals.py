@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.store import deals as queries
+from bot.store import labels
 from bot.store.db import Store
-from bot.store.models import CheckIn, Deal, DealStatus
+from bot.store.models import CheckIn, Deal, DealStatus, Label
 
 from . import checkins
 from .checkins import CheckinPolicy
-from .recognition import DealSighting, recognise_deal
+from .recognition import DealSighting, amount_in, as_read, recognise_deal
 
 REPLY_LEASE = timedelta(minutes=2)
 ANNOUNCING_SUBTYPES = {None, "bot_message", "thread_broadcast", "file_share"}
@@ -185,13 +186,86 @@ def remove_for_deleted_message(
 def dismiss_deal(
     store: Store, clock: Clock, team_id: str, deal_id: int, user_id: str
 ) -> Deal | None:
-    """Someone said "Not a deal". None when the deal is already gone."""
+    """Someone said "Not a deal": the deal goes, and its message is kept as an example of
+    what is not one. None when the deal is already gone."""
+    now = clock.now()
     with store.session() as session:
         deal = queries.deal_by_id(session, deal_id, team_id, lock=True)
         if deal is None or not deal.is_active:
             return None
-        _remove(session, deal, DealStatus.DISMISSED, user_id, clock.now())
+        _remove(session, deal, DealStatus.DISMISSED, user_id, now)
+        if deal.announcement and deal.channel_id and deal.message_ts:
+            labels.label(
+                session,
+                team_id,
+                deal.channel_id,
+                deal.message_ts,
+                Label.NOT_A_DEAL,
+                deal.announcement,
+                user_id,
+                now,
+            )
         return deal
+
+
+@dataclass(frozen=True)
+class LoggedDeal:
+    """What a person said when logging a message as a closed deal."""
+
+    customer: str
+    owner_id: str
+    logged_by: str
+
+
+def log_deal(
+    store: Store,
+    clock: Clock,
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    said: LoggedDeal,
+    planning: Planning,
+) -> DealChange:
+    """Someone logged a message as a closed deal that Serve missed (or was told was not
+    one): the deal, its check-ins and an example of what a deal looks like, in one unit
+    of work. UNCHANGED with the deal when the message is a deal already."""
+    policy, tz = planning.ask(said.owner_id)
+    amount, currency = amount_in(message)
+    now = clock.now()
+    with store.session() as session:
+        queries.ensure_workspace(session, team_id, now)
+        deal = queries.deal_for_message(session, team_id, channel_id, message["ts"], lock=True)
+        if deal is not None and deal.is_active:
+            return DealChange(Change.UNCHANGED, deal)
+        labels.label(
+            session,
+            team_id,
+            channel_id,
+            message["ts"],
+            Label.DEAL,
+            as_read(message),
+            said.logged_by,
+            now,
+        )
+        change = Change.RECORDED
+        if deal is None:
+            integration = bool(message.get("bot_id"))
+            sighting = DealSighting(
+                said.customer, said.owner_id, None, amount, currency, integration
+            )
+            deal = _record(session, team_id, channel_id, message, sighting, now)
+            if deal is None:
+                return UNCHANGED
+        else:
+            change = Change.REVIVED if deal.reply_ts else Change.RECORDED
+            checkins.reassign(session, deal, said.owner_id, now)
+            deal.customer, deal.status, deal.removed_by = (
+                said.customer,
+                DealStatus.ACTIVE.value,
+                None,
+            )
+        planned = checkins.plan(session, deal, policy, tz, now)
+        return DealChange(change, deal, tuple(planned))
 
 
 def set_owner(
@@ -225,6 +299,7 @@ def _record(
         "message_ts": message["ts"],
         "status": DealStatus.ACTIVE.value,
         "reply_claimed_at": now,
+        "announcement": as_read(message),
         "closed_at": _ts_time(message["ts"]),
         "created_at": now,
         "updated_at": now,

@@ -170,6 +170,26 @@ def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
     return DealSighting(customer, owner_id, owner_name, amount, currency, integration)
 
 
+def as_read(message: Mapping[str, Any]) -> dict[str, Any]:
+    """The parts of a message recognition reads, within what it reads of each: kept with
+    a deal or a label so the message can be read again."""
+    kept: dict[str, Any] = {
+        key: message[key] for key in ("type", "subtype", "user", "bot_id", "ts") if key in message
+    }
+    kept["text"] = str(message.get("text") or "")[:READ_LIMIT]
+    for key, most in (("attachments", 20), ("blocks", 50)):
+        if message.get(key):
+            kept[key] = list(message[key])[:most]
+    return kept
+
+
+def amount_in(message: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
+    """What a message says a deal is worth, whether or not it reads as a win."""
+    integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+    texts, fields = _read(message, integration)
+    return _amount(fields, "\n".join(texts)[:READ_LIMIT])
+
+
 # -- reading the message -------------------------------------------------------------
 
 

@@ -94,6 +94,7 @@ class Deal(Base):
     removed_by: Mapped[str | None] = mapped_column(String(32))
     reply_ts: Mapped[str | None] = mapped_column(String(32))
     reply_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    announcement: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the message, as read
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -101,6 +102,30 @@ class Deal(Base):
     @property
     def is_active(self) -> bool:
         return self.status == DealStatus.ACTIVE
+
+
+class Label(enum.StrEnum):
+    DEAL = "deal"  # someone logged the message as a closed deal
+    NOT_A_DEAL = "not_a_deal"  # someone said "Not a deal" under its reply
+
+
+class LabelledMessage(Base):
+    """A message a person said was, or was not, a closed deal: the workspace's own
+    examples of how well Serve reads its channel. The latest label of a message wins."""
+
+    __tablename__ = "labelled_messages"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_labelled_message"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(16))
+    message: Mapped[dict[str, Any]] = mapped_column(JSON)
+    labelled_by: Mapped[str] = mapped_column(String(32))
+    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class CheckInStatus(enum.StrEnum):

@@ -7,12 +7,21 @@ from typing import Any
 
 from bot.store.models import CheckIn, Deal, DealStatus
 
-from .blocks import actions, button, context, message, plain, section
+from .blocks import actions, button, context, message, modal, plain, section
 from .mrkdwn import escape, mention, money, slack_date
-from .refs import DealRef, encode
+from .refs import DealRef, MessageRef, encode
 
 NOT_A_DEAL = "deal_not_a_deal"
 SET_OWNER = "deal_set_owner"
+LOG_FROM_MESSAGE = "deal_from_message"
+LOG_DEAL_MODAL = "deal_log_modal"
+CUSTOMER_MAX = 200
+NAME_THE_CUSTOMER = "Say who the customer is."
+ALREADY_A_DEAL = "This message is already a deal, so nothing changed."
+COULD_NOT_LOG = (
+    "I couldn't log that deal: I can't read that channel. Invite me to it "
+    "(/invite @Serve) and try again."
+)
 ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."
 OWNER_NOT_A_PERSON = "Pick a person who is active in this workspace, not a bot."
 
@@ -98,3 +107,42 @@ def _owner(deal: Deal) -> str:
     if deal.owner_name:
         return f"{escape(deal.owner_name)} (not matched to a Slack user)"
     return "nobody yet"
+
+
+def log_deal_modal(channel_id: str, ts: str, customer: str, owner_id: str | None) -> dict[str, Any]:
+    """Logging a message Serve did not read as a deal: who the customer is, who owns it."""
+    customer_element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": CUSTOMER_MAX,
+        "placeholder": plain("Acme Corp"),
+    }
+    if customer:
+        customer_element["initial_value"] = customer[:CUSTOMER_MAX]
+    owner_element: dict[str, Any] = {"type": "users_select", "action_id": "value"}
+    if owner_id:
+        owner_element["initial_user"] = owner_id
+    return modal(
+        LOG_DEAL_MODAL,
+        encode(MessageRef(channel_id, ts)),
+        "Log a closed deal",
+        "Log it",
+        [
+            section(
+                "I'll note this message as a closed deal, reply in its thread, and remind "
+                "the owner to check in with the customer."
+            ),
+            {
+                "type": "input",
+                "block_id": "customer",
+                "label": plain("Customer"),
+                "element": customer_element,
+            },
+            {
+                "type": "input",
+                "block_id": "owner",
+                "label": plain("Who looks after them"),
+                "element": owner_element,
+            },
+        ],
+    )

@@ -22,6 +22,14 @@ class DealRef:
 
 
 @dataclass(frozen=True)
+class MessageRef:
+    """A message in a channel, as a shortcut was used on it."""
+
+    channel_id: str
+    ts: str
+
+
+@dataclass(frozen=True)
 class StoryOrigin:
     """Where a story modal was opened from, and the message it was opened on."""
 
@@ -29,9 +37,14 @@ class StoryOrigin:
     link: str | None = None
 
 
-Ref = CheckInRef | DealRef | StoryOrigin
-R = TypeVar("R", CheckInRef, DealRef, StoryOrigin)
-TAGS: dict[type[Any], str] = {CheckInRef: "checkin", DealRef: "deal", StoryOrigin: "story"}
+Ref = CheckInRef | DealRef | MessageRef | StoryOrigin
+R = TypeVar("R", CheckInRef, DealRef, MessageRef, StoryOrigin)
+TAGS: dict[type[Any], str] = {
+    CheckInRef: "checkin",
+    DealRef: "deal",
+    MessageRef: "message",
+    StoryOrigin: "story",
+}
 MAX_LENGTH = 3000  # the most Slack keeps: a modal's private_metadata
 
 
@@ -62,6 +75,8 @@ def _well_typed(ref: Ref) -> bool:
         return _is_id(ref.checkin_id)
     if isinstance(ref, DealRef):
         return _is_id(ref.deal_id)
+    if isinstance(ref, MessageRef):
+        return isinstance(ref.channel_id, str) and isinstance(ref.ts, str) and bool(ref.ts)
     return isinstance(ref.source, str) and (ref.link is None or isinstance(ref.link, str))
 
 

@@ -1,0 +1,63 @@
+"""Queries on labelled messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Deal, DealStatus, Label, LabelledMessage
+
+
+def label(
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+    said: Label,
+    message: dict[str, Any],
+    by: str,
+    now: datetime,
+) -> None:
+    """Keep a person's label on a message; a later label replaces an earlier one."""
+    kept = session.scalars(
+        select(LabelledMessage)
+        .where(
+            LabelledMessage.team_id == team_id,
+            LabelledMessage.channel_id == channel_id,
+            LabelledMessage.message_ts == message_ts,
+        )
+        .with_for_update()
+    ).one_or_none()
+    if kept is None:
+        kept = LabelledMessage(team_id=team_id, channel_id=channel_id, message_ts=message_ts)
+        session.add(kept)
+    kept.label, kept.message, kept.labelled_by, kept.labelled_at = said.value, message, by, now
+
+
+def labelled(session: Session, team_id: str | None) -> Sequence[LabelledMessage]:
+    query = select(LabelledMessage).order_by(LabelledMessage.labelled_at, LabelledMessage.id)
+    if team_id:
+        query = query.where(LabelledMessage.team_id == team_id)
+    return session.scalars(query).all()
+
+
+def kept_deals(session: Session, team_id: str | None) -> Sequence[Deal]:
+    """Deals read from a message that nobody removed and nobody labelled: kept as read."""
+    query = select(Deal).where(
+        Deal.status == DealStatus.ACTIVE.value,
+        Deal.announcement.is_not(None),
+        ~select(LabelledMessage.id)
+        .where(
+            LabelledMessage.team_id == Deal.team_id,
+            LabelledMessage.channel_id == Deal.channel_id,
+            LabelledMessage.message_ts == Deal.message_ts,
+        )
+        .exists(),
+    )
+    if team_id:
+        query = query.where(Deal.team_id == team_id)
+    return session.scalars(query.order_by(Deal.id)).all()
