@@ -1,4 +1,4 @@
-"""`servebot`: run the bot, or manage its database."""
+"""`servebot`: run the bot, manage its database, or see how well it reads deal posts."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("run", help="connect to Slack over Socket Mode and serve")
     db = commands.add_parser("db", help="manage the database schema")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply every new migration")
+    recognition = commands.add_parser("recognition", help="how well Serve reads deal posts")
+    recognition.add_argument(
+        "action", choices=["report"], help="report: precision and recall on labelled messages"
+    )
+    recognition.add_argument("--team", help="one workspace's id (default: every workspace)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -45,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if args.command == "db":
         return upgrade_database(settings)
+    if args.command == "recognition":
+        return recognition_report(settings, args.team)
     return run(settings)
 
 
@@ -63,6 +70,22 @@ def upgrade_database(settings: Settings) -> int:
     except SQLAlchemyError as error:
         return fail(database_problem(error), EXIT_FAILED)
     print(f"servebot: database is up to date ({redact(settings.database_url)})")
+    return 0
+
+
+def recognition_report(settings: Settings, team_id: str | None) -> int:
+    from bot.services.labels import recognition_report as read_again
+    from bot.store.db import Store
+    from bot.views.report import report_lines
+
+    try:
+        store = Store(settings.database_url)
+        store.upgrade()
+        report = read_again(store, team_id)
+        store.close()
+    except SQLAlchemyError as error:
+        return fail(database_problem(error), EXIT_FAILED)
+    print("\n".join(report_lines(report, team_id)))
     return 0
 
 
