@@ -67,7 +67,17 @@ POSITIVE = re.compile(
     r"\bdeal (?:is )?done\b|\b(?:on|for|after) (?:closing|signing|landing|winning)\b|"
     r"\bnew (?:customer|client|logo)\b|\b(?:is|are|become|became)\s+(?:now\s+)?(?:officially\s+)?"
     r"(?:an?\s+)?(?:paying\s+)?(?:customer|client)\b|\bon board\b|"
-    r"\bgot (?:the |a )?signature\b|\bsignature is in\b",
+    r"\bgot (?:the |a )?signature\b|\bsignature is in\b|\b(?:have|has) win\b|"
+    r"\b(?:renewal|contract|deal) (?:is )?done\b|\bdone deal\b|"
+    r"\b(?:bought|purchased|upgraded to)\b[^.;!?]{0,40}?\b(?:plan|licen[cs]es?|seats?|"
+    r"subscription|package|tier|edition)\b|"
+    r"\b(?:po|purchase order)\s+(?:came in|received|arrived|is in)\b",
+    re.I,
+)
+# In a sentence, these are documents that come before a sale, not the sale.
+NOT_A_SALE_DOCUMENT = re.compile(
+    r"\bnda\b|non-?disclosure|\bdpa\b|data processing|\bletter of intent\b|\bloi\b|"
+    r"\bterm sheet\b",
     re.I,
 )
 # Anywhere in the message, these mean the deal did not happen.
@@ -91,8 +101,7 @@ NOT_YET = re.compile(
     r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
-    r"\bnda\b|non-?disclosure|\bdpa\b|data processing|\bletter of intent\b|\bloi\b|"
-    r"\bterm sheet\b|\bfor review\b|\bshortlist|\btarget\b|\bprospect|"
+    r"\bfor review\b|\bshortlist|\btarget\b|\bprospect|"
     r"\bsign(?:ed|s|ing)? (?:up|in|off|out)\b|\bsigned by us\b|\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\bpipeline\b|\bquota\b|\bforecast\b|\bso far\b|\bytd\b|\byear to date\b|"
@@ -101,8 +110,11 @@ NOT_YET = re.compile(
     r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)",
     re.I,
 )
-CLAUSE_BREAK = re.compile(r"[.!?;,:—–·|\n]+(?:\s|$)|\s[-|·]\s|[!?;,—–·|\n]")
+CLAUSE_BREAK = re.compile(
+    r"[.!?;,:—–·|\n]+(?:\s|$)|\s[-|·]\s|[!?;,—–·|()\n]|\s(?:and that|which|so that)\s"
+)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
+TOTAL_BREAK = re.compile(r"\s(?:and|which|so|that)\s|[;—–(]|,\s")
 NOT_THIS_DEAL = re.compile(r"pipeline|quota|target|forecast|\bytd\b|year to date|so far", re.I)
 PROGRESSIVE = re.compile(r"(?<!on )(?<!for )(?<!after )\b(?:closing|signing)\b", re.I)
 NOT_A_SALE = re.compile(
@@ -110,12 +122,17 @@ NOT_A_SALE = re.compile(
     r"those|these|two|three|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?:ticket|issue|bug|pr|pull request|"
     r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
-    r"browser|app|story|stories|milestone|round|quarter|month)s?\b",
+    r"browser|app|story|stories|milestone|round|quarter|month)s?\b|"
+    r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira)s?\b[^.;!?]{0,40}?"
+    r"\bclos(?:ed|ing)\b|\bissue resolved\b|"
+    r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym)s?\s+"
+    r"(?:is|are|was|were|will be)\s+closed\b|"
+    r"\bof the (?:month|quarter|year)\b|\baward|\bprize\b|\btrophy\b|\brookie\b|\bmvp\b",
     re.I,
 )
 QUESTION_START = re.compile(
     r"^(?:did|has|have|is|are|was|were|when|will|can|could|should|do|does|any|anyone|"
-    r"who|why|how)\b",
+    r"who|why|how (?:did|do|does|is|are|was|were|can|could|should|will|come))\b",
     re.I,
 )
 
@@ -127,22 +144,35 @@ BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
 FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S.*?)\s*$")
 INLINE_OWNER = re.compile(
-    r"\b(?i:owner|ae|rep|account executive)\s*:\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
+    r"\b(?i:owner|ae|rep|account executive)\s*:\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})|"
+    r"\b(?i:closed won|closed|won|signed)\s+by\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
 )
 
-CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-DOLLAR_PREFIXES = {"C": "CAD", "A": "AUD", "US": "USD", "NZ": "NZD", "S": "SGD", "HK": "HKD"}
+CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+DOLLAR_PREFIXES = {
+    "C": "CAD",
+    "A": "AUD",
+    "US": "USD",
+    "NZ": "NZD",
+    "S": "SGD",
+    "HK": "HKD",
+    "R": "BRL",
+    "MX": "MXN",
+}
 CURRENCY_CODES = "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD"
 CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 NUMBER = (
-    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-    r"|\d{1,3}(?:['’]\d{3})+|\d+,\d{1,2}(?=\s?(?:mm|[kKmM]|bn)\b)|\d+(?:\.\d+)?)"
+    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:['’\u00a0\u202f ]\d{3})+(?![\d])"
+    r"|\d+,\d{1,2}(?=\s?(?:mm|[kKmM]|bn)\b)|\d+(?:\.\d+)?)"
 )
 MULTIPLIER = r"(?P<mult>mm|[kKmM]|bn|[bB])?"
 AMOUNT_PATTERNS = (
-    re.compile(rf"(?P<pre>\b(?:C|A|US|NZ|S|HK))?(?P<sym>[$€£¥])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
+    re.compile(
+        rf"(?P<pre>\b(?:C|A|US|NZ|S|HK|R|MX))?(?P<sym>[$€£¥₹])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"
+    ),
     re.compile(rf"\b(?P<code>{CURRENCY_CODES})\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
-    re.compile(rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<sym>[$€£¥])"),
+    re.compile(rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<sym>[$€£¥₹])"),
     re.compile(
         rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<code>{CURRENCY_CODES}|dollars|euros|pounds)\b",
         re.I,
@@ -296,7 +326,7 @@ def _announces_a_win(text: str) -> bool:
     return any(
         _clause_wins(clause)
         for sentence in SENTENCE_BREAK.split(text)
-        if not sentence.rstrip(" !.;").endswith("?")
+        if not sentence.rstrip(" !.;").endswith("?") and not NOT_A_SALE_DOCUMENT.search(sentence)
         for clause in CLAUSE_BREAK.split(sentence)
     )
 
@@ -327,6 +357,8 @@ WIN_WORDS = {
     "renewed",
     "executed",
 }
+# The customer comes before these, never after: "Acme is a customer", "Acme PO came in".
+NAMED_BEFORE = {"customer", "client", "board", "po", "p.o."}
 # After these only a capitalised name is believed ("won the hackathon" is no sale).
 WEAK_WIN_WORDS = {"won", "secured", "sealed", "bagged", "executed"}
 NEW_LOGO = {"logo", "customer", "client"}
@@ -360,6 +392,8 @@ LINKING = {
     "paying",
     "new",
     "on",
+    "went",
+    "moved",
 }
 # What a deal is called, around its customer's name: "the Acme renewal is signed".
 DEAL_WORDS = {
@@ -385,6 +419,13 @@ DEAL_WORDS = {
     "sow",
     "upsell",
     "extension",
+    "plan",
+    "plans",
+    "tier",
+    "seats",
+    "package",
+    "edition",
+    "po",
 }
 FILLER = {"the", "a", "an", "our", "their", "its", "this", "that", "another", "with", "w/"}
 FILLER |= {"from", "up", "at", "for", "new", "of", "won", "closed-won", "opportunity"}
@@ -492,6 +533,10 @@ NOT_NAMES = {
     "pitch",
     "here",
     "there",
+    "last",
+    "night",
+    "earlier",
+    "more",
     "two",
     "three",
     "four",
@@ -509,7 +554,7 @@ CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y"
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(
-    r"[$€£¥+]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
+    r"[$€£¥₹]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
 )
 WORD_OR_PAUSE = re.compile(r"[^\s]+")
 LEADING = "\"'([{"
@@ -566,7 +611,7 @@ def _named_by_win(words: Sequence[str]) -> str | None:
     ("Acme is officially a customer", "the Acme renewal is signed")."""
     anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)]
     for i in anchors:
-        after = _name_after(words, i)
+        after = None if words[i].lower() in NAMED_BEFORE else _name_after(words, i)
         if after:
             return after
     for i in anchors:
@@ -581,10 +626,21 @@ def _is_anchor(words: Sequence[str], i: int) -> bool:
     before = words[i - 1].lower() if i else ""
     if word in WIN_WORDS:
         return not (word == "won" and before == "closed")
+    after = words[i + 1].lower() if i + 1 < len(words) else ""
     if word == "done":
-        return before == "deal" or (before == "is" and i > 1 and words[i - 2].lower() == "deal")
+        return (
+            before in ("deal", "renewal", "contract")
+            or after == "deal"
+            or (before == "is" and i > 1 and words[i - 2].lower() == "deal")
+        )
     if word == "signature":
         return "got" in (w.lower() for w in words[max(0, i - 3) : i])
+    if word in ("bought", "purchased"):
+        return True
+    if word == "win":
+        return before in ("have", "has")
+    if word in ("po", "p.o."):
+        return after in ("came", "received", "arrived", "is")
     if word in NEW_LOGO and before == "new":
         return True
     if word in ("customer", "client") and before in LINKING:
@@ -599,17 +655,23 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     i = anchor + 1
     while i < len(words) and words[i].lower() in ("won", "closed-won"):
         i += 1
-    headline = anchor == 0 or words[anchor - 1].lower() in ("new", "deal", "contract")
+    headline = anchor == 0 or words[anchor - 1].lower() in ("new", "deal", "contract", "renewal")
+    described = False  # "signed the campus-wide license": the deal, not its customer
     while i < len(words) and (
         words[i] in (":", "—", "–", "-", "·", "|")
-        or (headline and words[i] in ("!", ";"))
+        or (headline and _is_pause(words[i]) and words[i] not in (".", "("))
         or _before_a_name(words[i])
     ):
+        described = described or words[i].lower() in ("the", "a", "an", "our", "their")
         i += 1
     run = _run(words, i, 1)
     if not run:
         return None
-    weak = words[anchor].lower() in WEAK_WIN_WORDS
+    last = i + len(run)
+    ends_in_deal_word = run[-1].lower() in DEAL_WORDS or (
+        last < len(words) and words[last].lower() in DEAL_WORDS
+    )
+    weak = words[anchor].lower() in WEAK_WIN_WORDS or (described and ends_in_deal_word)
     return _name(run, strict=weak)
 
 
@@ -629,7 +691,10 @@ def _name_before(words: Sequence[str], anchor: int) -> str | None:
     """A name ending before the win word, past "is officially a", "renewal is done and"."""
     i = anchor - 1
     while i >= 0 and (
-        words[i].lower() in LINKING or words[i].lower() in DEAL_WORDS or words[i] == ":"
+        words[i].lower() in LINKING
+        or words[i].lower() in DEAL_WORDS
+        or words[i] in (":", ";", "-", "—", "–")
+        or (words[i].lower() in ("to", "into") and i and words[i - 1].lower() in ("went", "moved"))
     ):
         i -= 1
     run = list(reversed(_run(words, i, -1)))
@@ -684,6 +749,8 @@ def _name(words: Sequence[str], strict: bool) -> str | None:
     cleaned = " ".join(words[:NAME_WORDS_MAX]).strip(" .,!-'\"")[:NAME_CHARS_MAX]
     if not cleaned or not any(c.isalpha() for c in cleaned) or DURATION.fullmatch(cleaned):
         return None
+    if words[0].isdigit() and (len(words) == 1 or words[1][:1].islower()):
+        return None  # "2 more", "40 seats": a quantity
     if strict and not _proper(cleaned):
         return None
     return cleaned
@@ -697,8 +764,16 @@ def _proper(word: str) -> bool:
 def _bold_name(text: str) -> str | None:
     """A name set in bold, as CRMs write one: "*Initech* · $9,000"."""
     for match in BOLD.finditer(text):
-        inner = _plain(match.group(1))
-        if POSITIVE.search(inner) or LOST.search(inner) or MONEY.search(inner.split()[0]):
+        parts = re.split(r"\s+[-–—:|]\s+", _plain(match.group(1)))
+        inner = " ".join(p for p in parts if not all(w.lower() in DEAL_WORDS for w in p.split()))
+        if (
+            not inner
+            or POSITIVE.search(inner)
+            or LOST.search(inner)
+            or MONEY.search(inner.split()[0])
+        ):
+            continue
+        if NOT_A_SALE_DOCUMENT.search(inner):
             continue
         name = _name(_words(inner), strict=True)
         if name and len(name.split()) <= NAME_WORDS_MAX:
@@ -738,7 +813,7 @@ def _owner(
         return mention.group(1), None
     inline = INLINE_OWNER.search(FORMAT.sub("", text))
     if inline:
-        return None, inline.group(1)[:200]
+        return None, (inline.group(1) or inline.group(2))[:200]
     if not integration and message.get("user"):
         return str(message["user"]), None
     return None, None
@@ -760,10 +835,10 @@ def _money_of_this_deal(text: str) -> tuple[Decimal | None, str | None]:
     """The amount said alongside the win, not a pipeline or quota total elsewhere."""
     sentences = [s for s in SENTENCE_BREAK.split(text) if s.strip()]
     for sentence in [s for s in sentences if POSITIVE.search(s)] + sentences:
-        if not NOT_THIS_DEAL.search(sentence):
-            found = _money(sentence)
-            if found[0] is not None:
-                return found
+        about_this_deal = [c for c in TOTAL_BREAK.split(sentence) if not NOT_THIS_DEAL.search(c)]
+        found = _money(" ; ".join(about_this_deal))
+        if found[0] is not None:
+            return found
     return None, None
 
 
@@ -790,7 +865,9 @@ def _money(text: str) -> tuple[Decimal | None, str | None]:
 
 
 def _number(digits: str, multiplier: str | None) -> Decimal | None:
-    digits = digits.replace("'", "").replace("’", "")
+    digits = re.sub(r"['’\u00a0\u202f ]", "", digits)
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", digits):  # 18,00,000: lakh grouping
+        digits = digits.replace(",", "")
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):  # 120.000 or 1.234,56
         digits = digits.replace(".", "").replace(",", ".")
     elif multiplier and re.fullmatch(r"\d+,\d{1,2}", digits):  # 1,2 M
