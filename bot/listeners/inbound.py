@@ -26,7 +26,10 @@ def clean(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        for key, item in value.items():
+        for key, item in list(value.items()):
+            if isinstance(key, str) and UNSTORABLE.search(key):
+                del value[key]
+                key = clean_text(key)
             value[key] = clean(item)
     elif isinstance(value, list):
         value[:] = [clean(item) for item in value]
