@@ -236,7 +236,14 @@ def test_a_long_post_of_capitalised_words_is_read_at_once_not_in_seconds() -> No
     assert done.wait(5.0), "reading one post took more than five seconds"
 
 
-@given(st.recursive(RAW, lambda inner: st.lists(inner) | st.dictionaries(RAW, inner), max_leaves=8))
+@given(
+    st.recursive(
+        RAW,
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(max_size=8), inner),
+        max_leaves=8,
+    )
+)
+@example({"\ud800 key": "\x00", "ok": ["\udfff", {"nested\x00": 1}]})
 def test_cleaning_a_payload_leaves_nothing_unstorable_and_changes_nothing_else(
     payload: Any,
 ) -> None:
