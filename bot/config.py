@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 SETUP_HINT = 'See "Set up" in README.md.'
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///serve.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# The databases Serve supports: the URL it is tested with, and how to get that URL's driver.
+DATABASES = {
+    "sqlite": ("sqlite:///serve.db", "use a Python built with its sqlite3 module"),
+    "postgresql": ("postgresql+psycopg://user:pass@host/db", "pip install -e '.[postgres]'"),
+}
+DATABASE_EXAMPLES = " or ".join(example for example, _ in DATABASES.values())
 T = TypeVar("T")
 VARIABLES = (
     "SLACK_BOT_TOKEN",
@@ -103,9 +114,12 @@ def load_settings(
     def text(name: str, default: str = "") -> str:
         return env.get(name, "").strip() or default
 
-    api_url = text("SLACK_API_URL", DEFAULT_API_URL)
-    if not api_url.startswith(("http://", "https://")):
-        problems.append("SLACK_API_URL should be an http(s) URL")
+    api_url = _parse(
+        problems, "SLACK_API_URL", text("SLACK_API_URL", DEFAULT_API_URL), parse_api_url
+    )
+    database_url = _parse(
+        problems, "DATABASE_URL", text("DATABASE_URL", DEFAULT_DATABASE_URL), parse_database_url
+    )
     log_level = text("LOG_LEVEL", "INFO").upper()
     if log_level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}")
@@ -128,8 +142,8 @@ def load_settings(
     return Settings(
         slack_bot_token=text("SLACK_BOT_TOKEN"),
         slack_app_token=text("SLACK_APP_TOKEN"),
-        slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
-        database_url=text("DATABASE_URL", DEFAULT_DATABASE_URL),
+        slack_api_url=api_url or DEFAULT_API_URL,
+        database_url=database_url or DEFAULT_DATABASE_URL,
         deal_channels=parse_channel_list(text("DEAL_CHANNELS")),
         checkin_cadence_days=cadence or Settings.checkin_cadence_days,
         checkin_hour=Settings.checkin_hour if hour is None else hour,
@@ -155,6 +169,87 @@ def _parse(problems: list[str], name: str, raw: str, parse: Callable[[str], T]) 
     except ValueError as error:
         problems.append(f"{name} {error}")
         return None
+
+
+def parse_api_url(raw: str) -> str:
+    """`https://slack.com/api` → `https://slack.com/api/`: where Slack's Web API answers."""
+    if not (raw.isascii() and raw.isprintable()) or " " in raw:
+        raise ValueError("should have no spaces, control or non-ASCII characters")
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port  # reading it checks it
+    except ValueError as error:
+        raise ValueError(f"is not a valid URL ({error})") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"should be an http(s) URL (like {DEFAULT_API_URL})")
+    if not parts.hostname:
+        raise ValueError(f"should name a host (like {DEFAULT_API_URL})")
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise ValueError("has a malformed host name") from None
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def parse_database_url(raw: str) -> str:
+    """Check a database URL as far as can be done without connecting; return it as given."""
+    if has_control_characters(unquote(raw)):  # as typed, or %-encoded
+        raise ValueError("should have no control characters")
+    url, dialect = _database_dialect(raw)
+    if dialect.name not in DATABASES:
+        raise ValueError(
+            f"uses {dialect.name}, which Serve does not support: use SQLite or PostgreSQL"
+        )
+    example, _ = DATABASES[dialect.name]
+    if dialect.is_async:
+        raise ValueError(
+            f"uses the async driver {dialect.driver}, which Serve cannot use: use {example}"
+        )
+    if not has_driver(dialect):
+        raise ValueError(missing_driver(dialect))
+    try:
+        create_engine(url).dispose()  # the checks SQLAlchemy makes before connecting
+    except (ArgumentError, ValueError):
+        raise ValueError(f"is not a valid {dialect.name} URL (like {example})") from None
+    return raw
+
+
+def _database_dialect(raw: str) -> tuple[URL, type[Dialect]]:
+    """The parsed URL and the SQLAlchemy dialect it names."""
+    try:
+        url = make_url(raw)
+    except (ArgumentError, ValueError):
+        raise ValueError(f"should look like {DATABASE_EXAMPLES}") from None
+    try:
+        return url, url.get_dialect()
+    except (NoSuchModuleError, ValueError):  # ValueError: more than one "+"
+        raise ValueError(
+            f"names an unknown database or driver {url.drivername}: use {DATABASE_EXAMPLES}"
+        ) from None
+
+
+def has_control_characters(text: str) -> bool:
+    """Control characters, or undecodable bytes from the environment, no driver accepts."""
+    return any(unicodedata.category(char) in ("Cc", "Cs") for char in text)
+
+
+def has_driver(dialect: type[Dialect]) -> bool:
+    """Whether the dialect's driver (its DB-API module) can be imported."""
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        return False
+    return True
+
+
+def missing_driver(dialect: type[Dialect]) -> str:
+    """What to do when the dialect's driver is not installed."""
+    example, install = DATABASES[dialect.name]
+    supported = make_url(example).get_dialect()
+    steps = [] if has_driver(supported) else [install]
+    if dialect.driver != supported.driver:
+        steps.append(f"use {example}")
+    return f"needs the {dialect.driver} driver, which is not installed: {' and '.join(steps)}"
 
 
 def parse_cadence(raw: str) -> tuple[int, ...]:

@@ -89,3 +89,121 @@ def test_malformed_setting_is_one_clear_line(tmp_path: Path, variable: str, valu
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert variable in line and "Traceback" not in result.stderr
+
+
+def config_line(problem: str) -> str:
+    return f'servebot: cannot start: {problem}. See "Set up" in README.md.'
+
+
+def without_modules(tmp_path: Path, *names: str) -> dict[str, str]:
+    """Environment in which these modules fail to import, as if they were not installed."""
+    blocked = tmp_path / "blocked"
+    blocked.mkdir(exist_ok=True)
+    for name in names:
+        (blocked / f"{name}.py").write_text(f"raise ModuleNotFoundError({name!r}, name={name!r})\n")
+    return {"PYTHONPATH": str(blocked)}
+
+
+COMMANDS = [pytest.param(("run",), id="run"), pytest.param(("db", "upgrade"), id="db-upgrade")]
+TOKENS = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+PG_EXAMPLE = "postgresql+psycopg://user:pass@host/db"
+EXAMPLES = f"sqlite:///serve.db or {PG_EXAMPLE}"
+
+
+def assert_one_config_line(result: subprocess.CompletedProcess[str], problem: str) -> None:
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [config_line(problem)]
+    assert result.returncode == 2
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    "url,blocked,problem",
+    [
+        (
+            "postgresql+psycopg2://u@h/db",
+            ("psycopg2",),
+            f"DATABASE_URL needs the psycopg2 driver, which is not installed: use {PG_EXAMPLE}",
+        ),
+        (
+            "postgresql+psycopg2://u@h/db",
+            ("psycopg2", "psycopg"),
+            "DATABASE_URL needs the psycopg2 driver, which is not installed: "
+            f"pip install -e '.[postgres]' and use {PG_EXAMPLE}",
+        ),
+        (
+            "postgresql+psycopg://u@h/db",
+            ("psycopg",),
+            "DATABASE_URL needs the psycopg driver, which is not installed: "
+            "pip install -e '.[postgres]'",
+        ),
+        (
+            "mysql://u@h/db",
+            (),
+            "DATABASE_URL uses mysql, which Serve does not support: use SQLite or PostgreSQL",
+        ),
+        (
+            "oracle+foo://x",
+            (),
+            f"DATABASE_URL names an unknown database or driver oracle+foo: use {EXAMPLES}",
+        ),
+        ("not a url", (), f"DATABASE_URL should look like {EXAMPLES}"),
+        ("sqlite://:memory:x", (), f"DATABASE_URL should look like {EXAMPLES}"),
+        (
+            "sqlite://host/serve.db",
+            (),
+            "DATABASE_URL is not a valid sqlite URL (like sqlite:///serve.db)",
+        ),
+        ("sqlite:///serve%00.db", (), "DATABASE_URL should have no control characters"),
+    ],
+)
+def test_bad_database_url_is_one_line_naming_it(
+    tmp_path: Path, command: tuple[str, ...], url: str, blocked: tuple[str, ...], problem: str
+) -> None:
+    env = {**TOKENS, **without_modules(tmp_path, *blocked), "DATABASE_URL": url}
+
+    result = servebot(*command, cwd=tmp_path, **env)
+
+    assert_one_config_line(result, problem)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    "url,problem",
+    [
+        ("http://", "should name a host (like https://slack.com/api/)"),
+        ("http:///api/", "should name a host (like https://slack.com/api/)"),
+        ("https://exa mple.com/api/", "should have no spaces, control or non-ASCII characters"),
+        ("http://[::1", "is not a valid URL (Invalid IPv6 URL)"),
+        ("http://slack.com:99999/api/", "is not a valid URL (Port out of range 0-65535)"),
+        ("http://slack..com/api/", "has a malformed host name"),
+    ],
+)
+def test_bad_slack_api_url_is_one_line_naming_it(
+    tmp_path: Path, command: tuple[str, ...], url: str, problem: str
+) -> None:
+    result = servebot(
+        *command,
+        cwd=tmp_path,
+        **TOKENS,
+        SLACK_API_URL=url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}",
+    )
+
+    assert_one_config_line(result, f"SLACK_API_URL {problem}")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    "url", ["sqlite:///{tmp}/no/such/folder/serve.db", "postgresql+psycopg://u@127.0.0.1:9/db"]
+)
+def test_database_only_failing_on_connect_is_exit_1(
+    tmp_path: Path, command: tuple[str, ...], url: str
+) -> None:
+    result = servebot(*command, cwd=tmp_path, **TOKENS, DATABASE_URL=url.format(tmp=tmp_path))
+
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("servebot: cannot use the database in DATABASE_URL: ")
+    assert result.returncode == 1

@@ -1,15 +1,24 @@
+import sys
 from datetime import date, time
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from bot.config import (
     DEFAULT_API_URL,
     VARIABLES,
     SettingsError,
     load_settings,
+    parse_api_url,
     parse_channel_list,
+    parse_database_url,
 )
+
+NO_DOTENV = Path(__file__).with_name("no-such-file.env")
+PG_EXAMPLE = "postgresql+psycopg://user:pass@host/db"
+EXAMPLES = f"sqlite:///serve.db or {PG_EXAMPLE}"
 
 
 def test_defaults_need_nothing_set(tmp_path: Path) -> None:
@@ -135,3 +144,180 @@ def test_bad_value_names_its_variable(tmp_path: Path, name: str, value: str) -> 
     with pytest.raises(SettingsError) as raised:
         load_settings({name: value}, tmp_path / "x")
     assert len(raised.value.problems) == 1 and name in raised.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("https://slack.com/api", "https://slack.com/api/"),
+        ("http://127.0.0.1:1234/api/", "http://127.0.0.1:1234/api/"),
+        ("http://[::1]:8080/api", "http://[::1]:8080/api/"),
+        ("https://xn--bcher-kva.example/api/", "https://xn--bcher-kva.example/api/"),
+    ],
+)
+def test_api_url_accepts_http_urls_with_a_host(raw: str, expected: str) -> None:
+    assert parse_api_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw,error",
+    [
+        ("slack.com", "should be an http(s) URL (like https://slack.com/api/)"),
+        ("ftp://slack.com/api/", "should be an http(s) URL (like https://slack.com/api/)"),
+        ("http://", "should name a host (like https://slack.com/api/)"),
+        ("https:///api/", "should name a host (like https://slack.com/api/)"),
+        ("http://:80/api/", "should name a host (like https://slack.com/api/)"),
+        ("https://exa mple.com/api/", "should have no spaces, control or non-ASCII characters"),
+        ("https://example.com/\x00/", "should have no spaces, control or non-ASCII characters"),
+        ("https://bücher.example/api/", "should have no spaces, control or non-ASCII characters"),
+        ("http://[::1", "is not a valid URL (Invalid IPv6 URL)"),
+        (
+            "http://slack.com:http/",
+            "is not a valid URL (Port could not be cast to integer value as 'http')",
+        ),
+        ("http://slack.com:99999/", "is not a valid URL (Port out of range 0-65535)"),
+        ("http://slack..com/api/", "has a malformed host name"),
+        (f"http://{'a' * 64}.com/api/", "has a malformed host name"),
+    ],
+)
+def test_api_url_says_what_is_wrong(raw: str, error: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        parse_api_url(raw)
+    assert str(raised.value) == error
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "sqlite:///serve.db",
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:////var/lib/serve/serve.db",
+        "sqlite:///caf%C3%A9 data.db",
+        "postgresql+psycopg://serve:p%40ss@db.internal:5432/serve?sslmode=require",
+    ],
+)
+def test_database_url_accepts_sqlite_and_postgresql(raw: str) -> None:
+    assert parse_database_url(raw) == raw
+
+
+@pytest.mark.parametrize(
+    "raw,error",
+    [
+        ("not a url", f"should look like {EXAMPLES}"),
+        ("sqlite://:memory:x", f"should look like {EXAMPLES}"),
+        ("postgresql+psycopg://u@[::1/db", f"should look like {EXAMPLES}"),
+        ("oracle+foo://x", f"names an unknown database or driver oracle+foo: use {EXAMPLES}"),
+        ("postgres://u@h/db", f"names an unknown database or driver postgres: use {EXAMPLES}"),
+        (
+            "postgresql+psycopg+x://u@h/db",
+            f"names an unknown database or driver postgresql+psycopg+x: use {EXAMPLES}",
+        ),
+        ("mysql://u@h/db", "uses mysql, which Serve does not support: use SQLite or PostgreSQL"),
+        (
+            "mysql+pymysql://u@h/db",
+            "uses mysql, which Serve does not support: use SQLite or PostgreSQL",
+        ),
+        ("oracle://x", "uses oracle, which Serve does not support: use SQLite or PostgreSQL"),
+        (
+            "postgresql+asyncpg://u@h/db",
+            f"uses the async driver asyncpg, which Serve cannot use: use {PG_EXAMPLE}",
+        ),
+        ("sqlite://host/serve.db", "is not a valid sqlite URL (like sqlite:///serve.db)"),
+        ("sqlite://:5/serve.db", "is not a valid sqlite URL (like sqlite:///serve.db)"),
+        ("sqlite:///serve.db?timeout=soon", "is not a valid sqlite URL (like sqlite:///serve.db)"),
+        ("sqlite:///serve.db?plugin=nope", "is not a valid sqlite URL (like sqlite:///serve.db)"),
+        ("sqlite:///serve\x00.db", "should have no control characters"),
+        ("sqlite:///serve%00.db", "should have no control characters"),
+        ("sqlite:///file:x.db?uri=true&vfs=%0A", "should have no control characters"),
+        ("sqlite:///serve\udc80.db", "should have no control characters"),
+    ],
+)
+def test_database_url_says_what_is_wrong(raw: str, error: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        parse_database_url(raw)
+    assert str(raised.value) == error
+
+
+@pytest.mark.parametrize(
+    "raw,blocked,error",
+    [
+        (
+            "postgresql+psycopg2://u@h/db",
+            ["psycopg2"],
+            f"needs the psycopg2 driver, which is not installed: use {PG_EXAMPLE}",
+        ),
+        (
+            "postgresql+psycopg2://u@h/db",
+            ["psycopg2", "psycopg"],
+            "needs the psycopg2 driver, which is not installed: "
+            f"pip install -e '.[postgres]' and use {PG_EXAMPLE}",
+        ),
+        (
+            PG_EXAMPLE,
+            ["psycopg"],
+            "needs the psycopg driver, which is not installed: pip install -e '.[postgres]'",
+        ),
+        (
+            "sqlite+pysqlcipher:///serve.db",
+            ["sqlcipher3", "pysqlcipher3"],
+            "needs the pysqlcipher driver, which is not installed: use sqlite:///serve.db",
+        ),
+    ],
+)
+def test_database_url_says_which_driver_to_install(
+    monkeypatch: pytest.MonkeyPatch, raw: str, blocked: list[str], error: str
+) -> None:
+    for module in blocked:
+        monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    with pytest.raises(ValueError) as raised:
+        parse_database_url(raw)
+    assert str(raised.value) == error
+
+
+def test_bad_urls_are_problems_naming_their_variable() -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"DATABASE_URL": "mysql://u@h/db", "SLACK_API_URL": "http://"}, NO_DOTENV)
+    assert [problem.split()[0] for problem in raised.value.problems] == [
+        "SLACK_API_URL",
+        "DATABASE_URL",
+    ]
+
+
+ANY_CHARACTER = st.characters(exclude_categories=())  # control characters, NUL, surrogates too
+PRINTABLE_ASCII = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+SCHEMES = ["sqlite", "postgresql+psycopg", "postgresql+psycopg2", "mysql", "oracle", "https"]
+SCHEME = st.one_of(st.sampled_from(SCHEMES), st.from_regex(r"[a-z][a-z0-9+]{0,12}", fullmatch=True))
+PIECES = ["/", ":", "@", "[", "]", "::1", "?", "=", "&", "%00", "%0A", "host", ".", "..", "99999"]
+ASCII_PIECE = st.one_of(st.sampled_from(PIECES), st.text(PRINTABLE_ASCII, max_size=3))
+REST = st.one_of(
+    st.lists(ASCII_PIECE).map("".join),
+    st.lists(st.one_of(ASCII_PIECE, st.text(ANY_CHARACTER, max_size=3))).map("".join),
+)
+URL_LIKE = st.builds("{}://{}".format, SCHEME, REST)
+HOSTILE_TEXT = st.one_of(
+    st.text(ANY_CHARACTER),
+    URL_LIKE,
+    st.builds(str.__mul__, URL_LIKE.filter(bool), st.integers(100, 2000)),  # very long
+)
+OUR_MESSAGES = ("should ", "is not a valid ", "has a malformed ", "names an ", "uses ", "needs ")
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # unknown query arguments
+@hypothesis.settings(max_examples=1000, deadline=None)
+@hypothesis.given(database_url=HOSTILE_TEXT, api_url=HOSTILE_TEXT)
+def test_any_text_as_a_url_gives_settings_or_one_line_of_problems(
+    database_url: str, api_url: str
+) -> None:
+    environ = {"DATABASE_URL": database_url, "SLACK_API_URL": api_url}
+    try:
+        loaded = load_settings(environ, NO_DOTENV)
+    except SettingsError as error:
+        assert error.problems
+        for problem in error.problems:
+            name, _, message = problem.partition(" ")
+            assert name in ("DATABASE_URL", "SLACK_API_URL")
+            assert message.startswith(OUR_MESSAGES), problem  # not a raw Python error
+        assert len(error.one_line().splitlines()) == 1
+    else:
+        assert loaded.slack_api_url.endswith("/")
