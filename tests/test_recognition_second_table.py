@@ -18,30 +18,10 @@ Conventions (those of `tests/test_recognition_fresh.py`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from bot.services.recognition import DealSighting, recognise_deal
-
-POSTER = "U0POSTER"
-
-
-def said(text: str, **extra: Any) -> dict[str, Any]:
-    """A person's post in the deals channel."""
-    return {"type": "message", "user": POSTER, "text": text, "ts": "1712000000.000100", **extra}
-
-
-def integration(text: str = "", bot_id: str = "B0CRM", **extra: Any) -> dict[str, Any]:
-    """A CRM, Zapier or workflow post: a bot message with no `user`."""
-    return {
-        "type": "message",
-        "subtype": "bot_message",
-        "bot_id": bot_id,
-        "text": text,
-        "ts": "1712000000.000200",
-        **extra,
-    }
+from bot.services.recognition import recognise_deal
+from tests.test_recognition_fresh import Case, crm_win, integration, said, win
 
 
 def attachment(
@@ -67,58 +47,6 @@ def section_fields(header: str, *fields: tuple[str, str]) -> list[dict[str, Any]
             "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"} for k, v in fields],
         },
     ]
-
-
-def win(
-    customer: str,
-    amount: str | None = None,
-    currency: str | None = None,
-    owner: str | None = POSTER,
-    owner_name: str | None = None,
-) -> DealSighting:
-    return DealSighting(
-        customer=customer,
-        owner_id=owner,
-        owner_name=owner_name,
-        amount=Decimal(amount) if amount is not None else None,
-        currency=currency,
-        from_integration=False,
-    )
-
-
-def crm_win(
-    customer: str,
-    amount: str | None = None,
-    currency: str | None = None,
-    owner: str | None = None,
-    owner_name: str | None = None,
-) -> DealSighting:
-    return DealSighting(
-        customer=customer,
-        owner_id=owner,
-        owner_name=owner_name,
-        amount=Decimal(amount) if amount is not None else None,
-        currency=currency,
-        from_integration=True,
-    )
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    kind: str
-    message: dict[str, Any]
-    expected: DealSighting | None  # None: a near miss
-
-    @property
-    def text(self) -> str:
-        msg = self.message
-        text = str(msg.get("text") or "")
-        if not text and msg.get("attachments"):
-            text = "[attachment] " + str(msg["attachments"][0].get("title"))
-        if not text and msg.get("blocks"):
-            text = "[blocks] " + str(msg["blocks"])
-        return text
 
 
 WINS = [
