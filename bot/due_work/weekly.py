@@ -77,9 +77,7 @@ class WeeklyWork:
         if channel is None:
             raise GiveUp(f"no channel {setup.recognition_channel!r}: is the bot invited to it?")
         week = _period(job)
-        scheduled = weekly.on_weekday(
-            week, settings.digest_weekday, settings.digest_time, setup.zone
-        )
+        scheduled = setup.digest_due(week)
         digest = weekly.compose_digest(
             self.deps.store, job.team_id, week, setup.zone, self.deps.clock.now(), scheduled
         )

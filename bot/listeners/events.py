@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.people import planning
-from bot.services import deals
+from bot.services import deals, workspaces
 
 from .deal_replies import show_change, update_reply
 
@@ -18,13 +18,14 @@ def register(app: App, deps: Deps) -> None:
     @app.event("message")
     def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         channel = event.get("channel", "")
-        if event.get("channel_type") not in deals.CHANNEL_TYPES or not deals.watches_channel(
-            deps.settings.deal_channels,
-            channel,
-            lambda: deps.directory.channel_name(client, channel),
+        team_id, bot_id = context.team_id or "", context.bot_id
+        if event.get("channel_type") not in deals.CHANNEL_TYPES:
+            return
+        watched = workspaces.settings_for(deps.store, team_id, deps.settings).deal_channels
+        if not deals.watches_channel(
+            watched, channel, lambda: deps.directory.channel_name(client, channel)
         ):
             return
-        team_id, bot_id = context.team_id or "", context.bot_id
         subtype = event.get("subtype")
         if subtype == "message_deleted":
             removed = deals.remove_for_deleted_message(

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.people import hours_of, planning
-from bot.services import checkins, deals, stories, weekly
+from bot.services import checkins, deals, stories, weekly, workspaces
 from bot.services.cadence import next_working_slot, snooze_until, zone_or_default
 from bot.store.models import Outcome, Visibility
 from bot.views import checkins as checkin_views
@@ -183,7 +183,7 @@ def _register_story(app: App, deps: Deps) -> None:
             team_id,
             body["user"]["id"],
             draft,
-            zone_or_default(deps.settings.default_timezone),
+            zone_or_default(workspaces.settings_for(deps.store, team_id, deps.settings).timezone),
         )
         ack(response_action="update", view=story_views.story_saved())
         notify = weekly.setup_of(deps.store, team_id, deps.settings).notify_recognised

@@ -18,6 +18,7 @@ from bot.store.db import Store
 from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome, Workspace
 
 from .cadence import WorkingHours, plan_checkins, zone_or_default
+from .workspaces import effective
 
 SEND, REMIND, MISS = "checkin_send", "checkin_remind", "checkin_miss"
 STEPS = (SEND, REMIND, MISS)
@@ -65,14 +66,12 @@ class HandOffProblem(StrEnum):
 
 def policy_from(workspace: Workspace | None, settings: Settings) -> CheckinPolicy:
     """The workspace's own cadence, hour and holidays, else the environment's."""
-    cadence = tuple(workspace.checkin_cadence_days or ()) if workspace else ()
-    hour = workspace.checkin_hour if workspace else None
-    holidays = tuple(date.fromisoformat(d) for d in (workspace.holidays or ())) if workspace else ()
+    chosen = effective(workspace, settings)
     return CheckinPolicy(
-        cadence_days=cadence or settings.checkin_cadence_days,
-        hour=settings.checkin_hour if hour is None else hour,
-        holidays=holidays or settings.holidays,
-        default_zone=settings.default_timezone,
+        cadence_days=chosen.cadence_days,
+        hour=chosen.checkin_hour,
+        holidays=chosen.holidays,
+        default_zone=chosen.timezone,
     )
 
 

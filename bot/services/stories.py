@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -76,6 +76,11 @@ def week_start(week: str) -> date:
 def week_bounds(week: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
     start = datetime.combine(week_start(week), datetime.min.time(), zone)
     return start, datetime.combine(week_start(week) + timedelta(days=7), datetime.min.time(), zone)
+
+
+def on_weekday(week: str, weekday: int, at: time, zone: ZoneInfo) -> datetime:
+    """That week's `weekday` at `at`, local to `zone`."""
+    return datetime.combine(week_start(week) + timedelta(days=weekday), at, zone)
 
 
 def share_story(

@@ -16,10 +16,12 @@ from bot.store import weekly as queries
 from bot.store.db import Store
 from bot.store.models import Story, Workspace
 
+from . import workspaces
 from .cadence import zone_or_default
-from .stories import shared_in_week, stories_for_digest, week_bounds, week_of, week_start
+from .stories import on_weekday, shared_in_week, stories_for_digest, week_bounds, week_of
+from .workspaces import effective
 
-DIGEST = "digest"
+DIGEST = workspaces.DIGEST
 PROMPT = "prompt"
 PROMPT_PLAN = "prompt_plan"
 EVERYONE = "*"
@@ -34,6 +36,17 @@ class WeeklySetup:
     team_channel: str
     recognition_channel: str
     notify_recognised: bool
+    prompt_weekday: int
+    prompt_time: time
+    digest_weekday: int
+    digest_time: time
+
+    def digest_due(self, week: str) -> datetime:
+        return on_weekday(week, self.digest_weekday, self.digest_time, self.zone)
+
+    def prompt_due(self, week: str, zone: ZoneInfo) -> datetime:
+        """A person's prompt, at the prompt day and time in their own zone."""
+        return on_weekday(week, self.prompt_weekday, self.prompt_time, zone)
 
 
 @dataclass(frozen=True)
@@ -52,26 +65,24 @@ class Digest:
     late: bool
 
 
-def setup_for(workspace: Workspace, settings: Settings) -> WeeklySetup:
-    notify = workspace.notify_recognised
+def setup_for(workspace: Workspace | None, settings: Settings, team_id: str = "") -> WeeklySetup:
+    chosen = effective(workspace, settings, team_id)
     return WeeklySetup(
-        team_id=workspace.team_id,
-        zone=zone_or_default(settings.default_timezone),
-        team_channel=workspace.team_channel or settings.team_channel,
-        recognition_channel=workspace.recognition_channel or settings.recognition_channel,
-        notify_recognised=settings.notify_recognised if notify is None else notify,
+        team_id=chosen.team_id,
+        zone=zone_or_default(chosen.timezone),
+        team_channel=chosen.team_channel,
+        recognition_channel=chosen.recognition_channel,
+        notify_recognised=chosen.notify_recognised,
+        prompt_weekday=chosen.prompt_weekday,
+        prompt_time=chosen.prompt_time,
+        digest_weekday=chosen.digest_weekday,
+        digest_time=chosen.digest_time,
     )
 
 
 def setup_of(store: Store, team_id: str, settings: Settings) -> WeeklySetup:
     with store.session() as session:
-        workspace = session.get(Workspace, team_id) or Workspace(team_id=team_id)
-        return setup_for(workspace, settings)
-
-
-def on_weekday(week: str, weekday: int, at: time, zone: ZoneInfo) -> datetime:
-    """That week's `weekday` at `at`, local to `zone`."""
-    return datetime.combine(week_start(week) + timedelta(days=weekday), at, zone)
+        return setup_for(session.get(Workspace, team_id), settings, team_id)
 
 
 def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
@@ -82,7 +93,7 @@ def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
             setup = setup_for(workspace, settings)
             week = week_of(now, setup.zone)
             if setup.recognition_channel:
-                due_at = on_weekday(week, settings.digest_weekday, settings.digest_time, setup.zone)
+                due_at = setup.digest_due(week)
                 due.add_once(session, DIGEST, setup.team_id, week, EVERYONE, due_at, now)
             if setup.team_channel:
                 due.add_once(session, PROMPT_PLAN, setup.team_id, week, EVERYONE, now, now)
@@ -100,9 +111,10 @@ def plan_prompts(
     whose time passed hours ago (the bot was away) waits for next week."""
     now = clock.now()
     planned = 0
+    setup = setup_of(store, team_id, settings)
     with store.session() as session:
         for user_id, zone in people:
-            due_at = on_weekday(week, settings.prompt_weekday, settings.prompt_time, zone)
+            due_at = setup.prompt_due(week, zone)
             if now - due_at > PROMPT_STALE_AFTER:
                 continue
             created = due.add_once(session, PROMPT, team_id, week, user_id, due_at, now)

@@ -106,6 +106,22 @@ def fail(session: Session, work_id: int, attempt: int, now: datetime, why: str) 
     )
 
 
+def move_waiting(session: Session, kind: str, team_id: str, period: str, to: datetime) -> int:
+    """Once-per-period work not yet started now falls due at `to`."""
+    result = session.execute(
+        update(DueWork)
+        .where(
+            DueWork.kind == kind,
+            DueWork.team_id == team_id,
+            DueWork.period == period,
+            DueWork.status == WorkStatus.TODO.value,
+        )
+        .values(due_at=to),
+        execution_options={"synchronize_session": False},
+    )
+    return rows_changed(result)
+
+
 def retry_at(
     session: Session, work_id: int, attempt: int, at: datetime, why: str, counted: bool
 ) -> bool:

@@ -60,6 +60,13 @@ class Workspace(Base):
     team_channel: Mapped[str | None] = mapped_column(String(80))
     recognition_channel: Mapped[str | None] = mapped_column(String(80))
     notify_recognised: Mapped[bool | None]
+    prompt_weekday: Mapped[int | None]
+    prompt_time: Mapped[str | None] = mapped_column(String(5))  # "15:00"
+    digest_weekday: Mapped[int | None]
+    digest_time: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    settings_changed_by: Mapped[str | None] = mapped_column(String(32))
+    settings_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
