@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ SETUP_HINT = 'See "Set up" in README.md.'
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///serve.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")  # names are lowercase; ids never are
 # The databases Serve supports: the URL it is tested with, and how to get that URL's driver.
 DATABASES = {
     "sqlite": ("sqlite:///serve.db", "use a Python built with its sqlite3 module"),
@@ -46,6 +48,7 @@ VARIABLES = (
     "DIGEST_DAY",
     "DIGEST_TIME",
     "NOTIFY_RECOGNISED",
+    "SERVE_ADMINS",
     "LOG_LEVEL",
 )
 
@@ -80,6 +83,7 @@ class Settings:
     digest_weekday: int = 4  # Friday
     digest_time: time = time(16, 0)
     notify_recognised: bool = True
+    admins: tuple[str, ...] = ()  # besides the workspace's own admins and owners
     log_level: str = "INFO"
 
     def socket_mode_problems(self) -> list[str]:
@@ -157,6 +161,7 @@ def load_settings(
         digest_weekday=Settings.digest_weekday if digest_day is None else digest_day,
         digest_time=digest_time or Settings.digest_time,
         notify_recognised=Settings.notify_recognised if notify is None else notify,
+        admins=parse_user_list(text("SERVE_ADMINS")),
         log_level=log_level,
     )
 
@@ -320,6 +325,12 @@ def is_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def parse_user_list(raw: str) -> tuple[str, ...]:
+    """`U0123, <@U0456>` → ("U0123", "U0456"): Slack user ids."""
+    ids = (part.strip().removeprefix("<@").split("|")[0].rstrip(">") for part in raw.split(","))
+    return tuple(user for user in ids if user)
 
 
 def parse_channel_list(raw: str) -> tuple[str, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,11 +12,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
+from bot.config import CHANNEL_ID
 
 log = logging.getLogger(__name__)
 PERSON_TTL = timedelta(hours=1)  # `user_change` events keep it fresh meanwhile
 GONE = {"user_not_found", "user_not_visible"}
-CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")  # names are lowercase; ids never are
 
 
 @dataclass(frozen=True)
@@ -27,6 +26,7 @@ class Person:
     is_bot: bool
     deleted: bool
     profile: dict[str, Any]
+    is_admin: bool = False  # a workspace admin or owner
 
     @property
     def reachable(self) -> bool:
@@ -141,6 +141,7 @@ class Directory:
             is_bot=bool(user.get("is_bot")),
             deleted=bool(user.get("deleted")),
             profile=dict(user.get("profile") or {}),
+            is_admin=any(user.get(k) for k in ("is_admin", "is_owner", "is_primary_owner")),
         )
         with self._lock:
             self._people[person.user_id] = (self._clock.now(), person)

@@ -30,6 +30,19 @@ def hours_of(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Worki
     return policy_for(deps.store, team_id, deps.settings).hours_for(tz_of(deps, client, user_id))
 
 
+def is_admin(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:
+    """A workspace admin or owner, or someone named in SERVE_ADMINS: may change settings,
+    export, and read leads-only stories."""
+    if user_id in deps.settings.admins:
+        return True
+    try:
+        person = deps.directory.person(client, user_id)
+    except (SlackClientError, OSError) as error:
+        log.warning("could not tell whether %s is an admin: %s", user_id, error)
+        return False
+    return bool(person and person.is_admin and not person.deleted)
+
+
 def planning(deps: Deps, client: WebClient, team_id: str) -> Planning:
     return Planning(
         lambda: policy_for(deps.store, team_id, deps.settings),

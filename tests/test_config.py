@@ -86,6 +86,7 @@ EVERY_SETTING = {
     "DIGEST_DAY": ("Monday", "digest_weekday", 0),
     "DIGEST_TIME": ("9:15", "digest_time", time(9, 15)),
     "NOTIFY_RECOGNISED": ("off", "notify_recognised", False),
+    "SERVE_ADMINS": ("U0ANN, <@U0BEN|ben>", "admins", ("U0ANN", "U0BEN")),
     "LOG_LEVEL": ("debug", "log_level", "DEBUG"),
 }
 

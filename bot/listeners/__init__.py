@@ -4,7 +4,7 @@ from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, errors, events, inbound, shortcuts, views
+from . import actions, commands, errors, events, inbound, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
@@ -14,3 +14,4 @@ def register(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     views.register(app, deps)
     shortcuts.register(app, deps)
+    commands.register(app, deps)

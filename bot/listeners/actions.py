@@ -17,6 +17,7 @@ from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, OWNER_NOT_A_PERSON, SET
 from bot.views.refs import CheckInRef, DealRef, decode
 from bot.views.stories import OPEN_STORY, story_modal
 
+from .commands import show_timeline
 from .deal_replies import show_change, update_reply
 
 MODALS = {
@@ -77,6 +78,19 @@ def register(app: App, deps: Deps) -> None:
         if step is not None:
             modal = MODALS[_action(body)["action_id"]]
             client.views_open(trigger_id=body["trigger_id"], view=modal(step.checkin, step.deal))
+
+    @app.action(checkin_views.TIMELINE)
+    def on_timeline(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        ref = decode(_action(body).get("value"), DealRef)
+        user, team_id = body["user"]["id"], context.team_id or ""
+        shown = show_timeline(deps, client, team_id, user, ref.deal_id) if ref else None
+        if shown is None:
+            _tell(client, body, ALREADY_REMOVED)
+            return
+        client.chat_postEphemeral(channel=body["channel"]["id"], user=user, **shown)
 
     @app.action(OPEN_STORY)
     def on_share_a_story(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -10,12 +10,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.people import hours_of, planning
+from bot.people import hours_of, is_admin, planning
 from bot.services import checkins, deals, stories, weekly, workspaces
 from bot.services.cadence import next_working_slot, snooze_until, zone_or_default
+from bot.services.commands import Refusal, parse_deal
+from bot.services.recognition import amount_in
 from bot.store.models import Outcome, Visibility
 from bot.views import checkins as checkin_views
+from bot.views import commands as command_views
 from bot.views import deals as deal_views
+from bot.views import settings as settings_views
 from bot.views import stories as story_views
 from bot.views.refs import CheckInRef, MessageRef, StoryOrigin, decode
 
@@ -28,9 +32,91 @@ def register(app: App, deps: Deps) -> None:
     _register_checkins(app, deps)
     _register_story(app, deps)
     _register_deal(app, deps)
+    _register_logged_deal(app, deps)
+    _register_settings(app, deps)
+
+
+def _register_settings(app: App, deps: Deps) -> None:
+    @app.view(settings_views.SETTINGS_MODAL)
+    def on_settings(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        user, team_id = body["user"]["id"], context.team_id or ""
+        if not is_admin(deps, client, team_id, user):
+            ack(response_action="errors", errors={"cadence": settings_views.ADMINS_ONLY})
+            return
+        problems = workspaces.change_settings(
+            deps.store, deps.clock, deps.settings, team_id, _settings_form(view), user
+        )
+        if problems:
+            errors = {field: settings_views.problem_text(p) for field, p in problems.items()}
+            ack(response_action="errors", errors=errors)
+            return
+        ack(response_action="update", view=settings_views.settings_saved())
+
+
+def _settings_form(view: dict[str, Any]) -> workspaces.SettingsForm:
+    def chosen(block: str) -> str:
+        return str((_field(view, block).get("selected_option") or {}).get("value") or "")
+
+    return workspaces.SettingsForm(
+        deal_channels=list(_field(view, "deal_channels").get("selected_channels") or []),
+        team_channel=str(_field(view, "team_channel").get("selected_channel") or ""),
+        recognition_channel=str(_field(view, "recognition_channel").get("selected_channel") or ""),
+        cadence=str(_field(view, "cadence").get("value") or ""),
+        checkin_hour=chosen("checkin_hour"),
+        holidays=str(_field(view, "holidays").get("value") or ""),
+        prompt_day=chosen("prompt_day"),
+        prompt_time=str(_field(view, "prompt_time").get("selected_time") or ""),
+        digest_day=chosen("digest_day"),
+        digest_time=str(_field(view, "digest_time").get("selected_time") or ""),
+        timezone=str(_field(view, "timezone").get("value") or ""),
+        notify_recognised=chosen("notify_recognised") != "off",
+    )
 
 
 def _register_deal(app: App, deps: Deps) -> None:
+    @app.view(command_views.NEW_DEAL_MODAL)
+    def on_new_deal(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        words = parse_deal(str(_field(view, "customer").get("value") or ""))
+        owner = str(_field(view, "owner").get("selected_user") or "")
+        person = deps.directory.person(client, owner) if owner else None
+        if isinstance(words, Refusal):
+            ack(response_action="errors", errors={"customer": command_views.REFUSALS[words]})
+            return
+        if person is None or not person.reachable:
+            ack(response_action="errors", errors={"owner": deal_views.OWNER_NOT_A_PERSON})
+            return
+        ack()
+        user, team_id = body["user"]["id"], context.team_id or ""
+        amount = amount_in(
+            {"type": "message", "text": str(_field(view, "amount").get("value") or "")}
+        )
+        change = deals.log_by_hand(
+            deps.store,
+            deps.clock,
+            team_id,
+            deals.LoggedDeal(words.customer, owner, user),
+            amount,
+            planning(deps, client, team_id),
+        )
+        if change.deal is not None:
+            client.chat_postMessage(
+                channel=user, **command_views.deal_logged(change.deal, change.planned)
+            )
+
+
+def _register_logged_deal(app: App, deps: Deps) -> None:
     @app.view(deal_views.LOG_DEAL_MODAL)
     def on_log_deal(
         ack: Ack,

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.store import checkins as queries
 from bot.store import due
 from bot.store.db import Store
-from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome, Workspace
+from bot.store.models import CheckIn, CheckInStatus, Deal, HandOff, Outcome, Workspace
 
 from .cadence import WorkingHours, plan_checkins, zone_or_default
 from .workspaces import effective
@@ -30,6 +30,7 @@ WAITING_FOR = {
 ANSWER_WITHIN_WORKING_DAYS = 2
 NOTE_LIMIT = 2000
 ANSWERABLE = (CheckInStatus.SENT, CheckInStatus.REMINDED, CheckInStatus.MISSED)
+WAITING_FOR_AN_ANSWER = (CheckInStatus.SENT, CheckInStatus.REMINDED)
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,44 @@ def cancel_for_deal(session: Session, deal_id: int, now: datetime) -> None:
 
 
 def reassign(session: Session, deal: Deal, owner_id: str, now: datetime) -> None:
-    """The deal has a new owner: every check-in still to come goes to them."""
+    """The deal has a new owner: every check-in still to come goes to them, and the
+    hand-off goes into the customer's timeline."""
+    if deal.owner_id != owner_id:
+        session.add(
+            HandOff(
+                team_id=deal.team_id,
+                deal_id=deal.id,
+                from_user=deal.owner_id,
+                to_user=owner_id,
+                at=now,
+            )
+        )
     deal.owner_id, deal.owner_name, deal.updated_at = owner_id, None, now
     for checkin in queries.open_checkins(session, deal.id):
         checkin.recipient_id = owner_id
         checkin.updated_at = now
+
+
+@dataclass(frozen=True)
+class MyCheckins:
+    """A person's check-ins: DMs out and waiting for an answer, then those to come."""
+
+    waiting: list[Step]
+    upcoming: list[Step]
+    waiting_total: int
+    upcoming_total: int
+
+
+def mine(store: Store, team_id: str, user_id: str, limit: int) -> MyCheckins:
+    with store.session() as session:
+        waiting = queries.for_recipient(session, team_id, user_id, WAITING_FOR_AN_ANSWER)
+        upcoming = queries.for_recipient(session, team_id, user_id, (CheckInStatus.PLANNED,))
+    return MyCheckins(
+        [Step(c, d, None) for c, d in waiting[:limit]],
+        [Step(c, d, None) for c, d in upcoming[:limit]],
+        len(waiting),
+        len(upcoming),
+    )
 
 
 # -- what the buttons do ----------------------------------------------------------------

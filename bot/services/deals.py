@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -206,6 +207,39 @@ def dismiss_deal(
                 now,
             )
         return deal
+
+
+def log_by_hand(
+    store: Store,
+    clock: Clock,
+    team_id: str,
+    said: LoggedDeal,
+    amount: tuple[Decimal | None, str | None],
+    planning: Planning,
+) -> DealChange:
+    """A deal logged with `/serve deal`, from no message: closed now, check-ins planned,
+    in one unit of work."""
+    policy, tz = planning.ask(said.owner_id)
+    now = clock.now()
+    with store.session() as session:
+        queries.ensure_workspace(session, team_id, now)
+        deal = Deal(
+            team_id=team_id,
+            customer=said.customer,
+            owner_id=said.owner_id,
+            posted_by=said.logged_by,
+            amount=amount[0],
+            currency=amount[1],
+            from_integration=False,
+            status=DealStatus.ACTIVE.value,
+            closed_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(deal)
+        session.flush()
+        planned = checkins.plan(session, deal, policy, tz, now)
+        return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
 @dataclass(frozen=True)

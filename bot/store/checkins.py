@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .models import OPEN_CHECKIN_STATUSES, CheckIn, CheckInStatus, Deal, Workspace
+from .models import OPEN_CHECKIN_STATUSES, CheckIn, CheckInStatus, Deal, DealStatus, Workspace
 
 
 def checkins_for_deal(session: Session, deal_id: int) -> Sequence[CheckIn]:
@@ -23,6 +23,24 @@ def open_checkins(session: Session, deal_id: int) -> Sequence[CheckIn]:
         .where(CheckIn.deal_id == deal_id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES))
         .order_by(CheckIn.stage, CheckIn.id)
     ).all()
+
+
+def for_recipient(
+    session: Session, team_id: str, user_id: str, statuses: Sequence[CheckInStatus]
+) -> list[tuple[CheckIn, Deal]]:
+    """A person's check-ins in these states with their deals, soonest first."""
+    rows = session.execute(
+        select(CheckIn, Deal)
+        .join(Deal, Deal.id == CheckIn.deal_id)
+        .where(
+            CheckIn.team_id == team_id,
+            CheckIn.recipient_id == user_id,
+            CheckIn.status.in_([s.value for s in statuses]),
+            Deal.status == DealStatus.ACTIVE.value,
+        )
+        .order_by(CheckIn.due_at, CheckIn.id)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
 
 
 def with_deal_and_workspace(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -185,6 +186,19 @@ class CheckIn(Base):
         return self.status in OPEN_CHECKIN_STATUSES
 
 
+class HandOff(Base):
+    """A customer passed from one teammate to another: part of their timeline."""
+
+    __tablename__ = "hand_offs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    from_user: Mapped[str | None] = mapped_column(String(32))
+    to_user: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Visibility(enum.StrEnum):
     NAMED = "named"  # in the digest, with the sharer's name
     ANONYMOUS = "anonymous"  # in the digest, sharer never shown
@@ -218,8 +232,12 @@ class Member(Base):
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    prompts_paused: Mapped[bool] = mapped_column(default=False)
+    prompts_paused: Mapped[bool] = mapped_column(default=False)  # prompts and check-ins
+    paused_until: Mapped[date | None] = mapped_column(Date())  # the last day paused
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def paused_on(self, day: date) -> bool:
+        return self.prompts_paused and (self.paused_until is None or day <= self.paused_until)
 
 
 class WorkStatus(enum.StrEnum):

@@ -10,12 +10,13 @@ from bot.store.models import CheckIn, Deal, Outcome
 
 from .blocks import actions, button, context, message, modal, option, plain, section
 from .mrkdwn import escape, link, mention, quote, slack_date
-from .refs import CheckInRef, encode
+from .refs import CheckInRef, DealRef, encode
 
 REACHED_OUT = "checkin_reached_out"
 SNOOZE = "checkin_snooze"
 HAND_OFF = "checkin_hand_off"
 STOP = "checkin_stop"
+TIMELINE = "timeline_show"
 REACHED_OUT_MODAL = "checkin_reached_out_modal"
 SNOOZE_MODAL = "checkin_snooze_modal"
 HAND_OFF_MODAL = "checkin_hand_off_modal"
@@ -75,6 +76,7 @@ def checkin_dm(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
                 button("I reached out", REACHED_OUT, value, style="primary"),
                 button("Snooze", SNOOZE, value),
                 button("Hand off", HAND_OFF, value),
+                button("Timeline", TIMELINE, encode(DealRef(deal.id))),
                 button(
                     "Stop for this customer",
                     STOP,

@@ -1,4 +1,6 @@
-"""Per-workspace story-prompt and digest schedule, time zone, and who changed settings.
+"""Per-workspace story-prompt and digest schedule, time zone, and who changed settings;
+a person's pause of their own prompts and check-ins, until a day or until they resume;
+hand-offs, for a customer's timeline.
 
 Revision ID: 0006
 Revises: 0005
@@ -23,9 +25,24 @@ def upgrade() -> None:
         batch.add_column(sa.Column("timezone", sa.String(64)))
         batch.add_column(sa.Column("settings_changed_by", sa.String(32)))
         batch.add_column(sa.Column("settings_changed_at", sa.DateTime(timezone=True)))
+    with op.batch_alter_table("members") as batch:
+        batch.add_column(sa.Column("paused_until", sa.Date()))
+    op.create_table(
+        "hand_offs",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("team_id", sa.String(32), nullable=False),
+        sa.Column("deal_id", sa.Integer(), sa.ForeignKey("deals.id"), nullable=False),
+        sa.Column("from_user", sa.String(32)),
+        sa.Column("to_user", sa.String(32), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_hand_offs_deal_id", "hand_offs", ["deal_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("hand_offs")
+    with op.batch_alter_table("members") as batch:
+        batch.drop_column("paused_until")
     with op.batch_alter_table("workspaces") as batch:
         for column in (
             "settings_changed_at",
