@@ -9,8 +9,8 @@ from slack_sdk.errors import SlackClientError
 from bot.delivery import Delivery
 from bot.deps import Deps
 from bot.runner import Job, Runner
-from bot.services import checkins
-from bot.services.cadence import WorkingHours, add_working_days, when_to_nudge
+from bot.services import checkins, pauses
+from bot.services.cadence import WorkingHours, add_working_days, back_from_pause, when_to_nudge
 from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, Step
 from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder
 
@@ -100,6 +100,11 @@ class CheckinSteps:
         hours = step.policy(self.deps.settings).hours_for(person.tz)
         now = self.deps.clock.now()
         at = when_to_nudge(now, hours, person.profile)
+        pause = pauses.paused_on(
+            self.deps.store, checkin.team_id, checkin.recipient_id, hours.local_date(now)
+        )
+        if pause is not None:
+            at = max(at, back_from_pause(pause.paused_until, now, hours))
         if at > now:
             checkins.postpone(self.deps.store, self.deps.clock, checkin.id, job.kind, at)
             return f"postponed to {at.isoformat()}"

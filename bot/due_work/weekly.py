@@ -52,9 +52,11 @@ class WeeklyWork:
         person = self.deps.directory.person(self.delivery.client, recipient)
         if person is None or not person.reachable:
             return "skipped: not reachable"
-        away = away_until(person.profile, self.deps.clock.now()) is not None
+        now = self.deps.clock.now()
+        away = away_until(person.profile, now) is not None
+        today = now.astimezone(zone_or_default(person.tz)).date()
         reason = weekly.skip_prompt_reason(
-            self.deps.store, job.team_id, recipient, _period(job), away
+            self.deps.store, job.team_id, recipient, _period(job), away, today
         )
         if reason:
             return f"skipped: {reason}"

@@ -129,6 +129,13 @@ def first_slot_after(moment: datetime, hours: WorkingHours) -> datetime:
     return hours.at_hour(hours.next_working_day(day + timedelta(days=1)))
 
 
+def back_from_pause(last_day: date | None, now: datetime, hours: WorkingHours) -> datetime:
+    """When someone who paused hears from us again: the first nudge hour after their last
+    paused day, or, paused until they resume, tomorrow's, to look again."""
+    day = last_day if last_day is not None else hours.local_date(now)
+    return hours.at_hour(hours.next_working_day(day + timedelta(days=1)))
+
+
 def when_to_nudge(now: datetime, hours: WorkingHours, profile: Mapping[str, Any]) -> datetime:
     """Now, if this person can hear from us now; else when they next can: back from
     time away, on a working day, within working hours."""

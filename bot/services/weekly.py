@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -16,7 +16,7 @@ from bot.store import weekly as queries
 from bot.store.db import Store
 from bot.store.models import Story, Workspace
 
-from . import workspaces
+from . import pauses, workspaces
 from .cadence import zone_or_default
 from .stories import on_weekday, shared_in_week, stories_for_digest, week_bounds, week_of
 from .workspaces import effective
@@ -123,12 +123,11 @@ def plan_prompts(
 
 
 def skip_prompt_reason(
-    store: Store, team_id: str, user_id: str, week: str, away: bool
+    store: Store, team_id: str, user_id: str, week: str, away: bool, today: date
 ) -> str | None:
     """Why a person's prompt should not go out this week, if it shouldn't."""
-    with store.session() as session:
-        if queries.prompts_paused(session, team_id, user_id):
-            return "paused prompts"
+    if pauses.paused_on(store, team_id, user_id, today) is not None:
+        return "paused prompts"
     if away:
         return "away"
     if shared_in_week(store, team_id, user_id, week):

@@ -8,16 +8,11 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .models import CheckIn, CheckInStatus, Deal, DealStatus, Member, Outcome, Workspace
+from .models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Workspace
 
 
 def workspaces(session: Session) -> Sequence[Workspace]:
     return session.scalars(select(Workspace).order_by(Workspace.team_id)).all()
-
-
-def prompts_paused(session: Session, team_id: str, user_id: str) -> bool:
-    member = session.get(Member, (team_id, user_id))
-    return bool(member and member.prompts_paused)
 
 
 def deals_closed(session: Session, team_id: str, start: datetime, end: datetime) -> int:
