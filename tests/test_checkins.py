@@ -142,7 +142,7 @@ def test_reached_out_with_needs_help_logs_the_outcome_and_updates_the_dm(
     assert update.args["channel"] == ALICE_DM and update.args["ts"] == dm.ts
     assert "needs help" in update.args["blocks"][0]["text"]["text"]
     assert "&lt;!here&gt;" in update.args["blocks"][0]["text"]["text"]
-    assert buttons(fake_slack.message(ALICE_DM, dm.ts)) == []
+    assert buttons(fake_slack.message(ALICE_DM, dm.ts)) == ["Ask the team for a hand"]
 
     fake_slack.click("U0ALICE", dm, views.REACHED_OUT, blocks=old_blocks)
     assert bot.wait_idle()

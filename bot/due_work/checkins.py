@@ -11,8 +11,8 @@ from bot.deps import Deps
 from bot.runner import Job, Runner
 from bot.services import checkins, pauses
 from bot.services.cadence import WorkingHours, add_working_days, back_from_pause, when_to_nudge
-from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, Step
-from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder
+from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, STORY_OFFER, Step
+from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder, help_story_offer
 
 from .outcomes import through_slack
 
@@ -23,6 +23,7 @@ def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
     steps = CheckinSteps(deps, delivery)
     for kind, run in ((SEND, steps.send), (REMIND, steps.remind), (MISS, steps.miss)):
         runner.register(kind, through_slack(run, deps.clock), steps.failed)
+    runner.register(STORY_OFFER, through_slack(steps.offer_story, deps.clock))
 
 
 class CheckinSteps:
@@ -80,6 +81,20 @@ class CheckinSteps:
                 )
             except SlackClientError as error:
                 log.warning("could not show check-in %s as missed: %s", checkin.id, error)
+        return None
+
+    def offer_story(self, job: Job) -> str | None:
+        """A week after someone stepped in, the owner is asked whether it's a story."""
+        step = checkins.helped(self.deps.store, _checkin_id(job))
+        if step is None:
+            return "nobody stepped in"
+        owner = step.checkin.logged_by or step.checkin.recipient_id
+        self.delivery.post_once(
+            owner,
+            job.send_key,
+            help_story_offer(step.checkin, step.deal),
+            since=job.earlier_attempts_since,
+        )
         return None
 
     def failed(self, job: Job, why: str) -> None:

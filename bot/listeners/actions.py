@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.people import planning
-from bot.services import checkins, deals
+from bot.services import checkins, deals, weekly
 from bot.services.deals import Change
 from bot.views import checkins as checkin_views
 from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, OWNER_NOT_A_PERSON, SET_OWNER
@@ -91,6 +91,79 @@ def register(app: App, deps: Deps) -> None:
             _tell(client, body, ALREADY_REMOVED)
             return
         client.chat_postEphemeral(channel=body["channel"]["id"], user=user, **shown)
+
+    @app.action(checkin_views.ASK_TEAM)
+    def on_ask_team(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        ref = decode(_action(body).get("value"), CheckInRef)
+        team_id, user = context.team_id or "", body["user"]["id"]
+        team_channel = weekly.setup_of(deps.store, team_id, deps.settings).team_channel
+        channel = deps.directory.channel_id(client, team_channel) if team_channel else None
+        if channel is None:
+            _tell(client, body, checkin_views.NO_TEAM_CHANNEL)
+            return
+        step = (
+            checkins.ask_team(deps.store, deps.clock, ref.checkin_id, team_id, user)
+            if ref
+            else None
+        )
+        if step is None:
+            _tell(client, body, checkin_views.CANT_ASK)
+            return
+        posted = client.chat_postMessage(
+            channel=channel, **checkin_views.team_help_request(step.checkin, step.deal)
+        )
+        checkins.record_help_post(deps.store, step.checkin.id, posted["channel"], posted["ts"])
+        client.chat_update(
+            channel=body["channel"]["id"],
+            ts=body["container"]["message_ts"],
+            **checkin_views.checkin_logged(step.checkin, step.deal),
+        )
+
+    @app.action(checkin_views.OFFER_HELP)
+    def on_offer_help(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        ref = decode(_action(body).get("value"), CheckInRef)
+        team_id, helper = context.team_id or "", body["user"]["id"]
+        offer = (
+            checkins.offer_help(deps.store, deps.clock, ref.checkin_id, team_id, helper)
+            if ref
+            else None
+        )
+        if offer is None:
+            _tell(client, body, checkin_views.ALREADY_HANDLED)
+            return
+        checkin, deal = offer.step.checkin, offer.step.deal
+        if not offer.first:
+            _tell(client, body, checkin_views.already_helping(checkin))
+            return
+        owner = checkin.logged_by or checkin.recipient_id
+        shown = show_timeline(deps, client, team_id, helper, deal.id)
+        thanks = checkin_views.thanks_for_helping(deal, owner, shown)
+        client.chat_postEphemeral(channel=body["channel"]["id"], user=helper, **thanks)
+        client.chat_update(
+            channel=body["channel"]["id"],
+            ts=body["container"]["message_ts"],
+            **checkin_views.team_help_request(checkin, deal),
+        )
+        client.chat_postMessage(channel=owner, **checkin_views.someone_stepped_in(checkin, deal))
+
+    @app.action(checkin_views.SHARE_HELP_STORY)
+    def on_share_help_story(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        ref = decode(_action(body).get("value"), CheckInRef)
+        step = checkins.helped(deps.store, ref.checkin_id) if ref else None
+        if step is None or step.checkin.helper_id is None:
+            _tell(client, body, checkin_views.ALREADY_HANDLED)
+            return
+        view = story_modal("help", helpers=[step.checkin.helper_id], served=step.deal.customer)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(OPEN_STORY)
     def on_share_a_story(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

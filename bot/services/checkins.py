@@ -5,7 +5,7 @@ unit of work: one transaction that re-checks the state it depends on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -21,6 +21,8 @@ from .cadence import WorkingHours, plan_checkins, zone_or_default
 from .workspaces import effective
 
 SEND, REMIND, MISS = "checkin_send", "checkin_remind", "checkin_miss"
+STORY_OFFER = "story_offer"  # a week after someone stepped in: offer it as a story
+STORY_OFFER_AFTER = timedelta(days=7)
 STEPS = (SEND, REMIND, MISS)
 WAITING_FOR = {
     SEND: CheckInStatus.PLANNED,
@@ -257,6 +259,67 @@ def stop_for_customer(store: Store, clock: Clock, checkin_id: int, team_id: str)
         _close_all(session, step.deal.id, CheckInStatus.STOPPED, now)
         _close(session, step.checkin, CheckInStatus.STOPPED, now)
         return step
+
+
+# -- a customer who needs help ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HelpOffer:
+    step: Step
+    first: bool  # False: someone else had already stepped in
+
+
+def ask_team(
+    store: Store, clock: Clock, checkin_id: int, team_id: str, user_id: str
+) -> Step | None:
+    """The owner asks the team for a hand with a customer who needs help: once per
+    check-in. None when it can't be asked (again)."""
+    with store.session() as session:
+        row = queries.with_deal_and_workspace(session, checkin_id, lock=True)
+        if row is None:
+            return None
+        checkin = row[0]
+        if (
+            checkin.team_id != team_id
+            or checkin.outcome != Outcome.NEEDS_HELP
+            or checkin.logged_by != user_id
+            or checkin.help_asked_at is not None
+        ):
+            return None
+        checkin.help_asked_at = checkin.updated_at = clock.now()
+        return Step(*row)
+
+
+def record_help_post(store: Store, checkin_id: int, channel: str, ts: str) -> None:
+    with store.session() as session:
+        checkin = session.get_one(CheckIn, checkin_id)
+        checkin.help_post_channel, checkin.help_post_ts = channel, ts
+
+
+def offer_help(
+    store: Store, clock: Clock, checkin_id: int, team_id: str, helper_id: str
+) -> HelpOffer | None:
+    """Someone answered the team's call. The first to do so is the helper; a week later
+    the owner is offered the help as a story to share."""
+    now = clock.now()
+    with store.session() as session:
+        row = queries.with_deal_and_workspace(session, checkin_id, lock=True)
+        if row is None or row[0].team_id != team_id or row[0].help_asked_at is None:
+            return None
+        checkin = row[0]
+        first = checkin.helper_id is None
+        if first:
+            checkin.helper_id, checkin.helped_at, checkin.updated_at = helper_id, now, now
+            due.add(session, STORY_OFFER, team_id, now + STORY_OFFER_AFTER, now, checkin.id)
+        return HelpOffer(Step(*row), first)
+
+
+def helped(store: Store, checkin_id: int) -> Step | None:
+    """A check-in whose customer someone stepped in to help."""
+    with store.session() as session:
+        row = queries.with_deal_and_workspace(session, checkin_id)
+        return Step(*row) if row and row[0].helper_id else None
 
 
 # -- the steps of due work ----------------------------------------------------------------

@@ -178,6 +178,11 @@ class CheckIn(Base):
     note: Mapped[str | None] = mapped_column(Text)
     logged_by: Mapped[str | None] = mapped_column(String(32))
     logged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    help_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the team was asked
+    help_post_channel: Mapped[str | None] = mapped_column(String(32))
+    help_post_ts: Mapped[str | None] = mapped_column(String(32))
+    helper_id: Mapped[str | None] = mapped_column(String(32))  # who stepped in
+    helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -17,6 +17,13 @@ SNOOZE = "checkin_snooze"
 HAND_OFF = "checkin_hand_off"
 STOP = "checkin_stop"
 TIMELINE = "timeline_show"
+ASK_TEAM = "help_ask_team"
+OFFER_HELP = "help_offer"
+SHARE_HELP_STORY = "help_share_story"
+NO_TEAM_CHANNEL = (
+    "There's no team channel to ask yet. An admin can pick one with `/serve settings`."
+)
+CANT_ASK = "The team has already been asked about this check-in, so I didn't ask again."
 REACHED_OUT_MODAL = "checkin_reached_out_modal"
 SNOOZE_MODAL = "checkin_snooze_modal"
 HAND_OFF_MODAL = "checkin_hand_off_modal"
@@ -104,16 +111,89 @@ def checkin_reminder(deal: Deal) -> dict[str, Any]:
 
 def checkin_logged(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     outcome = Outcome(checkin.outcome or Outcome.NEUTRAL)
+    customer = escape(deal.customer)
     lines = [
-        f"{OUTCOME_EMOJI[outcome]} Logged: *{escape(deal.customer)}* feels "
+        f"{OUTCOME_EMOJI[outcome]} Logged: *{customer}* feels "
         f"*{OUTCOME_LABELS[outcome].lower()}*. Thank you for reaching out."
     ]
     if checkin.note:
         lines.append(quote(checkin.note))
-    if outcome == Outcome.NEEDS_HELP:
-        lines.append("Thanks for staying with them while they need help.")
-    fallback = f"Logged: {escape(deal.customer)} feels {OUTCOME_LABELS[outcome].lower()}."
-    return _closed("\n".join(lines), fallback)
+    blocks = [section("\n".join(lines))]
+    if outcome == Outcome.NEEDS_HELP and checkin.help_asked_at is None:
+        blocks.append(
+            actions(
+                "help_actions",
+                button("Ask the team for a hand", ASK_TEAM, encode(CheckInRef(checkin.id))),
+            )
+        )
+    elif outcome == Outcome.NEEDS_HELP:
+        blocks.append(context(":raised_hands: The team has been asked for a hand."))
+    fallback = f"Logged: {customer} feels {OUTCOME_LABELS[outcome].lower()}."
+    return message(fallback, blocks)
+
+
+def team_help_request(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    """The team channel's call for a hand, in the owner's words."""
+    customer = escape(deal.customer)
+    owner = mention(checkin.logged_by or checkin.recipient_id)
+    text = f":raised_hands: *{customer}* needs a hand. {owner} checked in and heard:"
+    heard = quote(checkin.note) if checkin.note else "_(no note)_"
+    if checkin.helper_id:
+        return message(
+            f"{customer} needs a hand: {mention(checkin.helper_id)} stepped in.",
+            [
+                section(f"{text}\n{heard}"),
+                context(f":handshake: {mention(checkin.helper_id)} stepped in."),
+            ],
+        )
+    return message(
+        f"{customer} needs a hand. Can you help?",
+        [
+            section(f"{text}\n{heard}"),
+            actions(
+                "help_offer",
+                button("I'll help", OFFER_HELP, encode(CheckInRef(checkin.id)), "primary"),
+            ),
+        ],
+    )
+
+
+def thanks_for_helping(deal: Deal, owner: str, timeline: dict[str, Any] | None) -> dict[str, Any]:
+    """What the helper is told: whom to talk to, and the customer's timeline."""
+    text = (
+        f":pray: Thank you. {mention(owner)} looks after *{escape(deal.customer)}*; "
+        "here is their relationship so far."
+    )
+    return message(text, [section(text), *(timeline["blocks"] if timeline else [])][:50])
+
+
+def someone_stepped_in(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    text = (
+        f":handshake: {mention(checkin.helper_id or '')} stepped in to help with "
+        f"*{escape(deal.customer)}*."
+    )
+    return message(text, [section(text)])
+
+
+def already_helping(checkin: CheckIn) -> str:
+    return f"{mention(checkin.helper_id or '')} has already stepped in. Thank you for offering."
+
+
+def help_story_offer(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    text = (
+        f":seedling: A week ago {mention(checkin.helper_id or '')} stepped in to help "
+        f"*{escape(deal.customer)}*. If that's a story worth telling, share it with the team."
+    )
+    return message(
+        text,
+        [
+            section(text),
+            actions(
+                "help_story",
+                button("Share it as a story", SHARE_HELP_STORY, encode(CheckInRef(checkin.id))),
+            ),
+        ],
+    )
 
 
 def checkin_snoozed(deal: Deal, until: datetime) -> dict[str, Any]:

@@ -40,6 +40,7 @@ def story_modal(
     helpers: Sequence[str] = (),
     what_happened: str = "",
     source_link: str | None = None,
+    served: str = "",
 ) -> dict[str, Any]:
     """The form for one story; `source` (prompt, command, shortcut) and the message
     link travel in private_metadata."""
@@ -58,6 +59,13 @@ def story_modal(
     }
     if what_happened:
         story_element["initial_value"] = what_happened[:TEXT_MAX]
+    served_element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": SERVED_MAX,
+    }
+    if served:
+        served_element["initial_value"] = served[:SERVED_MAX]
     blocks: list[dict[str, Any]] = [
         section("Help given without being asked is worth telling. What did you see?"),
         {
@@ -72,7 +80,7 @@ def story_modal(
             "optional": True,
             "label": plain("Who did they help?"),
             "hint": plain("A customer, a teammate, a neighbour…"),
-            "element": {"type": "plain_text_input", "action_id": "value", "max_length": 200},
+            "element": served_element,
         },
         {
             "type": "input",

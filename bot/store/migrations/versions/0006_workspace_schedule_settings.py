@@ -1,6 +1,6 @@
 """Per-workspace story-prompt and digest schedule, time zone, and who changed settings;
 a person's pause of their own prompts and check-ins, until a day or until they resume;
-hand-offs, for a customer's timeline.
+hand-offs, for a customer's timeline; the team asked to help a customer who needs it.
 
 Revision ID: 0006
 Revises: 0005
@@ -27,6 +27,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("settings_changed_at", sa.DateTime(timezone=True)))
     with op.batch_alter_table("members") as batch:
         batch.add_column(sa.Column("paused_until", sa.Date()))
+    with op.batch_alter_table("checkins") as batch:
+        batch.add_column(sa.Column("help_asked_at", sa.DateTime(timezone=True)))
+        batch.add_column(sa.Column("help_post_channel", sa.String(32)))
+        batch.add_column(sa.Column("help_post_ts", sa.String(32)))
+        batch.add_column(sa.Column("helper_id", sa.String(32)))
+        batch.add_column(sa.Column("helped_at", sa.DateTime(timezone=True)))
     op.create_table(
         "hand_offs",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -41,6 +47,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("hand_offs")
+    with op.batch_alter_table("checkins") as batch:
+        for column in ("helped_at", "helper_id", "help_post_ts", "help_post_channel"):
+            batch.drop_column(column)
+        batch.drop_column("help_asked_at")
     with op.batch_alter_table("members") as batch:
         batch.drop_column("paused_until")
     with op.batch_alter_table("workspaces") as batch:
