@@ -81,7 +81,13 @@ def test_friday_evening_deal_gets_its_first_checkin_monday_ten_local(
 
     at(clock, bot, MONDAY_10AM_LA)
     [dm] = dms(fake_slack, ALICE_DM)
-    assert buttons(dm) == ["I reached out", "Snooze", "Hand off", "Timeline", "Stop for this customer"]
+    assert buttons(dm) == [
+        "I reached out",
+        "Snooze",
+        "Hand off",
+        "Timeline",
+        "Stop for this customer",
+    ]
     assert "*Acme Corp*" in dm.blocks[0]["text"]["text"]
     assert deal.permalink and f"<{deal.permalink}|the deal announcement>" in json.dumps(dm.blocks)
     assert checkins_of(bot, deal)[0].status == CheckInStatus.SENT

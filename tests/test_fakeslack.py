@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
+from urllib.request import Request, urlopen
 
 import pytest
 from slack_sdk import WebClient
@@ -14,8 +17,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
+from slack_sdk.webhook import WebhookClient
 
-from tests.fakeslack import APP_TOKEN, BOT_ID, BOT_TOKEN, BOT_USER_ID, DROPPED, Failure, FakeSlack
+from tests.fakeslack import (
+    APP_TOKEN,
+    BOT_ID,
+    BOT_TOKEN,
+    BOT_USER_ID,
+    DROPPED,
+    TEAM_ID,
+    Failure,
+    FakeSlack,
+    SharedFile,
+)
 
 
 @pytest.fixture
@@ -41,6 +55,37 @@ def post(web: WebClient, text: str, **extra: Any) -> Any:
 def pages(responses: Iterable[Any], most: int = 20) -> list[list[dict[str, Any]]]:
     """Follow next_cursor, but not forever if the fake stops honouring it."""
     return [page["messages"] for page in islice(responses, most)]
+
+
+@contextmanager
+def app(
+    fake: FakeSlack, answer: Callable[[SocketModeRequest], dict[str, Any] | None]
+) -> Iterator[list[SocketModeRequest]]:
+    """A minimal stand-in for the bot: a Socket Mode client that acks every envelope with
+    whatever `answer` returns for it, and keeps the envelopes it was sent."""
+    seen: list[SocketModeRequest] = []
+
+    def on_request(socket: SocketModeClient, request: SocketModeRequest) -> None:
+        seen.append(request)
+        payload = answer(request)
+        socket.send_socket_mode_response(
+            SocketModeResponse(envelope_id=request.envelope_id, payload=payload)
+        )
+
+    socket = SocketModeClient(APP_TOKEN, web_client=client(fake), auto_reconnect_enabled=False)
+    socket.socket_mode_request_listeners.append(on_request)
+    socket.connect()
+    try:
+        fake.wait_for_connection()
+        yield seen
+    finally:
+        fake.hang_up()  # Slack's side first: slack_sdk's own close then takes ~1s, not ~3s
+        try:
+            socket.close()
+        except AttributeError:
+            # slack_sdk's builtin client can race a close from Slack's side (as the bot's
+            # RunningBot.stop knows); closing again finds the socket gone and finishes.
+            socket.close()
 
 
 def outcome(web: WebClient, text: str) -> str:
@@ -266,23 +311,12 @@ def test_a_hold_that_never_fills_times_out_and_says_so(fake: FakeSlack) -> None:
 def test_a_profile_change_reaches_a_connected_app_as_user_change(fake: FakeSlack) -> None:
     fake.add_user("U0ALICE", "alice")
     quiet = fake.set_profile("U0ALICE", title="Account Executive")
-    events: list[dict[str, Any]] = []
 
-    def on_request(socket: SocketModeClient, request: SocketModeRequest) -> None:
-        events.append(request.payload["event"])
-        socket.send_socket_mode_response(SocketModeResponse(envelope_id=request.envelope_id))
-
-    socket = SocketModeClient(APP_TOKEN, web_client=client(fake), auto_reconnect_enabled=False)
-    socket.socket_mode_request_listeners.append(on_request)
-    socket.connect()
-    try:
-        fake.wait_for_connection()
+    with app(fake, lambda request: None) as seen:
         user = fake.set_profile("U0ALICE", display_name="ally", tz="Asia/Tokyo")
-    finally:
-        socket.close()
 
     assert quiet["profile"]["title"] == "Account Executive"
-    [event] = events
+    [event] = [request.payload["event"] for request in seen]
     assert event["type"] == "user_change" and event["user"] == user
     assert isinstance(event["cache_ts"], int) and event["event_ts"]
     assert user["tz"] == "Asia/Tokyo" and "tz" not in user["profile"]
@@ -313,3 +347,235 @@ def test_add_messages_buries_a_dm_message_under_bot_messages(fake: FakeSlack) ->
         [buried.ts] + [m.ts for m in added], reverse=True
     )
     assert everything[-1]["text"] == "the one we want"
+
+
+def test_files_upload_v2_shares_the_file_in_a_dm(fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE", "alice")
+    web = client(fake)
+    dm = web.conversations_open(users="U0ALICE")["channel"]["id"]
+
+    answer = web.files_upload_v2(
+        channel=dm, content="a,b\n1,2\n", filename="x.csv", initial_comment="hi"
+    )
+
+    assert fake.violations == []
+    [shared] = fake.files
+    assert shared == SharedFile(
+        id=shared.id,
+        filename="x.csv",
+        title="x.csv",
+        content=b"a,b\n1,2\n",
+        channel=dm,
+        channels=[dm],
+        initial_comment="hi",
+        ts=shared.ts,
+    )
+    assert shared.id.startswith("F") and shared.user == BOT_USER_ID
+    assert answer["file"]["id"] == shared.id and answer["file"]["name"] == "x.csv"
+    [url_call] = fake.calls_to("files.getUploadURLExternal")
+    assert url_call.response["upload_url"].startswith(fake.http_url + "/upload/")
+    [done] = fake.calls_to("files.completeUploadExternal")
+    assert json.loads(done.args["files"]) == [{"id": shared.id, "title": "x.csv"}]
+    [message] = web.conversations_history(channel=dm)["messages"]
+    assert message["subtype"] == "file_share" and message["ts"] == shared.ts
+    assert message["text"] == "hi" and message["user"] == BOT_USER_ID
+    assert [f["id"] for f in message["files"]] == [shared.id]
+
+
+def test_an_upload_to_a_user_id_or_an_unknown_channel_is_refused(fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE", "alice")
+    web = no_retries(fake)
+
+    with pytest.raises(SlackApiError) as to_user:
+        web.files_upload_v2(channel="U0ALICE", content="a,b\n", filename="x.csv")
+    with pytest.raises(SlackApiError) as to_nowhere:
+        web.files_upload_v2(channel="C0NOWHERE", content="a,b\n", filename="x.csv")
+
+    assert to_user.value.response["error"] == "invalid_arguments"
+    assert "channel_id" in to_user.value.response["response_metadata"]["messages"][0]
+    assert to_nowhere.value.response["error"] == "channel_not_found"
+    assert fake.files == [] and fake.messages["D0ALICE"] == []
+    assert len(fake.violations) == 1 and "'U0ALICE' must match" in fake.violations[0]
+
+
+def test_a_multipart_upload_kept_private_and_a_wrong_length_is_a_violation(
+    fake: FakeSlack,
+) -> None:
+    web = client(fake)
+    first = web.files_getUploadURLExternal(filename="notes.txt", length=5)
+    second = web.files_getUploadURLExternal(filename="short.txt", length=99)
+    form = (
+        b"--XyZ\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="notes.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+        b"hello\r\n"
+        b"--XyZ--\r\n"
+    )
+    headers = {"Content-Type": "multipart/form-data; boundary=XyZ"}
+    with urlopen(Request(first["upload_url"], data=form, headers=headers)) as answer:
+        assert answer.status == 200
+    with urlopen(Request(second["upload_url"], data=b"tiny")) as answer:
+        assert answer.status == 200
+
+    done = web.files_completeUploadExternal(files=[{"id": first["file_id"], "title": "Notes"}])
+
+    [shared] = fake.files
+    assert (shared.content, shared.title, shared.channel) == (b"hello", "Notes", None)
+    assert done["files"][0]["title"] == "Notes"
+    assert fake.violations == [
+        f"upload {second['file_id']}: 4 bytes, but files.getUploadURLExternal said length=99"
+    ]
+    with pytest.raises(SlackApiError, match="file_not_found"):  # completed once only
+        web.files_completeUploadExternal(files=[{"id": first["file_id"]}])
+
+
+def test_a_published_home_is_kept_per_person_and_sent_with_app_home_opened(
+    fake: FakeSlack,
+) -> None:
+    fake.add_user("U0ALICE", "alice")
+    web = client(fake)
+    home = {"type": "home", "blocks": [{"type": "divider"}] * 100}
+
+    with app(fake, lambda request: None) as seen:
+        fake.open_home("U0ALICE")
+        published = web.views_publish(user_id="U0ALICE", view=home)["view"]
+        fake.open_home("U0ALICE")
+
+    first, second = (request.payload["event"] for request in seen)
+    assert [request.type for request in seen] == ["events_api", "events_api"]
+    assert first == {
+        "type": "app_home_opened",
+        "user": "U0ALICE",
+        "channel": "D0ALICE",
+        "tab": "home",
+        "event_ts": first["event_ts"],
+    }
+    assert second["view"] == published == fake.home["U0ALICE"]
+    assert published["type"] == "home" and len(published["blocks"]) == 100
+    assert fake.views == [] and fake.violations == []
+
+
+def test_a_home_is_validated_as_a_view_and_honours_hash(fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE", "alice")
+    web = no_retries(fake)
+    divider = [{"type": "divider"}]
+    header = [{"type": "header", "text": {"type": "plain_text", "text": "Hi"}}]
+    first = web.views_publish(user_id="U0ALICE", view={"type": "home", "blocks": divider})["view"]
+
+    too_many = {"type": "home", "blocks": divider * 101}
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "x"}, "blocks": divider}
+    for view in (too_many, modal):
+        with pytest.raises(SlackApiError, match="invalid_arguments"):
+            web.views_publish(user_id="U0ALICE", view=view)
+    with pytest.raises(SlackApiError, match="hash_conflict"):
+        web.views_publish(user_id="U0ALICE", view={"type": "home", "blocks": header}, hash="old")
+    fresh = {"type": "home", "blocks": header}
+    again = web.views_publish(user_id="U0ALICE", view=fresh, hash=first["hash"])["view"]
+
+    assert fake.home["U0ALICE"] == again and again["id"] == first["id"]
+    assert again["blocks"] == header and again["hash"] != first["hash"]
+    assert "views.publish: 101 blocks, more than 100" in fake.violations
+    assert fake.violations[-1] == "views.publish: view type is 'modal', not 'home'"
+
+
+def test_a_slash_command_returns_the_ack_and_records_response_url_posts(
+    fake: FakeSlack,
+) -> None:
+    fake.add_user("U0ALICE", "alice")
+    reply = {"text": "working on it", "response_type": "ephemeral"}
+    later = {"text": "done", "blocks": [{"type": "divider"}], "response_type": "ephemeral"}
+
+    def answer(request: SocketModeRequest) -> dict[str, Any] | None:
+        if request.payload["text"] == "quiet":
+            return None
+        sent = WebhookClient(request.payload["response_url"]).send_dict(later)
+        assert sent.status_code == 200 and json.loads(sent.body) == {"ok": True}
+        return reply
+
+    with app(fake, answer) as seen:
+        acked = fake.command("U0ALICE", "export now")
+        quiet = fake.command("U0ALICE", "quiet", command="/other", channel_id="C0GENERAL")
+
+    assert acked == reply and quiet == {}
+    assert fake.responses == [later] and fake.violations == []
+    payload = seen[0].payload
+    assert seen[0].type == "slash_commands"
+    assert payload == {
+        "token": payload["token"],
+        "team_id": TEAM_ID,
+        "team_domain": "serve-test",
+        "channel_id": "D0ALICE",
+        "channel_name": "directmessage",
+        "user_id": "U0ALICE",
+        "user_name": "alice",
+        "command": "/serve",
+        "text": "export now",
+        "api_app_id": payload["api_app_id"],
+        "is_enterprise_install": "false",
+        "response_url": payload["response_url"],
+        "trigger_id": payload["trigger_id"],
+    }
+    assert payload["response_url"].startswith(fake.http_url + "/respond/")
+    other = seen[1].payload
+    assert (other["command"], other["channel_id"], other["channel_name"]) == (
+        "/other",
+        "C0GENERAL",
+        "general",
+    )
+
+
+def test_bad_blocks_posted_to_a_response_url_are_a_violation(fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE", "alice")
+    urls: list[str] = []
+
+    with app(fake, lambda request: urls.append(request.payload["response_url"])):
+        fake.command("U0ALICE", "")
+
+    bad = WebhookClient(urls[0]).send_dict({"blocks": [{"type": "sparkles"}]})
+    with pytest.raises(HTTPError) as unknown:
+        urlopen(Request(fake.http_url + "/respond/nope", data=b"{}"))
+
+    assert bad.status_code == 400 and fake.responses == []
+    assert fake.violations == ["response_url: block 0 has an unknown type"]
+    assert unknown.value.code == 404
+
+
+def test_users_info_reports_admins_and_owners(fake: FakeSlack) -> None:
+    fake.add_user("U0ADA", "ada", is_admin=True)
+    fake.add_user("U0OLA", "ola", is_owner=True)
+    fake.add_user("U0BOB", "bob")
+    web = client(fake)
+
+    flags = {
+        user: {k: web.users_info(user=user)["user"][k] for k in ("is_admin", "is_owner")}
+        for user in ("U0ADA", "U0OLA", "U0BOB")
+    }
+
+    assert flags == {
+        "U0ADA": {"is_admin": True, "is_owner": False},
+        "U0OLA": {"is_admin": False, "is_owner": True},
+        "U0BOB": {"is_admin": False, "is_owner": False},
+    }
+    assert "is_admin" not in fake.users["U0ADA"]["profile"]
+    assert fake.set_profile("U0BOB", is_admin=True)["is_admin"] is True
+
+
+def test_ephemeral_messages_are_recorded_for_the_person_told(fake: FakeSlack) -> None:
+    fake.add_user("U0ALICE", "alice")
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "only *you*"}}]
+
+    answer = client(fake).chat_postEphemeral(
+        channel="C0GENERAL", user="U0ALICE", text="only you", blocks=blocks
+    )
+
+    assert fake.ephemerals == [
+        {
+            "channel": "C0GENERAL",
+            "user": "U0ALICE",
+            "text": "only you",
+            "blocks": blocks,
+            "thread_ts": None,
+            "message_ts": answer["message_ts"],
+        }
+    ]
+    assert fake.messages["C0GENERAL"] == [] and fake.violations == []

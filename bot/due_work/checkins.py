@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackClientError
 from bot.delivery import Delivery
 from bot.deps import Deps
 from bot.runner import Job, Runner
-from bot.services import checkins, pauses
+from bot.services import checkins
 from bot.services.cadence import WorkingHours, add_working_days, back_from_pause, when_to_nudge
 from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, STORY_OFFER, Step
 from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder, help_story_offer
@@ -115,11 +115,9 @@ class CheckinSteps:
         hours = step.policy(self.deps.settings).hours_for(person.tz)
         now = self.deps.clock.now()
         at = when_to_nudge(now, hours, person.profile)
-        pause = pauses.paused_on(
-            self.deps.store, checkin.team_id, checkin.recipient_id, hours.local_date(now)
-        )
-        if pause is not None:
-            at = max(at, back_from_pause(pause.paused_until, now, hours))
+        member = step.member
+        if member is not None and member.paused_on(hours.local_date(now)):
+            at = max(at, back_from_pause(member.paused_until, now, hours))
         if at > now:
             checkins.postpone(self.deps.store, self.deps.clock, checkin.id, job.kind, at)
             return f"postponed to {at.isoformat()}"

@@ -4,7 +4,7 @@ from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, commands, errors, events, inbound, shortcuts, views
+from . import actions, commands, errors, events, home, inbound, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
@@ -15,3 +15,4 @@ def register(app: App, deps: Deps) -> None:
     views.register(app, deps)
     shortcuts.register(app, deps)
     commands.register(app, deps)
+    home.register(app, deps)

@@ -19,6 +19,7 @@ from bot.views.stories import OPEN_STORY, story_modal
 
 from .commands import show_timeline
 from .deal_replies import show_change, update_reply
+from .home import publish_home
 
 MODALS = {
     checkin_views.REACHED_OUT: checkin_views.reached_out_modal,
@@ -188,6 +189,7 @@ def register(app: App, deps: Deps) -> None:
             **checkin_views.checkin_stopped(step.deal),
         )
         update_reply(deps, client, step.deal, ())
+        publish_home(deps, client, context.team_id or "", body["user"]["id"])
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:

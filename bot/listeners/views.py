@@ -24,6 +24,7 @@ from bot.views import stories as story_views
 from bot.views.refs import CheckInRef, MessageRef, StoryOrigin, decode
 
 from .deal_replies import show_change, update_reply
+from .home import publish_home
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ def _register_checkins(app: App, deps: Deps) -> None:
             return
         ack()
         _update_dm(client, step, checkin_views.checkin_logged(step.checkin, step.deal))
+        publish_home(deps, client, context.team_id or "", body["user"]["id"])
 
     @app.view(checkin_views.SNOOZE_MODAL)
     def on_snooze(
@@ -212,6 +214,7 @@ def _register_checkins(app: App, deps: Deps) -> None:
             return
         ack()
         _update_dm(client, step, checkin_views.checkin_snoozed(step.deal, until))
+        publish_home(deps, client, team_id, body["user"]["id"])
 
     @app.view(checkin_views.HAND_OFF_MODAL)
     def on_hand_off(
@@ -241,6 +244,8 @@ def _register_checkins(app: App, deps: Deps) -> None:
         ack()
         _update_dm(client, step, checkin_views.checkin_handed_off(step.deal, teammate))
         update_reply(deps, client, step.deal)
+        for someone in (body["user"]["id"], teammate):
+            publish_home(deps, client, team_id, someone)
 
 
 def _register_story(app: App, deps: Deps) -> None:
@@ -272,6 +277,7 @@ def _register_story(app: App, deps: Deps) -> None:
             zone_or_default(workspaces.settings_for(deps.store, team_id, deps.settings).timezone),
         )
         ack(response_action="update", view=story_views.story_saved())
+        publish_home(deps, client, team_id, body["user"]["id"])
         notify = weekly.setup_of(deps.store, team_id, deps.settings).notify_recognised
         for helper in stories.people_to_tell(story, notify):
             try:

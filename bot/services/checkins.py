@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.store import checkins as queries
 from bot.store import due
 from bot.store.db import Store
-from bot.store.models import CheckIn, CheckInStatus, Deal, HandOff, Outcome, Workspace
+from bot.store.models import CheckIn, CheckInStatus, Deal, HandOff, Member, Outcome, Workspace
 
 from .cadence import WorkingHours, plan_checkins, zone_or_default
 from .workspaces import effective
@@ -51,11 +51,12 @@ class CheckinPolicy:
 
 @dataclass(frozen=True)
 class Step:
-    """A check-in with its deal and workspace, read in one query."""
+    """A check-in with its deal, workspace and recipient's preferences, read at once."""
 
     checkin: CheckIn
     deal: Deal
     workspace: Workspace | None
+    member: Member | None = None
 
     def policy(self, settings: Settings) -> CheckinPolicy:
         return policy_from(self.workspace, settings)
@@ -331,10 +332,9 @@ def step_to_take(store: Store, checkin_id: int, kind: str) -> Step | None:
         row = queries.with_deal_and_workspace(session, checkin_id)
         if row is None:
             return None
-        checkin, deal, workspace = row
-        if checkin.status != WAITING_FOR[kind] or not deal.is_active:
+        if row[0].status != WAITING_FOR[kind] or not row[1].is_active:
             return None
-        return Step(checkin, deal, workspace)
+        return Step(*row)
 
 
 def postpone(store: Store, clock: Clock, checkin_id: int, kind: str, until: datetime) -> None:
@@ -413,10 +413,9 @@ def _answerable(session: Session, checkin_id: int, team_id: str, lock: bool = Fa
     row = queries.with_deal_and_workspace(session, checkin_id, lock=lock)
     if row is None:
         return None
-    checkin, deal, workspace = row
-    if checkin.team_id != team_id or checkin.status not in ANSWERABLE:
+    if row[0].team_id != team_id or row[0].status not in ANSWERABLE:
         return None
-    return Step(checkin, deal, workspace)
+    return Step(*row)
 
 
 def _schedule(session: Session, checkin: CheckIn, kind: str, at: datetime, now: datetime) -> None:

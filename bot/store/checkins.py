@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from .models import OPEN_CHECKIN_STATUSES, CheckIn, CheckInStatus, Deal, DealStatus, Workspace
+from .models import (
+    OPEN_CHECKIN_STATUSES,
+    CheckIn,
+    CheckInStatus,
+    Deal,
+    DealStatus,
+    Member,
+    Workspace,
+)
 
 
 def checkins_for_deal(session: Session, deal_id: int) -> Sequence[CheckIn]:
@@ -45,28 +53,28 @@ def for_recipient(
 
 def with_deal_and_workspace(
     session: Session, checkin_id: int, lock: bool = False
-) -> tuple[CheckIn, Deal, Workspace | None] | None:
-    """A check-in, its deal and its workspace in one query. `lock` holds the deal's row
-    and then the check-in's until the unit of work ends: always the deal first, as every
-    change to a deal and its check-ins does, so two of them never wait on each other."""
+) -> tuple[CheckIn, Deal, Workspace | None, Member | None] | None:
+    """A check-in, its deal, its workspace and its recipient's preferences in one query.
+    `lock` holds the deal's row and then the check-in's until the unit of work ends:
+    always the deal first, as every change to a deal and its check-ins does, so two of
+    them never wait on each other."""
     if lock:
-        session.execute(
-            select(Deal.id)
-            .where(
-                Deal.id == select(CheckIn.deal_id).where(CheckIn.id == checkin_id).scalar_subquery()
-            )
-            .with_for_update()
-        )
+        deal_of = select(CheckIn.deal_id).where(CheckIn.id == checkin_id).scalar_subquery()
+        session.execute(select(Deal.id).where(Deal.id == deal_of).with_for_update())
     query = (
-        select(CheckIn, Deal, Workspace)
+        select(CheckIn, Deal, Workspace, Member)
         .join(Deal, Deal.id == CheckIn.deal_id)
         .outerjoin(Workspace, Workspace.team_id == CheckIn.team_id)
+        .outerjoin(
+            Member,
+            and_(Member.team_id == CheckIn.team_id, Member.user_id == CheckIn.recipient_id),
+        )
         .where(CheckIn.id == checkin_id)
     )
     if lock:
         query = query.with_for_update(of=CheckIn)
     row = session.execute(query).one_or_none()
-    return (row[0], row[1], row[2]) if row else None
+    return (row[0], row[1], row[2], row[3]) if row else None
 
 
 def close_open(session: Session, deal_id: int, status: CheckInStatus, now: datetime) -> list[int]:

@@ -11,6 +11,7 @@ from .server import (
     Failure,
     FakeSlack,
     Message,
+    SharedFile,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "Failure",
     "FakeSlack",
     "Message",
+    "SharedFile",
 ]

@@ -6,6 +6,12 @@ slack_sdk.models, and fails calls on demand (429 + Retry-After, 5xx, Slack error
 dropped connections), once, always, or one call in N. It also counts the calls in
 flight and can hold them until enough overlap, so tests can prove concurrency
 without timing anything.
+
+Besides the Web API it serves, on the same HTTP server, what Slack serves elsewhere:
+the upload URLs that files.getUploadURLExternal hands out (`/upload/<file_id>`) and the
+`response_url` of slash commands and button presses (`/respond/<id>`). It records what
+people were shown: shared files (`files`), Home tabs (`home`), response_url posts
+(`responses`) and ephemeral messages (`ephemerals`).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import base64
 import copy
 import itertools
 import json
+import mimetypes
 import sys
 import threading
 import time
@@ -24,6 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
@@ -41,9 +50,13 @@ APP_ID = "A0SERVE"
 BOT_TOKEN = "xoxb-fake-serve-bot-token"
 APP_TOKEN = "xapp-1-fake-serve-app-token"
 DROPPED = 0  # Call.status of a call whose connection was closed without an answer
-TOP_LEVEL_USER_FIELDS = frozenset({"tz", "tz_label", "tz_offset", "deleted"})
+TOP_LEVEL_USER_FIELDS = frozenset(
+    {"tz", "tz_label", "tz_offset", "deleted", "is_admin", "is_owner", "is_primary_owner"}
+)
 MIRRORED_USER_FIELDS = frozenset({"real_name"})
 CURSOR_PREFIX = "next_ts:"
+VERIFICATION_TOKEN = "fake-verification-token"  # the deprecated `token` in command payloads
+RESPONSE_URL_USES = 5  # Slack: a response_url takes up to 5 posts within 30 minutes
 
 
 @dataclass
@@ -103,15 +116,52 @@ class Message:
     thread_ts: str | None = None
     metadata: dict[str, Any] | None = None
     broadcast: bool = False
+    subtype: str | None = None  # "file_share" for a message that shares files
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def as_event(self) -> dict[str, Any]:
         event: dict[str, Any] = {"type": "message", "ts": self.ts, "text": self.text}
-        for key in ("user", "bot_id", "thread_ts", "metadata"):
+        for key in ("subtype", "user", "bot_id", "thread_ts", "metadata"):
             if getattr(self, key) is not None:
                 event[key] = getattr(self, key)
         if self.blocks:
             event["blocks"] = self.blocks
+        if self.files:
+            event["files"] = self.files
         return event
+
+
+@dataclass
+class SharedFile:
+    """A file uploaded as files_upload_v2 does it and completed with
+    files.completeUploadExternal. `channel` is where it was shared (None: kept private;
+    `channels` lists them all when `channels` named several); `ts` is the file share
+    message in that channel; `user` is who uploaded it (the bot)."""
+
+    id: str
+    filename: str
+    title: str
+    content: bytes
+    channel: str | None
+    channels: list[str] = field(default_factory=list)
+    initial_comment: str | None = None
+    thread_ts: str | None = None
+    ts: str | None = None
+    user: str = BOT_USER_ID
+    alt_txt: str | None = None
+    snippet_type: str | None = None
+
+
+@dataclass
+class _Upload:
+    """A file between files.getUploadURLExternal and files.completeUploadExternal."""
+
+    filename: str
+    length: int
+    alt_txt: str | None
+    snippet_type: str | None
+    content: bytes | None = None
+    completed: bool = False
 
 
 class FakeSlack:
@@ -119,7 +169,11 @@ class FakeSlack:
         self, now: Callable[[], datetime] | None = None, ack_timeout: float = 10.0
     ) -> None:
         self._now = now or (lambda: datetime.now(UTC))
-        self.views: list[dict[str, Any]] = []
+        self.views: list[dict[str, Any]] = []  # modals: views.open, views.update, views.push
+        self.home: dict[str, dict[str, Any]] = {}  # user id -> latest published Home view
+        self.files: list[SharedFile] = []
+        self.responses: list[dict[str, Any]] = []  # bodies posted to response_urls
+        self.ephemerals: list[dict[str, Any]] = []
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -137,6 +191,8 @@ class FakeSlack:
         self._in_flight: dict[str, int] = defaultdict(int)
         self._peak: dict[str, int] = defaultdict(int)
         self._ts = itertools.count(1)
+        self._uploads: dict[str, _Upload] = {}
+        self._response_urls: dict[str, int] = {}  # id -> posts so far
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._sockets: list[ServerConnection] = []
@@ -162,8 +218,12 @@ class FakeSlack:
 
     @property
     def api_url(self) -> str:
+        return f"{self.http_url}/api/"
+
+    @property
+    def http_url(self) -> str:
         host, port = self._http.server_address[:2]
-        return f"http://{host}:{port}/api/"
+        return f"http://{host}:{port}"
 
     @property
     def socket_url(self) -> str:
@@ -179,8 +239,13 @@ class FakeSlack:
         tz: str = "America/New_York",
         is_bot: bool = False,
         deleted: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        is_primary_owner: bool = False,
         **profile: Any,
     ) -> dict[str, Any]:
+        """A person (or bot) as users.info shows them. The admin flags are top-level
+        user fields and are taken as given: Slack reports each separately."""
         user = {
             "id": user_id,
             "team_id": TEAM_ID,
@@ -189,6 +254,11 @@ class FakeSlack:
             "tz": tz,
             "deleted": deleted,
             "is_bot": is_bot,
+            "is_admin": is_admin,
+            "is_owner": is_owner,
+            "is_primary_owner": is_primary_owner,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
             "profile": {"real_name": name.title(), "display_name": name, **profile},
         }
         with self._lock:
@@ -238,9 +308,10 @@ class FakeSlack:
     def set_profile(self, user_id: str, **fields: Any) -> dict[str, Any]:
         """Change a person as if they edited their profile, and tell a connected bot
         with a user_change event (waiting for its ack), so tests can check that the bot
-        follows profile and time zone changes. tz, tz_label, tz_offset and deleted are
-        top-level user fields; real_name is set in both places, as Slack mirrors it;
-        every other field goes into `profile`. Returns the updated user."""
+        follows profile and time zone changes. tz, tz_label, tz_offset, deleted and the
+        admin flags (is_admin, is_owner, is_primary_owner) are top-level user fields;
+        real_name is set in both places, as Slack mirrors it; every other field goes into
+        `profile`. Returns the updated user."""
         with self._changed:
             user = self.users[user_id]
             for key, value in fields.items():
@@ -441,6 +512,58 @@ class FakeSlack:
         envelope = {"type": "slash_commands", "payload": payload, "accepts_response_payload": True}
         return self._deliver(envelope, wait_ack)
 
+    def command(
+        self,
+        user_id: str,
+        text: str = "",
+        command: str = "/serve",
+        channel_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Type `command text` as `user_id` in `channel_id` (default: the person's DM with
+        the app), with the payload Slack sends, and wait for the ack. Returns what the bot
+        put in its ack ({} for an empty ack). Posts to the payload's response_url (which
+        this fake serves) are recorded in `responses`."""
+        with self._lock:
+            user = self.users.get(user_id)
+            if user is None:
+                raise KeyError(f"no user {user_id!r} in the fake workspace: add_user first")
+            channel = self._ensure_channel(channel_id or self._open_dm(user_id))
+            info = self.channels[channel]
+            payload = {
+                "token": VERIFICATION_TOKEN,
+                "team_id": TEAM_ID,
+                "team_domain": TEAM_DOMAIN,
+                "channel_id": channel,
+                "channel_name": _channel_name(info),
+                "user_id": user_id,
+                "user_name": user["name"],
+                "command": command,
+                "text": text,
+                "api_app_id": APP_ID,
+                "is_enterprise_install": "false",
+                "response_url": self._new_response_url(),
+                "trigger_id": f"{next(self._ts)}.trigger",
+            }
+        envelope = self.send_command(payload)
+        return self.acks[envelope] or {}
+
+    def open_home(self, user_id: str, wait_ack: bool = True) -> str:
+        """Open the app's Home tab as `user_id`: the app_home_opened event Slack sends,
+        carrying the Home view published for them before, if any. Waits for the ack."""
+        with self._lock:
+            if user_id not in self.users:
+                raise KeyError(f"no user {user_id!r} in the fake workspace: add_user first")
+            event: dict[str, Any] = {
+                "type": "app_home_opened",
+                "user": user_id,
+                "channel": self._open_dm(user_id),
+                "tab": "home",
+                "event_ts": self._next_ts(),
+            }
+            if user_id in self.home:
+                event["view"] = copy.deepcopy(self.home[user_id])
+        return self.send_event(event, wait_ack=wait_ack)
+
     def hang_up(self) -> None:
         """Close every Socket Mode connection from Slack's side and refuse new ones, as
         Slack does when an app is being shut down; the bot then stops without waiting
@@ -486,7 +609,7 @@ class FakeSlack:
                 },
                 "message": message.as_event() | {"blocks": shown},
                 "trigger_id": f"{next(self._ts)}.trigger",
-                "response_url": "https://hooks.slack.invalid/actions/1",
+                "response_url": self._new_response_url(),
                 "actions": [
                     {
                         "type": element["type"],
@@ -592,7 +715,16 @@ class FakeSlack:
         answer = getattr(self, "api_" + method.replace(".", "_"), None)
         if failure is None or not failure.fails:
             if problems:
-                return 200, {}, {"ok": False, "error": "invalid_arguments"}
+                messages = [f"[ERROR] {problem}" for problem in problems]
+                return (
+                    200,
+                    {},
+                    {
+                        "ok": False,
+                        "error": "invalid_arguments",
+                        "response_metadata": {"messages": messages},
+                    },
+                )
             with self._lock:
                 return 200, {}, answer(args) if answer else {"ok": False, "error": "unknown_method"}
         done: dict[str, Any] = {}
@@ -699,9 +831,21 @@ class FakeSlack:
         return {"ok": True, "channel": message.channel, "ts": message.ts, "text": message.text}
 
     def api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        if self._channel_for(args["channel"]) is None:
+        channel = self._channel_for(args["channel"])
+        if channel is None:
             return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "message_ts": self._next_ts()}
+        ts = self._next_ts()
+        self.ephemerals.append(
+            {
+                "channel": channel,
+                "user": args["user"],
+                "text": args.get("text", ""),
+                "blocks": decode(args.get("blocks", [])),
+                "thread_ts": args.get("thread_ts"),
+                "message_ts": ts,
+            }
+        )
+        return {"ok": True, "message_ts": ts}
 
     def api_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = args["channel"], args["message_ts"]
@@ -778,9 +922,190 @@ class FakeSlack:
     api_views_push = api_views_open
 
     def api_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        if args["user_id"] not in self.users:
+        """Set a person's Home tab (kept in `home`, not `views`, which holds modals). A
+        `hash` that is not the current view's answers hash_conflict, as Slack does."""
+        user = args["user_id"]
+        if user not in self.users:
             return {"ok": False, "error": "user_not_found"}
-        return self.api_views_open(args)
+        current = self.home.get(user)
+        if args.get("hash") and (current is None or args["hash"] != current["hash"]):
+            return {"ok": False, "error": "hash_conflict"}
+        view_id = current["id"] if current else f"V{next(self._ts):08d}"
+        view = {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": "",
+            "state": {"values": {}},
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "root_view_id": view_id,
+            "app_id": APP_ID,
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+            **decode(args["view"]),
+            "hash": f"{int(self._now().timestamp())}.{uuid.uuid4().hex[:8]}",
+        }
+        self.home[user] = view
+        return {"ok": True, "view": copy.deepcopy(view)}
+
+    # -- files: the upload flow of slack_sdk's files_upload_v2 ----------------------------
+
+    def api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            length = int(args["length"])
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if length <= 0:
+            return {"ok": False, "error": "missing_argument"}
+        file_id = f"F{next(self._ts):08d}"
+        self._uploads[file_id] = _Upload(
+            args["filename"], length, args.get("alt_txt"), args.get("snippet_type")
+        )
+        return {"ok": True, "upload_url": f"{self.http_url}/upload/{file_id}", "file_id": file_id}
+
+    def receive_upload(self, file_id: str, data: bytes) -> tuple[int, str]:
+        """The POST of a file's bytes to its upload_url: (HTTP status, text answer)."""
+        with self._changed:
+            upload = self._uploads.get(file_id)
+            if upload is None or upload.completed:
+                return 404, "file_not_found"
+            if len(data) != upload.length:
+                self.violations.append(
+                    f"upload {file_id}: {len(data)} bytes, but files.getUploadURLExternal "
+                    f"said length={upload.length}"
+                )
+            upload.content = data
+            self._changed.notify_all()
+            return 200, f"OK - {len(data)}"
+
+    def api_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Share uploaded files in `channel_id` (or each of `channels`) as one file share
+        message, or keep them private without either. A file is completed once."""
+        items = decode(args["files"])
+        uploads = [self._uploads.get(item["id"]) for item in items]
+        if any(u is None or u.content is None or u.completed for u in uploads):
+            return {"ok": False, "error": "file_not_found"}
+        if "channel_id" in args:
+            targets = [self._conversation(args["channel_id"])]
+        else:
+            targets = [self._channel_for(c) for c in str(args.get("channels", "")).split(",") if c]
+        if None in targets:
+            return {"ok": False, "error": "channel_not_found"}
+        shared_in = [t for t in targets if t is not None]
+        objects = [
+            self._file_object(item, upload, shared_in)
+            for item, upload in zip(items, uploads, strict=True)
+            if upload is not None
+        ]
+        comment = args.get("initial_comment")
+        shares = {
+            channel: self._share_message(channel, objects, args, comment) for channel in shared_in
+        }
+        for item, upload, shown in zip(items, uploads, objects, strict=True):
+            assert upload is not None and upload.content is not None
+            upload.completed = True
+            self.files.append(
+                SharedFile(
+                    id=item["id"],
+                    filename=upload.filename,
+                    title=shown["title"],
+                    content=upload.content,
+                    channel=shared_in[0] if shared_in else None,
+                    channels=shared_in,
+                    initial_comment=comment,
+                    thread_ts=args.get("thread_ts"),
+                    ts=shares[shared_in[0]].ts if shared_in else None,
+                    alt_txt=upload.alt_txt,
+                    snippet_type=upload.snippet_type,
+                )
+            )
+        return {"ok": True, "files": objects}
+
+    def _file_object(
+        self, item: dict[str, Any], upload: _Upload, channels: list[str]
+    ) -> dict[str, Any]:
+        assert upload.content is not None
+        file_id, name = item["id"], upload.filename
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else "text"
+        now = int(self._now().timestamp())
+        return {
+            "id": file_id,
+            "created": now,
+            "timestamp": now,
+            "name": name,
+            "title": item.get("title") or name,
+            "mimetype": mimetypes.guess_type(name)[0] or "text/plain",
+            "filetype": extension,
+            "user": BOT_USER_ID,
+            "user_team": TEAM_ID,
+            "size": len(upload.content),
+            "mode": "hosted",
+            "is_external": False,
+            "is_public": any(self.channels[c].get("is_channel") for c in channels),
+            "url_private": f"https://files.slack.com/files-pri/{TEAM_ID}-{file_id}/{name}",
+            "permalink": f"https://{TEAM_DOMAIN}.slack.com/files/{BOT_USER_ID}/{file_id}/{name}",
+            "channels": [c for c in channels if self.channels[c].get("is_channel")],
+            "groups": [c for c in channels if c.startswith("G")],
+            "ims": [c for c in channels if self.channels[c].get("is_im")],
+        }
+
+    def _share_message(
+        self, channel: str, files: list[dict[str, Any]], args: dict[str, Any], comment: str | None
+    ) -> Message:
+        """Slack ignores `blocks` when there is an initial_comment."""
+        blocks = [] if comment else decode(args.get("blocks", []))
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            text=comment or "",
+            blocks=blocks,
+            user=BOT_USER_ID,
+            bot_id=BOT_ID,
+            thread_ts=args.get("thread_ts"),
+            subtype="file_share",
+            files=copy.deepcopy(files),
+        )
+        self.messages[channel].append(message)
+        return message
+
+    # -- response_url: where Bolt's respond() posts --------------------------------------
+
+    def _new_response_url(self) -> str:
+        response_id = uuid.uuid4().hex
+        self._response_urls[response_id] = 0
+        return f"{self.http_url}/respond/{response_id}"
+
+    def receive_response(self, response_id: str, body: Any) -> tuple[int, dict[str, Any]]:
+        """A post to a response_url: checked as a message and kept in `responses`."""
+        with self._changed:
+            if response_id not in self._response_urls:
+                return 404, {"ok": False, "error": "invalid_response_url"}
+            problems = (
+                payload_problems("response_url", body)
+                if isinstance(body, dict)
+                else ["response_url: the body is not a JSON object"]
+            )
+            self._response_urls[response_id] += 1
+            if self._response_urls[response_id] > RESPONSE_URL_USES:
+                problems.append(f"response_url: used more than {RESPONSE_URL_USES} times")
+            self.violations.extend(problems)
+            if problems:
+                self._changed.notify_all()
+                return 400, {"ok": False, "error": "invalid_blocks"}
+            self.responses.append(body)
+            self._changed.notify_all()
+            return 200, {"ok": True}
+
+    def _conversation(self, channel: str) -> str | None:
+        """A conversation id (no user ids). A person's DM with the app exists in Slack
+        whether or not anyone called conversations.open for it."""
+        if channel in self.channels:
+            return channel
+        if channel.startswith("D") and "U" + channel[1:] in self.users:
+            return self._open_dm("U" + channel[1:])
+        return None
 
     def _channel_for(self, channel: str) -> str | None:
         if channel in self.channels:
@@ -788,6 +1113,15 @@ class FakeSlack:
         if channel in self.users:  # posting to a user id opens the DM
             return self.api_conversations_open({"users": channel})["channel"]["id"]
         return None
+
+
+def _channel_name(info: dict[str, Any]) -> str:
+    """channel_name as a slash command payload carries it."""
+    if info.get("is_im"):
+        return "directmessage"
+    if info["id"].startswith("G") and "name" not in info:
+        return "privategroup"
+    return str(info.get("name", ""))
 
 
 def _page(
@@ -873,6 +1207,21 @@ class _WebApiServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def _uploaded_bytes(raw: bytes, content_type: str) -> bytes:
+    """Slack takes a file's bytes raw (as slack_sdk sends them) or as multipart form data
+    (as `curl -F file=@x.csv` does); a multipart body's first file part is the file."""
+    if not content_type.startswith("multipart/form-data"):
+        return raw
+    header = f"Content-Type: {content_type}\r\n\r\n".encode()
+    form = BytesParser(policy=HTTP).parsebytes(header + raw)
+    parts = list(form.iter_parts())
+    chosen = next((part for part in parts if part.get_filename()), parts[0] if parts else None)
+    if chosen is None:
+        return b""
+    payload = chosen.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class WebApiHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -885,13 +1234,28 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self) -> None:
             url = urlparse(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            content_type = self.headers.get("Content-Type") or ""
+            if url.path.startswith("/upload/") and self.command == "POST":
+                status, text = fake.receive_upload(
+                    url.path.removeprefix("/upload/"), _uploaded_bytes(raw, content_type)
+                )
+                self._send(status, "text/plain; charset=utf-8", text.encode())
+                return
+            if url.path.startswith("/respond/") and self.command == "POST":
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = None
+                status, answer = fake.receive_response(url.path.removeprefix("/respond/"), body)
+                self._reply(status, {}, answer)
+                return
             if not url.path.startswith("/api/"):
                 self._reply(404, {}, {"ok": False, "error": "not_found"})
                 return
             args: dict[str, Any] = dict(parse_qsl(url.query))
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            if raw and "json" in (self.headers.get("Content-Type") or ""):
+            if raw and "json" in content_type:
                 args.update(json.loads(raw))
             elif raw:
                 args.update(parse_qsl(raw.decode()))
@@ -905,10 +1269,19 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def _reply(self, status: int, headers: dict[str, str], body: dict[str, Any]) -> None:
             data = json.dumps(body).encode()
+            self._send(status, "application/json; charset=utf-8", data, headers)
+
+        def _send(
+            self,
+            status: int,
+            content_type: str,
+            data: bytes,
+            headers: dict[str, str] | None = None,
+        ) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
-            for name, value in headers.items():
+            for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,9 +15,30 @@ from slack_sdk.models.views import View
 
 SPEC_DIR = Path(os.environ.get("SLACK_SPEC_DIR", Path(__file__).parents[3] / "shared" / "slack"))
 
-# The 2021 description predates these; names verified against Slack's current docs.
-NEWER_METHODS: dict[str, frozenset[str]] = {
-    "apps.connections.open": frozenset(),
+
+@dataclass(frozen=True)
+class MethodSpec:
+    known: frozenset[str]
+    required: frozenset[str]
+
+
+def _spec(known: set[str] | None = None, required: set[str] | None = None) -> MethodSpec:
+    return MethodSpec(frozenset((known or set()) | (required or set())), frozenset(required or ()))
+
+
+# The 2021 description predates these; names verified against Slack's current docs
+# (docs.slack.dev/reference/methods/...). The two files.*External methods are the upload
+# flow slack_sdk's WebClient.files_upload_v2 uses: getUploadURLExternal, a POST of the
+# bytes to the upload_url it returns, then completeUploadExternal.
+NEWER_METHODS: dict[str, MethodSpec] = {
+    "apps.connections.open": _spec(),
+    "files.getUploadURLExternal": _spec(
+        known={"alt_txt", "snippet_type"}, required={"filename", "length"}
+    ),
+    "files.completeUploadExternal": _spec(
+        known={"channel_id", "channels", "initial_comment", "thread_ts", "blocks"},
+        required={"files"},
+    ),
 }
 NEWER_ARGUMENTS: dict[str, frozenset[str]] = {
     "chat.postMessage": frozenset({"metadata"}),
@@ -25,17 +47,21 @@ NEWER_ARGUMENTS: dict[str, frozenset[str]] = {
     "conversations.history": frozenset({"include_all_metadata"}),
     "conversations.replies": frozenset({"include_all_metadata"}),
 }
+# Arguments whose value Slack checks against a pattern and answers invalid_arguments for.
+# files.completeUploadExternal's channel_id takes a conversation id (C, G, D or Z), never a
+# user id: Slack says "input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$
+# [json-pointer:/channel_id]" (slackapi/bolt-js#2115, node-slack-sdk#1653). The fake's
+# ids are shorter than real ones (D0ALICE), so the length is not checked here.
+ARGUMENT_PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {
+    ("files.completeUploadExternal", "channel_id"): re.compile(r"^[CGDZ][A-Z0-9]+$"),
+}
 # slack_sdk sends the workspace id with every call made from a Bolt listener (default_params),
 # as Slack accepts for apps installed org-wide.
 ANY_METHOD_ARGUMENTS = frozenset({"team_id"})
 BLOCK_LIMIT = {"message": 50, "view": 100}
 MESSAGE_TEXT_LIMIT = 40_000
-
-
-@dataclass(frozen=True)
-class MethodSpec:
-    known: frozenset[str]
-    required: frozenset[str]
+# views.publish sets a Home tab; views.open and views.push open modals.
+VIEW_TYPE = {"views.publish": "home", "views.open": "modal", "views.push": "modal"}
 
 
 @cache
@@ -47,8 +73,7 @@ def method_specs() -> dict[str, MethodSpec]:
         names = {p["name"] for p in params if p["name"] != "token"}
         required = {p["name"] for p in params if p.get("required") and p["name"] != "token"}
         methods[path.lstrip("/")] = MethodSpec(frozenset(names), frozenset(required))
-    for name, arguments in NEWER_METHODS.items():
-        methods[name] = MethodSpec(arguments, frozenset())
+    methods.update(NEWER_METHODS)
     return methods
 
 
@@ -60,6 +85,12 @@ def argument_problems(method: str, args: dict[str, Any]) -> list[str]:
     given = set(args) - {"token"}
     problems = [f"{method}: unknown argument {name!r}" for name in sorted(given - known)]
     problems += [f"{method}: missing {name!r}" for name in sorted(spec.required - given)]
+    for name in sorted(given):
+        pattern = ARGUMENT_PATTERNS.get((method, name))
+        if pattern and not pattern.fullmatch(str(args[name])):
+            problems.append(
+                f"{method}: {name} {args[name]!r} must match regex pattern {pattern.pattern}"
+            )
     return problems
 
 
@@ -74,7 +105,12 @@ def payload_problems(method: str, args: dict[str, Any]) -> list[str]:
             View(**view).validate_json()
         except Exception as error:  # slack_sdk raises several kinds
             problems.append(f"{method}: view does not validate: {error}")
+        expected = VIEW_TYPE.get(method)
+        if expected and isinstance(view, dict) and view.get("type") != expected:
+            problems.append(f"{method}: view type is {view.get('type')!r}, not {expected!r}")
         problems += _blocks_problems(method, view.get("blocks", []), BLOCK_LIMIT["view"])
+    if method == "files.completeUploadExternal" and "files" in args:
+        problems += _upload_files_problems(method, decode(args["files"]))
     text = args.get("text")
     if isinstance(text, str) and len(text) > MESSAGE_TEXT_LIMIT:
         problems.append(f"{method}: text is {len(text)} characters")
@@ -98,6 +134,19 @@ def _blocks_problems(method: str, blocks: Any, limit: int) -> list[str]:
                 problems.append(f"{method}: block {index} has fields slack_sdk does not know")
         except Exception as error:
             problems.append(f"{method}: block {index} does not validate: {error}")
+    return problems
+
+
+def _upload_files_problems(method: str, files: Any) -> list[str]:
+    """`files` is a JSON array of {"id", optional "title" and "highlight_type"}."""
+    if not isinstance(files, list) or not files:
+        return [f"{method}: files is not a non-empty array"]
+    problems = []
+    for index, item in enumerate(files):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            problems.append(f"{method}: files[{index}] has no id")
+        elif extra := set(item) - {"id", "title", "highlight_type"}:
+            problems.append(f"{method}: files[{index}] has unknown keys {sorted(extra)}")
     return problems
 
 

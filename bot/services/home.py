@@ -1,0 +1,97 @@
+"""What a person's App Home shows: their check-ins (a page at a time), the customers
+they look after, their stories and stories about them, and, for admins, the week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.store import checkins as checkin_queries
+from bot.store import weekly as weekly_queries
+from bot.store.db import Store
+from bot.store.models import CheckInStatus, Deal, DealStatus, Story, Visibility
+
+from .checkins import WAITING_FOR_AN_ANSWER, Step
+from .stories import week_bounds, week_of
+from .weekly import RelationshipPicture, setup_of
+
+PAGE = 15
+CUSTOMERS_SHOWN = 10
+STORIES_SHOWN = 5
+STORIES_READ = 200
+
+
+@dataclass(frozen=True)
+class Home:
+    user_id: str
+    checkins: list[Step]  # this page: waiting for an answer first, then coming up
+    waiting_total: int
+    upcoming_total: int
+    page: int
+    pages: int
+    customers: list[Deal]
+    customers_total: int
+    my_stories: list[Story]
+    stories_about_me: list[Story]
+    week: RelationshipPicture | None  # for admins only
+
+
+def home_for(
+    store: Store, env: Settings, team_id: str, user_id: str, page: int, admin: bool, now: datetime
+) -> Home:
+    with store.session() as session:
+        waiting = checkin_queries.for_recipient(session, team_id, user_id, WAITING_FOR_AN_ANSWER)
+        upcoming = checkin_queries.for_recipient(
+            session, team_id, user_id, (CheckInStatus.PLANNED,)
+        )
+        owned = select(Deal).where(
+            Deal.team_id == team_id,
+            Deal.owner_id == user_id,
+            Deal.status == DealStatus.ACTIVE.value,
+        )
+        customers = list(
+            session.scalars(owned.order_by(Deal.closed_at.desc()).limit(CUSTOMERS_SHOWN))
+        )
+        customers_total = session.scalar(select(func.count()).select_from(owned.subquery())) or 0
+        recent = list(
+            session.scalars(
+                select(Story)
+                .where(Story.team_id == team_id)
+                .order_by(Story.created_at.desc(), Story.id.desc())
+                .limit(STORIES_READ)
+            )
+        )
+    rows = [Step(c, d, None) for c, d in waiting + upcoming]
+    pages = max(1, -(-len(rows) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    return Home(
+        user_id=user_id,
+        checkins=rows[page * PAGE : (page + 1) * PAGE],
+        waiting_total=len(waiting),
+        upcoming_total=len(upcoming),
+        page=page,
+        pages=pages,
+        customers=customers,
+        customers_total=int(customers_total),
+        my_stories=[s for s in recent if s.shared_by == user_id][:STORIES_SHOWN],
+        stories_about_me=[
+            s for s in recent if user_id in s.helpers and s.visibility != Visibility.LEADS
+        ][:STORIES_SHOWN],
+        week=_this_week(store, env, team_id, now) if admin else None,
+    )
+
+
+def _this_week(store: Store, env: Settings, team_id: str, now: datetime) -> RelationshipPicture:
+    setup = setup_of(store, team_id, env)
+    start, end = week_bounds(week_of(now, setup.zone), setup.zone)
+    with store.session() as session:
+        sent, done = weekly_queries.checkins_sent_and_done(session, team_id, start, end)
+        return RelationshipPicture(
+            deals_closed=weekly_queries.deals_closed(session, team_id, start, end),
+            checkins_sent=sent,
+            checkins_done=done,
+            needed_help=weekly_queries.customers_needing_help(session, team_id, start, end),
+        )
