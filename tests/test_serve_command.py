@@ -19,6 +19,7 @@ from bot.clock import ManualClock
 from bot.services.commands import SUBCOMMANDS
 from bot.store.models import CheckIn, CheckInStatus, Deal, DueWork, Member, Workspace
 from bot.views import commands as command_views
+from bot.views import home as home_views
 from bot.views import settings as settings_views
 from tests.conftest import DEALS_CHANNEL
 from tests.fakeslack import FakeSlack
@@ -472,6 +473,7 @@ def test_home_shows_my_checkins_customers_and_stories_within_slacks_limits(
 ) -> None:
     from tests.fakeslack.spec import payload_problems
 
+    fake_slack.add_user("U0ALICE", "alice", tz="America/Los_Angeles", is_admin=True)
     clock.set(FRIDAY_5PM_LA)
     close_deal(fake_slack, bot, "Closed Acme Corp :tada:")
     now = clock.now()
@@ -499,6 +501,20 @@ def test_home_shows_my_checkins_customers_and_stories_within_slacks_limits(
     assert payload_problems("views.publish", {"view": home}) == []
     text = json.dumps(home)
     assert "304 coming up" in text and "See more" in text and "Acme Corp" in text
+    assert "This week (admins)" in text, "the admin's figures were cut off"
+
+    fake_slack.click_home("U0ALICE", home_views.HOME_PAGE)
+    assert bot.wait_idle()
+    second = fake_slack.home["U0ALICE"]
+    assert len(second["blocks"]) <= 100
+    assert payload_problems("views.publish", {"view": second}) == []
+    assert "Page 2 of" in json.dumps(second) and "Previous" in json.dumps(second)
+    assert checkin_rows(second) and checkin_rows(second).isdisjoint(checkin_rows(home))
+
+
+def checkin_rows(home: dict[str, Any]) -> set[str]:
+    """The check-ins the Home shows, by the block id of each one's buttons."""
+    return {b["block_id"] for b in home["blocks"] if b.get("block_id", "").startswith("checkin:")}
 
 
 def test_needs_help_asks_the_team_and_offers_the_help_as_a_story_a_week_later(

@@ -623,6 +623,41 @@ class FakeSlack:
             }
         )
 
+    def click_home(self, user: str, action_id: str) -> str:
+        """Press a button on the Home tab published for `user`, as Slack reports it."""
+        with self._lock:
+            view = copy.deepcopy(self.home[user])
+        element = next(
+            (
+                dict(e, block_id=b.get("block_id", ""))
+                for b in view["blocks"]
+                if b.get("type") == "actions"
+                for e in b.get("elements", [])
+                if e.get("action_id") == action_id
+            ),
+            None,
+        )
+        if element is None:
+            raise AssertionError(f"no {action_id!r} button on {user}'s Home")
+        return self.send_interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user, "team_id": TEAM_ID},
+                "container": {"type": "view", "view_id": view["id"]},
+                "view": view,
+                "trigger_id": f"{next(self._ts)}.trigger",
+                "actions": [
+                    {
+                        "type": element["type"],
+                        "action_id": action_id,
+                        "block_id": element["block_id"],
+                        "action_ts": self._next_ts(),
+                        **({"value": element["value"]} if "value" in element else {}),
+                    }
+                ],
+            }
+        )
+
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         """Submit an open modal with `values` as {block_id: {action_id: state}}; returns
         what the bot put in its ack ({} for a plain ack)."""

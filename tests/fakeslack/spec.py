@@ -1,9 +1,8 @@
-"""Checks a Web API call against Slack's published description in ../shared/slack/."""
+"""Checks a Web API call against Slack's published description, kept in published/ beside this."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -13,7 +12,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-SPEC_DIR = Path(os.environ.get("SLACK_SPEC_DIR", Path(__file__).parents[3] / "shared" / "slack"))
+SPEC_DIR = Path(__file__).parent / "published"
 
 
 @dataclass(frozen=True)
