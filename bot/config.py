@@ -48,6 +48,7 @@ VARIABLES = (
     "DIGEST_DAY",
     "DIGEST_TIME",
     "NOTIFY_RECOGNISED",
+    "MAX_MESSAGES_PER_WEEK",
     "SERVE_ADMINS",
     "LOG_LEVEL",
 )
@@ -83,6 +84,7 @@ class Settings:
     digest_weekday: int = 4  # Friday
     digest_time: time = time(16, 0)
     notify_recognised: bool = True
+    max_messages_per_week: int = 3  # from Serve to one person, unasked, reminders included
     admins: tuple[str, ...] = ()  # besides the workspace's own admins and owners
     log_level: str = "INFO"
 
@@ -138,6 +140,7 @@ def load_settings(
     digest_day = _parse(problems, "DIGEST_DAY", text("DIGEST_DAY"), parse_weekday)
     digest_time = _parse(problems, "DIGEST_TIME", text("DIGEST_TIME"), parse_time)
     notify = _parse(problems, "NOTIFY_RECOGNISED", text("NOTIFY_RECOGNISED"), parse_flag)
+    budget = _parse(problems, "MAX_MESSAGES_PER_WEEK", text("MAX_MESSAGES_PER_WEEK"), parse_budget)
     zone = text("DEFAULT_TIMEZONE", "UTC")
     if not is_time_zone(zone):
         problems.append(f"DEFAULT_TIMEZONE {zone!r} is not a known time zone")
@@ -161,6 +164,7 @@ def load_settings(
         digest_weekday=Settings.digest_weekday if digest_day is None else digest_day,
         digest_time=digest_time or Settings.digest_time,
         notify_recognised=Settings.notify_recognised if notify is None else notify,
+        max_messages_per_week=budget or Settings.max_messages_per_week,
         admins=parse_user_list(text("SERVE_ADMINS")),
         log_level=log_level,
     )
@@ -274,6 +278,13 @@ def parse_hour(raw: str) -> int:
     if not hour_text.isdigit() or not 6 <= int(hour_text) <= 18:
         raise ValueError("should be an hour of the working day, 6 to 18 (like 10 or 10:00)")
     return int(hour_text)
+
+
+def parse_budget(raw: str) -> int:
+    """`3` → 3: at most this many messages a person gets from Serve in a week."""
+    if not raw.isdigit() or not 1 <= int(raw) <= 50:
+        raise ValueError("should be a number of messages a week, 1 to 50 (like 3)")
+    return int(raw)
 
 
 def parse_holidays(raw: str) -> tuple[date, ...]:

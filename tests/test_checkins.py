@@ -363,30 +363,30 @@ def test_server_error_after_the_dm_went_out_does_not_send_it_twice(
     assert len(fake_slack.calls_to("conversations.history")) == 1
 
 
-def test_checkins_due_while_the_bot_was_down_are_sent_once_on_start(
+def test_checkins_due_while_the_bot_was_down_are_sent_once_on_start_in_one_dm(
     fake_slack: FakeSlack,
     start_bot: Callable[..., RunningBot],
     clock: ManualClock,
 ) -> None:
     clock.set(FRIDAY_5PM_LA)
     first = start_bot()
-    for customer in ("Acme Corp", "Globex", "Initech"):
-        close_deal(fake_slack, first, f"Closed {customer}")
+    deals = [
+        close_deal(fake_slack, first, f"Closed {c}") for c in ("Acme Corp", "Globex", "Initech")
+    ]
     first.stop()
     clock.set(MONDAY_10AM_LA + timedelta(hours=3))
 
     second = start_bot()
-    assert fake_slack.wait_for(lambda: len(dms(fake_slack, ALICE_DM)) == 3)  # the start-up tick
+    assert fake_slack.wait_for(lambda: len(dms(fake_slack, ALICE_DM)) == 1)  # the start-up tick
     second.tick()
 
-    assert len(dms(fake_slack, ALICE_DM)) == 3
-    texts = sorted(m.text for m in dms(fake_slack, ALICE_DM))
-    assert texts == sorted(
-        f"Time to check in with {c}." for c in ("Acme Corp", "Globex", "Initech")
-    )
+    [dm] = dms(fake_slack, ALICE_DM)
+    assert dm.text == "Time to check in with *Acme Corp*, *Globex* and *Initech*."
+    firsts = [checkins_of(second, deal)[0] for deal in deals]
+    assert {(c.status, c.message_ts) for c in firsts} == {(CheckInStatus.SENT, dm.ts)}
 
 
-def test_two_dispatchers_on_one_database_send_every_checkin_once(
+def test_two_dispatchers_on_one_database_send_every_checkin_once_in_few_dms(
     fake_slack: FakeSlack,
     start_bot: Callable[..., RunningBot],
     clock: ManualClock,
@@ -400,9 +400,20 @@ def test_two_dispatchers_on_one_database_send_every_checkin_once(
     tick_together(one, two)
 
     sent = dms(fake_slack, ALICE_DM)
-    assert len(sent) == len(deals)
-    assert len({m.text for m in sent}) == len(deals)
-    assert len(fake_slack.calls_to("chat.postMessage")) == 2 * len(deals)  # replies + DMs
+    named = [f"*Customer{n}*" for n in range(12)]
+    assert all(
+        sum(
+            f"{name}," in m.text or f"{name} " in m.text or m.text.endswith(f"{name}.")
+            for m in sent
+        )
+        == 1
+        for name in named
+    )
+    firsts = [checkins_of(one, deal)[0] for deal in deals]
+    assert {c.status for c in firsts} == {CheckInStatus.SENT}
+    assert {c.message_ts for c in firsts} == {m.ts for m in sent}
+    assert len(sent) == 2  # ten customers at most in one DM
+    assert len(fake_slack.calls_to("chat.postMessage")) == len(deals) + len(sent)  # + replies
 
 
 def test_checkin_times_are_stored_in_utc(

@@ -86,6 +86,7 @@ EVERY_SETTING = {
     "DIGEST_DAY": ("Monday", "digest_weekday", 0),
     "DIGEST_TIME": ("9:15", "digest_time", time(9, 15)),
     "NOTIFY_RECOGNISED": ("off", "notify_recognised", False),
+    "MAX_MESSAGES_PER_WEEK": ("5", "max_messages_per_week", 5),
     "SERVE_ADMINS": ("U0ANN, <@U0BEN|ben>", "admins", ("U0ANN", "U0BEN")),
     "LOG_LEVEL": ("debug", "log_level", "DEBUG"),
 }
@@ -139,6 +140,8 @@ def test_weekly_schedule_and_cadence_parse(tmp_path: Path) -> None:
         ("DIGEST_TIME", "teatime"),
         ("NOTIFY_RECOGNISED", "maybe"),
         ("DISPATCH_INTERVAL_SECONDS", "0"),
+        ("MAX_MESSAGES_PER_WEEK", "0"),
+        ("MAX_MESSAGES_PER_WEEK", "lots"),
     ],
 )
 def test_bad_value_names_its_variable(tmp_path: Path, name: str, value: str) -> None:

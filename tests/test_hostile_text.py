@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.listeners.inbound import clean_text
+from bot.services import checkins as checkins_service
 from bot.services.weekly import Digest, RelationshipPicture
 from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Story, Visibility
 from bot.views import checkins as checkin_views
@@ -85,6 +86,11 @@ def checkin(note: str) -> CheckIn:
     )
 
 
+def copy_of(checkin: CheckIn, **changed: Any) -> CheckIn:
+    fields = {c.key: getattr(checkin, c.key) for c in CheckIn.__table__.columns}
+    return CheckIn(**(fields | changed))
+
+
 def story(text: str, served: str, visibility: Visibility) -> Story:
     return Story(
         id=3,
@@ -113,6 +119,15 @@ def messages(text: str, other: str) -> Iterator[dict[str, Any]]:
     yield checkin_views.checkin_handed_off(the_deal, "U0HELPER")
     yield checkin_views.checkin_stopped(the_deal)
     yield checkin_views.checkin_missed(current, the_deal)
+    carried = [
+        (copy_of(current, id=20 + n, status=status.value), deal(name, ""))
+        for n, (status, name) in enumerate(
+            [(s, text if n % 2 else other) for n, s in enumerate(CheckInStatus)] * 2
+        )
+    ][: checkins_service.GATHER_MOST]
+    yield checkin_views.checkins_dm(carried)
+    yield checkin_views.checkin_reminder(*(shown for _, shown in carried))
+    yield checkin_views.shared_dm_now(carried, "U0OWNER")
     told = story(text, other, Visibility.NAMED)
     yield story_views.you_were_noticed(told)
     picture = RelationshipPicture(1, 2, 1, [(text, "U0OWNER"), (other, "")])

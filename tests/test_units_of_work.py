@@ -113,7 +113,14 @@ def first_checkin_sent(store: Store, clock: ManualClock) -> CheckIn:
     recorded = deals.capture_deal(store, clock, "T0SERVE", "C0DEALS", POST, PLANNING)
     first = recorded.planned[0]
     clock.set(first.due_at or clock.now())
-    checkins.mark_sent(store, clock, first.id, "D0ALICE", "1.1", clock.now() + timedelta(days=2))
+    checkins.mark_sent(
+        store,
+        clock,
+        (first.team_id, first.recipient_id),
+        [first.id],
+        ("D0ALICE", "1.1"),
+        clock.now() + timedelta(days=2),
+    )
     return first
 
 

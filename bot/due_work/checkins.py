@@ -8,15 +8,23 @@ from slack_sdk.errors import SlackClientError
 
 from bot.delivery import Delivery
 from bot.deps import Deps
-from bot.runner import Job, Runner
-from bot.services import checkins
+from bot.runner import Job, Later, Runner
+from bot.services import attention, checkins
 from bot.services.cadence import WorkingHours, add_working_days, back_from_pause, when_to_nudge
 from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, STORY_OFFER, Step
-from bot.views.checkins import checkin_dm, checkin_missed, checkin_reminder, help_story_offer
+from bot.store.models import CheckInStatus
+from bot.views.checkins import (
+    checkin_missed,
+    checkin_reminder,
+    checkins_dm,
+    help_story_offer,
+    shared_dm_now,
+)
 
 from .outcomes import through_slack
 
 log = logging.getLogger(__name__)
+REMINDER_SEEN_BY = (CheckInStatus.SENT.value, CheckInStatus.REMINDED.value)
 
 
 def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
@@ -32,40 +40,53 @@ class CheckinSteps:
         self.delivery = delivery
 
     def send(self, job: Job) -> str | None:
+        """One DM for this check-in and the same person's others due soon after it."""
         ready = self._ready(job)
         if isinstance(ready, str):
             return ready
         step, hours = ready
+        store, clock = self.deps.store, self.deps.clock
+        carried = checkins.gather(store, clock, step, not job.may_have_run_before)
+        if not carried:
+            return "overtaken: the check-in moved on"
         posted = self.delivery.post_once(
             step.checkin.recipient_id,
             job.send_key,
-            checkin_dm(step.checkin, step.deal),
+            checkins_dm(carried),
             since=job.earlier_attempts_since,
         )
-        remind_at = add_working_days(self.deps.clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
-        checkins.mark_sent(
-            self.deps.store, self.deps.clock, step.checkin.id, posted.channel, posted.ts, remind_at
-        )
-        return None
+        remind_at = add_working_days(clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
+        sent = [checkin.id for checkin, _ in carried]
+        recipient = (step.checkin.team_id, step.checkin.recipient_id)
+        where = (posted.channel, posted.ts)
+        checkins.mark_sent(store, clock, recipient, sent, where, remind_at)
+        return None if len(sent) == 1 else f"sent with {len(sent) - 1} more in one DM"
 
     def remind(self, job: Job) -> str | None:
+        """One reminder per DM, however many check-ins it carries, while the week has
+        room: the open check-in shown first in it (by id) posts it for all of them."""
         ready = self._ready(job)
         if isinstance(ready, str):
             return ready
         step, hours = ready
         checkin = step.checkin
-        if checkin.dm_channel and checkin.message_ts:
+        shown = checkins.in_same_dm(self.deps.store, checkin)
+        waiting = [deal for c, deal in shown if c.status in REMINDER_SEEN_BY]
+        open_ids = [c.id for c, _ in shown if c.status in REMINDER_SEEN_BY]
+        reminds = not open_ids or min(open_ids) == checkin.id
+        post = reminds and bool(waiting) and self._has_room(step, hours)
+        if post and checkin.dm_channel and checkin.message_ts:
             self.delivery.post_once(
                 checkin.dm_channel,
                 job.send_key,
-                checkin_reminder(step.deal),
+                checkin_reminder(*waiting),
                 since=job.earlier_attempts_since,
                 thread_ts=checkin.message_ts,
                 broadcast=True,
             )
         miss_at = add_working_days(self.deps.clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
-        checkins.mark_reminded(self.deps.store, self.deps.clock, checkin.id, miss_at)
-        return None
+        checkins.mark_reminded(self.deps.store, self.deps.clock, checkin.id, miss_at, post)
+        return None if post else "no reminder: another covers it, or the week's budget is spent"
 
     def miss(self, job: Job) -> str | None:
         step = checkins.mark_missed(self.deps.store, self.deps.clock, _checkin_id(job))
@@ -73,11 +94,15 @@ class CheckinSteps:
             return "already answered"
         checkin = step.checkin
         if checkin.dm_channel and checkin.message_ts:
+            shown = checkins.in_same_dm(self.deps.store, checkin)
+            drawn = (
+                shared_dm_now(shown, checkin.recipient_id)
+                if len(shown) > 1
+                else checkin_missed(checkin, step.deal)
+            )
             try:
                 self.delivery.client.chat_update(
-                    channel=checkin.dm_channel,
-                    ts=checkin.message_ts,
-                    **checkin_missed(checkin, step.deal),
+                    channel=checkin.dm_channel, ts=checkin.message_ts, **drawn
                 )
             except SlackClientError as error:
                 log.warning("could not show check-in %s as missed: %s", checkin.id, error)
@@ -89,11 +114,24 @@ class CheckinSteps:
         if step is None:
             return "nobody stepped in"
         owner = step.checkin.logged_by or step.checkin.recipient_id
+        person = self.deps.directory.person(self.delivery.client, owner)
+        if person is None or not person.reachable:
+            return "the owner is not reachable"
+        hours = step.policy(self.deps.settings).hours_for(person.tz)
+        now = self.deps.clock.now()
+        at = when_to_nudge(now, hours, person.profile)
+        if at <= now and not self._has_room(step, hours, owner):
+            at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
+        if at > now:
+            raise Later(at, "the owner can't hear from us now")
         self.delivery.post_once(
             owner,
             job.send_key,
             help_story_offer(step.checkin, step.deal),
             since=job.earlier_attempts_since,
+        )
+        checkins.count_message(
+            self.deps.store, self.deps.clock, step.checkin.team_id, owner, STORY_OFFER
         )
         return None
 
@@ -118,10 +156,24 @@ class CheckinSteps:
         member = step.member
         if member is not None and member.paused_on(hours.local_date(now)):
             at = max(at, back_from_pause(member.paused_until, now, hours))
+        if job.kind == SEND and at <= now and not self._has_room(step, hours):
+            at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
         if at > now:
             checkins.postpone(self.deps.store, self.deps.clock, checkin.id, job.kind, at)
             return f"postponed to {at.isoformat()}"
         return step, hours
+
+    def _has_room(self, step: Step, hours: WorkingHours, person: str | None = None) -> bool:
+        budget = self.deps.settings.max_messages_per_week
+        checkin = step.checkin
+        return checkins.has_room(
+            self.deps.store,
+            self.deps.clock,
+            checkin.team_id,
+            person or checkin.recipient_id,
+            hours.zone,
+            budget,
+        )
 
 
 def _checkin_id(job: Job) -> int:

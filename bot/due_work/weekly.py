@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.delivery import Delivery
 from bot.deps import Deps
 from bot.runner import GiveUp, Job, Runner
-from bot.services import weekly
+from bot.services import checkins, weekly
 from bot.services.cadence import away_until, zone_or_default
 from bot.views.digest import digest_messages
 from bot.views.stories import story_prompt
@@ -58,6 +58,12 @@ class WeeklyWork:
         reason = weekly.skip_prompt_reason(
             self.deps.store, job.team_id, recipient, _period(job), away, today
         )
+        zone = zone_or_default(person.tz, self.deps.settings.default_timezone)
+        budget = self.deps.settings.max_messages_per_week
+        if not reason and not checkins.has_room(
+            self.deps.store, self.deps.clock, job.team_id, recipient, zone, budget
+        ):
+            reason = "already had this week's messages"
         if reason:
             return f"skipped: {reason}"
         self.delivery.post_once(
@@ -66,6 +72,7 @@ class WeeklyWork:
             story_prompt(),
             since=job.earlier_attempts_since,
         )
+        checkins.count_message(self.deps.store, self.deps.clock, job.team_id, recipient, job.kind)
         return None
 
     def post_digest(self, job: Job) -> str | None:

@@ -17,6 +17,7 @@ from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, OWNER_NOT_A_PERSON, SET
 from bot.views.refs import CheckInRef, DealRef, decode
 from bot.views.stories import OPEN_STORY, story_modal
 
+from .checkin_dms import update_checkin_dm
 from .commands import show_timeline
 from .deal_replies import show_change, update_reply
 from .home import publish_home
@@ -117,11 +118,8 @@ def register(app: App, deps: Deps) -> None:
             channel=channel, **checkin_views.team_help_request(step.checkin, step.deal)
         )
         checkins.record_help_post(deps.store, step.checkin.id, posted["channel"], posted["ts"])
-        client.chat_update(
-            channel=body["channel"]["id"],
-            ts=body["container"]["message_ts"],
-            **checkin_views.checkin_logged(step.checkin, step.deal),
-        )
+        logged = checkin_views.checkin_logged(step.checkin, step.deal)
+        update_checkin_dm(deps, client, step, logged, user)
 
     @app.action(checkin_views.OFFER_HELP)
     def on_offer_help(
@@ -183,11 +181,8 @@ def register(app: App, deps: Deps) -> None:
         if step is None:
             _tell(client, body, checkin_views.ALREADY_HANDLED)
             return
-        client.chat_update(
-            channel=body["channel"]["id"],
-            ts=body["container"]["message_ts"],
-            **checkin_views.checkin_stopped(step.deal),
-        )
+        stopped = checkin_views.checkin_stopped(step.deal)
+        update_checkin_dm(deps, client, step, stopped, body["user"]["id"])
         update_reply(deps, client, step.deal, ())
         publish_home(deps, client, context.team_id or "", body["user"]["id"])
 

@@ -23,6 +23,7 @@ from bot.views import settings as settings_views
 from bot.views import stories as story_views
 from bot.views.refs import CheckInRef, MessageRef, StoryOrigin, decode
 
+from .checkin_dms import update_checkin_dm
 from .deal_replies import show_change, update_reply
 from .home import publish_home
 
@@ -190,7 +191,8 @@ def _register_checkins(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"outcome": checkin_views.ALREADY_HANDLED})
             return
         ack()
-        _update_dm(client, step, checkin_views.checkin_logged(step.checkin, step.deal))
+        logged = checkin_views.checkin_logged(step.checkin, step.deal)
+        update_checkin_dm(deps, client, step, logged, body["user"]["id"])
         publish_home(deps, client, context.team_id or "", body["user"]["id"])
 
     @app.view(checkin_views.SNOOZE_MODAL)
@@ -213,7 +215,8 @@ def _register_checkins(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"days": checkin_views.ALREADY_HANDLED})
             return
         ack()
-        _update_dm(client, step, checkin_views.checkin_snoozed(step.deal, until))
+        snoozed = checkin_views.checkin_snoozed(step.deal, until)
+        update_checkin_dm(deps, client, step, snoozed, body["user"]["id"])
         publish_home(deps, client, team_id, body["user"]["id"])
 
     @app.view(checkin_views.HAND_OFF_MODAL)
@@ -242,7 +245,8 @@ def _register_checkins(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"teammate": checkin_views.ALREADY_HANDLED})
             return
         ack()
-        _update_dm(client, step, checkin_views.checkin_handed_off(step.deal, teammate))
+        handed = checkin_views.checkin_handed_off(step.deal, teammate)
+        update_checkin_dm(deps, client, step, handed, body["user"]["id"])
         update_reply(deps, client, step.deal)
         for someone in (body["user"]["id"], teammate):
             publish_home(deps, client, team_id, someone)
@@ -309,13 +313,3 @@ def _checkin_id(view: dict[str, Any]) -> int:
     """The check-in a modal is about; 0, which no check-in has, if it names none."""
     ref = decode(view.get("private_metadata"), CheckInRef)
     return ref.checkin_id if ref else 0
-
-
-def _update_dm(client: WebClient, step: checkins.Step, message: dict[str, Any]) -> None:
-    """Replace the check-in DM's buttons with what was done, so nobody clicks twice."""
-    if not (step.checkin.dm_channel and step.checkin.message_ts):
-        return
-    try:
-        client.chat_update(channel=step.checkin.dm_channel, ts=step.checkin.message_ts, **message)
-    except SlackApiError as error:
-        log.warning("could not update check-in %s: %s", step.checkin.id, error)

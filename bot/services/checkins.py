@@ -4,9 +4,11 @@ unit of work: one transaction that re-checks the state it depends on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,7 @@ from bot.store import due
 from bot.store.db import Store
 from bot.store.models import CheckIn, CheckInStatus, Deal, HandOff, Member, Outcome, Workspace
 
+from . import attention
 from .cadence import WorkingHours, plan_checkins, zone_or_default
 from .workspaces import effective
 
@@ -30,6 +33,8 @@ WAITING_FOR = {
     MISS: CheckInStatus.REMINDED,
 }
 ANSWER_WITHIN_WORKING_DAYS = 2
+GATHER_WITHIN = timedelta(days=3)  # a person's check-ins due this close go out as one DM
+GATHER_MOST = 10  # customers in one DM, to stay well within Slack's 50 blocks
 NOTE_LIMIT = 2000
 ANSWERABLE = (CheckInStatus.SENT, CheckInStatus.REMINDED, CheckInStatus.MISSED)
 WAITING_FOR_AN_ANSWER = (CheckInStatus.SENT, CheckInStatus.REMINDED)
@@ -327,14 +332,50 @@ def helped(store: Store, checkin_id: int) -> Step | None:
 
 
 def step_to_take(store: Store, checkin_id: int, kind: str) -> Step | None:
-    """The check-in, if it still waits for this step and its deal is active."""
+    """The check-in, if it still waits for this step and its deal is active. A planned
+    check-in gathered into another's DM is that DM's to send."""
     with store.session() as session:
         row = queries.with_deal_and_workspace(session, checkin_id)
         if row is None:
             return None
         if row[0].status != WAITING_FOR[kind] or not row[1].is_active:
             return None
+        if kind == SEND and row[0].sent_with not in (None, row[0].id):
+            return None
         return Step(*row)
+
+
+def gather(
+    store: Store, clock: Clock, step: Step, first_attempt: bool
+) -> list[tuple[CheckIn, Deal]]:
+    """What this check-in's DM carries: itself and the same person's other check-ins due
+    within `GATHER_WITHIN`, or nothing if it was gathered into another's DM. A later
+    attempt of the same send carries what the first one did, no more, so a DM found
+    already sent matches what is marked sent."""
+    with store.session() as session:
+        leader = session.get(CheckIn, step.checkin.id, with_for_update=True)
+        if leader is None or leader.status != CheckInStatus.PLANNED.value:
+            return []
+        if leader.sent_with == leader.id:
+            return queries.carried_by(session, leader.id)
+        if leader.sent_with is not None:
+            return []
+        if not first_attempt:
+            return [(leader, step.deal)]
+        horizon = clock.now() + GATHER_WITHIN
+        return queries.gather_for_dm(session, leader, step.deal, horizon, GATHER_MOST)
+
+
+def let_go(store: Store, clock: Clock, leader_id: int) -> None:
+    """The DM led by this check-in will not go out: the others it gathered are sent on
+    their own, now."""
+    with store.session() as session:
+        _release(session, leader_id, clock.now())
+
+
+def in_same_dm(store: Store, checkin: CheckIn) -> list[tuple[CheckIn, Deal]]:
+    with store.session() as session:
+        return queries.in_same_dm(session, checkin)
 
 
 def postpone(store: Store, clock: Clock, checkin_id: int, kind: str, until: datetime) -> None:
@@ -346,18 +387,32 @@ def postpone(store: Store, clock: Clock, checkin_id: int, kind: str, until: date
 
 
 def mark_sent(
-    store: Store, clock: Clock, checkin_id: int, channel: str, ts: str, remind_at: datetime
+    store: Store,
+    clock: Clock,
+    recipient: tuple[str, str],
+    checkin_ids: Sequence[int],
+    where: tuple[str, str],
+    remind_at: datetime,
 ) -> None:
-    """The DM is out: one reminder follows unless someone answers first. A check-in
-    closed while its DM was on the way keeps its new state."""
+    """The DM is out to `recipient` (team, user) at `where` (channel, ts), carrying these
+    check-ins: one reminder follows unless someone answers first, and it counts once
+    against the recipient's week. A check-in closed
+    while its DM was on the way keeps its new state."""
     now = clock.now()
+    (team_id, user_id), (channel, ts) = recipient, where
     with store.session() as session:
-        team_id = queries.record_sent(session, checkin_id, channel, ts, now)
-        if team_id is not None:
-            due.add(session, REMIND, team_id, remind_at, now, subject_id=checkin_id)
+        for checkin_id in checkin_ids:
+            if queries.record_sent(session, checkin_id, channel, ts, now) is not None:
+                due.add(session, REMIND, team_id, remind_at, now, subject_id=checkin_id)
+        attention.count(session, team_id, user_id, SEND, now)
 
 
-def mark_reminded(store: Store, clock: Clock, checkin_id: int, miss_at: datetime) -> None:
+def mark_reminded(
+    store: Store, clock: Clock, checkin_id: int, miss_at: datetime, posted: bool
+) -> None:
+    """The reminder's time has come; `posted` when a message went out for it (it
+    counts against the week), not when another check-in's reminder covered it or the
+    week's budget was spent."""
     now = clock.now()
     with store.session() as session:
         checkin = _waiting_for(session, checkin_id, REMIND)
@@ -365,6 +420,21 @@ def mark_reminded(store: Store, clock: Clock, checkin_id: int, miss_at: datetime
             checkin.status = CheckInStatus.REMINDED.value
             checkin.reminded_at = checkin.updated_at = now
             due.add(session, MISS, checkin.team_id, miss_at, now, subject_id=checkin.id)
+            if posted:
+                attention.count(session, checkin.team_id, checkin.recipient_id, REMIND, now)
+
+
+def has_room(
+    store: Store, clock: Clock, team_id: str, user_id: str, zone: ZoneInfo, budget: int
+) -> bool:
+    """Whether the person may get one more message from Serve this week."""
+    with store.session() as session:
+        return attention.has_room(session, team_id, user_id, clock.now(), zone, budget)
+
+
+def count_message(store: Store, clock: Clock, team_id: str, user_id: str, kind: str) -> None:
+    with store.session() as session:
+        attention.count(session, team_id, user_id, kind, clock.now())
 
 
 def mark_missed(store: Store, clock: Clock, checkin_id: int) -> Step | None:
@@ -395,6 +465,8 @@ def _end_step(
         checkin = _waiting_for(session, checkin_id, kind)
         if checkin is not None:
             _close(session, checkin, status, clock.now())
+        if kind == SEND:
+            _release(session, checkin_id, clock.now())
 
 
 # -- within a unit of work --------------------------------------------------------------
@@ -423,12 +495,22 @@ def _schedule(session: Session, checkin: CheckIn, kind: str, at: datetime, now: 
     if kind == SEND:
         checkin.status = CheckInStatus.PLANNED.value
         checkin.due_at = at
+        if checkin.id is not None and checkin.sent_with == checkin.id:
+            _release(session, checkin.id, now)
+        checkin.sent_with = None
     checkin.updated_at = now
     if checkin.id is None:
         session.flush()
     else:
         due.cancel_waiting(session, STEPS, [checkin.id])
     due.add(session, kind, checkin.team_id, at, now, subject_id=checkin.id)
+
+
+def _release(session: Session, leader_id: int, now: datetime) -> None:
+    """Check-ins gathered into a DM that will not go now go at their own time."""
+    for checkin_id in queries.release_from_dm(session, leader_id):
+        checkin = session.get_one(CheckIn, checkin_id, populate_existing=True)
+        _schedule(session, checkin, SEND, max(checkin.due_at or now, now), now)
 
 
 def _close(session: Session, checkin: CheckIn, status: CheckInStatus, now: datetime) -> None:

@@ -109,3 +109,88 @@ def record_sent(
             execution_options={"synchronize_session": False},
         )
     return was_planned
+
+
+def gather_for_dm(
+    session: Session, leader: CheckIn, deal: Deal, horizon: datetime, most: int
+) -> list[tuple[CheckIn, Deal]]:
+    """Gather into `leader`'s DM the same person's other planned check-ins due by
+    `horizon` that no DM carries yet, and return what the DM carries, soonest first.
+    Only check-in rows are locked here (the leader's, then the others'), never a deal."""
+    waiting = and_(
+        CheckIn.team_id == leader.team_id,
+        CheckIn.recipient_id == leader.recipient_id,
+        CheckIn.status == CheckInStatus.PLANNED.value,
+        CheckIn.sent_with.is_(None),
+        CheckIn.due_at <= horizon,
+        CheckIn.id != leader.id,
+        Deal.status == DealStatus.ACTIVE.value,
+    )
+    candidates = session.scalars(
+        select(CheckIn.id)
+        .join(Deal, Deal.id == CheckIn.deal_id)
+        .where(waiting)
+        .order_by(CheckIn.due_at, CheckIn.id)
+        .limit(max(0, most - 1))
+    ).all()
+    if not candidates:
+        return [(leader, deal)]
+    session.execute(
+        update(CheckIn)
+        .where(CheckIn.id.in_(sorted(candidates)), CheckIn.sent_with.is_(None))
+        .where(CheckIn.status == CheckInStatus.PLANNED.value)
+        .values(sent_with=leader.id),
+        execution_options={"synchronize_session": False},
+    )
+    leader.sent_with = leader.id
+    session.flush()
+    return carried_by(session, leader.id)
+
+
+def carried_by(session: Session, leader_id: int) -> list[tuple[CheckIn, Deal]]:
+    """The planned check-ins gathered into one DM, soonest first."""
+    rows = session.execute(
+        select(CheckIn, Deal)
+        .join(Deal, Deal.id == CheckIn.deal_id)
+        .where(
+            CheckIn.sent_with == leader_id,
+            CheckIn.status == CheckInStatus.PLANNED.value,
+            Deal.status == DealStatus.ACTIVE.value,
+        )
+        .order_by(CheckIn.due_at, CheckIn.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def in_same_dm(session: Session, checkin: CheckIn) -> list[tuple[CheckIn, Deal]]:
+    """Every check-in shown in the DM that shows `checkin`, in the order shown."""
+    if not (checkin.dm_channel and checkin.message_ts):
+        return []
+    rows = session.execute(
+        select(CheckIn, Deal)
+        .join(Deal, Deal.id == CheckIn.deal_id)
+        .where(
+            CheckIn.dm_channel == checkin.dm_channel,
+            CheckIn.message_ts == checkin.message_ts,
+        )
+        .order_by(CheckIn.due_at, CheckIn.id)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def release_from_dm(session: Session, leader_id: int) -> list[int]:
+    """The DM led by `leader_id` will not go: the others it gathered go on their own."""
+    return list(
+        session.scalars(
+            update(CheckIn)
+            .where(
+                CheckIn.sent_with == leader_id,
+                CheckIn.id != leader_id,
+                CheckIn.status == CheckInStatus.PLANNED.value,
+            )
+            .values(sent_with=None)
+            .returning(CheckIn.id),
+            execution_options={"synchronize_session": False},
+        ).all()
+    )

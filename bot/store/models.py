@@ -183,6 +183,8 @@ class CheckIn(Base):
     help_post_ts: Mapped[str | None] = mapped_column(String(32))
     helper_id: Mapped[str | None] = mapped_column(String(32))  # who stepped in
     helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The check-in whose DM carries this one too, once gathered into it; its own id alone.
+    sent_with: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -202,6 +204,20 @@ class HandOff(Base):
     from_user: Mapped[str | None] = mapped_column(String(32))
     to_user: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Nudge(Base):
+    """A message Serve sent a person without being asked (a check-in, a reminder, a story
+    prompt or offer): counted against their weekly attention budget."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudges_person", "team_id", "user_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Visibility(enum.StrEnum):

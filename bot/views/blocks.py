@@ -42,6 +42,10 @@ def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text, BUTTON_LIMIT), "value": value}
 
 
+def divider() -> dict[str, Any]:
+    return {"type": "divider"}
+
+
 def actions(block_id: str, *elements: dict[str, Any]) -> dict[str, Any]:
     return {"type": "actions", "block_id": block_id, "elements": list(elements)}
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.services.checkins import NOTE_LIMIT, HandOffProblem
-from bot.store.models import CheckIn, Deal, Outcome
+from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome
 
-from .blocks import actions, button, context, message, modal, option, plain, section
-from .mrkdwn import escape, link, mention, quote, slack_date
+from .blocks import actions, button, context, divider, message, modal, option, plain, section
+from .mrkdwn import escape, inline, link, mention, quote, slack_date
 from .refs import CheckInRef, DealRef, encode
 
 REACHED_OUT = "checkin_reached_out"
@@ -67,43 +68,102 @@ def prompt_for(stage: int, customer: str) -> str:
 
 
 def checkin_dm(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    prompt = prompt_for(checkin.stage, deal.customer)
-    source = link(deal.permalink, "the deal announcement") if deal.permalink else "the deal"
-    value = encode(CheckInRef(checkin.id))
     return message(
         f"Time to check in with {escape(deal.customer)}.",
-        [
-            section(f":wave: {prompt}"),
-            context(
-                f"Day {checkin.offset_days} after {source}. Not a sales call: "
-                "just a person checking in."
-            ),
-            actions(
-                "checkin_actions",
-                button("I reached out", REACHED_OUT, value, style="primary"),
-                button("Snooze", SNOOZE, value),
-                button("Hand off", HAND_OFF, value),
-                button("Timeline", TIMELINE, encode(DealRef(deal.id))),
-                button(
-                    "Stop for this customer",
-                    STOP,
-                    value,
-                    style="danger",
-                    confirm=(
-                        "Stop check-ins?",
-                        f"No more check-ins will be sent for *{escape(deal.customer)}*.",
-                        "Stop them",
-                        "Keep them",
-                    ),
-                ),
-            ),
-        ],
+        _waiting(checkin, deal, "checkin_actions"),
     )
 
 
-def checkin_reminder(deal: Deal) -> dict[str, Any]:
+def checkins_dm(carried: Sequence[tuple[CheckIn, Deal]]) -> dict[str, Any]:
+    """One DM for a person's check-ins that fall due close together: a part per
+    customer, each with its own buttons."""
+    if len(carried) == 1:
+        return checkin_dm(*carried[0])
+    names = _names(deal for _, deal in carried)
+    blocks = [section(f":wave: A few of your customers are due a check-in: {names}.")]
+    for checkin, deal in carried:
+        blocks += [divider(), *_waiting(checkin, deal, f"checkin:{checkin.id}")]
+    return message(f"Time to check in with {names}.", blocks)
+
+
+def shared_dm_now(shown: Sequence[tuple[CheckIn, Deal]], recipient: str) -> dict[str, Any]:
+    """A DM that carries several check-ins, drawn again as each one stands now."""
+    names = _names(deal for _, deal in shown)
+    blocks = [section(f":wave: A few of your customers are due a check-in: {names}.")]
+    for checkin, deal in shown:
+        blocks += [divider(), *_own_block_ids(_as_now(checkin, deal, recipient), checkin.id)]
+    return message(f"Check-ins for {names}.", blocks)
+
+
+def _as_now(checkin: CheckIn, deal: Deal, recipient: str) -> list[dict[str, Any]]:
+    status = CheckInStatus(checkin.status)
+    if status in (CheckInStatus.SENT, CheckInStatus.REMINDED):
+        return _waiting(checkin, deal, "checkin_actions")
+    if status == CheckInStatus.DONE:
+        drawn = checkin_logged(checkin, deal)
+    elif status == CheckInStatus.MISSED:
+        drawn = checkin_missed(checkin, deal)
+    elif status == CheckInStatus.STOPPED:
+        drawn = checkin_stopped(deal)
+    elif status == CheckInStatus.PLANNED and checkin.recipient_id != recipient:
+        drawn = checkin_handed_off(deal, checkin.recipient_id)
+    elif status == CheckInStatus.PLANNED and checkin.due_at is not None:
+        drawn = checkin_snoozed(deal, checkin.due_at)
+    else:
+        drawn = _closed(
+            f"*{escape(deal.customer)}*: nothing more to do here.", "Nothing more to do."
+        )
+    return list(drawn["blocks"])
+
+
+def _own_block_ids(blocks: list[dict[str, Any]], checkin_id: int) -> list[dict[str, Any]]:
+    """Block ids made unique within a DM that shows several check-ins."""
+    return [
+        {**block, "block_id": f"{block['block_id']}:{checkin_id}"} if "block_id" in block else block
+        for block in blocks
+    ]
+
+
+def _names(deals: Iterable[Deal]) -> str:
+    names = [f"*{inline(deal.customer, 200)}*" for deal in deals]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _waiting(checkin: CheckIn, deal: Deal, block_id: str) -> list[dict[str, Any]]:
+    prompt = prompt_for(checkin.stage, deal.customer)
+    source = link(deal.permalink, "the deal announcement") if deal.permalink else "the deal"
+    value = encode(CheckInRef(checkin.id))
+    return [
+        section(f":wave: {prompt}"),
+        context(
+            f"Day {checkin.offset_days} after {source}. Not a sales call: "
+            "just a person checking in."
+        ),
+        actions(
+            block_id,
+            button("I reached out", REACHED_OUT, value, style="primary"),
+            button("Snooze", SNOOZE, value),
+            button("Hand off", HAND_OFF, value),
+            button("Timeline", TIMELINE, encode(DealRef(deal.id))),
+            button(
+                "Stop for this customer",
+                STOP,
+                value,
+                style="danger",
+                confirm=(
+                    "Stop check-ins?",
+                    f"No more check-ins will be sent for *{escape(deal.customer)}*.",
+                    "Stop them",
+                    "Keep them",
+                ),
+            ),
+        ),
+    ]
+
+
+def checkin_reminder(*deals: Deal) -> dict[str, Any]:
     text = (
-        f"A gentle nudge about *{escape(deal.customer)}*: a short note is plenty. "
+        f"A gentle nudge about {_names(deals)}: a short note is plenty. "
         "When you've reached out, the buttons above will log it."
     )
     return message(text, [section(text)])

@@ -581,15 +581,18 @@ class FakeSlack:
         action_id: str,
         blocks: list[dict[str, Any]] | None = None,
         selected_user: str | None = None,
+        block_id: str | None = None,
     ) -> str:
         """Press a button (or pick from a select) on a message as Slack would report it.
-        `blocks` lets a test press a button on an older copy of the message."""
+        `blocks` lets a test press a button on an older copy of the message; `block_id`
+        picks the button in one block of a message that has it in several."""
         shown = blocks if blocks is not None else message.blocks
         element = next(
             (
                 dict(e, block_id=b.get("block_id", ""))
                 for b in shown
                 if b.get("type") == "actions"
+                and (block_id is None or b.get("block_id") == block_id)
                 for e in b.get("elements", [])
                 if e.get("action_id") == action_id
             ),
