@@ -162,3 +162,19 @@ def test_a_dm_that_cannot_go_lets_the_checkins_it_gathered_go_on_their_own(
     [went] = [c for c, f in firsts.items() if f.status == CheckInStatus.SENT]
     assert firsts[went].message_ts == dm.ts
     assert went in dm.text and failed not in dm.text
+
+
+def test_no_story_prompt_on_a_holiday(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    fake_slack.add_channel("C0TEAM", "team", members=["U0ALICE"])
+    clock.set(MONDAY_10AM_LA)
+    bot = start_bot(team_channel="C0TEAM", holidays=(THURSDAY_3PM_LA.date(),))
+
+    at(clock, bot, MONDAY_10AM_LA)
+    at(clock, bot, THURSDAY_3PM_LA)
+
+    assert messages_to_alice(fake_slack) == []
+    with bot.store.session() as session:
+        prompt = session.scalars(select(DueWork).where(DueWork.kind == PROMPT)).one()
+    assert prompt.status == "done" and prompt.note == "skipped: a holiday"

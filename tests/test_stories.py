@@ -141,7 +141,7 @@ def test_prompts_reach_each_eligible_member_at_three_pm_in_their_own_zone(
     assert all(views.OPEN_STORY in json.dumps(m.blocks) for m in prompt_dms(team).values())
 
 
-def test_story_from_the_prompt_reaches_the_digest_and_the_helper_hears_of_it(
+def test_story_from_the_prompt_reaches_the_digest_and_the_helper_hears_of_it_in_their_day(
     team: FakeSlack, weekly_bot: RunningBot, clock: ManualClock
 ) -> None:
     clock.set(THURSDAY_3PM["U0CAROL"])
@@ -181,6 +181,9 @@ def test_story_from_the_prompt_reaches_the_digest_and_the_helper_hears_of_it(
         ),
     )
 
+    assert dm_texts_to(team, "U0BOB") == []  # six in the morning in London: it waits
+    clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/London")))
+    weekly_bot.tick()
     told_bob = dm_texts_to(team, "U0BOB")
     assert len(told_bob) == 2
     assert "<@U0CAROL> noticed" in told_bob[0] and "*Acme Corp*" in told_bob[0]

@@ -8,9 +8,10 @@ from bot.delivery import Delivery
 from bot.deps import Deps
 from bot.runner import Runner
 
-from . import checkins, weekly
+from . import checkins, stories, weekly
 
 
 def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
     checkins.register(runner, deps, delivery)
     weekly.register(runner, deps, delivery)
+    stories.register(runner, deps, delivery)

@@ -52,17 +52,16 @@ class WeeklyWork:
         person = self.deps.directory.person(self.delivery.client, recipient)
         if person is None or not person.reachable:
             return "skipped: not reachable"
-        now = self.deps.clock.now()
+        store, clock, settings = self.deps.store, self.deps.clock, self.deps.settings
+        now = clock.now()
+        zone = zone_or_default(person.tz, settings.default_timezone)
+        today = now.astimezone(zone).date()
         away = away_until(person.profile, now) is not None
-        today = now.astimezone(zone_or_default(person.tz)).date()
-        reason = weekly.skip_prompt_reason(
-            self.deps.store, job.team_id, recipient, _period(job), away, today
-        )
-        zone = zone_or_default(person.tz, self.deps.settings.default_timezone)
-        budget = self.deps.settings.max_messages_per_week
-        if not reason and not checkins.has_room(
-            self.deps.store, self.deps.clock, job.team_id, recipient, zone, budget
-        ):
+        reason = weekly.skip_prompt_reason(store, job.team_id, recipient, _period(job), away, today)
+        if not reason and today in checkins.policy_for(store, job.team_id, settings).holidays:
+            reason = "a holiday"
+        budget = settings.max_messages_per_week
+        if not reason and not checkins.has_room(store, clock, job.team_id, recipient, zone, budget):
             reason = "already had this week's messages"
         if reason:
             return f"skipped: {reason}"

@@ -7,11 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.people import hours_of, is_admin, planning
-from bot.services import checkins, deals, stories, weekly, workspaces
+from bot.services import checkins, deals, stories, workspaces
 from bot.services.cadence import next_working_slot, snooze_until, zone_or_default
 from bot.services.commands import Refusal, parse_deal
 from bot.services.recognition import amount_in
@@ -272,22 +271,18 @@ def _register_story(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=errors)
             return
         team_id = context.team_id or ""
-        story = stories.share_story(
+        chosen = workspaces.settings_for(deps.store, team_id, deps.settings)
+        stories.share_story(
             deps.store,
             deps.clock,
             team_id,
             body["user"]["id"],
             draft,
-            zone_or_default(workspaces.settings_for(deps.store, team_id, deps.settings).timezone),
+            zone_or_default(chosen.timezone),
+            chosen.notify_recognised,
         )
         ack(response_action="update", view=story_views.story_saved())
         publish_home(deps, client, team_id, body["user"]["id"])
-        notify = weekly.setup_of(deps.store, team_id, deps.settings).notify_recognised
-        for helper in stories.people_to_tell(story, notify):
-            try:
-                client.chat_postMessage(channel=helper, **story_views.you_were_noticed(story))
-            except SlackApiError as error:
-                log.warning("could not tell %s they were noticed: %s", helper, error)
 
 
 def _story_draft(view: dict[str, Any]) -> stories.StoryDraft | None:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.store import due
 from bot.store import stories as queries
 from bot.store.db import Store
 from bot.store.models import Story, Visibility
@@ -23,6 +24,7 @@ QUALITIES = (
     "growth",
     "community",
 )
+NOTICED = "story_noticed"  # a helper told that someone noticed
 TEXT_MIN, TEXT_MAX = 10, 2000
 SERVED_MAX = 200
 
@@ -84,9 +86,17 @@ def on_weekday(week: str, weekday: int, at: time, zone: ZoneInfo) -> datetime:
 
 
 def share_story(
-    store: Store, clock: Clock, team_id: str, user_id: str, draft: StoryDraft, zone: ZoneInfo
+    store: Store,
+    clock: Clock,
+    team_id: str,
+    user_id: str,
+    draft: StoryDraft,
+    zone: ZoneInfo,
+    notify_recognised: bool = False,
 ) -> Story:
-    """Keep a story exactly as typed; the caller has checked `draft_problems` first."""
+    """Keep a story exactly as typed; the caller has checked `draft_problems` first.
+    With `notify_recognised`, each helper is told someone noticed, when they can hear
+    from us (due work, as any message Serve sends unasked)."""
     if draft_problems(draft):
         raise ValueError("a story with problems cannot be kept")
     now = clock.now()
@@ -104,7 +114,16 @@ def share_story(
     )
     with store.session() as session:
         session.add(story)
+        session.flush()
+        for helper in people_to_tell(story, notify_recognised):
+            work = due.add(session, NOTICED, team_id, now, now, subject_id=story.id)
+            work.recipient = helper
     return story
+
+
+def noticed(store: Store, story_id: int) -> Story | None:
+    with store.session() as session:
+        return session.get(Story, story_id)
 
 
 def shared_in_week(store: Store, team_id: str, user_id: str, week: str) -> bool:
