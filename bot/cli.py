@@ -1,4 +1,5 @@
-"""`servebot`: run the bot, manage its database, or see how well it reads deal posts."""
+"""`servebot`: run the bot, manage its database, see how well it reads deal posts, or
+watch a demo."""
 
 from __future__ import annotations
 
@@ -39,7 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "action", choices=["report"], help="report: precision and recall on labelled messages"
     )
     recognition.add_argument("--team", help="one workspace's id (default: every workspace)")
+    demo = commands.add_parser("demo", help="watch a week of Serve against a fake Slack")
+    demo.add_argument("--step", action="store_true", help="wait for Enter between scenes")
     args = parser.parse_args(argv)
+    if args.command == "demo":  # needs no settings: the demo makes its own
+        from bot.demo import run as run_demo
+
+        return run_demo(step=args.step)
     try:
         settings = load_settings()
     except SettingsError as error:
