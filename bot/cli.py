@@ -20,6 +20,7 @@ from bot.config import SETUP_HINT, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.app import RunningBot
+    from bot.services.workspaces import WorkspaceSettings
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -42,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     recognition.add_argument("--team", help="one workspace's id (default: every workspace)")
     demo = commands.add_parser("demo", help="watch a week of Serve against a fake Slack")
     demo.add_argument("--step", action="store_true", help="wait for Enter between scenes")
+    _add_simulate(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":  # needs no settings: the demo makes its own
         from bot.demo import run as run_demo
@@ -59,7 +61,84 @@ def main(argv: Sequence[str] | None = None) -> int:
         return upgrade_database(settings)
     if args.command == "recognition":
         return recognition_report(settings, args.team)
+    if args.command == "simulate":
+        return simulate(settings, args)
     return run(settings)
+
+
+def _add_simulate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sim = commands.add_parser(
+        "simulate", help="preview what Serve would send a team, on a fake Slack and clock"
+    )
+    sim.add_argument("--people", type=int, default=50, help="team size (default 50)")
+    sim.add_argument("--weeks", type=int, default=26, help="span in weeks (default 26)")
+    sim.add_argument("--deals-per-week", type=int, default=5, help="closed deals a week")
+    sim.add_argument("--zones", help="time zones, comma-separated (default: six continents)")
+    sim.add_argument("--answer-rate", type=float, default=0.6, help="check-ins answered, 0-1")
+    sim.add_argument("--away-rate", type=float, default=0.08, help="weeks on vacation, 0-1")
+    sim.add_argument("--story-rate", type=float, default=0.15, help="prompts answered, 0-1")
+    sim.add_argument("--seed", type=int, default=1, help="the same seed, the same run")
+    sim.add_argument(
+        "--from-database",
+        action="store_true",
+        help="use a workspace's settings from DATABASE_URL instead of the environment's",
+    )
+    sim.add_argument("--team", help="with --from-database: which workspace (default: the first)")
+    sim.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def simulate(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 0 when nothing was sent at a bad time, 1 when something was."""
+    from bot.sandbox import SandboxUnavailable
+    from bot.simulation import DEFAULT_ZONES, Scenario, schedule_of
+    from bot.simulation import simulate as run_simulation
+
+    zones = tuple(z.strip() for z in (args.zones or "").split(",") if z.strip())
+    scenario = Scenario(
+        people=args.people,
+        weeks=args.weeks,
+        deals_per_week=args.deals_per_week,
+        zones=zones or DEFAULT_ZONES,
+        answer_rate=args.answer_rate,
+        away_rate=args.away_rate,
+        story_rate=args.story_rate,
+        seed=args.seed,
+    )
+    if problems := scenario.problems():
+        return fail(f"servebot simulate: {'; '.join(problems)}", EXIT_CONFIG)
+    try:
+        workspace = workspace_settings(settings, args.team) if args.from_database else None
+    except (SQLAlchemyError, LookupError) as error:
+        return fail(f"servebot simulate: {error}", EXIT_FAILED)
+    logging.getLogger().setLevel(logging.CRITICAL)  # the report is the output
+    try:
+        report = run_simulation(scenario, schedule_of(settings, workspace))
+    except SandboxUnavailable as error:
+        return fail(str(error).replace("servebot demo", "servebot simulate"), EXIT_CONFIG)
+    print(report.as_json() if args.json else "\n".join(report.lines()))
+    bad = report.outside_working_hours + report.weekend_or_holiday + report.while_away
+    return EXIT_FAILED if bad else 0
+
+
+def workspace_settings(settings: Settings, team: str | None) -> WorkspaceSettings:
+    from sqlalchemy import select
+
+    from bot.services.workspaces import settings_for
+    from bot.store.db import Store
+    from bot.store.models import Workspace
+
+    store = Store(settings.database_url)
+    try:
+        with store.session() as session:
+            teams = session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)).all()
+        chosen = team or (teams[0] if teams else None)
+        if chosen is None or chosen not in teams:
+            raise LookupError(
+                f"no workspace {chosen or ''} in {redact(settings.database_url)}".replace("  ", " ")
+            )
+        return settings_for(store, chosen, settings)
+    finally:
+        store.close()
 
 
 def fail(line: str, code: int) -> int:

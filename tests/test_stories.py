@@ -186,8 +186,9 @@ def test_story_from_the_prompt_reaches_the_digest_and_the_helper_hears_of_it_in_
     weekly_bot.tick()
     told_bob = dm_texts_to(team, "U0BOB")
     assert len(told_bob) == 2
-    assert "<@U0CAROL> noticed" in told_bob[0] and "*Acme Corp*" in told_bob[0]
-    assert "Someone noticed" in told_bob[1] and "U0ALICE" not in told_bob[1]
+    [named] = [told for told in told_bob if "<@U0CAROL> noticed" in told]
+    [anonymous] = [told for told in told_bob if "Someone noticed" in told]
+    assert "*Acme Corp*" in named and "U0ALICE" not in anonymous
     assert not any("noticed" in d for d in dm_texts_to(team, "U0CAROL"))  # leads only
 
     clock.set(FRIDAY_4PM)

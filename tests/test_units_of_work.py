@@ -116,7 +116,6 @@ def first_checkin_sent(store: Store, clock: ManualClock) -> CheckIn:
     checkins.mark_sent(
         store,
         clock,
-        (first.team_id, first.recipient_id),
         [first.id],
         ("D0ALICE", "1.1"),
         clock.now() + timedelta(days=2),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from slack_sdk.errors import SlackClientError
 
@@ -44,11 +46,15 @@ class CheckinSteps:
         ready = self._ready(job)
         if isinstance(ready, str):
             return ready
-        step, hours = ready
+        step, hours, profile = ready
         store, clock = self.deps.store, self.deps.clock
         carried = checkins.gather(store, clock, step, not job.may_have_run_before)
         if not carried:
             return "overtaken: the check-in moved on"
+        if not self._reserve(job, step.checkin.team_id, step.checkin.recipient_id, hours):
+            at = when_to_nudge(attention.next_week(clock.now(), hours.zone), hours, profile)
+            checkins.postpone(store, clock, step.checkin.id, SEND, at)
+            return f"postponed to {at.isoformat()}: the week's messages are spent"
         posted = self.delivery.post_once(
             step.checkin.recipient_id,
             job.send_key,
@@ -57,9 +63,7 @@ class CheckinSteps:
         )
         remind_at = add_working_days(clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
         sent = [checkin.id for checkin, _ in carried]
-        recipient = (step.checkin.team_id, step.checkin.recipient_id)
-        where = (posted.channel, posted.ts)
-        checkins.mark_sent(store, clock, recipient, sent, where, remind_at)
+        checkins.mark_sent(store, clock, sent, (posted.channel, posted.ts), remind_at)
         return None if len(sent) == 1 else f"sent with {len(sent) - 1} more in one DM"
 
     def remind(self, job: Job) -> str | None:
@@ -68,13 +72,17 @@ class CheckinSteps:
         ready = self._ready(job)
         if isinstance(ready, str):
             return ready
-        step, hours = ready
+        step, hours, _ = ready
         checkin = step.checkin
         shown = checkins.in_same_dm(self.deps.store, checkin)
         waiting = [deal for c, deal in shown if c.status in REMINDER_SEEN_BY]
         open_ids = [c.id for c, _ in shown if c.status in REMINDER_SEEN_BY]
         reminds = not open_ids or min(open_ids) == checkin.id
-        post = reminds and bool(waiting) and self._has_room(step, hours)
+        post = (
+            reminds
+            and bool(waiting)
+            and self._reserve(job, checkin.team_id, checkin.recipient_id, hours)
+        )
         if post and checkin.dm_channel and checkin.message_ts:
             self.delivery.post_once(
                 checkin.dm_channel,
@@ -85,7 +93,7 @@ class CheckinSteps:
                 broadcast=True,
             )
         miss_at = add_working_days(self.deps.clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
-        checkins.mark_reminded(self.deps.store, self.deps.clock, checkin.id, miss_at, post)
+        checkins.mark_reminded(self.deps.store, self.deps.clock, checkin.id, miss_at)
         return None if post else "no reminder: another covers it, or the week's budget is spent"
 
     def miss(self, job: Job) -> str | None:
@@ -120,7 +128,7 @@ class CheckinSteps:
         hours = step.policy(self.deps.settings).hours_for(person.tz)
         now = self.deps.clock.now()
         at = when_to_nudge(now, hours, person.profile)
-        if at <= now and not self._has_room(step, hours, owner):
+        if at <= now and not self._reserve(job, step.checkin.team_id, owner, hours):
             at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
         if at > now:
             raise Later(at, "the owner can't hear from us now")
@@ -130,15 +138,12 @@ class CheckinSteps:
             help_story_offer(step.checkin, step.deal),
             since=job.earlier_attempts_since,
         )
-        checkins.count_message(
-            self.deps.store, self.deps.clock, step.checkin.team_id, owner, STORY_OFFER
-        )
         return None
 
     def failed(self, job: Job, why: str) -> None:
         checkins.could_not_deliver(self.deps.store, self.deps.clock, _checkin_id(job), job.kind)
 
-    def _ready(self, job: Job) -> tuple[Step, WorkingHours] | str:
+    def _ready(self, job: Job) -> tuple[Step, WorkingHours, Mapping[str, Any]] | str:
         """The check-in and its recipient's working hours, when the step can be taken
         now. Otherwise why not: it moved on, or it waits (moved to when the recipient
         can hear from us)."""
@@ -156,24 +161,17 @@ class CheckinSteps:
         member = step.member
         if member is not None and member.paused_on(hours.local_date(now)):
             at = max(at, back_from_pause(member.paused_until, now, hours))
-        if job.kind == SEND and at <= now and not self._has_room(step, hours):
-            at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
         if at > now:
             checkins.postpone(self.deps.store, self.deps.clock, checkin.id, job.kind, at)
             return f"postponed to {at.isoformat()}"
-        return step, hours
+        return step, hours, person.profile
 
-    def _has_room(self, step: Step, hours: WorkingHours, person: str | None = None) -> bool:
+    def _reserve(self, job: Job, team_id: str, user_id: str, hours: WorkingHours) -> bool:
+        """One of the person's messages this week, taken for this send if there's room."""
         budget = self.deps.settings.max_messages_per_week
-        checkin = step.checkin
-        return checkins.has_room(
-            self.deps.store,
-            self.deps.clock,
-            checkin.team_id,
-            person or checkin.recipient_id,
-            hours.zone,
-            budget,
-        )
+        send = (job.kind, job.send_key)
+        store, clock = self.deps.store, self.deps.clock
+        return checkins.reserve_message(store, clock, (team_id, user_id), send, hours.zone, budget)
 
 
 def _checkin_id(job: Job) -> int:

@@ -37,10 +37,12 @@ class Noticed:
         if at > now:
             raise Later(at, "the helper can't hear from us now")
         budget = settings.max_messages_per_week
-        if not checkins.has_room(store, clock, job.team_id, helper, hours.zone, budget):
+        send = (job.kind, job.send_key)
+        if not checkins.reserve_message(
+            store, clock, (job.team_id, helper), send, hours.zone, budget
+        ):
             return "skipped: already had this week's messages (the digest still names them)"
         self.delivery.post_once(
             helper, job.send_key, you_were_noticed(story), since=job.earlier_attempts_since
         )
-        checkins.count_message(store, clock, job.team_id, helper, stories.NOTICED)
         return None

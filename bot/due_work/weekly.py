@@ -57,11 +57,11 @@ class WeeklyWork:
         zone = zone_or_default(person.tz, settings.default_timezone)
         today = now.astimezone(zone).date()
         away = away_until(person.profile, now) is not None
-        reason = weekly.skip_prompt_reason(store, job.team_id, recipient, _period(job), away, today)
-        if not reason and today in checkins.policy_for(store, job.team_id, settings).holidays:
-            reason = "a holiday"
+        whom = (job.team_id, recipient)
+        reason = weekly.skip_prompt_reason(store, settings, whom, _period(job), away, today)
         budget = settings.max_messages_per_week
-        if not reason and not checkins.has_room(store, clock, job.team_id, recipient, zone, budget):
+        send = (job.kind, job.send_key)
+        if not reason and not checkins.reserve_message(store, clock, whom, send, zone, budget):
             reason = "already had this week's messages"
         if reason:
             return f"skipped: {reason}"
@@ -71,7 +71,6 @@ class WeeklyWork:
             story_prompt(),
             since=job.earlier_attempts_since,
         )
-        checkins.count_message(self.deps.store, self.deps.clock, job.team_id, recipient, job.kind)
         return None
 
     def post_digest(self, job: Job) -> str | None:

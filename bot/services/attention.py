@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Nudge
+from bot.store.db import hold_row
+from bot.store.models import Member, Nudge
 
 
 def week_around(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -24,29 +25,39 @@ def week_around(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def sent_this_week(
-    session: Session, team_id: str, user_id: str, now: datetime, zone: ZoneInfo
-) -> int:
-    start, end = week_around(now, zone)
-    counted = select(func.count()).where(
-        Nudge.team_id == team_id,
-        Nudge.user_id == user_id,
-        Nudge.sent_at >= start,
-        Nudge.sent_at < end,
-    )
-    return int(session.scalar(counted) or 0)
-
-
-def has_room(
-    session: Session, team_id: str, user_id: str, now: datetime, zone: ZoneInfo, budget: int
-) -> bool:
-    return sent_this_week(session, team_id, user_id, now, zone) < budget
-
-
 def next_week(now: datetime, zone: ZoneInfo) -> datetime:
     """When the person's budget is whole again: the start of their next week."""
     return week_around(now, zone)[1]
 
 
-def count(session: Session, team_id: str, user_id: str, kind: str, at: datetime) -> None:
-    session.add(Nudge(team_id=team_id, user_id=user_id, kind=kind, sent_at=at))
+def reserve(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    send: tuple[str, str],
+    now: datetime,
+    zone: ZoneInfo,
+    budget: int,
+) -> bool:
+    """Take one of the person's messages this week for `send` (its kind and send key),
+    if the week has room. The person is held meanwhile, so two sends at once can't
+    both take the last one; a send asking again (a retry) is answered as before."""
+    kind, send_key = send
+    person = {"team_id": team_id, "user_id": user_id, "prompts_paused": False, "updated_at": now}
+    hold_row(session, Member, person, ["team_id", "user_id"])
+    start, end = week_around(now, zone)
+    ours = case((Nudge.send_key == send_key, 1), else_=0)
+    taken, already = session.execute(
+        select(func.count(), func.coalesce(func.max(ours), 0)).where(
+            Nudge.team_id == team_id,
+            Nudge.user_id == user_id,
+            Nudge.sent_at >= start,
+            Nudge.sent_at < end,
+        )
+    ).one()
+    if already:
+        return True
+    if taken >= budget:
+        return False
+    session.add(Nudge(team_id=team_id, user_id=user_id, kind=kind, send_key=send_key, sent_at=now))
+    return True

@@ -85,7 +85,7 @@ def policy_from(workspace: Workspace | None, settings: Settings) -> CheckinPolic
 
 
 def policy_for(store: Store, team_id: str, settings: Settings) -> CheckinPolicy:
-    with store.session() as session:
+    with store.reading() as session:
         return policy_from(session.get(Workspace, team_id), settings)
 
 
@@ -133,7 +133,7 @@ def _revived_at(checkin: CheckIn) -> datetime | None:
 
 
 def open_for_deal(store: Store, deal_id: int) -> list[CheckIn]:
-    with store.session() as session:
+    with store.reading() as session:
         return list(queries.open_checkins(session, deal_id))
 
 
@@ -172,7 +172,7 @@ class MyCheckins:
 
 
 def mine(store: Store, team_id: str, user_id: str, limit: int) -> MyCheckins:
-    with store.session() as session:
+    with store.reading() as session:
         waiting = queries.for_recipient(session, team_id, user_id, WAITING_FOR_AN_ANSWER)
         upcoming = queries.for_recipient(session, team_id, user_id, (CheckInStatus.PLANNED,))
     return MyCheckins(
@@ -187,7 +187,7 @@ def mine(store: Store, team_id: str, user_id: str, limit: int) -> MyCheckins:
 
 
 def find_answerable(store: Store, checkin_id: int, team_id: str) -> Step | None:
-    with store.session() as session:
+    with store.reading() as session:
         return _answerable(session, checkin_id, team_id)
 
 
@@ -323,7 +323,7 @@ def offer_help(
 
 def helped(store: Store, checkin_id: int) -> Step | None:
     """A check-in whose customer someone stepped in to help."""
-    with store.session() as session:
+    with store.reading() as session:
         row = queries.with_deal_and_workspace(session, checkin_id)
         return Step(*row) if row and row[0].helper_id else None
 
@@ -334,7 +334,7 @@ def helped(store: Store, checkin_id: int) -> Step | None:
 def step_to_take(store: Store, checkin_id: int, kind: str) -> Step | None:
     """The check-in, if it still waits for this step and its deal is active. A planned
     check-in gathered into another's DM is that DM's to send."""
-    with store.session() as session:
+    with store.reading() as session:
         row = queries.with_deal_and_workspace(session, checkin_id)
         if row is None:
             return None
@@ -374,7 +374,7 @@ def let_go(store: Store, clock: Clock, leader_id: int) -> None:
 
 
 def in_same_dm(store: Store, checkin: CheckIn) -> list[tuple[CheckIn, Deal]]:
-    with store.session() as session:
+    with store.reading() as session:
         return queries.in_same_dm(session, checkin)
 
 
@@ -389,30 +389,25 @@ def postpone(store: Store, clock: Clock, checkin_id: int, kind: str, until: date
 def mark_sent(
     store: Store,
     clock: Clock,
-    recipient: tuple[str, str],
     checkin_ids: Sequence[int],
     where: tuple[str, str],
     remind_at: datetime,
 ) -> None:
-    """The DM is out to `recipient` (team, user) at `where` (channel, ts), carrying these
-    check-ins: one reminder follows unless someone answers first, and it counts once
-    against the recipient's week. A check-in closed
+    """The DM is out at `where` (channel, ts), carrying these check-ins: one reminder
+    follows for each unless someone answers first. A check-in closed
     while its DM was on the way keeps its new state."""
     now = clock.now()
-    (team_id, user_id), (channel, ts) = recipient, where
+    channel, ts = where
     with store.session() as session:
         for checkin_id in checkin_ids:
-            if queries.record_sent(session, checkin_id, channel, ts, now) is not None:
+            team_id = queries.record_sent(session, checkin_id, channel, ts, now)
+            if team_id is not None:
                 due.add(session, REMIND, team_id, remind_at, now, subject_id=checkin_id)
-        attention.count(session, team_id, user_id, SEND, now)
 
 
-def mark_reminded(
-    store: Store, clock: Clock, checkin_id: int, miss_at: datetime, posted: bool
-) -> None:
-    """The reminder's time has come; `posted` when a message went out for it (it
-    counts against the week), not when another check-in's reminder covered it or the
-    week's budget was spent."""
+def mark_reminded(store: Store, clock: Clock, checkin_id: int, miss_at: datetime) -> None:
+    """The reminder's time has come: posted, covered by another check-in's in the same
+    DM, or left out because the week's budget was spent."""
     now = clock.now()
     with store.session() as session:
         checkin = _waiting_for(session, checkin_id, REMIND)
@@ -420,21 +415,21 @@ def mark_reminded(
             checkin.status = CheckInStatus.REMINDED.value
             checkin.reminded_at = checkin.updated_at = now
             due.add(session, MISS, checkin.team_id, miss_at, now, subject_id=checkin.id)
-            if posted:
-                attention.count(session, checkin.team_id, checkin.recipient_id, REMIND, now)
 
 
-def has_room(
-    store: Store, clock: Clock, team_id: str, user_id: str, zone: ZoneInfo, budget: int
+def reserve_message(
+    store: Store,
+    clock: Clock,
+    person: tuple[str, str],
+    send: tuple[str, str],
+    zone: ZoneInfo,
+    budget: int,
 ) -> bool:
-    """Whether the person may get one more message from Serve this week."""
+    """Take one of this person's (team, user) messages this week for a send (kind and
+    send key), if there is room; the same send asking again is answered the same."""
+    team_id, user_id = person
     with store.session() as session:
-        return attention.has_room(session, team_id, user_id, clock.now(), zone, budget)
-
-
-def count_message(store: Store, clock: Clock, team_id: str, user_id: str, kind: str) -> None:
-    with store.session() as session:
-        attention.count(session, team_id, user_id, kind, clock.now())
+        return attention.reserve(session, team_id, user_id, send, clock.now(), zone, budget)
 
 
 def mark_missed(store: Store, clock: Clock, checkin_id: int) -> Step | None:

@@ -38,7 +38,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def export_csv(store: Store, team_id: str, can_see_leads: bool) -> str:
     """Deals, check-ins with their outcomes and notes, and stories (leads-only ones
     only for those who may read them)."""
-    with store.session() as session:
+    with store.reading() as session:
         deals = session.scalars(select(Deal).where(Deal.team_id == team_id).order_by(Deal.id))
         rows = [_deal_row(d) for d in deals]
         customers = {

@@ -42,7 +42,7 @@ class Home:
 def home_for(
     store: Store, env: Settings, team_id: str, user_id: str, page: int, admin: bool, now: datetime
 ) -> Home:
-    with store.session() as session:
+    with store.reading() as session:
         waiting = checkin_queries.for_recipient(session, team_id, user_id, WAITING_FOR_AN_ANSWER)
         upcoming = checkin_queries.for_recipient(
             session, team_id, user_id, (CheckInStatus.PLANNED,)
@@ -87,7 +87,7 @@ def home_for(
 def _this_week(store: Store, env: Settings, team_id: str, now: datetime) -> RelationshipPicture:
     setup = setup_of(store, team_id, env)
     start, end = week_bounds(week_of(now, setup.zone), setup.zone)
-    with store.session() as session:
+    with store.reading() as session:
         sent, done = weekly_queries.checkins_sent_and_done(session, team_id, start, end)
         return RelationshipPicture(
             deals_closed=weekly_queries.deals_closed(session, team_id, start, end),

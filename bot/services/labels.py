@@ -43,7 +43,7 @@ class RecognitionReport:
 
 
 def recognition_report(store: Store, team_id: str | None = None) -> RecognitionReport:
-    with store.session() as session:
+    with store.reading() as session:
         examples = [(Label(m.label), m.message) for m in queries.labelled(session, team_id)]
         kept = [d.announcement for d in queries.kept_deals(session, team_id) if d.announcement]
     found = false_alarms = 0

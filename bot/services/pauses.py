@@ -20,7 +20,7 @@ def resume(store: Store, clock: Clock, team_id: str, user_id: str) -> None:
 
 def paused_on(store: Store, team_id: str, user_id: str, day: date) -> Member | None:
     """The person's pause, if they are paused on `day`."""
-    with store.session() as session:
+    with store.reading() as session:
         member = session.get(Member, (team_id, user_id))
         return member if member is not None and member.paused_on(day) else None
 

@@ -122,17 +122,17 @@ def share_story(
 
 
 def noticed(store: Store, story_id: int) -> Story | None:
-    with store.session() as session:
+    with store.reading() as session:
         return session.get(Story, story_id)
 
 
 def shared_in_week(store: Store, team_id: str, user_id: str, week: str) -> bool:
-    with store.session() as session:
+    with store.reading() as session:
         return queries.count_shared_by(session, team_id, user_id, week) > 0
 
 
 def stories_for_digest(store: Store, team_id: str, week: str) -> Sequence[Story]:
-    with store.session() as session:
+    with store.reading() as session:
         return queries.team_stories(session, team_id, week)
 
 

@@ -47,7 +47,7 @@ def find_customers(store: Store, team_id: str, typed: str) -> list[Deal]:
     wanted = " ".join(typed.split()).lower()
     if not wanted:
         return []
-    with store.session() as session:
+    with store.reading() as session:
         deals = session.scalars(
             select(Deal)
             .where(
@@ -63,7 +63,7 @@ def find_customers(store: Store, team_id: str, typed: str) -> list[Deal]:
 
 
 def timeline(store: Store, team_id: str, deal_id: int, can_see_leads: bool) -> Timeline | None:
-    with store.session() as session:
+    with store.reading() as session:
         deal = session.get(Deal, deal_id)
         if deal is None or deal.team_id != team_id:
             return None

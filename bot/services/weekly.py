@@ -9,16 +9,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from bot.clock import Clock
 from bot.config import Settings
 from bot.store import due
+from bot.store import stories as story_queries
 from bot.store import weekly as queries
 from bot.store.db import Store
-from bot.store.models import Story, Workspace
+from bot.store.models import Member, Story, Workspace
 
-from . import pauses, workspaces
+from . import workspaces
 from .cadence import zone_or_default
-from .stories import on_weekday, shared_in_week, stories_for_digest, week_bounds, week_of
+from .stories import on_weekday, stories_for_digest, week_bounds, week_of
 from .workspaces import effective
 
 DIGEST = workspaces.DIGEST
@@ -81,13 +84,17 @@ def setup_for(workspace: Workspace | None, settings: Settings, team_id: str = ""
 
 
 def setup_of(store: Store, team_id: str, settings: Settings) -> WeeklySetup:
-    with store.session() as session:
+    with store.reading() as session:
         return setup_for(session.get(Workspace, team_id), settings, team_id)
 
 
 def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
-    """Make sure this week's digest and prompt planning exist for every workspace."""
+    """Make sure this week's digest and prompt planning exist for every workspace. Once
+    they do, as on nearly every tick, this only reads."""
     now = clock.now()
+    with store.reading() as session:
+        if not _week_unplanned(session, settings, now):
+            return
     with store.session() as session:
         for workspace in queries.workspaces(session):
             setup = setup_for(workspace, settings)
@@ -122,16 +129,39 @@ def plan_prompts(
     return planned
 
 
+def _week_unplanned(session: Session, settings: Settings, now: datetime) -> bool:
+    """Whether a workspace lacks this week's digest or prompt planning."""
+    for workspace in queries.workspaces(session):
+        setup = setup_for(workspace, settings)
+        week = week_of(now, setup.zone)
+        wanted = {DIGEST} if setup.recognition_channel else set()
+        wanted |= {PROMPT_PLAN} if setup.team_channel else set()
+        if wanted - due.kinds_for_period(session, setup.team_id, week, wanted):
+            return True
+    return False
+
+
 def skip_prompt_reason(
-    store: Store, team_id: str, user_id: str, week: str, away: bool, today: date
+    store: Store,
+    settings: Settings,
+    person: tuple[str, str],
+    week: str,
+    away: bool,
+    today: date,
 ) -> str | None:
-    """Why a person's prompt should not go out this week, if it shouldn't."""
-    if pauses.paused_on(store, team_id, user_id, today) is not None:
-        return "paused prompts"
+    """Why a person's (team, user) prompt should not go out this week, if it shouldn't:
+    read in one go."""
+    team_id, user_id = person
     if away:
         return "away"
-    if shared_in_week(store, team_id, user_id, week):
-        return "already shared this week"
+    with store.reading() as session:
+        member = session.get(Member, (team_id, user_id))
+        if member is not None and member.paused_on(today):
+            return "paused prompts"
+        if today in effective(session.get(Workspace, team_id), settings, team_id).holidays:
+            return "a holiday"
+        if story_queries.count_shared_by(session, team_id, user_id, week):
+            return "already shared this week"
     return None
 
 
@@ -140,7 +170,7 @@ def compose_digest(
 ) -> Digest:
     """Everything the week's post needs, in a fixed number of queries."""
     start, end = week_bounds(week, zone)
-    with store.session() as session:
+    with store.reading() as session:
         sent, done = queries.checkins_sent_and_done(session, team_id, start, end)
         picture = RelationshipPicture(
             deals_closed=queries.deals_closed(session, team_id, start, end),

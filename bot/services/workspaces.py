@@ -93,7 +93,7 @@ def effective(workspace: Workspace | None, env: Settings, team_id: str = "") -> 
 
 
 def settings_for(store: Store, team_id: str, env: Settings) -> WorkspaceSettings:
-    with store.session() as session:
+    with store.reading() as session:
         return effective(session.get(Workspace, team_id), env, team_id)
 
 

@@ -9,7 +9,16 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Result,
+    create_engine,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +31,14 @@ class Store:
         self.url = url
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite gives one writer at a time: reads that need no lock get their own
+        # connections, which never wait for it (WAL keeps their snapshot steady).
+        self._read_engine = (
+            make_engine(url, read_only=True, **engine_options)
+            if self.dialect == "sqlite"
+            else self.engine
+        )
+        self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -31,6 +48,13 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it neither takes nor waits for the
+        write lock, and a write in it fails."""
+        with self._read_sessions.begin() as session:
             yield session
 
     def upgrade(self) -> None:
@@ -46,6 +70,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self._read_engine.dispose()
 
 
 def alembic_config() -> Config:
@@ -54,12 +79,16 @@ def alembic_config() -> Config:
     return config
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, read_only: bool = False, **options: Any) -> Engine:
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _tune_sqlite)
-        event.listen(engine, "begin", _begin_immediately)
+        if read_only:
+            event.listen(engine, "connect", _only_read)
+            event.listen(engine, "begin", _begin_reading)
+        else:
+            event.listen(engine, "begin", _begin_immediately)
         return engine
     options.setdefault("pool_pre_ping", True)
     return create_engine(url, **options)
@@ -74,6 +103,16 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _only_read(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def _begin_reading(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _begin_immediately(connection: Connection) -> None:
@@ -98,6 +137,28 @@ def insert_if_absent(
         lite = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
         return session.execute(lite.returning(key)).scalar_one_or_none()
     raise NotImplementedError(f"no insert-if-absent for {dialect}")
+
+
+def hold_row(session: Session, model: type[Any], values: dict[str, Any], unique: list[str]) -> None:
+    """Make sure a row exists and hold its lock until the unit of work ends: a SELECT
+    FOR UPDATE, or for a row not there yet an INSERT whose conflict is an UPDATE that
+    changes nothing (so a row inserted meanwhile is held all the same)."""
+    key = next(iter(model.__table__.primary_key.columns))
+    same_row = [model.__table__.c[name] == values[name] for name in unique]
+    if session.execute(select(key).where(*same_row).with_for_update()).first() is not None:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(model).values(**values)
+        same = {name: pg.excluded[name] for name in unique}
+        session.execute(pg.on_conflict_do_update(index_elements=unique, set_=same))
+        return
+    if dialect == "sqlite":
+        lite = sqlite.insert(model).values(**values)
+        same = {name: lite.excluded[name] for name in unique}
+        session.execute(lite.on_conflict_do_update(index_elements=unique, set_=same))
+        return
+    raise NotImplementedError(f"no row lock for {dialect}")
 
 
 def rows_changed(result: Result[Any]) -> int:

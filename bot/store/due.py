@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,6 +60,16 @@ def add_once(
         "created_at": now,
     }
     return insert_if_absent(session, DueWork, values, ["kind", "team_id", "period", "recipient"])
+
+
+def kinds_for_period(session: Session, team_id: str, period: str, kinds: Iterable[str]) -> set[str]:
+    """Which of these kinds of once-per-period work exist for the period."""
+    found = session.scalars(
+        select(DueWork.kind).where(
+            DueWork.team_id == team_id, DueWork.period == period, DueWork.kind.in_(list(kinds))
+        )
+    )
+    return set(found)
 
 
 def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequence[DueWork]:

@@ -207,8 +207,9 @@ class HandOff(Base):
 
 
 class Nudge(Base):
-    """A message Serve sent a person without being asked (a check-in, a reminder, a story
-    prompt or offer): counted against their weekly attention budget."""
+    """A message Serve sends a person without being asked (a check-in, a reminder, a
+    story prompt, offer or thanks): taken from their week's attention budget just before
+    it is sent."""
 
     __tablename__ = "nudges"
     __table_args__ = (Index("ix_nudges_person", "team_id", "user_id", "sent_at"),)
@@ -217,6 +218,7 @@ class Nudge(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(32))
+    send_key: Mapped[str] = mapped_column(String(64), unique=True)  # the send it was taken for
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(32), nullable=False),
         sa.Column("user_id", sa.String(32), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("send_key", sa.String(64), nullable=False, unique=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_nudges_person", "nudges", ["team_id", "user_id", "sent_at"])
