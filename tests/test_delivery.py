@@ -155,6 +155,7 @@ def test_sending_a_dm_costs_a_handful_of_sql_statements(
     assert len(all_dms(fake_slack)) == 12
     # the check-in; gathering the DM (the check-in locked, others due soon); a message of
     # the week taken (the person held, the week counted, the message noted); marked sent,
-    # its reminder planned, the work row ended, a share of the claim: ten per DM at most,
+    # its reminder planned, the work row ended, a share of the claim (and once, a row for
+    # a person Serve has not written to before): eleven per DM at most,
     # however many DMs
-    assert len(statements) <= 10 * 12, f"{len(statements)} statements:\n" + "\n".join(statements)
+    assert len(statements) <= 11 * 12, f"{len(statements)} statements:\n" + "\n".join(statements)

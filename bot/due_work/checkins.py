@@ -48,13 +48,16 @@ class CheckinSteps:
             return ready
         step, hours, profile = ready
         store, clock = self.deps.store, self.deps.clock
-        carried = checkins.gather(store, clock, step, not job.may_have_run_before)
-        if not carried:
-            return "overtaken: the check-in moved on"
-        if not self._reserve(job, step.checkin.team_id, step.checkin.recipient_id, hours):
+        budget = self.deps.settings.max_messages_per_week
+        send = (job.kind, job.send_key, not job.may_have_run_before)
+        try:
+            carried = checkins.gather(store, clock, step, send, hours.zone, budget)
+        except checkins.NoRoom:
             at = when_to_nudge(attention.next_week(clock.now(), hours.zone), hours, profile)
             checkins.postpone(store, clock, step.checkin.id, SEND, at)
             return f"postponed to {at.isoformat()}: the week's messages are spent"
+        if not carried:
+            return "overtaken: the check-in moved on"
         posted = self.delivery.post_once(
             step.checkin.recipient_id,
             job.send_key,

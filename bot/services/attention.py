@@ -30,6 +30,13 @@ def next_week(now: datetime, zone: ZoneInfo) -> datetime:
     return week_around(now, zone)[1]
 
 
+def hold_person(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+    """Hold the person until the unit of work ends: what Serve sends them is decided one
+    send at a time, whichever replica or thread decides it."""
+    person = {"team_id": team_id, "user_id": user_id, "prompts_paused": False, "updated_at": now}
+    hold_row(session, Member, person, ["team_id", "user_id"])
+
+
 def reserve(
     session: Session,
     team_id: str,
@@ -38,13 +45,15 @@ def reserve(
     now: datetime,
     zone: ZoneInfo,
     budget: int,
+    held: bool = False,
 ) -> bool:
     """Take one of the person's messages this week for `send` (its kind and send key),
-    if the week has room. The person is held meanwhile, so two sends at once can't
-    both take the last one; a send asking again (a retry) is answered as before."""
+    if the week has room. The person is held (unless the caller already did), so two
+    sends at once can't both take the last one; a send asking again (a retry) is
+    answered as before."""
     kind, send_key = send
-    person = {"team_id": team_id, "user_id": user_id, "prompts_paused": False, "updated_at": now}
-    hold_row(session, Member, person, ["team_id", "user_id"])
+    if not held:
+        hold_person(session, team_id, user_id, now)
     start, end = week_around(now, zone)
     ours = case((Nudge.send_key == send_key, 1), else_=0)
     taken, already = session.execute(

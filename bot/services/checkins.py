@@ -345,25 +345,58 @@ def step_to_take(store: Store, checkin_id: int, kind: str) -> Step | None:
         return Step(*row)
 
 
+class NoRoom(Exception):
+    """The person has had this week's messages: nothing was gathered or taken."""
+
+
 def gather(
-    store: Store, clock: Clock, step: Step, first_attempt: bool
+    store: Store,
+    clock: Clock,
+    step: Step,
+    send: tuple[str, str, bool],
+    zone: ZoneInfo,
+    budget: int,
 ) -> list[tuple[CheckIn, Deal]]:
     """What this check-in's DM carries: itself and the same person's other check-ins due
-    within `GATHER_WITHIN`, or nothing if it was gathered into another's DM. A later
-    attempt of the same send carries what the first one did, no more, so a DM found
-    already sent matches what is marked sent."""
+    within `GATHER_WITHIN`, with one of the person's messages this week taken for it
+    (`send`: kind, send key, first attempt). Nothing if it was gathered into another's
+    DM; NoRoom, with nothing changed, if the week is spent. The person is held
+    throughout, so two sends for them never gather at once. A later attempt carries
+    what the first one did, no more, so a DM found already sent matches what is marked
+    sent."""
+    kind, send_key, first_attempt = send
+    checkin = step.checkin
     with store.session() as session:
-        leader = session.get(CheckIn, step.checkin.id, with_for_update=True)
-        if leader is None or leader.status != CheckInStatus.PLANNED.value:
-            return []
-        if leader.sent_with == leader.id:
-            return queries.carried_by(session, leader.id)
-        if leader.sent_with is not None:
-            return []
-        if not first_attempt:
-            return [(leader, step.deal)]
-        horizon = clock.now() + GATHER_WITHIN
-        return queries.gather_for_dm(session, leader, step.deal, horizon, GATHER_MOST)
+        now = clock.now()
+        attention.hold_person(session, checkin.team_id, checkin.recipient_id, now)
+        carried = _carried(session, step, first_attempt, now + GATHER_WITHIN)
+        if carried and not attention.reserve(
+            session,
+            checkin.team_id,
+            checkin.recipient_id,
+            (kind, send_key),
+            now,
+            zone,
+            budget,
+            held=True,
+        ):
+            raise NoRoom(checkin.recipient_id)  # leaving the block rolls the gathering back
+        return carried
+
+
+def _carried(
+    session: Session, step: Step, first_attempt: bool, horizon: datetime
+) -> list[tuple[CheckIn, Deal]]:
+    leader = session.get(CheckIn, step.checkin.id, with_for_update=True)
+    if leader is None or leader.status != CheckInStatus.PLANNED.value:
+        return []
+    if leader.sent_with == leader.id:
+        return queries.carried_by(session, leader.id)
+    if leader.sent_with is not None:
+        return []
+    if not first_attempt:
+        return [(leader, step.deal)]
+    return queries.gather_for_dm(session, leader, step.deal, horizon, GATHER_MOST)
 
 
 def let_go(store: Store, clock: Clock, leader_id: int) -> None:

@@ -136,7 +136,7 @@ def _week_unplanned(session: Session, settings: Settings, now: datetime) -> bool
         week = week_of(now, setup.zone)
         wanted = {DIGEST} if setup.recognition_channel else set()
         wanted |= {PROMPT_PLAN} if setup.team_channel else set()
-        if wanted - due.kinds_for_period(session, setup.team_id, week, wanted):
+        if wanted and wanted - due.kinds_for_period(session, setup.team_id, week, wanted):
             return True
     return False
 
