@@ -17,12 +17,14 @@ from bot.config import Settings
 from bot.delivery import Delivery
 from bot.deps import Deps
 from bot.directory import Directory
+from bot.metrics import Metrics
 from bot.runner import Runner
 from bot.scheduler import Timer
 from bot.services import weekly
 from bot.services.workspaces import ensure_workspace
 from bot.slack_api import listener_client, runner_client
-from bot.store.db import Store
+from bot.store.db import Store, hold_sqlite_file
+from bot.web import SlackWeb, WebServer
 
 log = logging.getLogger(__name__)
 SEND_CONCURRENCY = 4
@@ -57,39 +59,59 @@ class ListenerPool(ThreadPoolExecutor):
             return self._idle.wait_for(lambda: self._running == 0, timeout)
 
 
-def build_app(deps: Deps, client: WebClient, executor: ListenerPool) -> App:
-    app = App(client=client, listener_executor=executor, request_verification_enabled=False)
+def build_app(
+    deps: Deps, client: WebClient, executor: ListenerPool, signing_secret: str | None = None
+) -> App:
+    """The Bolt app. Over HTTP, `signing_secret` proves each request came from Slack
+    (Bolt refuses unsigned, wrongly signed and stale ones with 401); over Socket Mode
+    the connection itself does."""
+    app = App(
+        client=client,
+        listener_executor=executor,
+        signing_secret=signing_secret,
+        request_verification_enabled=signing_secret is not None,
+    )
     listeners.register(app, deps)
     return app
 
 
 class RunningBot:
-    """The bot as `servebot run` starts it: schema upgraded, Slack app connected, and
-    the runner sending what falls due."""
+    """The bot as `servebot run` starts it: schema upgraded, Slack app connected (over
+    Socket Mode, or serving HTTP with `http`), and the runner sending what falls due."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, clock: Clock | None = None, http: bool = False) -> None:
         self.settings = settings
+        hold_sqlite_file(settings.database_url)
         self.store = Store(settings.database_url)
         self.store.upgrade()
         self.clock = clock or SystemClock()
         self.client = listener_client(settings, self.clock)
         self.listeners = ListenerPool()
         directory = Directory(self.clock)
-        deps = Deps(settings, self.store, self.clock, directory)
-        self.app = build_app(deps, self.client, self.listeners)
+        self.metrics = Metrics(self.clock)
+        deps = Deps(settings, self.store, self.clock, directory, self.metrics)
+        secret = settings.slack_signing_secret if http else None
+        self.app = build_app(deps, self.client, self.listeners, secret)
         self.runner = Runner(self.store, self.clock, concurrency=SEND_CONCURRENCY)
+        self.runner.observe = self.metrics.work_ended
         self.delivery = Delivery(runner_client(settings, self.clock), directory)
         due_work.register(self.runner, deps, self.delivery)
         self.timer = Timer(settings.dispatch_interval_seconds, self.tick)
-        self.socket = SocketModeHandler(self.app, settings.slack_app_token)
+        self.socket = None if http else SocketModeHandler(self.app, settings.slack_app_token)
+        self.web = (
+            WebServer(SlackWeb(self.app, self.store, self.metrics), settings.port) if http else None
+        )
         team_id = self.client.auth_test().get("team_id")
         if team_id:
             ensure_workspace(self.store, self.clock, team_id)
 
     def start(self) -> RunningBot:
-        self.socket.connect()
+        if self.web is not None:
+            self.web.start()
+        if self.socket is not None:
+            self.socket.connect()
+            log.info("Serve is connected to Slack over Socket Mode")
         self.timer.start()
-        log.info("Serve is connected to Slack over Socket Mode")
         return self
 
     def tick(self) -> int:
@@ -104,14 +126,17 @@ class RunningBot:
     def stop(self, grace: float = 5.0) -> None:
         """Stop taking work, give running work `grace` seconds to end (what is still
         running is handed back, to be retried), and disconnect."""
+        if self.web is not None:
+            self.web.stop()
         self.runner.stop(grace)
         self.timer.stop()
-        try:
-            self.socket.close()
-        except AttributeError:
-            # slack_sdk's builtin client can race a close from Slack's side; closing
-            # again finds the socket gone and shuts the remaining threads down.
-            self.socket.close()
+        if self.socket is not None:
+            try:
+                self.socket.close()
+            except AttributeError:
+                # slack_sdk's builtin client can race a close from Slack's side; closing
+                # again finds the socket gone and shuts the remaining threads down.
+                self.socket.close()
         self.listeners.wait_idle(timeout=1.0)
         self.listeners.shutdown(wait=False, cancel_futures=True)
         self.store.close()

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import SETUP_HINT, Settings, SettingsError, load_settings
+from bot.logs import configure as configure_logs
 
 if TYPE_CHECKING:
     from bot.app import RunningBot
@@ -33,7 +34,12 @@ log = logging.getLogger("servebot")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="servebot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="connect to Slack over Socket Mode and serve")
+    run_parser = commands.add_parser("run", help="connect to Slack over Socket Mode and serve")
+    run_parser.add_argument(
+        "--http",
+        action="store_true",
+        help="serve Slack's requests over HTTP on PORT instead (/slack/events, /healthz, /metrics)",
+    )
     db = commands.add_parser("db", help="manage the database schema")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply every new migration")
     recognition = commands.add_parser("recognition", help="how well Serve reads deal posts")
@@ -53,17 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as error:
         return fail(error.one_line(), EXIT_CONFIG)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logs(settings.log_level, as_json=settings.log_format == "json")
     if args.command == "db":
         return upgrade_database(settings)
     if args.command == "recognition":
         return recognition_report(settings, args.team)
     if args.command == "simulate":
         return simulate(settings, args)
-    return run(settings)
+    return run(settings, http=args.http)
 
 
 def _add_simulate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -175,22 +178,33 @@ def recognition_report(settings: Settings, team_id: str | None) -> int:
     return 0
 
 
-def run(settings: Settings) -> int:
-    problems = settings.socket_mode_problems()
+def run(settings: Settings, http: bool = False) -> int:
+    problems = settings.http_problems() if http else settings.socket_mode_problems()
     if problems:
         return fail(SettingsError(problems).one_line(), EXIT_CONFIG)
     from bot.app import RunningBot
+    from bot.store.db import SQLiteInUse
 
+    tokens = "SLACK_BOT_TOKEN" if http else "SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
     try:
-        bot = RunningBot(settings).start()
+        bot = RunningBot(settings, http=http).start()
+    except SQLiteInUse as error:
+        return fail(
+            f"servebot: another Serve process is using {error}; a SQLite file is for one "
+            "process only. To run several, use PostgreSQL "
+            "(DATABASE_URL=postgresql+psycopg://…).",
+            EXIT_CONFIG,
+        )
     except SQLAlchemyError as error:
         return fail(database_problem(error), EXIT_FAILED)
-    except (BoltError, SlackApiError, SlackClientError, OSError) as error:
-        return fail(
-            f"servebot: could not connect to Slack at {settings.slack_api_url}: "
-            f"{first_line(error)}. Check SLACK_BOT_TOKEN and SLACK_APP_TOKEN. {SETUP_HINT}",
-            EXIT_FAILED,
-        )
+    except OSError as error:
+        if http and "address" in str(error).lower():
+            return fail(
+                f"servebot: cannot serve HTTP on port {settings.port}: {error}", EXIT_FAILED
+            )
+        return fail(slack_problem(settings, tokens, error), EXIT_FAILED)
+    except (BoltError, SlackApiError, SlackClientError) as error:
+        return fail(slack_problem(settings, tokens, error), EXIT_FAILED)
     stopping = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -218,6 +232,13 @@ def stop_within(bot: RunningBot, deadline: float) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # threads still waiting on Slack must not hold the process open
+
+
+def slack_problem(settings: Settings, tokens: str, error: BaseException) -> str:
+    return (
+        f"servebot: could not connect to Slack at {settings.slack_api_url}: "
+        f"{first_line(error)}. Check {tokens}. {SETUP_HINT}"
+    )
 
 
 def database_problem(error: SQLAlchemyError) -> str:

@@ -22,6 +22,8 @@ SETUP_HINT = 'See "Set up" in README.md.'
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///serve.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("json", "text")
+DEFAULT_PORT = 3000
 CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")  # names are lowercase; ids never are
 # The databases Serve supports: the URL it is tested with, and how to get that URL's driver.
 DATABASES = {
@@ -34,6 +36,8 @@ VARIABLES = (
     "SLACK_BOT_TOKEN",
     "SLACK_APP_TOKEN",
     "SLACK_API_URL",
+    "SLACK_SIGNING_SECRET",
+    "PORT",
     "DATABASE_URL",
     "DEAL_CHANNELS",
     "CHECKIN_CADENCE_DAYS",
@@ -51,6 +55,7 @@ VARIABLES = (
     "MAX_MESSAGES_PER_WEEK",
     "SERVE_ADMINS",
     "LOG_LEVEL",
+    "LOG_FORMAT",
 )
 
 
@@ -70,6 +75,8 @@ class Settings:
     slack_bot_token: str = ""
     slack_app_token: str = ""
     slack_api_url: str = DEFAULT_API_URL
+    slack_signing_secret: str = ""  # HTTP mode: proves a request came from Slack
+    port: int = DEFAULT_PORT  # HTTP mode
     database_url: str = DEFAULT_DATABASE_URL
     deal_channels: tuple[str, ...] = ()
     checkin_cadence_days: tuple[int, ...] = (3, 14, 45, 90)
@@ -87,6 +94,18 @@ class Settings:
     max_messages_per_week: int = 3  # from Serve to one person, unasked, reminders included
     admins: tuple[str, ...] = ()  # besides the workspace's own admins and owners
     log_level: str = "INFO"
+    log_format: str = "json"
+
+    def http_problems(self) -> list[str]:
+        """What stops HTTP mode from starting: a missing signing secret or bot token."""
+        problems = []
+        if not self.slack_signing_secret:
+            problems.append("SLACK_SIGNING_SECRET is missing (Basic Information → App Credentials)")
+        if not self.slack_bot_token:
+            problems.append("SLACK_BOT_TOKEN is missing")
+        elif not self.slack_bot_token.startswith("xoxb-"):
+            problems.append("SLACK_BOT_TOKEN should start with xoxb-")
+        return problems
 
     def socket_mode_problems(self) -> list[str]:
         """What stops Socket Mode from starting: missing or malformed tokens."""
@@ -129,6 +148,10 @@ def load_settings(
     log_level = text("LOG_LEVEL", "INFO").upper()
     if log_level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}")
+    log_format = text("LOG_FORMAT", "json").lower()
+    if log_format not in LOG_FORMATS:
+        problems.append(f"LOG_FORMAT should be one of {', '.join(LOG_FORMATS)}")
+    port = _parse(problems, "PORT", text("PORT"), parse_port)
     cadence = _parse(problems, "CHECKIN_CADENCE_DAYS", text("CHECKIN_CADENCE_DAYS"), parse_cadence)
     hour = _parse(problems, "CHECKIN_HOUR", text("CHECKIN_HOUR"), parse_hour)
     holidays = _parse(problems, "HOLIDAYS", text("HOLIDAYS"), parse_holidays)
@@ -150,6 +173,8 @@ def load_settings(
         slack_bot_token=text("SLACK_BOT_TOKEN"),
         slack_app_token=text("SLACK_APP_TOKEN"),
         slack_api_url=api_url or DEFAULT_API_URL,
+        slack_signing_secret=text("SLACK_SIGNING_SECRET"),
+        port=port or DEFAULT_PORT,
         database_url=database_url or DEFAULT_DATABASE_URL,
         deal_channels=parse_channel_list(text("DEAL_CHANNELS")),
         checkin_cadence_days=cadence or Settings.checkin_cadence_days,
@@ -167,6 +192,7 @@ def load_settings(
         max_messages_per_week=budget or Settings.max_messages_per_week,
         admins=parse_user_list(text("SERVE_ADMINS")),
         log_level=log_level,
+        log_format=log_format,
     )
 
 
@@ -278,6 +304,12 @@ def parse_hour(raw: str) -> int:
     if not hour_text.isdigit() or not 6 <= int(hour_text) <= 18:
         raise ValueError("should be an hour of the working day, 6 to 18 (like 10 or 10:00)")
     return int(hour_text)
+
+
+def parse_port(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ValueError("should be a TCP port, 1 to 65535 (like 3000)")
+    return int(raw)
 
 
 def parse_budget(raw: str) -> int:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
+from bot.metrics import Metrics
 from bot.store.db import Store
 
 
@@ -16,3 +17,4 @@ class Deps:
     store: Store
     clock: Clock
     directory: Directory
+    metrics: Metrics = field(default_factory=lambda: Metrics(None))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -122,6 +123,7 @@ class Runner:
         self.retry = retry
         self.concurrency = concurrency
         self._kinds: dict[str, Kind] = {}
+        self.observe: Callable[[str, str], None] = lambda kind, outcome: None  # metrics
         self._work: queue.Queue[Job | None] = queue.Queue()
         self._state = threading.Condition()
         self._reserved = 0  # slots held for a claim under way
@@ -248,20 +250,38 @@ class Runner:
 
     def _run(self, job: Job) -> None:
         kind = self._kinds.get(job.kind)
+        started = time.monotonic()
+        outcome = "done"
         try:
             if kind is None:
                 raise GiveUp(f"no handler for {job.kind}")
             note = kind.run(job)
         except Later as later:
+            outcome = "later"
             self._end(due.retry_at, job, later.at, later.why, False)
         except GiveUp as error:
+            outcome = "failed"
             self._give_up(job, kind, str(error))
         except Exception as error:
+            outcome = "retry"
             if not isinstance(error, Retry):
                 log.exception("%s %s failed unexpectedly", job.kind, job.id)
             self._failed_attempt(job, kind, str(error) or type(error).__name__)
         else:
             self._end(due.finish, job, self.clock.now(), note or "")
+        self.observe(job.kind, outcome)
+        log.info(
+            "%s %s: %s",
+            job.kind,
+            job.id,
+            outcome,
+            extra={
+                "workspace": job.team_id,
+                "kind": job.kind,
+                "outcome": outcome,
+                "ms": round((time.monotonic() - started) * 1000),
+            },
+        )
 
     def _failed_attempt(self, job: Job, kind: Kind | None, why: str) -> None:
         if job.attempt >= self.retry.max_attempts:

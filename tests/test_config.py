@@ -72,6 +72,8 @@ EVERY_SETTING = {
     "SLACK_BOT_TOKEN": ("xoxb-1", "slack_bot_token", "xoxb-1"),
     "SLACK_APP_TOKEN": ("xapp-1", "slack_app_token", "xapp-1"),
     "SLACK_API_URL": ("https://slack-gov.com/api", "slack_api_url", "https://slack-gov.com/api/"),
+    "SLACK_SIGNING_SECRET": ("8f3a", "slack_signing_secret", "8f3a"),
+    "PORT": ("8080", "port", 8080),
     "DATABASE_URL": ("sqlite:///other.db", "database_url", "sqlite:///other.db"),
     "DEAL_CHANNELS": ("#wins", "deal_channels", ("wins",)),
     "CHECKIN_CADENCE_DAYS": ("7,30", "checkin_cadence_days", (7, 30)),
@@ -89,6 +91,7 @@ EVERY_SETTING = {
     "MAX_MESSAGES_PER_WEEK": ("5", "max_messages_per_week", 5),
     "SERVE_ADMINS": ("U0ANN, <@U0BEN|ben>", "admins", ("U0ANN", "U0BEN")),
     "LOG_LEVEL": ("debug", "log_level", "DEBUG"),
+    "LOG_FORMAT": ("TEXT", "log_format", "text"),
 }
 
 
@@ -141,6 +144,9 @@ def test_weekly_schedule_and_cadence_parse(tmp_path: Path) -> None:
         ("NOTIFY_RECOGNISED", "maybe"),
         ("DISPATCH_INTERVAL_SECONDS", "0"),
         ("MAX_MESSAGES_PER_WEEK", "0"),
+        ("PORT", "http"),
+        ("PORT", "70000"),
+        ("LOG_FORMAT", "xml"),
         ("MAX_MESSAGES_PER_WEEK", "lots"),
     ],
 )

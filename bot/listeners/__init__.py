@@ -4,10 +4,11 @@ from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, commands, errors, events, home, inbound, shortcuts, views
+from . import actions, commands, errors, events, home, inbound, observed, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
+    observed.register(app, deps)
     errors.register(app, deps)
     inbound.register(app, deps)
     events.register(app, deps)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +19,7 @@ from sqlalchemy import (
     Result,
     create_engine,
     event,
+    make_url,
     select,
     text,
 )
@@ -164,3 +168,33 @@ def hold_row(session: Session, model: type[Any], values: dict[str, Any], unique:
 def rows_changed(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE touched."""
     return int(cast(CursorResult[Any], result).rowcount)
+
+
+class SQLiteInUse(Exception):
+    """Another process runs Serve on this SQLite file."""
+
+
+_held_files: dict[str, int] = {}
+_held_lock = threading.Lock()
+
+
+def hold_sqlite_file(url: str) -> None:
+    """Serve's SQLite file is for one process: a second one on the same file stops here
+    (several bots in one process, as in tests, share the hold). PostgreSQL is for
+    replicas. The hold ends with the process."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = os.path.realpath(parsed.database or "")
+    if not os.path.isdir(os.path.dirname(path)):
+        return  # the database can't open either, and says why
+    with _held_lock:
+        if path in _held_files:
+            return
+        descriptor = os.open(f"{path}.serve-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise SQLiteInUse(path) from None
+        _held_files[path] = descriptor

@@ -481,7 +481,19 @@ class FakeSlack:
         event_id: str | None = None,
         wait_ack: bool = True,
     ) -> str:
-        body = {
+        body = self.event_callback(event, event_id)
+        envelope = {
+            "type": "events_api",
+            "payload": body,
+            "accepts_response_payload": False,
+            "retry_attempt": retry_attempt,
+            "retry_reason": "timeout" if retry_attempt else "",
+        }
+        return self._deliver(envelope, wait_ack)
+
+    def event_callback(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+        """The Events API body Slack sends for `event`, over Socket Mode or HTTP."""
+        return {
             "token": "unused",
             "team_id": TEAM_ID,
             "api_app_id": APP_ID,
@@ -493,14 +505,6 @@ class FakeSlack:
                 {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True, "enterprise_id": None}
             ],
         }
-        envelope = {
-            "type": "events_api",
-            "payload": body,
-            "accepts_response_payload": False,
-            "retry_attempt": retry_attempt,
-            "retry_reason": "timeout" if retry_attempt else "",
-        }
-        return self._deliver(envelope, wait_ack)
 
     def send_interaction(self, payload: dict[str, Any], wait_ack: bool = True) -> str:
         payload = {"team": {"id": TEAM_ID, "domain": TEAM_DOMAIN}, "api_app_id": APP_ID, **payload}
@@ -523,13 +527,21 @@ class FakeSlack:
         the app), with the payload Slack sends, and wait for the ack. Returns what the bot
         put in its ack ({} for an empty ack). Posts to the payload's response_url (which
         this fake serves) are recorded in `responses`."""
+        payload = self.command_payload(user_id, text, command, channel_id)
+        envelope = self.send_command(payload)
+        return self.acks[envelope] or {}
+
+    def command_payload(
+        self, user_id: str, text: str = "", command: str = "/serve", channel_id: str | None = None
+    ) -> dict[str, str]:
+        """The form fields Slack sends for `command text` typed by `user_id`."""
         with self._lock:
             user = self.users.get(user_id)
             if user is None:
                 raise KeyError(f"no user {user_id!r} in the fake workspace: add_user first")
             channel = self._ensure_channel(channel_id or self._open_dm(user_id))
             info = self.channels[channel]
-            payload = {
+            return {
                 "token": VERIFICATION_TOKEN,
                 "team_id": TEAM_ID,
                 "team_domain": TEAM_DOMAIN,
@@ -544,8 +556,6 @@ class FakeSlack:
                 "response_url": self._new_response_url(),
                 "trigger_id": f"{next(self._ts)}.trigger",
             }
-        envelope = self.send_command(payload)
-        return self.acks[envelope] or {}
 
     def open_home(self, user_id: str, wait_ack: bool = True) -> str:
         """Open the app's Home tab as `user_id`: the app_home_opened event Slack sends,
