@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
 from bot.metrics import Metrics
+from bot.services.workspaces import RecentSettings
 from bot.store.db import Store
 
 
@@ -18,3 +19,4 @@ class Deps:
     clock: Clock
     directory: Directory
     metrics: Metrics = field(default_factory=lambda: Metrics(None))
+    recent_settings: RecentSettings = field(default_factory=RecentSettings)

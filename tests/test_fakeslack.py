@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 from urllib.error import HTTPError, URLError
@@ -579,3 +580,23 @@ def test_ephemeral_messages_are_recorded_for_the_person_told(fake: FakeSlack) ->
         }
     ]
     assert fake.messages["C0GENERAL"] == [] and fake.violations == []
+
+
+def test_enforced_limits_answer_429_with_retry_after_on_the_fake_clock() -> None:
+    moments = [1_800_000_000.0]
+    limited = FakeSlack(now=lambda: datetime.fromtimestamp(moments[0], UTC)).start()
+    try:
+        limited.add_channel("C0GENERAL", "general")
+        limited.enforce_limits({"chat.postMessage": 3}, per_channel_per_second=2)
+        web = WebClient(token=BOT_TOKEN, base_url=limited.api_url, retry_handlers=[])
+        assert [outcome(web, "a"), outcome(web, "b")] == ["ok", "ok"]
+        assert outcome(web, "c") == "429 ratelimited"  # the channel's second is spent
+        moments[0] += 1
+        assert outcome(web, "d") == "ok"
+        assert outcome(web, "e") == "429 ratelimited"  # the method's minute is spent
+        [last] = limited.calls_to("chat.postMessage")[-1:]
+        assert last.status == 429
+        moments[0] += 60
+        assert outcome(web, "f") == "ok"
+    finally:
+        limited.stop()

@@ -4,13 +4,12 @@ from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, commands, errors, events, home, inbound, observed, shortcuts, views
+from . import actions, commands, errors, events, home, inbound, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
-    observed.register(app, deps)
-    errors.register(app, deps)
     inbound.register(app, deps)
+    errors.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)

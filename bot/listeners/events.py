@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.people import planning
-from bot.services import deals, workspaces
+from bot.services import deals
 
 from .deal_replies import show_change, update_reply
 
@@ -21,7 +21,7 @@ def register(app: App, deps: Deps) -> None:
         team_id, bot_id = context.team_id or "", context.bot_id
         if event.get("channel_type") not in deals.CHANNEL_TYPES:
             return
-        watched = workspaces.settings_for(deps.store, team_id, deps.settings).deal_channels
+        watched = deps.recent_settings.get(deps.store, team_id, deps.settings).deal_channels
         if not deals.watches_channel(
             watched, channel, lambda: deps.directory.channel_name(client, channel)
         ):

@@ -1,18 +1,21 @@
-"""Text as it enters: every string of every payload is made storable once, before any
-listener reads it. A NUL or a lone surrogate (which SQLite and PostgreSQL refuse, and no
-person meant) becomes U+FFFD; everything else is kept exactly as Slack sent it,
-its HTML escapes included."""
+"""Every request as it arrives: counted and logged, and its text made storable once,
+before any listener reads it. A NUL or a lone surrogate (which SQLite and PostgreSQL
+refuse, and no person meant) becomes U+FFFD; everything else is kept exactly as Slack
+sent it, its HTML escapes included."""
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot.deps import Deps
 
+log = logging.getLogger(__name__)
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
@@ -36,8 +39,47 @@ def clean(value: Any) -> Any:
     return value
 
 
+def kind_of(body: dict[str, Any]) -> str:
+    """What a request is, in Slack's own names: an event type, a command, an action."""
+    if body.get("type") == "event_callback":
+        event = body.get("event") or {}
+        return ".".join(str(p) for p in (event.get("type"), event.get("subtype")) if p)
+    if "command" in body:
+        return str(body["command"])
+    if body.get("type") == "block_actions":
+        actions = body.get("actions") or [{}]
+        return f"block_actions.{actions[0].get('action_id', '')}"
+    if body.get("type") in ("view_submission", "view_closed"):
+        return f"{body['type']}.{(body.get('view') or {}).get('callback_id', '')}"
+    if body.get("type") in ("shortcut", "message_action"):
+        return f"{body['type']}.{body.get('callback_id', '')}"
+    return str(body.get("type") or "unknown")
+
+
 def register(app: App, deps: Deps) -> None:
     @app.middleware
-    def clean_payload(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+    def arrive(body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:
+        """One middleware for every request, as each costs Bolt a little: clean its text,
+        then count it and log one line (workspace, kind, outcome, time to answer; never
+        what anyone wrote)."""
+        started = time.monotonic()
         clean(body)
-        return next()
+        kind = kind_of(body)
+        outcome = "error"
+        try:
+            answer = next()
+            outcome = "handled"
+            return answer
+        finally:
+            deps.metrics.event_handled(kind)
+            log.info(
+                "%s: %s",
+                kind,
+                outcome,
+                extra={
+                    "workspace": context.team_id or "",
+                    "kind": kind,
+                    "outcome": outcome,
+                    "ms": round((time.monotonic() - started) * 1000),
+                },
+            )

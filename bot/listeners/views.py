@@ -57,6 +57,7 @@ def _register_settings(app: App, deps: Deps) -> None:
             errors = {field: settings_views.problem_text(p) for field, p in problems.items()}
             ack(response_action="errors", errors=errors)
             return
+        deps.recent_settings.forget(team_id)
         ack(response_action="update", view=settings_views.settings_saved())
 
 

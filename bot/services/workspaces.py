@@ -3,9 +3,11 @@ unset follows the environment's default; a change applies at once."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from time import monotonic
 from typing import TypeVar
 
 from bot.clock import Clock
@@ -95,6 +97,33 @@ def effective(workspace: Workspace | None, env: Settings, team_id: str = "") -> 
 def settings_for(store: Store, team_id: str, env: Settings) -> WorkspaceSettings:
     with store.reading() as session:
         return effective(session.get(Workspace, team_id), env, team_id)
+
+
+class RecentSettings:
+    """Workspace settings as read a moment ago, for the hot path (every message event).
+    A change made in this process applies at once (`forget`); one made by another
+    replica, within `FRESH_FOR`."""
+
+    FRESH_FOR = 5.0  # seconds
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._read: dict[str, tuple[float, WorkspaceSettings]] = {}
+
+    def get(self, store: Store, team_id: str, env: Settings) -> WorkspaceSettings:
+        now = monotonic()
+        with self._lock:
+            known = self._read.get(team_id)
+        if known is not None and now - known[0] < self.FRESH_FOR:
+            return known[1]
+        chosen = settings_for(store, team_id, env)
+        with self._lock:
+            self._read[team_id] = (now, chosen)
+        return chosen
+
+    def forget(self, team_id: str) -> None:
+        with self._lock:
+            self._read.pop(team_id, None)
 
 
 def change_settings(

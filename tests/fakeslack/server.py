@@ -180,6 +180,9 @@ class FakeSlack:
         self.channels: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[Message]] = defaultdict(list)
         self.acks: dict[str, dict[str, Any] | None] = {}
+        # when each envelope went out and when its ack came back (time.perf_counter())
+        self.sent_at: dict[str, float] = {}
+        self.acked_at: dict[str, float] = {}
         self.ack_timeout = ack_timeout
         self.refusing_connections = False
         self.hold_timeouts: list[str] = []
@@ -695,6 +698,7 @@ class FakeSlack:
         with self._lock:
             self.acks.pop(envelope_id, None)
             socket = self._sockets[-1]
+            self.sent_at[envelope_id] = time.perf_counter()
         socket.send(json.dumps(envelope))
         if wait_ack and not self.wait_for(lambda: envelope_id in self.acks, self.ack_timeout):
             raise AssertionError(f"no ack for {envelope['type']} envelope within the time limit")
@@ -721,6 +725,7 @@ class FakeSlack:
                 with self._changed:
                     self.violations.extend(problems)
                     self.acks[ack["envelope_id"]] = payload
+                    self.acked_at[ack["envelope_id"]] = time.perf_counter()
                     self._changed.notify_all()
         except ConnectionClosed:
             pass
@@ -739,6 +744,9 @@ class FakeSlack:
         with self._call_in_flight(method):
             self._wait_for_hold(method)
             failure, pause = self._take_failure(method)
+            if failure is None or not failure.fails:
+                with self._lock:
+                    failure = self._over_limit(method, args) or failure
             if pause:
                 time.sleep(pause)
             problems = self._problems(method, args, token)
@@ -793,6 +801,38 @@ class FakeSlack:
         with self._lock:
             failure = self._pick_failure(method)
             return failure, (failure.delay if failure else 0.0) + self._slow.get(method, 0.0)
+
+    def enforce_limits(
+        self, per_minute: Mapping[str, int], per_channel_per_second: int = 1
+    ) -> None:
+        """Answer 429 with Retry-After, as Slack does, to calls over these limits, counted
+        on the fake's clock: `per_minute` by method (Slack's tiers), and for
+        chat.postMessage also `per_channel_per_second` in each channel."""
+        with self._lock:
+            self._limits = dict(per_minute)
+            self._channel_limit = per_channel_per_second
+            self._recent: dict[str, deque[float]] = defaultdict(deque)
+
+    def _over_limit(self, method: str, args: dict[str, Any]) -> Failure | None:
+        limits = getattr(self, "_limits", None)
+        if not limits:
+            return None
+        now = self._now().timestamp()
+        windows = []
+        if method in limits:
+            windows.append((method, 60.0, limits[method]))
+        if method == "chat.postMessage" and args.get("channel"):
+            windows.append((f"channel:{args['channel']}", 1.0, self._channel_limit))
+        for key, span, allowed in windows:
+            recent = self._recent[key]
+            while recent and recent[0] <= now - span:
+                recent.popleft()
+            if len(recent) >= allowed:
+                wait = max(1, int(recent[0] + span - now + 0.999))
+                return Failure(status=429, retry_after=wait)
+        for key, _, _ in windows:
+            self._recent[key].append(now)
+        return None
 
     def _pick_failure(self, method: str) -> Failure | None:
         if self._failures[method]:

@@ -1,0 +1,160 @@
+"""Event handling in Socket Mode: Serve against a bare Bolt app whose only listener does
+nothing, through the same fake Slack in the same run.
+
+    python bench/events.py [--quick]
+
+2,000 message events: chatter in other channels, chatter in the deal channel, and deal
+posts. For each app and kind: the rate when Slack sends them as fast as it can (all
+in flight at once), and ack p50/p99 when they come one at a time. Targets: Serve at
+>= 90% of the bare app's rate for chatter, >= 50% for deal posts; p99 ack < 50 ms."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
+
+from bench.results import percentile, record
+from bot.app import RunningBot
+from bot.clock import ManualClock
+from bot.config import Settings
+from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.test_checkins import FRIDAY_5PM_LA
+
+DEALS, OTHER = "C0DEALS", "C0RANDOM"
+PEOPLE = [f"U0P{n:03d}" for n in range(40)]
+
+
+def workspace(clock: ManualClock) -> FakeSlack:
+    fake = FakeSlack(now=clock.now).start()
+    for user in PEOPLE:
+        fake.add_user(user, user.lower(), tz="America/Los_Angeles")
+    fake.add_channel(DEALS, "deals", members=PEOPLE)
+    fake.add_channel(OTHER, "random", members=PEOPLE)
+    return fake
+
+
+def events(fake: FakeSlack, kind: str, count: int, start: int) -> list[dict[str, Any]]:
+    made = []
+    for n in range(start, start + count):
+        user = PEOPLE[n % len(PEOPLE)]
+        if kind == "chatter":
+            channel = DEALS if n % 3 == 0 else OTHER
+            text = f"anyone seen the {n}th lunch menu? the soup looks good today"
+        else:
+            channel, text = DEALS, f"Closed Customer{n:05d} Corp, 2-year plan :tada:"
+        post = fake.post_as_user(channel, text, user=user)
+        made.append({**post.as_event(), "channel": channel, "channel_type": "channel"})
+    return made
+
+
+def flood(fake: FakeSlack, batch: list[dict[str, Any]], settle: Callable[[], bool]) -> float:
+    """Events per second with every one sent at once, until the last is acked."""
+    ids = [fake.send_event(event, wait_ack=False) for event in batch]
+    assert fake.wait_for(lambda: all(i in fake.acks for i in ids), 120), "acks missing"
+    settle()
+    first = min(fake.sent_at[i] for i in ids)
+    last = max(fake.acked_at[i] for i in ids)
+    return len(ids) / (last - first)
+
+
+def paced(fake: FakeSlack, batch: list[dict[str, Any]], settle: Callable[[], bool]) -> list[float]:
+    """Ack times in ms with one event in flight at a time."""
+    took = []
+    for event in batch:
+        envelope = fake.send_event(event)
+        took.append((fake.acked_at[envelope] - fake.sent_at[envelope]) * 1000)
+        settle()
+    return took
+
+
+def measure(fake: FakeSlack, settle: Callable[[], bool], sizes: dict[str, int]) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    start = 0
+    for kind, count in sizes.items():
+        rate = flood(fake, events(fake, kind, count, start), settle)
+        start += count
+        acks = paced(fake, events(fake, kind, min(200, count), start), settle)
+        start += 200
+        figures[kind] = (rate, percentile(acks, 0.5), percentile(acks, 0.99))
+    return figures
+
+
+def bare_app(fake: FakeSlack, sizes: dict[str, int]) -> dict[str, Any]:
+    app = App(
+        client=WebClient(token=BOT_TOKEN, base_url=fake.api_url),
+        request_verification_enabled=False,
+    )
+
+    @app.event("message")
+    def nothing() -> None:
+        return None
+
+    handler = SocketModeHandler(app, APP_TOKEN)
+    handler.connect()
+    fake.wait_for_connection()
+    try:
+        return measure(fake, lambda: True, sizes)
+    finally:
+        handler.close()
+        fake.wait_for(lambda: not fake._sockets, 10)
+
+
+def serve(fake: FakeSlack, clock: ManualClock, folder: str, sizes: dict[str, int]) -> Any:
+    settings = Settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_app_token=APP_TOKEN,
+        slack_api_url=fake.api_url,
+        database_url=f"sqlite:///{folder}/bench.db",
+        deal_channels=(DEALS,),
+        dispatch_interval_seconds=3600,
+    )
+    bot = RunningBot(settings, clock).start()
+    fake.wait_for_connection()
+    try:
+        return measure(fake, lambda: bot.wait_idle(60), sizes)
+    finally:
+        fake.hang_up()
+        bot.stop(1.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a tenth of the events")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    share = 10 if args.quick else 1
+    sizes = {"chatter": 1_700 // share, "deal posts": 300 // share}
+    clock = ManualClock(FRIDAY_5PM_LA)
+    fake = workspace(clock)
+    with tempfile.TemporaryDirectory() as folder:
+        bare = bare_app(fake, sizes)
+        bot = serve(fake, clock, folder, sizes)
+    fake.stop()
+    lines = [f"{'':12} {'app':6} {'events/s':>9} {'ack p50':>8} {'ack p99':>8}"]
+    for kind in sizes:
+        for name, figures in (("bare", bare), ("Serve", bot)):
+            rate, p50, p99 = figures[kind]
+            lines.append(f"{kind:12} {name:6} {rate:9.0f} {p50:7.1f}ms {p99:7.1f}ms")
+        target = 0.9 if kind == "chatter" else 0.5
+        ratio = bot[kind][0] / bare[kind][0]
+        verdict = "met" if ratio >= target and bot[kind][2] < 50 else "MISSED"
+        lines.append(
+            f"{kind:12} Serve/bare rate {ratio:.0%} (target {target:.0%}), "
+            f"p99 {bot[kind][2]:.1f} ms (target < 50 ms): {verdict}"
+        )
+    record("Event handling in Socket Mode", lines)
+
+
+if __name__ == "__main__":
+    main()

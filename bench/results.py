@@ -1,0 +1,43 @@
+"""Where bench figures go: printed, and appended to bench/RESULTS.md with the machine,
+the date and the command that made them."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), "
+        f"Python {platform.python_version()}"
+    )
+
+
+def record(title: str, lines: list[str]) -> None:
+    """Print `lines` and append them under a dated heading to RESULTS.md."""
+    print("\n".join(lines))
+    command = "python " + " ".join(["bench/" + Path(sys.argv[0]).name, *sys.argv[1:]])
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = [
+        f"\n### {title} — {stamp}\n",
+        f"`{command}` on {machine()}\n",
+        "```",
+        *lines,
+        "```",
+    ]
+    with RESULTS.open("a") as results:
+        results.write("\n".join(block) + "\n")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
