@@ -21,6 +21,7 @@ from bot.logs import configure as configure_logs
 
 if TYPE_CHECKING:
     from bot.app import RunningBot
+    from bot.clock import Clock
     from bot.services.workspaces import WorkspaceSettings
 
 EXIT_CONFIG = 2
@@ -187,7 +188,7 @@ def run(settings: Settings, http: bool = False) -> int:
 
     tokens = "SLACK_BOT_TOKEN" if http else "SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
     try:
-        bot = RunningBot(settings, http=http).start()
+        bot = RunningBot(settings, shared_clock(), http=http).start()
     except SQLiteInUse as error:
         return fail(
             f"servebot: another Serve process is using {error}; a SQLite file is for one "
@@ -216,6 +217,15 @@ def run(settings: Settings, http: bool = False) -> int:
         signal.signal(signum, on_signal)
     stopping.wait()
     stop_within(bot, STOP_DEADLINE_SECONDS)
+
+
+def shared_clock() -> Clock | None:
+    """For tests and simulations that drive several processes: SERVE_CLOCK_FILE names a
+    file holding the time they all run by. Unset (as always in production): real time."""
+    from bot.clock import SharedClock
+
+    path = os.environ.get("SERVE_CLOCK_FILE")
+    return SharedClock(path) if path else None
 
 
 def stop_within(bot: RunningBot, deadline: float) -> NoReturn:
