@@ -106,8 +106,10 @@ def bare_app(fake: FakeSlack, sizes: dict[str, int]) -> dict[str, Any]:
     try:
         return measure(fake, lambda: True, sizes)
     finally:
+        fake.hang_up()  # Slack's side first, so no envelope goes to a closing socket
         handler.close()
-        fake.wait_for(lambda: not fake._sockets, 10)
+        assert fake.wait_for(lambda: not fake._sockets, 10)
+        fake.refusing_connections = False
 
 
 def serve(fake: FakeSlack, clock: ManualClock, folder: str, sizes: dict[str, int]) -> Any:

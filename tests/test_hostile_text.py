@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 
 from bot.listeners.inbound import clean_text
 from bot.services import checkins as checkins_service
+from bot.services.privacy import Held
 from bot.services.weekly import Digest, RelationshipPicture
 from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Story, Visibility
 from bot.views import checkins as checkin_views
 from bot.views import deals as deal_views
 from bot.views import digest as digest_views
+from bot.views import privacy as privacy_views
 from bot.views import stories as story_views
 from bot.views.mrkdwn import fit
 from tests.fakeslack.spec import payload_problems
@@ -130,6 +132,18 @@ def messages(text: str, other: str) -> Iterator[dict[str, Any]]:
     yield checkin_views.shared_dm_now(carried, "U0OWNER")
     told = story(text, other, Visibility.NAMED)
     yield story_views.you_were_noticed(told)
+    kept = Held(
+        deals=[deal(text, other)] * 7,
+        checkins_to_me=3,
+        notes=[(text, "needs_help", other), (other, None, text)] * 4,
+        shared=[told, story(other, text, Visibility.LEADS)] * 4,
+        about_me=[story(text, "", Visibility.ANONYMOUS), told] * 4,
+        paused=None,
+        messages_this_week=2,
+        hand_offs=1,
+    )
+    yield privacy_views.my_data(kept)
+    yield privacy_views.forget_me_confirm()
     picture = RelationshipPicture(1, 2, 1, [(text, "U0OWNER"), (other, "")])
     yield from digest_views.digest_messages(Digest("2026-W48", [told] * 3, picture, late=True))
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.people import planning
-from bot.services import checkins, deals, weekly
+from bot.services import checkins, deals, privacy, weekly
 from bot.services.deals import Change
 from bot.views import checkins as checkin_views
+from bot.views import privacy as privacy_views
 from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, OWNER_NOT_A_PERSON, SET_OWNER
 from bot.views.refs import CheckInRef, DealRef, decode
 from bot.views.stories import OPEN_STORY, story_modal
@@ -30,6 +31,8 @@ MODALS = {
 
 
 def register(app: App, deps: Deps) -> None:
+    _register_privacy(app, deps)
+
     @app.action(NOT_A_DEAL)
     def on_not_a_deal(
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
@@ -185,6 +188,18 @@ def register(app: App, deps: Deps) -> None:
         update_checkin_dm(deps, client, step, stopped, body["user"]["id"])
         update_reply(deps, client, step.deal, ())
         publish_home(deps, client, context.team_id or "", body["user"]["id"])
+
+
+def _register_privacy(app: App, deps: Deps) -> None:
+    @app.action(privacy_views.FORGET_ME)
+    def on_forget_me(
+        ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
+        """The confirmed "Forget me": all of it, at once; a second click finds nothing."""
+        ack()
+        team_id, user = context.team_id or "", body["user"]["id"]
+        done = privacy.forget(deps.store, deps.clock, team_id, user)
+        respond(replace_original=True, response_type="ephemeral", **privacy_views.forgotten(done))
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -12,11 +13,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.people import is_admin, planning
-from bot.services import checkins, deals, export, pauses, timeline, weekly, workspaces
+from bot.services import checkins, deals, export, pauses, privacy, timeline, weekly, workspaces
 from bot.services.cadence import zone_or_default
-from bot.services.commands import Refusal, parse_command, parse_deal, parse_until
+from bot.services.commands import Command, Refusal, parse_command, parse_deal, parse_until
 from bot.services.stories import readable, week_of
 from bot.views import commands as views
+from bot.views import privacy as privacy_views
 from bot.views.digest import digest_messages
 from bot.views.settings import ADMINS_ONLY, settings_modal
 from bot.views.stories import story_modal
@@ -187,6 +189,24 @@ def _export(asked: Asked) -> None:
         asked.later(views.said(views.EXPORT_FAILED))
 
 
+def _my(asked: Asked) -> None:
+    if asked.command.rest.lower() != "data":
+        typed = f"my {asked.command.rest}"
+        asked.answer(views.help_message(Command("help", unknown=typed, suggestion="my data")))
+        return
+    since = asked.deps.clock.now() - timedelta(days=7)
+    found = privacy.held(asked.deps.store, asked.team, asked.user, since)
+    asked.answer(privacy_views.my_data(found))
+
+
+def _forget(asked: Asked) -> None:
+    if asked.command.rest.lower() != "me":
+        typed = f"forget {asked.command.rest}"
+        asked.answer(views.help_message(Command("help", unknown=typed, suggestion="forget me")))
+        return
+    asked.answer(privacy_views.forget_me_confirm())
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help,
     "story": _story,
@@ -198,4 +218,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "resume": _resume,
     "settings": _settings,
     "export": _export,
+    "my": _my,
+    "forget": _forget,
 }

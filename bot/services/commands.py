@@ -22,6 +22,8 @@ SUBCOMMANDS = (
     "resume",
     "settings",
     "export",
+    "my",  # my data
+    "forget",  # forget me
 )
 ALIASES = {"check-ins": "checkins", "checkin": "checkins", "stories": "story", "?": "help"}
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")

@@ -146,6 +146,8 @@ class CheckInStatus(enum.StrEnum):
     CANCELLED = "cancelled"  # the deal was removed; planned ones come back if it is revived
 
 
+# Who a forgotten person becomes (`/serve forget me`): shown as "a former teammate".
+FORMER_TEAMMATE = "U0FORMER"
 OPEN_CHECKIN_STATUSES = (CheckInStatus.PLANNED, CheckInStatus.SENT, CheckInStatus.REMINDED)
 
 

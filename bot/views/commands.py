@@ -31,6 +31,8 @@ HELP = (
     ("resume", "prompts and check-ins again; paused check-ins come then"),
     ("settings", "the workspace's settings (admins)"),
     ("export", "a CSV of deals, check-ins and stories, sent to you (admins)"),
+    ("my data", "everything Serve holds about you"),
+    ("forget me", "delete what is yours and take your name off the rest (asks first)"),
 )
 REFUSALS = {
     Refusal.NO_CUSTOMER: "Say who the customer is: `/serve deal Acme Corp @owner $40k`.",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from bot.store.models import FORMER_TEAMMATE
+
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
@@ -14,6 +16,9 @@ def escape(text: str) -> str:
 
 
 def mention(user_id: str) -> str:
+    """A person, as Slack shows them; someone Serve was asked to forget, without a name."""
+    if user_id == FORMER_TEAMMATE:
+        return "a former teammate"
     return f"<@{user_id}>"
 
 
