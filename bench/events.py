@@ -1,37 +1,38 @@
 """Event handling in Socket Mode: Serve against a bare Bolt app whose only listener does
-nothing, through the same fake Slack in the same run.
+nothing, each in a process of its own (as deployed) and each against a fresh fake Slack
+of the same shape, in the same run.
 
     python bench/events.py [--quick]
 
 2,000 message events: chatter in other channels, chatter in the deal channel, and deal
-posts. For each app and kind: the rate when Slack sends them as fast as it can (all
-in flight at once), and ack p50/p99 when they come one at a time. Targets: Serve at
+posts. For each app and kind: the rate when Slack sends them as fast as it can (a
+hundred in flight at a time), and ack p50/p99 when they come one at a time. Targets: Serve at
 >= 90% of the bare app's rate for chatter, >= 50% for deal posts; p99 ack < 50 ms."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_sdk import WebClient
 
 from bench.results import percentile, record
-from bot.app import RunningBot
 from bot.clock import ManualClock
-from bot.config import Settings
 from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.test_checkins import FRIDAY_5PM_LA
 
+ROOT = Path(__file__).parents[1]
 DEALS, OTHER = "C0DEALS", "C0RANDOM"
+IN_FLIGHT = 100  # Slack sends a burst, not an unbounded queue
 PEOPLE = [f"U0P{n:03d}" for n in range(40)]
 
 
@@ -59,9 +60,12 @@ def events(fake: FakeSlack, kind: str, count: int, start: int) -> list[dict[str,
 
 
 def flood(fake: FakeSlack, batch: list[dict[str, Any]], settle: Callable[[], bool]) -> float:
-    """Events per second with every one sent at once, until the last is acked."""
-    ids = [fake.send_event(event, wait_ack=False) for event in batch]
-    assert fake.wait_for(lambda: all(i in fake.acks for i in ids), 120), "acks missing"
+    """Events per second with up to `IN_FLIGHT` sent at once, until the last is acked."""
+    ids: list[str] = []
+    for start in range(0, len(batch), IN_FLIGHT):
+        chunk = [fake.send_event(e, wait_ack=False) for e in batch[start : start + IN_FLIGHT]]
+        assert fake.wait_for(lambda c=chunk: all(i in fake.acks for i in c), 120), "acks missing"
+        ids += chunk
     settle()
     first = min(fake.sent_at[i] for i in ids)
     last = max(fake.acked_at[i] for i in ids)
@@ -90,44 +94,78 @@ def measure(fake: FakeSlack, settle: Callable[[], bool], sizes: dict[str, int]) 
     return figures
 
 
-def bare_app(fake: FakeSlack, sizes: dict[str, int]) -> dict[str, Any]:
-    app = App(
-        client=WebClient(token=BOT_TOKEN, base_url=fake.api_url),
-        request_verification_enabled=False,
-    )
+BARE_APP = """
+import sys
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
 
-    @app.event("message")
-    def nothing() -> None:
-        return None
+app = App(client=WebClient(token=sys.argv[1], base_url=sys.argv[3]),
+          request_verification_enabled=False)
 
-    handler = SocketModeHandler(app, APP_TOKEN)
-    handler.connect()
-    fake.wait_for_connection()
+@app.event("message")
+def nothing():
+    return None
+
+SocketModeHandler(app, sys.argv[2]).start()
+"""
+
+
+def quiet(fake: FakeSlack) -> Callable[[], bool]:
+    """Settled once the app has made no Web API call for half a second."""
+
+    def settle() -> bool:
+        seen = -1
+        while seen != len(fake.calls):
+            seen = len(fake.calls)
+            time.sleep(0.5)
+        return True
+
+    return settle
+
+
+def in_process(
+    command: list[str], env: dict[str, str], fake: FakeSlack, sizes: dict[str, int]
+) -> Any:
+    """Run an app as its own process (as in production: its own interpreter), against
+    `fake`, and measure it."""
+    app = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        return measure(fake, lambda: True, sizes)
-    finally:
-        fake.hang_up()  # Slack's side first, so no envelope goes to a closing socket
-        handler.close()
-        assert fake.wait_for(lambda: not fake._sockets, 10)
-        fake.refusing_connections = False
-
-
-def serve(fake: FakeSlack, clock: ManualClock, folder: str, sizes: dict[str, int]) -> Any:
-    settings = Settings(
-        slack_bot_token=BOT_TOKEN,
-        slack_app_token=APP_TOKEN,
-        slack_api_url=fake.api_url,
-        database_url=f"sqlite:///{folder}/bench.db",
-        deal_channels=(DEALS,),
-        dispatch_interval_seconds=3600,
-    )
-    bot = RunningBot(settings, clock).start()
-    fake.wait_for_connection()
-    try:
-        return measure(fake, lambda: bot.wait_idle(60), sizes)
+        fake.wait_for_connection(30)
+        return measure(fake, quiet(fake), sizes)
     finally:
         fake.hang_up()
-        bot.stop(1.0)
+        app.terminate()
+        app.wait(15)
+
+
+def bare_app(clock: ManualClock, sizes: dict[str, int]) -> dict[str, Any]:
+    fake = workspace(clock)
+    try:
+        command = [sys.executable, "-c", BARE_APP, BOT_TOKEN, APP_TOKEN, fake.api_url]
+        figures: dict[str, Any] = in_process(command, {"PATH": os.environ["PATH"]}, fake, sizes)
+        return figures
+    finally:
+        fake.stop()
+
+
+def serve(clock: ManualClock, folder: str, sizes: dict[str, int]) -> Any:
+    fake = workspace(clock)
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+        "DEAL_CHANNELS": DEALS,
+        "DISPATCH_INTERVAL_SECONDS": "3600",
+        "LOG_LEVEL": "WARNING",
+    }
+    try:
+        return in_process([sys.executable, "-m", "bot", "run"], env, fake, sizes)
+    finally:
+        fake.stop()
 
 
 def main() -> None:
@@ -138,11 +176,9 @@ def main() -> None:
     share = 10 if args.quick else 1
     sizes = {"chatter": 1_700 // share, "deal posts": 300 // share}
     clock = ManualClock(FRIDAY_5PM_LA)
-    fake = workspace(clock)
     with tempfile.TemporaryDirectory() as folder:
-        bare = bare_app(fake, sizes)
-        bot = serve(fake, clock, folder, sizes)
-    fake.stop()
+        bare = bare_app(clock, sizes)
+        bot = serve(clock, folder, sizes)
     lines = [f"{'':12} {'app':6} {'events/s':>9} {'ack p50':>8} {'ack p99':>8}"]
     for kind in sizes:
         for name, figures in (("bare", bare), ("Serve", bot)):

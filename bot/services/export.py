@@ -45,7 +45,7 @@ def export_csv(store: Store, team_id: str, can_see_leads: bool) -> str:
             d_id: customer
             for d_id, customer in session.execute(
                 select(Deal.id, Deal.customer).where(Deal.team_id == team_id)
-            ).tuples()
+            ).all()
         }
         checkins = session.scalars(
             select(CheckIn)
