@@ -9,25 +9,44 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot import due_work, listeners
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.delivery import Delivery
+from bot.delivery import Deliveries
 from bot.deps import Deps
 from bot.directory import Directory
 from bot.metrics import Metrics
 from bot.runner import Runner
 from bot.scheduler import Timer
-from bot.services import weekly
-from bot.services.workspaces import ensure_workspace
-from bot.slack_api import listener_client, runner_client
+from bot.services import installs, weekly
+from bot.slack_api import TIMEOUT_SECONDS, listener_client, runner_client
 from bot.store.db import Store, hold_sqlite_file
+from bot.store.installations import Installations, oauth_states
+from bot.tokens import REFRESH_MINUTES_BEFORE_EXPIRY, BotTokens, InstalledTokens, OneWorkspace
 from bot.web import SlackWeb, WebServer
 
 log = logging.getLogger(__name__)
 SEND_CONCURRENCY = 4
+# What the app asks a workspace for when it installs: as in deploy/manifest*.yml.
+BOT_SCOPES = (
+    "channels:history",
+    "groups:history",
+    "channels:read",
+    "groups:read",
+    "chat:write",
+    "commands",
+    "files:write",
+    "im:write",
+    "im:history",
+    "users:read",
+)
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
 
 
 class ListenerPool(ThreadPoolExecutor):
@@ -64,15 +83,35 @@ def build_app(
 ) -> App:
     """The Bolt app. Over HTTP, `signing_secret` proves each request came from Slack
     (Bolt refuses unsigned, wrongly signed and stale ones with 401); over Socket Mode
-    the connection itself does."""
+    the connection itself does. With installations, each request speaks with its own
+    workspace's token, and workspaces install the app at /slack/install."""
     app = App(
         client=client,
         listener_executor=executor,
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
+        oauth_settings=oauth_settings(deps),
+        installation_store_bot_only=True if deps.installations else None,
     )
     listeners.register(app, deps)
     return app
+
+
+def oauth_settings(deps: Deps) -> OAuthSettings | None:
+    settings, installations = deps.settings, deps.installations
+    if installations is None:
+        return None
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=installations,
+        installation_store_bot_only=True,
+        state_store=oauth_states(deps.store),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        token_rotation_expiration_minutes=REFRESH_MINUTES_BEFORE_EXPIRY,
+    )
 
 
 class RunningBot:
@@ -89,21 +128,45 @@ class RunningBot:
         self.listeners = ListenerPool()
         directory = Directory(self.clock)
         self.metrics = Metrics(self.clock)
-        deps = Deps(settings, self.store, self.clock, directory, self.metrics)
+        self.installations = (
+            Installations(settings.slack_client_id, self.store, self._installed)
+            if settings.many_workspaces
+            else None
+        )
+        deps = Deps(settings, self.store, self.clock, directory, self.metrics, self.installations)
         secret = settings.slack_signing_secret if http else None
         self.app = build_app(deps, self.client, self.listeners, secret)
         self.runner = Runner(self.store, self.clock, concurrency=SEND_CONCURRENCY)
         self.runner.observe = self.metrics.work_ended
-        self.delivery = Delivery(runner_client(settings, self.clock), directory)
-        due_work.register(self.runner, deps, self.delivery)
+        self.deliveries = Deliveries(
+            self._tokens(), lambda token: runner_client(settings, self.clock, token), directory
+        )
+        due_work.register(self.runner, deps, self.deliveries)
         self.timer = Timer(settings.dispatch_interval_seconds, self.tick)
         self.socket = None if http else SocketModeHandler(self.app, settings.slack_app_token)
         self.web = (
             WebServer(SlackWeb(self.app, self.store, self.metrics), settings.port) if http else None
         )
-        team_id = self.client.auth_test().get("team_id")
-        if team_id:
-            ensure_workspace(self.store, self.clock, team_id)
+        if self.installations is None:
+            team_id = self.client.auth_test().get("team_id")
+            if team_id:  # the one workspace's token works: the app is installed there
+                installs.installed(self.store, self.clock, team_id)
+
+    def _tokens(self) -> BotTokens:
+        if self.installations is None:
+            return OneWorkspace(self.settings.slack_bot_token)
+        refresher = WebClient(base_url=self.settings.slack_api_url, timeout=TIMEOUT_SECONDS)
+        rotator = TokenRotator(
+            client_id=self.settings.slack_client_id,
+            client_secret=self.settings.slack_client_secret,
+            client=refresher,
+        )
+        return InstalledTokens(self.installations, rotator)
+
+    def _installed(self, installation: Installation) -> None:
+        if installation.team_id:
+            name = installation.team_name
+            installs.installed(self.store, self.clock, installation.team_id, name)
 
     def start(self) -> RunningBot:
         if self.web is not None:

@@ -187,6 +187,8 @@ def run(settings: Settings, http: bool = False) -> int:
     from bot.store.db import SQLiteInUse
 
     tokens = "SLACK_BOT_TOKEN" if http else "SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
+    if settings.many_workspaces:
+        tokens = "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
     try:
         bot = RunningBot(settings, shared_clock(), http=http).start()
     except SQLiteInUse as error:

@@ -37,6 +37,9 @@ VARIABLES = (
     "SLACK_APP_TOKEN",
     "SLACK_API_URL",
     "SLACK_SIGNING_SECRET",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SERVE_UNINSTALL_GRACE_DAYS",
     "PORT",
     "DATABASE_URL",
     "DEAL_CHANNELS",
@@ -77,6 +80,9 @@ class Settings:
     slack_api_url: str = DEFAULT_API_URL
     slack_signing_secret: str = ""  # HTTP mode: proves a request came from Slack
     port: int = DEFAULT_PORT  # HTTP mode
+    slack_client_id: str = ""  # with the secret: installable in many workspaces (HTTP mode)
+    slack_client_secret: str = ""
+    uninstall_grace_days: int = 30  # an uninstalled workspace's data is kept this long
     database_url: str = DEFAULT_DATABASE_URL
     deal_channels: tuple[str, ...] = ()
     checkin_cadence_days: tuple[int, ...] = (3, 14, 45, 90)
@@ -96,11 +102,23 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "json"
 
+    @property
+    def many_workspaces(self) -> bool:
+        """Installed through OAuth, each workspace with its own token, rather than one
+        workspace's SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
     def http_problems(self) -> list[str]:
-        """What stops HTTP mode from starting: a missing signing secret or bot token."""
+        """What stops HTTP mode from starting: a missing signing secret, or neither a bot
+        token nor the client id and secret that let workspaces install the app."""
         problems = []
         if not self.slack_signing_secret:
             problems.append("SLACK_SIGNING_SECRET is missing (Basic Information → App Credentials)")
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            missing = "SLACK_CLIENT_SECRET" if self.slack_client_id else "SLACK_CLIENT_ID"
+            problems.append(f"{missing} is missing: many workspaces need both id and secret")
+        if self.slack_client_id or self.slack_client_secret:
+            return problems
         if not self.slack_bot_token:
             problems.append("SLACK_BOT_TOKEN is missing")
         elif not self.slack_bot_token.startswith("xoxb-"):
@@ -110,6 +128,11 @@ class Settings:
     def socket_mode_problems(self) -> list[str]:
         """What stops Socket Mode from starting: missing or malformed tokens."""
         problems = []
+        if self.slack_client_id or self.slack_client_secret:
+            problems.append(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (many workspaces) need HTTP mode: "
+                "servebot run --http"
+            )
         for name, value, prefix in (
             ("SLACK_BOT_TOKEN", self.slack_bot_token, "xoxb-"),
             ("SLACK_APP_TOKEN", self.slack_app_token, "xapp-"),
@@ -164,6 +187,9 @@ def load_settings(
     digest_time = _parse(problems, "DIGEST_TIME", text("DIGEST_TIME"), parse_time)
     notify = _parse(problems, "NOTIFY_RECOGNISED", text("NOTIFY_RECOGNISED"), parse_flag)
     budget = _parse(problems, "MAX_MESSAGES_PER_WEEK", text("MAX_MESSAGES_PER_WEEK"), parse_budget)
+    grace = _parse(
+        problems, "SERVE_UNINSTALL_GRACE_DAYS", text("SERVE_UNINSTALL_GRACE_DAYS"), parse_grace
+    )
     zone = text("DEFAULT_TIMEZONE", "UTC")
     if not is_time_zone(zone):
         problems.append(f"DEFAULT_TIMEZONE {zone!r} is not a known time zone")
@@ -175,6 +201,9 @@ def load_settings(
         slack_api_url=api_url or DEFAULT_API_URL,
         slack_signing_secret=text("SLACK_SIGNING_SECRET"),
         port=port or DEFAULT_PORT,
+        slack_client_id=text("SLACK_CLIENT_ID"),
+        slack_client_secret=text("SLACK_CLIENT_SECRET"),
+        uninstall_grace_days=Settings.uninstall_grace_days if grace is None else grace,
         database_url=database_url or DEFAULT_DATABASE_URL,
         deal_channels=parse_channel_list(text("DEAL_CHANNELS")),
         checkin_cadence_days=cadence or Settings.checkin_cadence_days,
@@ -316,6 +345,13 @@ def parse_budget(raw: str) -> int:
     """`3` → 3: at most this many messages a person gets from Serve in a week."""
     if not raw.isdigit() or not 1 <= int(raw) <= 50:
         raise ValueError("should be a number of messages a week, 1 to 50 (like 3)")
+    return int(raw)
+
+
+def parse_grace(raw: str) -> int:
+    """`30` → 30: days an uninstalled workspace's data is kept in case it comes back."""
+    if not raw.isdigit() or int(raw) > 3650:
+        raise ValueError("should be a number of days, 0 to 3650 (like 30)")
     return int(raw)
 
 

@@ -8,7 +8,8 @@ Nothing below resends a post by itself (see `bot.slack_api`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.directory import Directory
+from bot.tokens import BotTokens
 
 SEND_EVENT = "serve_send"
 CLOCK_SKEW = timedelta(minutes=5)  # between our clock and the ts Slack stamps
@@ -81,3 +83,27 @@ class Delivery:
                 if payload.get("send_key") == key:
                     return Posted(channel, str(message["ts"]))
         return None
+
+
+class Deliveries:
+    """A Delivery for each workspace, speaking with that workspace's own token; the
+    client made for a token is kept while the token is, so its rate-limit pauses last."""
+
+    def __init__(
+        self, tokens: BotTokens, client_for: Callable[[str], WebClient], directory: Directory
+    ) -> None:
+        self.tokens = tokens
+        self.client_for = client_for
+        self.directory = directory
+        self._clients: dict[str, tuple[str, WebClient]] = {}
+        self._lock = threading.Lock()
+
+    def to(self, team_id: str) -> Delivery:
+        """Raises NotInstalled when the app has left the workspace."""
+        token = self.tokens.token_for(team_id)
+        with self._lock:
+            known = self._clients.get(team_id)
+            if known is None or known[0] != token:
+                known = (token, self.client_for(token))
+                self._clients[team_id] = known
+        return Delivery(known[1], self.directory)

@@ -10,6 +10,7 @@ from bot.directory import Directory
 from bot.metrics import Metrics
 from bot.services.workspaces import RecentSettings
 from bot.store.db import Store
+from bot.store.installations import Installations
 
 
 @dataclass(frozen=True)
@@ -19,4 +20,5 @@ class Deps:
     clock: Clock
     directory: Directory
     metrics: Metrics = field(default_factory=lambda: Metrics(None))
+    installations: Installations | None = None  # with many workspaces
     recent_settings: RecentSettings = field(default_factory=RecentSettings)

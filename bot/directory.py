@@ -37,6 +37,7 @@ class Directory:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._channel_names: dict[str, str | None] = {}
+        self._named: dict[tuple[str, str], str] = {}
         self._people: dict[str, tuple[datetime, Person]] = {}
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -54,6 +55,8 @@ class Directory:
         name = str(found) if found else None
         with self._lock:
             self._channel_names[channel_id] = name
+            if name:
+                self._named[(client.token or "", name)] = channel_id
         return name
 
     def channel_id(self, client: WebClient, name_or_id: str) -> str | None:
@@ -62,8 +65,9 @@ class Directory:
         if CHANNEL_ID.fullmatch(name_or_id):
             return name_or_id
         name = name_or_id.lstrip("#")
+        workspace = client.token or ""  # names repeat across workspaces; ids never do
         with self._lock:
-            known = next((i for i, n in self._channel_names.items() if n == name), None)
+            known = self._named.get((workspace, name))
         if known:
             return known
         for page in client.conversations_list(
@@ -72,6 +76,7 @@ class Directory:
             for channel in page.get("channels", []):
                 with self._lock:
                     self._channel_names[channel["id"]] = channel.get("name")
+                    self._named[(workspace, channel.get("name") or "")] = channel["id"]
                 if channel.get("name") == name:
                     return str(channel["id"])
         return None

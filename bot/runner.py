@@ -28,12 +28,14 @@ SETTLE = timedelta(minutes=1)
 
 class Later(Exception):
     """Not now, and not a failure (rate limited, the recipient away): run again at `at`
-    without counting the attempt."""
+    without counting the attempt. With `holds_kind`, whatever else of this kind is due
+    for the workspace before then waits until then too (a rate limit holds them all)."""
 
-    def __init__(self, at: datetime, why: str) -> None:
+    def __init__(self, at: datetime, why: str, holds_kind: bool = False) -> None:
         super().__init__(why)
         self.at = at
         self.why = why
+        self.holds_kind = holds_kind
 
 
 class Retry(Exception):
@@ -259,6 +261,9 @@ class Runner:
         except Later as later:
             outcome = "later"
             self._end(due.retry_at, job, later.at, later.why, False)
+            if later.holds_kind:
+                with self.store.session() as session:
+                    due.hold_back(session, job.kind, job.team_id, later.at)
         except GiveUp as error:
             outcome = "failed"
             self._give_up(job, kind, str(error))

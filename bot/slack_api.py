@@ -129,9 +129,10 @@ def transport_retries() -> list[RetryHandler]:
 
 
 def listener_client(settings: Settings, clock: Clock) -> WebClient:
-    """The client Bolt hands to listeners."""
+    """The client Bolt hands to listeners (with many workspaces, Bolt gives each request
+    a copy holding its workspace's token)."""
     return WebClient(
-        token=settings.slack_bot_token,
+        token=None if settings.many_workspaces else settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_SECONDS,
         retry_handlers=[*transport_retries(), WaitOutShortRateLimits(clock)],
@@ -175,11 +176,11 @@ class PausingClient(WebClient):
             raise RateLimited(api_method, until) from error
 
 
-def runner_client(settings: Settings, clock: Clock) -> PausingClient:
-    """The client due work is sent with."""
+def runner_client(settings: Settings, clock: Clock, token: str | None = None) -> PausingClient:
+    """The client due work is sent with: with `token`, a workspace's own."""
     return PausingClient(
         clock,
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_SECONDS,
         retry_handlers=transport_retries(),

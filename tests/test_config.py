@@ -33,6 +33,29 @@ def test_defaults_need_nothing_set(tmp_path: Path) -> None:
     ]
 
 
+def test_many_workspaces_need_both_client_id_and_secret_and_no_bot_token(tmp_path: Path) -> None:
+    signed = {"SLACK_SIGNING_SECRET": "8f3a"}
+    client = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}
+    both = load_settings({**signed, **client}, NO_DOTENV)
+    only_id = load_settings({**signed, "SLACK_CLIENT_ID": "1.2"}, NO_DOTENV)
+
+    assert both.many_workspaces and both.http_problems() == []
+    assert not only_id.many_workspaces
+    assert only_id.http_problems() == [
+        "SLACK_CLIENT_SECRET is missing: many workspaces need both id and secret"
+    ]
+    assert "need HTTP mode: servebot run --http" in both.socket_mode_problems()[0]
+
+
+@pytest.mark.parametrize("raw", ["-1", "thirty", "3651", "1.5"])
+def test_an_unusable_grace_period_is_refused(raw: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"SERVE_UNINSTALL_GRACE_DAYS": raw}, NO_DOTENV)
+    assert raised.value.problems == [
+        "SERVE_UNINSTALL_GRACE_DAYS should be a number of days, 0 to 3650 (like 30)"
+    ]
+
+
 def test_environment_wins_over_dotenv_file(tmp_path: Path) -> None:
     dotenv = tmp_path / ".env"
     dotenv.write_text("SLACK_BOT_TOKEN=xoxb-file\nDEAL_CHANNELS=#wins\n")
@@ -73,6 +96,9 @@ EVERY_SETTING = {
     "SLACK_APP_TOKEN": ("xapp-1", "slack_app_token", "xapp-1"),
     "SLACK_API_URL": ("https://slack-gov.com/api", "slack_api_url", "https://slack-gov.com/api/"),
     "SLACK_SIGNING_SECRET": ("8f3a", "slack_signing_secret", "8f3a"),
+    "SLACK_CLIENT_ID": ("1234.5678", "slack_client_id", "1234.5678"),
+    "SLACK_CLIENT_SECRET": ("c0ffee", "slack_client_secret", "c0ffee"),
+    "SERVE_UNINSTALL_GRACE_DAYS": ("7", "uninstall_grace_days", 7),
     "PORT": ("8080", "port", 8080),
     "DATABASE_URL": ("sqlite:///other.db", "database_url", "sqlite:///other.db"),
     "DEAL_CHANNELS": ("#wins", "deal_channels", ("wins",)),

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.store.models import CheckIn, CheckInStatus
-from tests.fakeslack import FakeSlack, Message
+from tests.fakeslack import TEAM_ID, FakeSlack, Message
 from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA, at, close_deal, dms
 
 CUSTOMERS = [f"Customer{n:02d}" for n in range(20)]
@@ -111,7 +111,8 @@ def test_a_profile_change_in_slack_reaches_the_bot_without_asking(
 
     fake_slack.set_profile(OWNERS[0], status_text="On vacation", status_emoji=":palm_tree:")
     assert bot.wait_idle()
-    person = bot.delivery.directory.person(bot.delivery.client, OWNERS[0])
+    delivery = bot.deliveries.to(TEAM_ID)
+    person = delivery.directory.person(delivery.client, OWNERS[0])
 
     assert person is not None and person.profile["status_text"] == "On vacation"
     assert len(fake_slack.calls_to("users.info")) == asked

@@ -25,6 +25,8 @@ from tests.fakeslack import (
     BOT_ID,
     BOT_TOKEN,
     BOT_USER_ID,
+    CLIENT_ID,
+    CLIENT_SECRET,
     DROPPED,
     TEAM_ID,
     Failure,
@@ -116,6 +118,47 @@ def test_a_missing_required_argument_is_a_violation(fake: FakeSlack) -> None:
     with pytest.raises(SlackApiError):
         client(fake).api_call("chat.update", json={"channel": "C0GENERAL", "text": "x"})
     assert fake.violations == ["chat.update: missing 'ts'"]
+
+
+def test_a_token_speaks_only_for_its_own_workspace_and_an_uninstall_revokes_it(
+    fake: FakeSlack,
+) -> None:
+    fake.add_user("U0OTHER", "other", team="T0OTHER")
+    code = fake.approve_install("T0OTHER", "Other Inc", "U0OTHER", token_lifetime=600)
+    oauth = WebClient(base_url=fake.api_url)
+    issued = oauth.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
+    other = client(fake, token=issued["access_token"])
+
+    assert other.auth_test()["team_id"] == "T0OTHER"
+    other.chat_postMessage(channel="U0OTHER", text="hi")
+    with pytest.raises(SlackApiError):
+        other.chat_postMessage(channel="C0GENERAL", text="not yours")
+    refreshed = oauth.oauth_v2_access(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        grant_type="refresh_token",
+        refresh_token=issued["refresh_token"],
+    )
+    fake.uninstall("T0OTHER")
+    with pytest.raises(SlackApiError):
+        client(fake, token=refreshed["access_token"]).chat_postMessage(channel="U0OTHER", text="x")
+
+    assert fake.tokens_of("T0OTHER") == [issued["access_token"], refreshed["access_token"]]
+    assert fake.violations == [
+        "chat.postMessage: C0GENERAL is in T0SERVE, the token is T0OTHER's",
+        "chat.postMessage: called with a token revoked by an uninstall",
+    ]
+    fake.violations.clear()
+
+
+def test_oauth_with_the_wrong_client_secret_is_a_violation(fake: FakeSlack) -> None:
+    code = fake.approve_install("T0OTHER", "Other Inc", "U0OTHER")
+    with pytest.raises(SlackApiError):
+        WebClient(base_url=fake.api_url).oauth_v2_access(
+            client_id=CLIENT_ID, client_secret="guessed", code=code
+        )
+    assert fake.violations == ["oauth.v2.access: called with the wrong token"]
+    fake.violations.clear()
 
 
 def test_block_kit_that_slack_sdk_rejects_is_a_violation(fake: FakeSlack) -> None:

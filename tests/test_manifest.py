@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from slack_sdk import WebClient
 
+from bot.app import BOT_SCOPES, REDIRECT_PATH
 from bot.views.deals import LOG_FROM_MESSAGE
 from bot.views.stories import SHARE_FROM_MESSAGE
 from tests.fakeslack.spec import SPEC_DIR
@@ -21,8 +22,8 @@ UPLOAD_SCOPES = {"files_upload_v2": ["files:write"]}
 GRANULAR = {"chat:write:bot": "chat:write", "chat:write:user": "chat:write"}
 
 
-def manifest() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((ROOT / "deploy" / "manifest.yml").read_text())
+def manifest(name: str = "manifest.yml") -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "deploy" / name).read_text())
     return loaded
 
 
@@ -84,3 +85,19 @@ def test_manifest_shortcuts_carry_the_callback_ids_the_app_listens_for() -> None
     shortcuts = manifest()["features"]["shortcuts"]
     assert {s["callback_id"] for s in shortcuts} == {SHARE_FROM_MESSAGE, LOG_FROM_MESSAGE}
     assert all(s["type"] == "message" for s in shortcuts)
+
+
+def test_the_oauth_install_asks_for_the_scopes_the_manifests_grant() -> None:
+    for name in ("manifest.yml", "manifest-http.yml"):
+        assert sorted(manifest(name)["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES), name
+
+
+def test_both_manifests_hear_when_the_app_leaves_a_workspace() -> None:
+    for name in ("manifest.yml", "manifest-http.yml"):
+        events = set(manifest(name)["settings"]["event_subscriptions"]["bot_events"])
+        assert {"app_uninstalled", "tokens_revoked"} <= events, name
+
+
+def test_the_http_manifest_sends_installers_back_to_the_oauth_redirect() -> None:
+    [url] = manifest("manifest-http.yml")["oauth_config"]["redirect_urls"]
+    assert url.endswith(REDIRECT_PATH)

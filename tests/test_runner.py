@@ -173,6 +173,32 @@ def test_later_comes_back_at_its_time_without_counting_an_attempt(
     )
 
 
+def test_a_rate_limit_holds_back_the_rest_of_its_kind_in_that_workspace_only(
+    store: Store, clock: ManualClock, make_runner: Callable[..., Runner]
+) -> None:
+    waiting = add_work(store, ["dm"] * 20)
+    with store.session() as session:
+        elsewhere = due.add(session, "dm", "T2", NOW, NOW)
+        other_kind = due.add(session, "digest", "T1", NOW, NOW)
+        session.flush()
+        unaffected = {elsewhere.id, other_kind.id}
+    runner = make_runner(concurrency=1)
+    ran: list[int] = []
+
+    def limited(job: Job) -> None:
+        ran.append(job.id)
+        if job.kind == "dm" and job.team_id == "T1":
+            raise Later(clock.now() + timedelta(seconds=30), "rate limited", holds_kind=True)
+
+    runner.register("dm", limited)
+    runner.register("digest", limited)
+    runner.tick()
+
+    assert len([i for i in ran if i in waiting]) == 1  # the first one, not all twenty
+    assert unaffected <= set(ran)
+    assert {rows(store)[i].due_at for i in waiting} == {NOW + timedelta(seconds=30)}
+
+
 @pytest.mark.parametrize("kind", ["digest", "no_such_kind"])
 def test_work_that_can_never_succeed_fails_at_once(
     store: Store, make_runner: Callable[..., Runner], kind: str

@@ -109,10 +109,12 @@ def test_migrations_match_the_models(store: Store) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from bot.store.installations import TABLES
     from bot.store.models import Base
 
     with store.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection)
+        differences = compare_metadata(context, [Base.metadata, TABLES])  # type: ignore[arg-type]
     assert differences == []
 
 

@@ -1,17 +1,18 @@
 """Handlers for each kind of due work: Slack's side of check-ins, prompts and digests.
-Each module has one `register(runner, deps, delivery)`, as each listener module has one
+Each module has one `register(runner, deps, deliveries)`, as each listener module has one
 `register(app, deps)`."""
 
 from __future__ import annotations
 
-from bot.delivery import Delivery
+from bot.delivery import Deliveries
 from bot.deps import Deps
 from bot.runner import Runner
 
-from . import checkins, stories, weekly
+from . import checkins, installs, stories, weekly
 
 
-def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
-    checkins.register(runner, deps, delivery)
-    weekly.register(runner, deps, delivery)
-    stories.register(runner, deps, delivery)
+def register(runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
+    checkins.register(runner, deps, deliveries)
+    weekly.register(runner, deps, deliveries)
+    stories.register(runner, deps, deliveries)
+    installs.register(runner, deps, deliveries)

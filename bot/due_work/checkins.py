@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackClientError
 
-from bot.delivery import Delivery
+from bot.delivery import Deliveries, Delivery
 from bot.deps import Deps
 from bot.runner import Job, Later, Runner
 from bot.services import attention, checkins
@@ -29,21 +29,22 @@ log = logging.getLogger(__name__)
 REMINDER_SEEN_BY = (CheckInStatus.SENT.value, CheckInStatus.REMINDED.value)
 
 
-def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
-    steps = CheckinSteps(deps, delivery)
+def register(runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
+    steps = CheckinSteps(deps, deliveries)
     for kind, run in ((SEND, steps.send), (REMIND, steps.remind), (MISS, steps.miss)):
         runner.register(kind, through_slack(run, deps.clock), steps.failed)
     runner.register(STORY_OFFER, through_slack(steps.offer_story, deps.clock))
 
 
 class CheckinSteps:
-    def __init__(self, deps: Deps, delivery: Delivery) -> None:
+    def __init__(self, deps: Deps, deliveries: Deliveries) -> None:
         self.deps = deps
-        self.delivery = delivery
+        self.deliveries = deliveries
 
     def send(self, job: Job) -> str | None:
         """One DM for this check-in and the same person's others due soon after it."""
-        ready = self._ready(job)
+        delivery = self.deliveries.to(job.team_id)
+        ready = self._ready(job, delivery)
         if isinstance(ready, str):
             return ready
         step, hours, profile = ready
@@ -58,7 +59,7 @@ class CheckinSteps:
             return f"postponed to {at.isoformat()}: the week's messages are spent"
         if not carried:
             return "overtaken: the check-in moved on"
-        posted = self.delivery.post_once(
+        posted = delivery.post_once(
             step.checkin.recipient_id,
             job.send_key,
             checkins_dm(carried),
@@ -72,7 +73,8 @@ class CheckinSteps:
     def remind(self, job: Job) -> str | None:
         """One reminder per DM, however many check-ins it carries, while the week has
         room: the open check-in shown first in it (by id) posts it for all of them."""
-        ready = self._ready(job)
+        delivery = self.deliveries.to(job.team_id)
+        ready = self._ready(job, delivery)
         if isinstance(ready, str):
             return ready
         step, hours, _ = ready
@@ -87,7 +89,7 @@ class CheckinSteps:
             and self._reserve(job, checkin.team_id, checkin.recipient_id, hours)
         )
         if post and checkin.dm_channel and checkin.message_ts:
-            self.delivery.post_once(
+            delivery.post_once(
                 checkin.dm_channel,
                 job.send_key,
                 checkin_reminder(*waiting),
@@ -100,6 +102,7 @@ class CheckinSteps:
         return None if post else "no reminder: another covers it, or the week's budget is spent"
 
     def miss(self, job: Job) -> str | None:
+        delivery = self.deliveries.to(job.team_id)
         step = checkins.mark_missed(self.deps.store, self.deps.clock, _checkin_id(job))
         if step is None:
             return "already answered"
@@ -112,7 +115,7 @@ class CheckinSteps:
                 else checkin_missed(checkin, step.deal)
             )
             try:
-                self.delivery.client.chat_update(
+                delivery.client.chat_update(
                     channel=checkin.dm_channel, ts=checkin.message_ts, **drawn
                 )
             except SlackClientError as error:
@@ -121,11 +124,12 @@ class CheckinSteps:
 
     def offer_story(self, job: Job) -> str | None:
         """A week after someone stepped in, the owner is asked whether it's a story."""
+        delivery = self.deliveries.to(job.team_id)
         step = checkins.helped(self.deps.store, _checkin_id(job))
         if step is None:
             return "nobody stepped in"
         owner = step.checkin.logged_by or step.checkin.recipient_id
-        person = self.deps.directory.person(self.delivery.client, owner)
+        person = self.deps.directory.person(delivery.client, owner)
         if person is None or not person.reachable:
             return "the owner is not reachable"
         hours = step.policy(self.deps.settings).hours_for(person.tz)
@@ -135,7 +139,7 @@ class CheckinSteps:
             at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
         if at > now:
             raise Later(at, "the owner can't hear from us now")
-        self.delivery.post_once(
+        delivery.post_once(
             owner,
             job.send_key,
             help_story_offer(step.checkin, step.deal),
@@ -146,7 +150,9 @@ class CheckinSteps:
     def failed(self, job: Job, why: str) -> None:
         checkins.could_not_deliver(self.deps.store, self.deps.clock, _checkin_id(job), job.kind)
 
-    def _ready(self, job: Job) -> tuple[Step, WorkingHours, Mapping[str, Any]] | str:
+    def _ready(
+        self, job: Job, delivery: Delivery
+    ) -> tuple[Step, WorkingHours, Mapping[str, Any]] | str:
         """The check-in and its recipient's working hours, when the step can be taken
         now. Otherwise why not: it moved on, or it waits (moved to when the recipient
         can hear from us)."""
@@ -154,7 +160,7 @@ class CheckinSteps:
         if step is None:
             return "overtaken: the check-in moved on"
         checkin = step.checkin
-        person = self.deps.directory.person(self.delivery.client, checkin.recipient_id)
+        person = self.deps.directory.person(delivery.client, checkin.recipient_id)
         if person is None or not person.reachable:
             checkins.close_unreachable(self.deps.store, self.deps.clock, checkin.id, job.kind)
             return "recipient is not reachable"

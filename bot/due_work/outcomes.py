@@ -9,6 +9,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.clock import Clock
 from bot.runner import GiveUp, Handler, Job, Later, Retry
 from bot.slack_api import RateLimited, method_of, retry_after
+from bot.tokens import NotInstalled
+
+# An uninstalled workspace's work waits, looked at again this often, in case the app is
+# installed again before the workspace's data is deleted.
+WHILE_UNINSTALLED = timedelta(hours=1)
 
 # Slack errors no retry can mend: the work ends, with the error stored as the reason.
 NEVER_SUCCEEDS = frozenset(
@@ -30,13 +35,16 @@ NEVER_SUCCEEDS = frozenset(
 
 def through_slack(handler: Handler, clock: Clock) -> Handler:
     """Slack's answers as the runner understands them: a rate limit is `Later`, an
-    error no retry can mend is `GiveUp`, anything else may pass and is a `Retry`."""
+    error no retry can mend is `GiveUp`, anything else may pass and is a `Retry`; work
+    for a workspace the app has left waits (`Later`) and sends nothing."""
 
     def run(job: Job) -> str | None:
         try:
             return handler(job)
+        except NotInstalled as gone:
+            raise Later(clock.now() + WHILE_UNINSTALLED, str(gone)) from gone
         except RateLimited as limited:
-            raise Later(limited.until, str(limited)) from limited
+            raise Later(limited.until, str(limited), holds_kind=True) from limited
         except SlackApiError as error:
             raise _meaning(error, clock) from error
         except (SlackClientError, OSError) as error:
@@ -51,7 +59,7 @@ def _meaning(error: SlackApiError, clock: Clock) -> Exception:
     method = method_of(str(getattr(error.response, "api_url", "")))
     if status == 429:
         wait = timedelta(seconds=retry_after(error.response.headers))
-        return Later(clock.now() + wait, f"{method} rate limited")
+        return Later(clock.now() + wait, f"{method} rate limited", holds_kind=True)
     if code in NEVER_SUCCEEDS:
         return GiveUp(f"{method}: Slack said {code}")
     return Retry(f"{method}: Slack said {code} ({status})")

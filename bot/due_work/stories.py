@@ -3,7 +3,7 @@ and only while their week's attention budget has room."""
 
 from __future__ import annotations
 
-from bot.delivery import Delivery
+from bot.delivery import Deliveries
 from bot.deps import Deps
 from bot.runner import Job, Later, Runner
 from bot.services import checkins, stories
@@ -13,21 +13,22 @@ from bot.views.stories import you_were_noticed
 from .outcomes import through_slack
 
 
-def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
-    runner.register(stories.NOTICED, through_slack(Noticed(deps, delivery).tell, deps.clock))
+def register(runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
+    runner.register(stories.NOTICED, through_slack(Noticed(deps, deliveries).tell, deps.clock))
 
 
 class Noticed:
-    def __init__(self, deps: Deps, delivery: Delivery) -> None:
+    def __init__(self, deps: Deps, deliveries: Deliveries) -> None:
         self.deps = deps
-        self.delivery = delivery
+        self.deliveries = deliveries
 
     def tell(self, job: Job) -> str | None:
+        delivery = self.deliveries.to(job.team_id)
         story = stories.noticed(self.deps.store, job.subject_id or 0)
         helper = job.recipient or ""
         if story is None:
             return "the story is gone"
-        person = self.deps.directory.person(self.delivery.client, helper)
+        person = self.deps.directory.person(delivery.client, helper)
         if person is None or not person.reachable:
             return "skipped: not reachable"
         store, clock, settings = self.deps.store, self.deps.clock, self.deps.settings
@@ -42,7 +43,7 @@ class Noticed:
             store, clock, (job.team_id, helper), send, hours.zone, budget
         ):
             return "skipped: already had this week's messages (the digest still names them)"
-        self.delivery.post_once(
+        delivery.post_once(
             helper, job.send_key, you_were_noticed(story), since=job.earlier_attempts_since
         )
         return None

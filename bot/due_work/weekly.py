@@ -3,7 +3,7 @@ posting the workspace's digest."""
 
 from __future__ import annotations
 
-from bot.delivery import Delivery
+from bot.delivery import Deliveries
 from bot.deps import Deps
 from bot.runner import GiveUp, Job, Runner
 from bot.services import checkins, weekly
@@ -14,8 +14,8 @@ from bot.views.stories import story_prompt
 from .outcomes import through_slack
 
 
-def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
-    work = WeeklyWork(runner, deps, delivery)
+def register(runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
+    work = WeeklyWork(runner, deps, deliveries)
     for kind, run in (
         (weekly.PROMPT_PLAN, work.plan_prompts),
         (weekly.PROMPT, work.send_prompt),
@@ -25,14 +25,15 @@ def register(runner: Runner, deps: Deps, delivery: Delivery) -> None:
 
 
 class WeeklyWork:
-    def __init__(self, runner: Runner, deps: Deps, delivery: Delivery) -> None:
+    def __init__(self, runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
         self.runner = runner
         self.deps = deps
-        self.delivery = delivery
+        self.deliveries = deliveries
 
     def plan_prompts(self, job: Job) -> str | None:
+        delivery = self.deliveries.to(job.team_id)
         setup = weekly.setup_of(self.deps.store, job.team_id, self.deps.settings)
-        client = self.delivery.client
+        client = delivery.client
         channel = self.deps.directory.channel_id(client, setup.team_channel)
         if channel is None:
             raise GiveUp(f"no channel {setup.team_channel!r}: is the bot invited to it?")
@@ -48,8 +49,9 @@ class WeeklyWork:
         return f"{planned} prompts planned"
 
     def send_prompt(self, job: Job) -> str | None:
+        delivery = self.deliveries.to(job.team_id)
         recipient = job.recipient or ""
-        person = self.deps.directory.person(self.delivery.client, recipient)
+        person = self.deps.directory.person(delivery.client, recipient)
         if person is None or not person.reachable:
             return "skipped: not reachable"
         store, clock, settings = self.deps.store, self.deps.clock, self.deps.settings
@@ -65,7 +67,7 @@ class WeeklyWork:
             reason = "already had this week's messages"
         if reason:
             return f"skipped: {reason}"
-        self.delivery.post_once(
+        delivery.post_once(
             recipient,
             job.send_key,
             story_prompt(),
@@ -76,10 +78,11 @@ class WeeklyWork:
     def post_digest(self, job: Job) -> str | None:
         """The first message in the channel, the rest in its thread, each once; a retry
         carries on from the first part not yet posted."""
+        delivery = self.deliveries.to(job.team_id)
         settings = self.deps.settings
         setup = weekly.setup_of(self.deps.store, job.team_id, settings)
         channel = job.progress.get("channel") or self.deps.directory.channel_id(
-            self.delivery.client, setup.recognition_channel
+            delivery.client, setup.recognition_channel
         )
         if channel is None:
             raise GiveUp(f"no channel {setup.recognition_channel!r}: is the bot invited to it?")
@@ -93,7 +96,7 @@ class WeeklyWork:
         for part, message in enumerate(digest_messages(digest)):
             if part < done:
                 continue
-            posted = self.delivery.post_once(
+            posted = delivery.post_once(
                 channel,
                 f"{job.send_key}:{part}",
                 message,

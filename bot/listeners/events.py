@@ -1,4 +1,5 @@
-"""Events API: messages in the deal channels, and people's profile changes."""
+"""Events API: messages in the deal channels, people's profile changes, and the app
+leaving a workspace."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.people import planning
-from bot.services import deals
+from bot.services import deals, installs
 
 from .deal_replies import show_change, update_reply
 
@@ -51,3 +52,16 @@ def register(app: App, deps: Deps) -> None:
         user = event.get("user")
         if isinstance(user, dict) and user.get("id"):
             deps.directory.learn(user)
+
+    @app.event("app_uninstalled")
+    def on_uninstalled(context: BoltContext) -> None:
+        if context.team_id:
+            grace = deps.settings.uninstall_grace_days
+            installs.uninstalled(deps.store, deps.clock, context.team_id, grace)
+
+    @app.event("tokens_revoked")
+    def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+        """Without its bot token the app can send a workspace nothing: as uninstalled."""
+        if context.team_id and (event.get("tokens") or {}).get("bot"):
+            grace = deps.settings.uninstall_grace_days
+            installs.uninstalled(deps.store, deps.clock, context.team_id, grace)

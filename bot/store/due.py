@@ -132,6 +132,23 @@ def move_waiting(session: Session, kind: str, team_id: str, period: str, to: dat
     return rows_changed(result)
 
 
+def hold_back(session: Session, kind: str, team_id: str, until: datetime) -> int:
+    """Work of `kind` for the workspace, waiting to start before `until`, now waits for
+    `until`: claiming it sooner would only find it held up too."""
+    result = session.execute(
+        update(DueWork)
+        .where(
+            DueWork.kind == kind,
+            DueWork.team_id == team_id,
+            DueWork.status == WorkStatus.TODO.value,
+            DueWork.due_at < until,
+        )
+        .values(due_at=until),
+        execution_options={"synchronize_session": False},
+    )
+    return rows_changed(result)
+
+
 def retry_at(
     session: Session, work_id: int, attempt: int, at: datetime, why: str, counted: bool
 ) -> bool:

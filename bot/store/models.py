@@ -69,6 +69,7 @@ class Workspace(Base):
     settings_changed_by: Mapped[str | None] = mapped_column(String(32))
     settings_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DealStatus(enum.StrEnum):

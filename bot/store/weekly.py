@@ -12,7 +12,10 @@ from .models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Workspace
 
 
 def workspaces(session: Session) -> Sequence[Workspace]:
-    return session.scalars(select(Workspace).order_by(Workspace.team_id)).all()
+    """The workspaces the app is installed in: an uninstalled one is planned nothing."""
+    return session.scalars(
+        select(Workspace).where(Workspace.uninstalled_at.is_(None)).order_by(Workspace.team_id)
+    ).all()
 
 
 def deals_closed(session: Session, team_id: str, start: datetime, end: datetime) -> int:

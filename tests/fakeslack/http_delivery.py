@@ -67,9 +67,10 @@ def post_interaction(url: str, payload: dict[str, Any], **options: Any) -> Answe
     return post_form(url, {"payload": json.dumps(payload)}, **options)
 
 
-def get(url: str, timeout: float = 10.0) -> Answer:
+def get(url: str, timeout: float = 10.0, headers: dict[str, str] | None = None) -> Answer:
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
             return Answer(answer.status, answer.read().decode(), dict(answer.headers))
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.read().decode(), dict(error.headers))

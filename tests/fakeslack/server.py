@@ -49,6 +49,8 @@ BOT_ID = "B0SERVEBOT"
 APP_ID = "A0SERVE"
 BOT_TOKEN = "xoxb-fake-serve-bot-token"
 APP_TOKEN = "xapp-1-fake-serve-app-token"
+CLIENT_ID = "1000000001.2000000002"  # the app's OAuth credentials, for oauth.v2.access
+CLIENT_SECRET = "fake-client-secret-0123456789"
 DROPPED = 0  # Call.status of a call whose connection was closed without an answer
 TOP_LEVEL_USER_FIELDS = frozenset(
     {"tz", "tz_label", "tz_offset", "deleted", "is_admin", "is_owner", "is_primary_owner"}
@@ -198,6 +200,15 @@ class FakeSlack:
         self._response_urls: dict[str, int] = {}  # id -> posts so far
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
+        # workspaces: each live bot token's team; tokens revoked by an uninstall; OAuth
+        self.tokens: dict[str, str] = {BOT_TOKEN: TEAM_ID}
+        self.revoked: set[str] = set()
+        self.issued: dict[str, str] = {}  # every token oauth.v2.access gave out -> team
+        self.team_names: dict[str, str] = {TEAM_ID: "Serve Test"}
+        self._codes: dict[str, tuple[str, str, int | None]] = {}  # code -> team, installer
+        self._refresh: dict[str, tuple[str, int]] = {}  # refresh token -> team, lifetime
+        self._issued = itertools.count(1)
+        self._caller = threading.local()
         self._sockets: list[ServerConnection] = []
         self._http = _WebApiServer(("127.0.0.1", 0), _handler_for(self))
         self._ws: Server = serve(self._socket_session, "127.0.0.1", 0)
@@ -245,13 +256,14 @@ class FakeSlack:
         is_admin: bool = False,
         is_owner: bool = False,
         is_primary_owner: bool = False,
+        team: str = TEAM_ID,
         **profile: Any,
     ) -> dict[str, Any]:
         """A person (or bot) as users.info shows them. The admin flags are top-level
         user fields and are taken as given: Slack reports each separately."""
         user = {
             "id": user_id,
-            "team_id": TEAM_ID,
+            "team_id": team,
             "name": name,
             "real_name": name.title(),
             "tz": tz,
@@ -268,10 +280,13 @@ class FakeSlack:
             self.users[user_id] = user
         return user
 
-    def add_channel(self, channel_id: str, name: str, members: list[str] | None = None) -> None:
+    def add_channel(
+        self, channel_id: str, name: str, members: list[str] | None = None, team: str = TEAM_ID
+    ) -> None:
         with self._lock:
             self.channels[channel_id] = {
                 "id": channel_id,
+                "context_team_id": team,
                 "name": name,
                 "is_channel": True,
                 "is_member": True,
@@ -494,18 +509,20 @@ class FakeSlack:
         }
         return self._deliver(envelope, wait_ack)
 
-    def event_callback(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    def event_callback(
+        self, event: dict[str, Any], event_id: str | None = None, team: str = TEAM_ID
+    ) -> dict[str, Any]:
         """The Events API body Slack sends for `event`, over Socket Mode or HTTP."""
         return {
             "token": "unused",
-            "team_id": TEAM_ID,
+            "team_id": team,
             "api_app_id": APP_ID,
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
             "event_time": int(time.time()),
             "authorizations": [
-                {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True, "enterprise_id": None}
+                {"team_id": team, "user_id": BOT_USER_ID, "is_bot": True, "enterprise_id": None}
             ],
         }
 
@@ -741,6 +758,7 @@ class FakeSlack:
     ) -> tuple[int, dict, dict]:
         """Answer one Web API call: (HTTP status, extra headers, JSON body); a status of
         DROPPED tells the HTTP handler to close the connection without answering."""
+        self._caller.token = token
         with self._call_in_flight(method):
             self._wait_for_hold(method)
             failure, pause = self._take_failure(method)
@@ -759,10 +777,106 @@ class FakeSlack:
 
     def _problems(self, method: str, args: dict[str, Any], token: str | None) -> list[str]:
         problems = argument_problems(method, args) + payload_problems(method, args)
-        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != expected:
+        if method == "apps.connections.open":
+            good = token == APP_TOKEN
+        elif method == "oauth.v2.access":
+            good = _client_credentials(token, args) == (CLIENT_ID, CLIENT_SECRET)
+        else:
+            with self._lock:
+                if token in self.revoked:
+                    return [*problems, f"{method}: called with a token revoked by an uninstall"]
+                good = token in self.tokens
+                if good:
+                    problems += self._other_workspace(method, args, self.tokens[token or ""])
+        if not good:
             problems.append(f"{method}: called with the wrong token")
         return problems
+
+    def _other_workspace(self, method: str, args: dict[str, Any], team: str | None) -> list[str]:
+        """A call that names a person or channel of another workspace than its token's."""
+        named = [args.get("channel"), args.get("user"), *str(args.get("users") or "").split(",")]
+        return [
+            f"{method}: {name} is in {owner}, the token is {team}'s"
+            for name in named
+            if name and (owner := self._workspace_of(str(name))) and owner != team
+        ]
+
+    def _workspace_of(self, name: str) -> str | None:
+        if name in self.users:
+            return str(self.users[name]["team_id"])
+        channel = self.channels.get(name) or {}
+        if channel.get("is_im"):
+            return self._workspace_of(str(channel["user"]))
+        return channel.get("context_team_id")
+
+    def _calling_team(self) -> str:
+        return self.tokens.get(getattr(self._caller, "token", None) or "", TEAM_ID)
+
+    # -- installs ----------------------------------------------------------------------
+
+    def approve_install(
+        self, team: str, name: str, installer: str, token_lifetime: int | None = None
+    ) -> str:
+        """Someone in `team` clicked Allow on the install page: the code Slack puts in
+        the redirect. With `token_lifetime` (seconds), tokens expire and are refreshed,
+        as with token rotation on."""
+        code = f"code-{uuid.uuid4().hex[:12]}"
+        with self._lock:
+            self.team_names[team] = name
+            self._codes[code] = (team, installer, token_lifetime)
+        return code
+
+    def uninstall(self, team: str) -> None:
+        """The workspace removed the app: its tokens stop working at once."""
+        with self._lock:
+            for token, owner in list(self.tokens.items()):
+                if owner == team:
+                    del self.tokens[token]
+                    self.revoked.add(token)
+            for refresh, (owner, _) in list(self._refresh.items()):
+                if owner == team:
+                    del self._refresh[refresh]
+
+    def tokens_of(self, team: str) -> list[str]:
+        """Every bot token issued to `team` through OAuth, live or revoked, oldest first."""
+        with self._lock:
+            return [token for token, owner in self.issued.items() if owner == team]
+
+    def api_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("grant_type") == "refresh_token":
+            found = self._refresh.pop(str(args.get("refresh_token")), None)
+            if found is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            team, lifetime = found
+            return {"ok": True, **self._issue(team, lifetime)}
+        claimed = self._codes.pop(str(args.get("code")), None)
+        if claimed is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, installer, lifetime = claimed
+        return {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": installer},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            **self._issue(team, lifetime),
+        }
+
+    def _issue(self, team: str, lifetime: int | None) -> dict[str, Any]:
+        token = f"xoxb-fake-{team}-{next(self._issued)}"
+        self.tokens[token] = self.issued[token] = team
+        issued: dict[str, Any] = {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "chat:write,commands",
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": team, "name": self.team_names.get(team, team)},
+        }
+        if lifetime is not None:
+            refresh = f"xoxe-1-fake-{team}-{uuid.uuid4().hex[:8]}"
+            self._refresh[refresh] = (team, lifetime)
+            issued |= {"refresh_token": refresh, "expires_in": lifetime}
+        return issued
 
     def _answer(
         self, method: str, args: dict[str, Any], failure: Failure | None, problems: list[str]
@@ -873,12 +987,13 @@ class FakeSlack:
                 self.hold_timeouts.append(method)
 
     def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        team = self._calling_team()
         return {
             "ok": True,
             "url": f"https://{TEAM_DOMAIN}.slack.com/",
-            "team": "Serve Test",
+            "team": self.team_names.get(team, team),
             "user": "serve",
-            "team_id": TEAM_ID,
+            "team_id": team,
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
@@ -984,10 +1099,11 @@ class FakeSlack:
         return _page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
 
     def api_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        team = self._calling_team()
         channels = [
             {k: v for k, v in c.items() if k != "members"}
             for c in self.channels.values()
-            if c.get("is_channel")
+            if c.get("is_channel") and c.get("context_team_id", TEAM_ID) == team
         ]
         return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 
@@ -1201,6 +1317,16 @@ class FakeSlack:
         if channel in self.users:  # posting to a user id opens the DM
             return self.api_conversations_open({"users": channel})["channel"]["id"]
         return None
+
+
+def _client_credentials(token: str | None, args: dict[str, Any]) -> tuple[str, str]:
+    """The client id and secret of an oauth.v2.access call: HTTP Basic, as slack_sdk
+    sends them, or form fields."""
+    if token and token.startswith("Basic "):
+        decoded = base64.b64decode(token.removeprefix("Basic ")).decode()
+        client_id, _, secret = decoded.partition(":")
+        return client_id, secret
+    return str(args.get("client_id", "")), str(args.get("client_secret", ""))
 
 
 def _channel_name(info: dict[str, Any]) -> str:

@@ -31,6 +31,11 @@ def _spec(known: set[str] | None = None, required: set[str] | None = None) -> Me
 # bytes to the upload_url it returns, then completeUploadExternal.
 NEWER_METHODS: dict[str, MethodSpec] = {
     "apps.connections.open": _spec(),
+    # Token rotation exchanges a refresh token here instead of a code (grant_type
+    # refresh_token), so `code` is no longer required.
+    "oauth.v2.access": _spec(
+        known={"client_id", "client_secret", "code", "redirect_uri", "grant_type", "refresh_token"}
+    ),
     "files.getUploadURLExternal": _spec(
         known={"alt_txt", "snippet_type"}, required={"filename", "length"}
     ),

@@ -3,10 +3,11 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from bot.store.installations import TABLES
 from bot.store.models import Base
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = [Base.metadata, TABLES]
 
 
 def run_migrations() -> None:

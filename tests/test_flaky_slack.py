@@ -1,0 +1,68 @@
+"""A thousand check-ins through a Slack that answers one post in four with a fault: each
+is sent exactly once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.app import RunningBot
+from bot.clock import ManualClock
+from tests.conftest import DEALS_CHANNEL
+from tests.fakeslack import FakeSlack, Message
+from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
+
+OWNERS = [f"U0P{n:04d}" for n in range(1000)]
+# One chat.postMessage in four fails, in turn: 20% of them with 429 and Retry-After, 5%
+# with a 500, and half of those 500s after the message was posted.
+FAULTS = [
+    *[{"status": 429, "retry_after": 1}] * 4,
+    {"status": 500, "applied": True},
+    *[{"status": 429, "retry_after": 2}] * 4,
+    {"status": 500},
+]
+
+
+def checkin_dms(fake: FakeSlack) -> list[Message]:
+    return [
+        m
+        for channel, messages in list(fake.messages.items())
+        if channel.startswith("D")
+        for m in messages
+        if m.thread_ts is None and m.metadata
+    ]
+
+
+def test_a_thousand_checkins_through_429s_and_500s_are_each_sent_exactly_once(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    for owner in OWNERS:
+        fake_slack.add_user(owner, owner.lower(), tz="America/Los_Angeles")
+    clock.set(FRIDAY_5PM_LA)
+    bot = start_bot(dispatch_interval_seconds=3600)
+    for n, owner in enumerate(OWNERS):
+        post = fake_slack.post_as_user(DEALS_CHANNEL, f"Closed Customer{n:04d} :tada:", user=owner)
+        event = {**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"}
+        fake_slack.send_event(event, wait_ack=False)
+    assert fake_slack.wait_for(lambda: len(fake_slack.acks) >= len(OWNERS), 120)
+    assert bot.wait_idle(120)
+    fake_slack.fail_some("chat.postMessage", every=4, kinds=FAULTS)
+
+    everyone_at = None
+    for second in range(0, 3600, 5):  # up to an hour, a tick every five seconds
+        clock.set(MONDAY_10AM_LA + timedelta(seconds=second))
+        bot.tick()
+        reached = {m.channel for m in checkin_dms(fake_slack)}
+        if everyone_at is None and len(reached) == len(OWNERS):
+            everyone_at = second
+        if everyone_at is not None and second >= everyone_at + 300:
+            break  # five more minutes, for any retry that would send one twice
+
+    posts = fake_slack.calls_to("chat.postMessage")
+    faults = Counter(call.status for call in posts if call.status != 200)
+    assert faults[429] >= 250 and faults[500] >= 50  # the faults happened
+    sent = Counter(m.channel for m in checkin_dms(fake_slack))
+    assert max(sent.values()) == 1  # none twice
+    assert len(sent) == len(OWNERS)  # none lost
+    assert everyone_at is not None
