@@ -28,25 +28,13 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from sqlalchemy import text
 
-from bench.results import record
+from bench.results import fresh_store, record
 from bot.store import due
 from bot.store.db import Store
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = 50
-
-
-def fresh_store(url: str) -> Store:
-    if url.startswith("postgresql"):
-        store = Store(url)
-        with store.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    else:
-        store = Store(url)
-    store.upgrade()
-    return store
 
 
 def fill(store: Store, pending: int) -> None:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from sqlalchemy import event, insert, text
 
-from bench.results import record
+from bench.results import fresh_store, record
 from bot.services.stories import week_of
 from bot.services.weekly import compose_digest
 from bot.store.db import Store
@@ -31,16 +31,6 @@ from bot.views.digest import digest_messages
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ZONE = ZoneInfo("UTC")
 TEAM = "T0BENCH"
-
-
-def fresh_store(url: str) -> Store:
-    store = Store(url)
-    if store.dialect == "postgresql":
-        with store.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    store.upgrade()
-    return store
 
 
 def fill(store: Store, count: int) -> None:

@@ -9,6 +9,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from bot.cli import redact
+from bot.store.db import Store
+
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
@@ -41,3 +47,22 @@ def percentile(values: list[float], share: float) -> float:
     if not ordered:
         return 0.0
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def fresh_store(url: str) -> Store:
+    """An empty database at `url` with the newest schema (PostgreSQL: its public schema is
+    dropped first). One clear line and exit 2 when it cannot be reached."""
+    store = Store(url)
+    try:
+        if store.dialect == "postgresql":
+            with store.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        store.upgrade()
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[-1]
+        raise SystemExit(
+            f"{Path(sys.argv[0]).name}: cannot use {redact(url)}: {reason} "
+            "(create it first, e.g. createdb -h 127.0.0.1 -U postgres bench)"
+        ) from None
+    return store

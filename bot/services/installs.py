@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -78,16 +78,6 @@ def uninstalled(store: Store, clock: Clock, team_id: str, grace_days: int) -> da
             session, FORGET_WORKSPACE, team_id, _period(since), WHOLE_WORKSPACE, forget_at, now
         )
     return forget_at
-
-
-def is_installed(store: Store, team_id: str) -> bool:
-    with store.reading() as session:
-        found = session.scalar(
-            select(func.count())
-            .select_from(Workspace)
-            .where(Workspace.team_id == team_id, Workspace.uninstalled_at.is_not(None))
-        )
-    return not found
 
 
 def forget_workspace(store: Store, team_id: str, period: str, work_id: int) -> Forgotten | None:
