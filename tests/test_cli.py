@@ -46,6 +46,20 @@ def test_run_with_swapped_tokens_says_which_is_malformed(tmp_path: Path) -> None
     ]
 
 
+def test_many_workspaces_over_socket_mode_or_half_configured_are_one_clear_line(
+    tmp_path: Path,
+) -> None:
+    socket = servebot("run", cwd=tmp_path, SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="c")
+    half = servebot("run", "--http", cwd=tmp_path, SLACK_SIGNING_SECRET="s", SLACK_CLIENT_ID="1.2")
+
+    assert (socket.returncode, half.returncode) == (2, 2)
+    assert "need HTTP mode: servebot run --http" in socket.stderr
+    assert half.stderr.strip().splitlines() == [
+        "servebot: cannot start: SLACK_CLIENT_SECRET is missing: many workspaces need both "
+        'id and secret. See "Set up" in README.md.'
+    ]
+
+
 def test_run_reads_tokens_from_dotenv_file(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-file\n")
 
