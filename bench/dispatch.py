@@ -28,6 +28,7 @@ from bench.results import record
 from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.config import Settings
+from tests.conftest import checkin_dms
 from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
 
@@ -109,16 +110,6 @@ def run(people: int, faults: bool, folder: str) -> dict[str, Any]:
         "losses": people - len(per_person),
         "methods": Counter(c.method for c in ok_calls),
     }
-
-
-def checkin_dms(fake: FakeSlack) -> list[Any]:
-    return [
-        m
-        for channel, messages in list(fake.messages.items())
-        if channel.startswith("D")
-        for m in messages
-        if m.thread_ts is None and m.metadata
-    ]
 
 
 def main() -> None:

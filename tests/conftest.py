@@ -134,3 +134,14 @@ def tick_together(*bots: RunningBot) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def checkin_dms(fake: FakeSlack) -> list[Message]:
+    """Every check-in DM the bot posted (top level, with its send key), in any DM."""
+    return [
+        m
+        for channel, messages in list(fake.messages.items())
+        if channel.startswith("D")
+        for m in messages
+        if m.thread_ts is None and m.metadata
+    ]

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from bot.clock import SharedClock
 from bot.store.models import CheckIn, Deal, DueWork, WorkStatus
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, checkin_dms
 from tests.fakeslack import BOT_TOKEN, FakeSlack
 from tests.fakeslack.http_delivery import SIGNING_SECRET, get, post_event
 from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
@@ -171,16 +171,6 @@ def settle(engine: Any, clock_file: ClockFile, seconds: float = 60) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"due work still waiting at {clock_file.now()}")
-
-
-def checkin_dms(fake: FakeSlack) -> list[Any]:
-    return [
-        m
-        for channel, messages in list(fake.messages.items())
-        if channel.startswith("D")
-        for m in messages
-        if m.thread_ts is None and m.metadata
-    ]
 
 
 def test_two_replicas_share_events_and_a_month_of_due_work_each_once(

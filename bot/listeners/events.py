@@ -53,15 +53,17 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(user, dict) and user.get("id"):
             deps.directory.learn(user)
 
+    def left(team_id: str | None) -> None:
+        if team_id:
+            grace = deps.settings.uninstall_grace_days
+            installs.uninstalled(deps.store, deps.clock, team_id, grace)
+
     @app.event("app_uninstalled")
     def on_uninstalled(context: BoltContext) -> None:
-        if context.team_id:
-            grace = deps.settings.uninstall_grace_days
-            installs.uninstalled(deps.store, deps.clock, context.team_id, grace)
+        left(context.team_id)
 
     @app.event("tokens_revoked")
     def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
         """Without its bot token the app can send a workspace nothing: as uninstalled."""
-        if context.team_id and (event.get("tokens") or {}).get("bot"):
-            grace = deps.settings.uninstall_grace_days
-            installs.uninstalled(deps.store, deps.clock, context.team_id, grace)
+        if (event.get("tokens") or {}).get("bot"):
+            left(context.team_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.store import deals as queries
 from bot.store import due
-from bot.store.db import Store
+from bot.store.db import Store, rows_changed
 from bot.store.installations import delete_installations
 from bot.store.models import (
     CheckIn,
@@ -96,18 +96,12 @@ def forget_workspace(store: Store, team_id: str, period: str, work_id: int) -> F
 def _delete_all(session: Session, team_id: str, work_id: int) -> int:
     rows = 0
     for table in WORKSPACE_TABLES:
-        rows += _deleted(session, delete(table).where(table.team_id == team_id))
-    rows += _deleted(
-        session, delete(DueWork).where(DueWork.team_id == team_id, DueWork.id != work_id)
-    )
-    rows += _deleted(session, delete(Workspace).where(Workspace.team_id == team_id))
+        rows += rows_changed(session.execute(delete(table).where(table.team_id == team_id)))
+    others = delete(DueWork).where(DueWork.team_id == team_id, DueWork.id != work_id)
+    rows += rows_changed(session.execute(others))
+    rows += rows_changed(session.execute(delete(Workspace).where(Workspace.team_id == team_id)))
     rows += delete_installations(session, team_id)
     return rows
-
-
-def _deleted(session: Session, statement: object) -> int:
-    result = session.execute(statement)  # type: ignore[call-overload]
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _period(moment: datetime) -> str:

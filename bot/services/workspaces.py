@@ -69,11 +69,6 @@ class SettingsForm:
     notify_recognised: bool | None = None
 
 
-def ensure_workspace(store: Store, clock: Clock, team_id: str) -> None:
-    with store.session() as session:
-        queries.ensure_workspace(session, team_id, clock.now())
-
-
 def effective(workspace: Workspace | None, env: Settings, team_id: str = "") -> WorkspaceSettings:
     """The settings a workspace runs by: each of its own, else the environment's."""
     ws = workspace or Workspace(team_id=team_id)

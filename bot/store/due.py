@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, TextClause, func, literal, select, update
+from sqlalchemy import ColumnElement, Select, TextClause, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from .db import insert_if_absent, rows_changed
@@ -118,32 +118,22 @@ def fail(session: Session, work_id: int, attempt: int, now: datetime, why: str) 
 
 def move_waiting(session: Session, kind: str, team_id: str, period: str, to: datetime) -> int:
     """Once-per-period work not yet started now falls due at `to`."""
-    result = session.execute(
-        update(DueWork)
-        .where(
-            DueWork.kind == kind,
-            DueWork.team_id == team_id,
-            DueWork.period == period,
-            DueWork.status == WorkStatus.TODO.value,
-        )
-        .values(due_at=to),
-        execution_options={"synchronize_session": False},
+    return _move_todo(
+        session, to, DueWork.kind == kind, DueWork.team_id == team_id, DueWork.period == period
     )
-    return rows_changed(result)
 
 
 def hold_back(session: Session, kind: str, team_id: str, until: datetime) -> int:
     """Work of `kind` for the workspace, waiting to start before `until`, now waits for
     `until`: claiming it sooner would only find it held up too."""
+    return _move_todo(
+        session, until, DueWork.kind == kind, DueWork.team_id == team_id, DueWork.due_at < until
+    )
+
+
+def _move_todo(session: Session, to: datetime, *where: ColumnElement[bool]) -> int:
     result = session.execute(
-        update(DueWork)
-        .where(
-            DueWork.kind == kind,
-            DueWork.team_id == team_id,
-            DueWork.status == WorkStatus.TODO.value,
-            DueWork.due_at < until,
-        )
-        .values(due_at=until),
+        update(DueWork).where(DueWork.status == WorkStatus.TODO.value, *where).values(due_at=to),
         execution_options={"synchronize_session": False},
     )
     return rows_changed(result)

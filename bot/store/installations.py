@@ -11,7 +11,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, delete
 from sqlalchemy.orm import Session
 
-from .db import Store
+from .db import Store, rows_changed
 
 STATE_EXPIRES_SECONDS = 600  # from the install page to Slack's redirect back
 TABLES = MetaData()  # slack_sdk's, beside bot.store.models' own
@@ -50,6 +50,5 @@ def delete_installations(session: Session, team_id: str) -> int:
     """Every installation and bot token kept for a workspace."""
     rows = 0
     for table in (_BOTS, _INSTALLATIONS):
-        result = session.execute(delete(table).where(table.c.team_id == team_id))
-        rows += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        rows += rows_changed(session.execute(delete(table).where(table.c.team_id == team_id)))
     return rows
