@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.delivery import Deliveries
 from bot.deps import Deps
 from bot.directory import Directory
+from bot.listeners.inbound import clean_text
 from bot.metrics import Metrics
 from bot.runner import Runner
 from bot.scheduler import Timer
@@ -91,7 +92,6 @@ def build_app(
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
         oauth_settings=oauth_settings(deps),
-        installation_store_bot_only=True if deps.installations else None,
     )
     listeners.register(app, deps)
     return app
@@ -165,7 +165,7 @@ class RunningBot:
 
     def _installed(self, installation: Installation) -> None:
         if installation.team_id:
-            name = installation.team_name
+            name = clean_text(installation.team_name or "")  # not via the inbound middleware
             installs.installed(self.store, self.clock, installation.team_id, name)
 
     def start(self) -> RunningBot:

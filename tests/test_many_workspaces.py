@@ -12,16 +12,21 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.listeners.inbound import clean_text
+from bot.services import installs
+from bot.store.db import Store
 from bot.store.installations import TABLES
 from bot.store.models import CheckIn, Deal, DueWork, Workspace
 from tests.fakeslack import CLIENT_ID, CLIENT_SECRET, Call, FakeSlack
 from tests.fakeslack.http_delivery import SIGNING_SECRET, get, post_event
 from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
+from tests.test_hostile_text import RAW
 
 ACME, BETA = "T0ACME", "T0BETA"
 PEOPLE = {ACME: "U0ANNA", BETA: "U0BORIS"}
@@ -214,3 +219,23 @@ def test_events_from_a_workspace_that_never_installed_change_nothing(
     assert many.wait_idle()
     assert answer.status in (200, 401)
     assert rows(many, BETA)["deals"] == 0
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(RAW)
+def test_a_workspace_name_from_slack_is_stored_whatever_it_holds(
+    store: Store, clock: ManualClock, raw: str
+) -> None:
+    name = clean_text(raw)  # as RunningBot hears of an installation
+
+    installs.installed(store, clock, ACME, name)
+
+    with store.reading() as session:
+        workspace = session.get(Workspace, ACME)
+    assert workspace is not None and workspace.uninstalled_at is None
+    if name:
+        assert workspace.name == name[:200]

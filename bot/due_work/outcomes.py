@@ -42,7 +42,7 @@ def through_slack(handler: Handler, clock: Clock) -> Handler:
         try:
             return handler(job)
         except NotInstalled as gone:
-            raise Later(clock.now() + WHILE_UNINSTALLED, str(gone)) from gone
+            raise Later(clock.now() + WHILE_UNINSTALLED, str(gone), holds_kind=True) from gone
         except RateLimited as limited:
             raise Later(limited.until, str(limited), holds_kind=True) from limited
         except SlackApiError as error:
