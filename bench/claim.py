@@ -86,7 +86,7 @@ def start_once(url: str) -> None:
     """In a child process: start the bot against a fake Slack, tick once, report."""
     import logging
 
-    from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
+    from bot.sandbox.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
 
     logging.disable(logging.WARNING)
     fake = FakeSlack(now=lambda: NOW).start()

@@ -28,9 +28,8 @@ from bench.results import record
 from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.config import Settings
-from tests.conftest import checkin_dms
-from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
-from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
+from bot.sandbox.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from bot.sandbox.support import FRIDAY_5PM_LA, MONDAY_10AM_LA, checkin_dms
 
 DEALS = "C0DEALS"
 # Slack's tiers, per minute: 4 = 100+, 3 = 50+; chat.postMessage has its own special

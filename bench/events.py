@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.results import percentile, record
 from bot.clock import ManualClock
-from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
-from tests.test_checkins import FRIDAY_5PM_LA
+from bot.sandbox.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from bot.sandbox.support import FRIDAY_5PM_LA
 
 ROOT = Path(__file__).parents[1]
 DEALS, OTHER = "C0DEALS", "C0RANDOM"

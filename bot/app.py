@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, Literal
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -114,11 +114,19 @@ def oauth_settings(deps: Deps) -> OAuthSettings | None:
     )
 
 
+# How Slack's requests reach the app: a Socket Mode connection, HTTP on PORT, or handed
+# to `app.dispatch` by whoever runs the bot (the sandbox).
+Transport = Literal["socket_mode", "http", "direct"]
+
+
 class RunningBot:
     """The bot as `servebot run` starts it: schema upgraded, Slack app connected (over
-    Socket Mode, or serving HTTP with `http`), and the runner sending what falls due."""
+    Socket Mode, or serving HTTP), and the runner sending what falls due."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None, http: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, transport: Transport = "socket_mode"
+    ) -> None:
+        http = transport == "http"
         self.settings = settings
         hold_sqlite_file(settings.database_url)
         self.store = Store(settings.database_url)
@@ -133,7 +141,9 @@ class RunningBot:
             if settings.many_workspaces
             else None
         )
-        deps = Deps(settings, self.store, self.clock, directory, self.metrics, self.installations)
+        self.deps = deps = Deps(
+            settings, self.store, self.clock, directory, self.metrics, self.installations
+        )
         secret = settings.slack_signing_secret if http else None
         self.app = build_app(deps, self.client, self.listeners, secret)
         self.runner = Runner(self.store, self.clock, concurrency=SEND_CONCURRENCY)
@@ -143,7 +153,11 @@ class RunningBot:
         )
         due_work.register(self.runner, deps, self.deliveries)
         self.timer = Timer(settings.dispatch_interval_seconds, self.tick)
-        self.socket = None if http else SocketModeHandler(self.app, settings.slack_app_token)
+        self.socket = (
+            SocketModeHandler(self.app, settings.slack_app_token)
+            if transport == "socket_mode"
+            else None
+        )
         self.web = (
             WebServer(SlackWeb(self.app, self.store, self.metrics), settings.port) if http else None
         )

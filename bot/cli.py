@@ -12,8 +12,6 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from slack_bolt.error import BoltError
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import SETUP_HINT, Settings, SettingsError, load_settings
@@ -22,7 +20,6 @@ from bot.logs import configure as configure_logs
 if TYPE_CHECKING:
     from bot.app import RunningBot
     from bot.clock import Clock
-    from bot.services.workspaces import WorkspaceSettings
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -53,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _add_simulate(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":  # needs no settings: the demo makes its own
-        from bot.demo import run as run_demo
+        from bot.sandbox.demo import run as run_demo
 
         return run_demo(step=args.step)
     try:
@@ -93,9 +90,8 @@ def _add_simulate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def simulate(settings: Settings, args: argparse.Namespace) -> int:
     """Exit 0 when nothing was sent at a bad time, 1 when something was."""
-    from bot.sandbox import SandboxUnavailable
-    from bot.simulation import DEFAULT_ZONES, Scenario, schedule_of
-    from bot.simulation import simulate as run_simulation
+    from bot.sandbox.simulation import DEFAULT_ZONES, Scenario, schedule_of
+    from bot.sandbox.simulation import simulate as run_simulation
 
     zones = tuple(z.strip() for z in (args.zones or "").split(",") if z.strip())
     scenario = Scenario(
@@ -115,26 +111,22 @@ def simulate(settings: Settings, args: argparse.Namespace) -> int:
     except (SQLAlchemyError, LookupError) as error:
         return fail(f"servebot simulate: {error}", EXIT_FAILED)
     logging.getLogger().setLevel(logging.CRITICAL)  # the report is the output
-    try:
-        report = run_simulation(scenario, schedule_of(settings, workspace))
-    except SandboxUnavailable as error:
-        return fail(str(error).replace("servebot demo", "servebot simulate"), EXIT_CONFIG)
+    report = run_simulation(scenario, schedule_of(settings, workspace))
     print(report.as_json() if args.json else "\n".join(report.lines()))
     bad = report.outside_working_hours + report.weekend_or_holiday + report.while_away
     return EXIT_FAILED if bad else 0
 
 
-def workspace_settings(settings: Settings, team: str | None) -> WorkspaceSettings:
-    from sqlalchemy import select
-
+def workspace_settings(settings: Settings, team: str | None) -> Settings:
+    """The settings a workspace in DATABASE_URL runs by (the first, unless named)."""
     from bot.services.workspaces import settings_for
     from bot.store.db import Store
-    from bot.store.models import Workspace
+    from bot.store.workspaces import team_ids
 
     store = Store(settings.database_url)
     try:
         with store.session() as session:
-            teams = session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)).all()
+            teams = team_ids(session)
         chosen = team or (teams[0] if teams else None)
         if chosen is None or chosen not in teams:
             raise LookupError(
@@ -179,10 +171,14 @@ def recognition_report(settings: Settings, team_id: str | None) -> int:
     return 0
 
 
-def run(settings: Settings, http: bool = False) -> int:
+def run(settings: Settings, http: bool = False, clock: Clock | None = None) -> int:
+    """Serve until SIGTERM or Ctrl-C; `clock` is real time unless a sandbox says."""
     problems = settings.http_problems() if http else settings.socket_mode_problems()
     if problems:
         return fail(SettingsError(problems).one_line(), EXIT_CONFIG)
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
     from bot.app import RunningBot
     from bot.store.db import SQLiteInUse
 
@@ -190,7 +186,7 @@ def run(settings: Settings, http: bool = False) -> int:
     if settings.many_workspaces:
         tokens = "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
     try:
-        bot = RunningBot(settings, shared_clock(), http=http).start()
+        bot = RunningBot(settings, clock, "http" if http else "socket_mode").start()
     except SQLiteInUse as error:
         return fail(
             f"servebot: another Serve process is using {error}; a SQLite file is for one "
@@ -219,15 +215,6 @@ def run(settings: Settings, http: bool = False) -> int:
         signal.signal(signum, on_signal)
     stopping.wait()
     stop_within(bot, STOP_DEADLINE_SECONDS)
-
-
-def shared_clock() -> Clock | None:
-    """For tests and simulations that drive several processes: SERVE_CLOCK_FILE names a
-    file holding the time they all run by. Unset (as always in production): real time."""
-    from bot.clock import SharedClock
-
-    path = os.environ.get("SERVE_CLOCK_FILE")
-    return SharedClock(path) if path else None
 
 
 def stop_within(bot: RunningBot, deadline: float) -> NoReturn:

@@ -50,22 +50,3 @@ class ManualClock:
     def set(self, moment: datetime) -> None:
         with self._lock:
             self._now = moment.astimezone(UTC)
-
-
-class SharedClock:
-    """Time read from a file another process writes (an ISO timestamp): lets several
-    Serve processes, and the test or simulation driving them, share one simulated
-    clock. Set with SERVE_CLOCK_FILE; never in production."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def now(self) -> datetime:
-        with open(self.path, encoding="utf-8") as source:
-            moment = datetime.fromisoformat(source.read().strip())
-        if moment.tzinfo is None:
-            raise ValueError(f"{self.path} should hold a timezone-aware time")
-        return moment.astimezone(UTC)
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)

@@ -1,4 +1,7 @@
-"""One typed settings object, read from the environment and `.env`."""
+"""One typed settings object, read from the environment and `.env`. Each setting is
+declared once, as a field of `Settings`: its variable, parser, default and help, and,
+for what a workspace may choose for itself, its column and how the settings form asks
+for it."""
 
 from __future__ import annotations
 
@@ -6,10 +9,10 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,34 +35,6 @@ DATABASES = {
 }
 DATABASE_EXAMPLES = " or ".join(example for example, _ in DATABASES.values())
 T = TypeVar("T")
-VARIABLES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_APP_TOKEN",
-    "SLACK_API_URL",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "SERVE_UNINSTALL_GRACE_DAYS",
-    "PORT",
-    "DATABASE_URL",
-    "DEAL_CHANNELS",
-    "CHECKIN_CADENCE_DAYS",
-    "CHECKIN_HOUR",
-    "HOLIDAYS",
-    "DEFAULT_TIMEZONE",
-    "DISPATCH_INTERVAL_SECONDS",
-    "TEAM_CHANNEL",
-    "RECOGNITION_CHANNEL",
-    "PROMPT_DAY",
-    "PROMPT_TIME",
-    "DIGEST_DAY",
-    "DIGEST_TIME",
-    "NOTIFY_RECOGNISED",
-    "MAX_MESSAGES_PER_WEEK",
-    "SERVE_ADMINS",
-    "LOG_LEVEL",
-    "LOG_FORMAT",
-)
 
 
 class SettingsError(Exception):
@@ -71,168 +46,6 @@ class SettingsError(Exception):
 
     def one_line(self) -> str:
         return f"servebot: cannot start: {'; '.join(self.problems)}. {SETUP_HINT}"
-
-
-@dataclass(frozen=True)
-class Settings:
-    slack_bot_token: str = ""
-    slack_app_token: str = ""
-    slack_api_url: str = DEFAULT_API_URL
-    slack_signing_secret: str = ""  # HTTP mode: proves a request came from Slack
-    port: int = DEFAULT_PORT  # HTTP mode
-    slack_client_id: str = ""  # with the secret: installable in many workspaces (HTTP mode)
-    slack_client_secret: str = ""
-    uninstall_grace_days: int = 30  # an uninstalled workspace's data is kept this long
-    database_url: str = DEFAULT_DATABASE_URL
-    deal_channels: tuple[str, ...] = ()
-    checkin_cadence_days: tuple[int, ...] = (3, 14, 45, 90)
-    checkin_hour: int = 10
-    holidays: tuple[date, ...] = ()
-    default_timezone: str = "UTC"
-    dispatch_interval_seconds: int = 30
-    team_channel: str = ""
-    recognition_channel: str = ""
-    prompt_weekday: int = 3  # Thursday
-    prompt_time: time = time(15, 0)
-    digest_weekday: int = 4  # Friday
-    digest_time: time = time(16, 0)
-    notify_recognised: bool = True
-    max_messages_per_week: int = 3  # from Serve to one person, unasked, reminders included
-    admins: tuple[str, ...] = ()  # besides the workspace's own admins and owners
-    log_level: str = "INFO"
-    log_format: str = "json"
-
-    @property
-    def many_workspaces(self) -> bool:
-        """Installed through OAuth, each workspace with its own token, rather than one
-        workspace's SLACK_BOT_TOKEN."""
-        return bool(self.slack_client_id and self.slack_client_secret)
-
-    def http_problems(self) -> list[str]:
-        """What stops HTTP mode from starting: a missing signing secret, or neither a bot
-        token nor the client id and secret that let workspaces install the app."""
-        problems = []
-        if not self.slack_signing_secret:
-            problems.append("SLACK_SIGNING_SECRET is missing (Basic Information → App Credentials)")
-        if bool(self.slack_client_id) != bool(self.slack_client_secret):
-            missing = "SLACK_CLIENT_SECRET" if self.slack_client_id else "SLACK_CLIENT_ID"
-            problems.append(f"{missing} is missing: many workspaces need both id and secret")
-        if self.slack_client_id or self.slack_client_secret:
-            return problems
-        if not self.slack_bot_token:
-            problems.append("SLACK_BOT_TOKEN is missing")
-        elif not self.slack_bot_token.startswith("xoxb-"):
-            problems.append("SLACK_BOT_TOKEN should start with xoxb-")
-        return problems
-
-    def socket_mode_problems(self) -> list[str]:
-        """What stops Socket Mode from starting: missing or malformed tokens."""
-        problems = []
-        if self.slack_client_id or self.slack_client_secret:
-            problems.append(
-                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (many workspaces) need HTTP mode: "
-                "servebot run --http"
-            )
-        for name, value, prefix in (
-            ("SLACK_BOT_TOKEN", self.slack_bot_token, "xoxb-"),
-            ("SLACK_APP_TOKEN", self.slack_app_token, "xapp-"),
-        ):
-            if not value:
-                problems.append(f"{name} is missing")
-            elif not value.startswith(prefix):
-                problems.append(f"{name} should start with {prefix}")
-        return problems
-
-
-def read_environment(
-    environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
-) -> dict[str, str]:
-    """The process environment over `.env`: a variable set in the shell wins."""
-    path = dotenv_path if dotenv_path is not None else Path.cwd() / ".env"
-    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None}
-    return {**from_file, **(os.environ if environ is None else environ)}
-
-
-def load_settings(
-    environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
-) -> Settings:
-    env = read_environment(environ, dotenv_path)
-    problems: list[str] = []
-
-    def text(name: str, default: str = "") -> str:
-        return env.get(name, "").strip() or default
-
-    api_url = _parse(
-        problems, "SLACK_API_URL", text("SLACK_API_URL", DEFAULT_API_URL), parse_api_url
-    )
-    database_url = _parse(
-        problems, "DATABASE_URL", text("DATABASE_URL", DEFAULT_DATABASE_URL), parse_database_url
-    )
-    log_level = text("LOG_LEVEL", "INFO").upper()
-    if log_level not in LOG_LEVELS:
-        problems.append(f"LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}")
-    log_format = text("LOG_FORMAT", "json").lower()
-    if log_format not in LOG_FORMATS:
-        problems.append(f"LOG_FORMAT should be one of {', '.join(LOG_FORMATS)}")
-    port = _parse(problems, "PORT", text("PORT"), parse_port)
-    cadence = _parse(problems, "CHECKIN_CADENCE_DAYS", text("CHECKIN_CADENCE_DAYS"), parse_cadence)
-    hour = _parse(problems, "CHECKIN_HOUR", text("CHECKIN_HOUR"), parse_hour)
-    holidays = _parse(problems, "HOLIDAYS", text("HOLIDAYS"), parse_holidays)
-    interval = _parse(
-        problems, "DISPATCH_INTERVAL_SECONDS", text("DISPATCH_INTERVAL_SECONDS"), parse_interval
-    )
-    prompt_day = _parse(problems, "PROMPT_DAY", text("PROMPT_DAY"), parse_weekday)
-    prompt_time = _parse(problems, "PROMPT_TIME", text("PROMPT_TIME"), parse_time)
-    digest_day = _parse(problems, "DIGEST_DAY", text("DIGEST_DAY"), parse_weekday)
-    digest_time = _parse(problems, "DIGEST_TIME", text("DIGEST_TIME"), parse_time)
-    notify = _parse(problems, "NOTIFY_RECOGNISED", text("NOTIFY_RECOGNISED"), parse_flag)
-    budget = _parse(problems, "MAX_MESSAGES_PER_WEEK", text("MAX_MESSAGES_PER_WEEK"), parse_budget)
-    grace = _parse(
-        problems, "SERVE_UNINSTALL_GRACE_DAYS", text("SERVE_UNINSTALL_GRACE_DAYS"), parse_grace
-    )
-    zone = text("DEFAULT_TIMEZONE", "UTC")
-    if not is_time_zone(zone):
-        problems.append(f"DEFAULT_TIMEZONE {zone!r} is not a known time zone")
-    if problems:
-        raise SettingsError(problems)
-    return Settings(
-        slack_bot_token=text("SLACK_BOT_TOKEN"),
-        slack_app_token=text("SLACK_APP_TOKEN"),
-        slack_api_url=api_url or DEFAULT_API_URL,
-        slack_signing_secret=text("SLACK_SIGNING_SECRET"),
-        port=port or DEFAULT_PORT,
-        slack_client_id=text("SLACK_CLIENT_ID"),
-        slack_client_secret=text("SLACK_CLIENT_SECRET"),
-        uninstall_grace_days=Settings.uninstall_grace_days if grace is None else grace,
-        database_url=database_url or DEFAULT_DATABASE_URL,
-        deal_channels=parse_channel_list(text("DEAL_CHANNELS")),
-        checkin_cadence_days=cadence or Settings.checkin_cadence_days,
-        checkin_hour=Settings.checkin_hour if hour is None else hour,
-        holidays=holidays or (),
-        default_timezone=zone,
-        dispatch_interval_seconds=interval or Settings.dispatch_interval_seconds,
-        team_channel=text("TEAM_CHANNEL").lstrip("#"),
-        recognition_channel=text("RECOGNITION_CHANNEL").lstrip("#"),
-        prompt_weekday=Settings.prompt_weekday if prompt_day is None else prompt_day,
-        prompt_time=prompt_time or Settings.prompt_time,
-        digest_weekday=Settings.digest_weekday if digest_day is None else digest_day,
-        digest_time=digest_time or Settings.digest_time,
-        notify_recognised=Settings.notify_recognised if notify is None else notify,
-        max_messages_per_week=budget or Settings.max_messages_per_week,
-        admins=parse_user_list(text("SERVE_ADMINS")),
-        log_level=log_level,
-        log_format=log_format,
-    )
-
-
-def _parse(problems: list[str], name: str, raw: str, parse: Callable[[str], T]) -> T | None:
-    if not raw:
-        return None
-    try:
-        return parse(raw)
-    except ValueError as error:
-        problems.append(f"{name} {error}")
-        return None
 
 
 def parse_api_url(raw: str) -> str:
@@ -401,7 +214,7 @@ def parse_flag(raw: str) -> bool:
 def is_time_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
         return False
     return True
 
@@ -416,3 +229,380 @@ def parse_channel_list(raw: str) -> tuple[str, ...]:
     """`C0123, #deals, wins` → ("C0123", "deals", "wins"): ids as given, names without `#`."""
     names = (part.strip().lstrip("#").strip() for part in raw.replace(";", ",").split(","))
     return tuple(name for name in names if name)
+
+
+def parse_log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"should be one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def parse_log_format(raw: str) -> str:
+    chosen = raw.lower()
+    if chosen not in LOG_FORMATS:
+        raise ValueError(f"should be one of {', '.join(LOG_FORMATS)}")
+    return chosen
+
+
+def parse_time_zone(raw: str) -> str:
+    if not is_time_zone(raw):
+        raise ValueError(
+            f"{raw[:80]!r} is not a known time zone: use one like Europe/London or America/New_York"
+        )
+    return raw
+
+
+@dataclass(frozen=True)
+class PerWorkspace:
+    """A setting each workspace's admins may choose for themselves: the `Workspace`
+    column it is kept in (None there means the environment's value), how it is kept,
+    and how the settings form asks for it."""
+
+    column: str
+    label: str
+    ask: str  # the form's input: channels, channel, text, hour, weekday, time or yes_no
+    kept: Callable[[Any], object] = lambda value: value  # the value as the column holds it
+    read: Callable[[Any], Any] = lambda kept: kept  # and back
+    placeholder: str = ""
+    optional: bool = False  # may be left empty in the form
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting, declared once: its variable, parser, what it is for, and whether
+    (and how) each workspace may choose it."""
+
+    name: str  # the Settings field
+    env: str
+    parse: Callable[[str], Any]
+    help: str
+    workspace: PerWorkspace | None = None
+    shown: Callable[[Any], str] = str  # the value as a person would type it
+
+
+def setting(
+    default: T,
+    env: str,
+    help: str,
+    parse: Callable[[str], Any] | None = None,
+    workspace: PerWorkspace | None = None,
+    shown: Callable[[Any], str] = str,
+) -> T:
+    """A Settings field with its declaration as metadata (the name is filled in below)."""
+    declared = Setting("", env, parse or _text, help, workspace, shown)
+    return field(default=default, metadata={"setting": declared})
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _no_hash(raw: str) -> str:
+    return raw.lstrip("#")
+
+
+def _or_none(value: str) -> str | None:
+    return value or None
+
+
+def _days(days: tuple[int, ...]) -> str:
+    return ", ".join(str(day) for day in days)
+
+
+def _dates(days: tuple[date, ...]) -> str:
+    return ", ".join(day.isoformat() for day in days)
+
+
+def _clock_time(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _weekday_name(day: int) -> str:
+    return WEEKDAYS[day].capitalize()
+
+
+CHANNELS = PerWorkspace(
+    "deal_channels",
+    "Deal channels",
+    "channels",
+    kept=lambda channels: list(channels) or None,
+    read=tuple,
+    optional=True,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Serve runs by, from the environment (and `.env`); a workspace's own
+    choices replace the per-workspace ones (see `bot.services.workspaces`)."""
+
+    slack_bot_token: str = setting(
+        "", "SLACK_BOT_TOKEN", 'Bot token from "OAuth & Permissions" (xoxb-…).'
+    )
+    slack_app_token: str = setting(
+        "", "SLACK_APP_TOKEN", "App-level token with connections:write, for Socket Mode (xapp-…)."
+    )
+    slack_api_url: str = setting(
+        DEFAULT_API_URL,
+        "SLACK_API_URL",
+        "Web API base URL; change only for GovSlack (https://slack-gov.com/api/) or a test server.",
+        parse_api_url,
+    )
+    slack_signing_secret: str = setting(
+        "",
+        "SLACK_SIGNING_SECRET",
+        "HTTP mode only: the app's Signing Secret (Basic Information → App Credentials).",
+    )
+    port: int = setting(
+        DEFAULT_PORT,
+        "PORT",
+        "HTTP mode only: the port Slack's requests, /healthz and /metrics are served on.",
+        parse_port,
+    )
+    slack_client_id: str = setting(
+        "",
+        "SLACK_CLIENT_ID",
+        "Many workspaces (HTTP mode): the app's Client ID; with the secret, workspaces "
+        "install Serve at /slack/install.",
+    )
+    slack_client_secret: str = setting(
+        "", "SLACK_CLIENT_SECRET", "Many workspaces (HTTP mode): the app's Client Secret."
+    )
+    uninstall_grace_days: int = setting(
+        30,
+        "SERVE_UNINSTALL_GRACE_DAYS",
+        "Days an uninstalled workspace's data is kept in case it installs Serve again.",
+        parse_grace,
+    )
+    database_url: str = setting(
+        DEFAULT_DATABASE_URL,
+        "DATABASE_URL",
+        "Where Serve keeps its data: a SQLite file, or postgresql+psycopg://user:pass@host/db.",
+        parse_database_url,
+    )
+    deal_channels: tuple[str, ...] = setting(
+        (),
+        "DEAL_CHANNELS",
+        "Channels to watch for closed deals, ids or names, comma-separated. Empty: every "
+        "channel the bot is in.",
+        parse_channel_list,
+        CHANNELS,
+        shown=", ".join,
+    )
+    checkin_cadence_days: tuple[int, ...] = setting(
+        (3, 14, 45, 90),
+        "CHECKIN_CADENCE_DAYS",
+        "Days after a deal closes when its owner is nudged to check in, comma-separated.",
+        parse_cadence,
+        PerWorkspace("checkin_cadence_days", "Check-in days after a close", "text", list, tuple),
+        shown=_days,
+    )
+    checkin_hour: int = setting(
+        10,
+        "CHECKIN_HOUR",
+        "Local hour (each owner's Slack time zone) when check-ins arrive, 6 to 18.",
+        parse_hour,
+        PerWorkspace("checkin_hour", "Check-in hour (each owner's time)", "hour"),
+    )
+    holidays: tuple[date, ...] = setting(
+        (),
+        "HOLIDAYS",
+        "Workspace holidays with no check-ins, as dates: 2026-12-25,2027-01-01.",
+        parse_holidays,
+        PerWorkspace(
+            "holidays",
+            "Holidays (no check-ins)",
+            "text",
+            kept=lambda days: [day.isoformat() for day in days],
+            read=lambda kept: tuple(date.fromisoformat(day) for day in kept),
+            placeholder="2026-12-25, 2027-01-01",
+            optional=True,
+        ),
+        shown=_dates,
+    )
+    default_timezone: str = setting(
+        "UTC",
+        "DEFAULT_TIMEZONE",
+        "Time zone for people whose Slack profile has none, and for workspace-wide posts.",
+        parse_time_zone,
+        PerWorkspace("timezone", "Workspace time zone", "text", placeholder="Europe/London"),
+    )
+    dispatch_interval_seconds: int = setting(
+        30,
+        "DISPATCH_INTERVAL_SECONDS",
+        "How often, in seconds, the bot looks for work that has fallen due.",
+        parse_interval,
+    )
+    team_channel: str = setting(
+        "",
+        "TEAM_CHANNEL",
+        "Channel whose members get the weekly story prompt (id or name). Empty: no prompts.",
+        _no_hash,
+        PerWorkspace(
+            "team_channel",
+            "Team channel (weekly story prompt)",
+            "channel",
+            kept=_or_none,
+            optional=True,
+        ),
+    )
+    recognition_channel: str = setting(
+        "",
+        "RECOGNITION_CHANNEL",
+        "Channel where the weekly digest is posted (id or name). Empty: no digest.",
+        _no_hash,
+        PerWorkspace(
+            "recognition_channel",
+            "Recognition channel (weekly digest)",
+            "channel",
+            kept=_or_none,
+            optional=True,
+        ),
+    )
+    prompt_weekday: int = setting(
+        3,
+        "PROMPT_DAY",
+        "Day of the weekly story prompt.",
+        parse_weekday,
+        PerWorkspace("prompt_weekday", "Story prompt day", "weekday"),
+        shown=_weekday_name,
+    )
+    prompt_time: time = setting(
+        time(15, 0),
+        "PROMPT_TIME",
+        "Local time of the weekly story prompt, in each person's own time zone.",
+        parse_time,
+        PerWorkspace(
+            "prompt_time", "Story prompt time (each person's time)", "time", _clock_time, parse_time
+        ),
+        shown=_clock_time,
+    )
+    digest_weekday: int = setting(
+        4,
+        "DIGEST_DAY",
+        "Day of the weekly digest.",
+        parse_weekday,
+        PerWorkspace("digest_weekday", "Digest day", "weekday"),
+        shown=_weekday_name,
+    )
+    digest_time: time = setting(
+        time(16, 0),
+        "DIGEST_TIME",
+        "Time of the weekly digest, in DEFAULT_TIMEZONE (or the workspace's zone).",
+        parse_time,
+        PerWorkspace("digest_time", "Digest time", "time", _clock_time, parse_time),
+        shown=_clock_time,
+    )
+    notify_recognised: bool = setting(
+        True,
+        "NOTIFY_RECOGNISED",
+        "Whether the person recognised in a story gets a DM that someone noticed: true or false.",
+        parse_flag,
+        PerWorkspace("notify_recognised", "Tell people when a story names them", "yes_no"),
+        shown=lambda on: "true" if on else "false",
+    )
+    max_messages_per_week: int = setting(
+        3,
+        "MAX_MESSAGES_PER_WEEK",
+        "At most this many messages from Serve to one person in a week, reminders included.",
+        parse_budget,
+    )
+    admins: tuple[str, ...] = setting(
+        (),
+        "SERVE_ADMINS",
+        "Slack user ids who may change settings and export, besides workspace admins and owners.",
+        parse_user_list,
+        shown=",".join,
+    )
+    log_level: str = setting(
+        "INFO",
+        "LOG_LEVEL",
+        "How much the bot logs: DEBUG, INFO, WARNING or ERROR.",
+        parse_log_level,
+    )
+    log_format: str = setting(
+        "json",
+        "LOG_FORMAT",
+        "json: one JSON object per line (workspace, kind, outcome); text: for a terminal.",
+        parse_log_format,
+    )
+
+    @property
+    def many_workspaces(self) -> bool:
+        """Installed through OAuth, each workspace with its own token, rather than one
+        workspace's SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    def http_problems(self) -> list[str]:
+        """What stops HTTP mode from starting: a missing signing secret, or neither a bot
+        token nor the client id and secret that let workspaces install the app."""
+        problems = []
+        if not self.slack_signing_secret:
+            problems.append("SLACK_SIGNING_SECRET is missing (Basic Information → App Credentials)")
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            missing = "SLACK_CLIENT_SECRET" if self.slack_client_id else "SLACK_CLIENT_ID"
+            problems.append(f"{missing} is missing: many workspaces need both id and secret")
+        if self.slack_client_id or self.slack_client_secret:
+            return problems
+        if not self.slack_bot_token:
+            problems.append("SLACK_BOT_TOKEN is missing")
+        elif not self.slack_bot_token.startswith("xoxb-"):
+            problems.append("SLACK_BOT_TOKEN should start with xoxb-")
+        return problems
+
+    def socket_mode_problems(self) -> list[str]:
+        """What stops Socket Mode from starting: missing or malformed tokens."""
+        problems = []
+        if self.slack_client_id or self.slack_client_secret:
+            problems.append(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (many workspaces) need HTTP mode: "
+                "servebot run --http"
+            )
+        for name, value, prefix in (
+            ("SLACK_BOT_TOKEN", self.slack_bot_token, "xoxb-"),
+            ("SLACK_APP_TOKEN", self.slack_app_token, "xapp-"),
+        ):
+            if not value:
+                problems.append(f"{name} is missing")
+            elif not value.startswith(prefix):
+                problems.append(f"{name} should start with {prefix}")
+        return problems
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    replace(f.metadata["setting"], name=f.name) for f in fields(Settings)
+)
+VARIABLES = tuple(declared.env for declared in SETTINGS)
+# What each workspace's admins may choose for themselves, in the settings form's order.
+WORKSPACE_SETTINGS = tuple(declared for declared in SETTINGS if declared.workspace)
+
+
+def read_environment(
+    environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+) -> dict[str, str]:
+    """The process environment over `.env`: a variable set in the shell wins."""
+    path = dotenv_path if dotenv_path is not None else Path.cwd() / ".env"
+    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None}
+    return {**from_file, **(os.environ if environ is None else environ)}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+) -> Settings:
+    """Every setting from its variable (the default when unset or empty); all that is
+    wrong at once, one problem per variable."""
+    env = read_environment(environ, dotenv_path)
+    problems: list[str] = []
+    chosen: dict[str, Any] = {}
+    for declared in SETTINGS:
+        raw = env.get(declared.env, "").strip()
+        if not raw:
+            continue
+        try:
+            chosen[declared.name] = declared.parse(raw)
+        except ValueError as error:
+            problems.append(f"{declared.env} {error}")
+    if problems:
+        raise SettingsError(problems)
+    return Settings(**chosen)

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, SystemClock
+from bot.store import due
 from bot.store.db import Store
-from bot.store.models import DueWork, WorkStatus
 
 
 class Metrics:
@@ -63,18 +61,11 @@ class Metrics:
         now = self.clock.now()
         try:
             with store.reading() as session:
-                oldest: datetime | None = session.scalar(
-                    select(func.min(DueWork.due_at)).where(
-                        DueWork.status == WorkStatus.TODO.value, DueWork.due_at <= now
-                    )
-                )
-                held = session.scalar(
-                    select(func.count()).where(DueWork.status == WorkStatus.DOING.value)
-                )
+                oldest, held = due.backlog(session, now)
         except SQLAlchemyError:
             return None, 0
         lag = (now - oldest).total_seconds() if oldest is not None else 0.0
-        return lag, int(held or 0)
+        return lag, held
 
 
 def _label(value: str) -> str:

@@ -1,5 +1,5 @@
 """People as the bot sees them when it plans: a Slack time zone, read before a unit of
-work starts, and working hours from the workspace's policy."""
+work starts, and working hours from the workspace's settings."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from slack_sdk.errors import SlackClientError
 
 from bot.deps import Deps
 from bot.services.cadence import WorkingHours
-from bot.services.checkins import policy_for
+from bot.services.checkins import hours_for
 from bot.services.deals import Planning
+from bot.services.workspaces import settings_for
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,8 @@ def tz_of(deps: Deps, client: WebClient, user_id: str) -> str | None:
 
 
 def hours_of(deps: Deps, client: WebClient, team_id: str, user_id: str) -> WorkingHours:
-    return policy_for(deps.store, team_id, deps.settings).hours_for(tz_of(deps, client, user_id))
+    chosen = settings_for(deps.store, team_id, deps.settings)
+    return hours_for(chosen, tz_of(deps, client, user_id))
 
 
 def is_admin(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:
@@ -45,6 +47,6 @@ def is_admin(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:
 
 def planning(deps: Deps, client: WebClient, team_id: str) -> Planning:
     return Planning(
-        lambda: policy_for(deps.store, team_id, deps.settings),
+        lambda: settings_for(deps.store, team_id, deps.settings),
         lambda user_id: tz_of(deps, client, user_id),
     )

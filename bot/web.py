@@ -10,12 +10,11 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from waitress.server import create_server
 
 from bot.metrics import Metrics
-from bot.store.db import Store
+from bot.store.db import Store, ping
 
 log = logging.getLogger(__name__)
 HTTP_THREADS = 8
@@ -44,7 +43,7 @@ class SlackWeb:
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         try:
             with self.store.reading() as session:
-                session.execute(text("SELECT 1"))
+                ping(session)
         except SQLAlchemyError as error:
             log.warning("health check: the database does not answer: %s", type(error).__name__)
             start_response("503 Service Unavailable", PLAIN)
@@ -71,5 +70,10 @@ class WebServer:
         log.info("serving Slack over HTTP on port %s", self.port)
 
     def stop(self, timeout: float = 2.0) -> None:
-        self.server.close()
-        self._thread.join(timeout)
+        """Close from waitress's own loop, which then ends at once rather than at its
+        next look (up to a second later)."""
+        if self._thread.is_alive():
+            self.server.trigger.pull_trigger(self.server.close)  # type: ignore[union-attr]
+            self._thread.join(timeout)
+        if self._thread.is_alive() or not self._thread.ident:
+            self.server.close()

@@ -1,9 +1,14 @@
-"""Shared fixtures: the fake Slack, a database on each backend, a clock, the running bot."""
+"""Shared fixtures: the fake Slack, a database on each backend, a clock, the running bot.
+
+Tests come in three tiers, by folder: `unit/` (pure rules, views, parsing), `integration/`
+(the real app and store, Slack's payloads handed to the app directly against the fake
+Web API) and `acceptance/` (real Socket Mode, real processes, whole runs), which is
+marked `slow`: `python -m pytest -m "not slow"` is the quick tier."""
 
 from __future__ import annotations
 
 import os
-import threading
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -13,30 +18,60 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.app import RunningBot
+from bot.app import RunningBot, Transport
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.sandbox.fakeslack import APP_TOKEN, BOT_TOKEN, AppReceiver, FakeSlack
+from bot.sandbox.support import DEALS_CHANNEL
 from bot.store.db import Store
-from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack, Message
 
-DEALS_CHANNEL = "C0DEALS"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
+ACCEPTANCE = Path(__file__).parent / "acceptance"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if POSTGRES_URL:
-        return
     skip = pytest.mark.skip(reason="TEST_DATABASE_URL is not set")
     for item in items:
-        if "postgresql" in item.keywords:
+        if ACCEPTANCE in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.slow)
+        if not POSTGRES_URL and "postgresql" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration applied, made once: each test gets a copy."""
+    path = tmp_path_factory.mktemp("schema") / "serve.db"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    store.close()
+    return path
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An up-to-date database with nothing in it: a SQLite file, or the PostgreSQL one."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'serve.db'}"
+        copy = tmp_path / "serve.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), copy)
+        return f"sqlite:///{copy}"
+    url = _emptied_postgres()
+    Store(url).upgrade()
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no schema at all, for what migrations do to it."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'blank.db'}"
+    return _emptied_postgres()
+
+
+def _emptied_postgres() -> str:
     assert POSTGRES_URL
     engine = create_engine(POSTGRES_URL)
     with engine.begin() as connection:
@@ -86,12 +121,16 @@ def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
 def start_bot(
     settings: Settings, clock: ManualClock, fake_slack: FakeSlack
 ) -> Iterator[Callable[..., RunningBot]]:
-    """Start the bot as `servebot run` does; settings can be overridden by keyword."""
+    """Start the bot as `servebot run` does, Slack's requests handed to its app directly
+    (`transport="socket_mode"` for a real connection); settings can be overridden by
+    keyword."""
     started: list[RunningBot] = []
 
-    def start(**overrides: Any) -> RunningBot:
-        running = RunningBot(replace(settings, **overrides), clock).start()
+    def start(transport: Transport = "direct", **overrides: Any) -> RunningBot:
+        running = RunningBot(replace(settings, **overrides), clock, transport).start()
         started.append(running)
+        if transport == "direct":
+            fake_slack.deliver_to(AppReceiver(running.app))
         fake_slack.wait_for_connection()
         return running
 
@@ -104,44 +143,3 @@ def start_bot(
 @pytest.fixture
 def bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
     return start_bot()
-
-
-def message_changed(post: Message, text: str, **event: Any) -> dict[str, Any]:
-    """The event Slack sends when someone edits `post` in the deal channel to say `text`."""
-    return {
-        "type": "message",
-        "subtype": "message_changed",
-        "hidden": True,
-        "channel": post.channel,
-        "channel_type": "channel",
-        "message": post.as_event() | {"text": text, "edited": {"ts": post.ts}},
-        "previous_message": post.as_event(),
-        "ts": post.ts,
-        **event,
-    }
-
-
-def tick_together(*bots: RunningBot) -> None:
-    """Run several bots' dispatchers at the same moment, as replicas would."""
-    barrier = threading.Barrier(len(bots))
-
-    def tick(bot: RunningBot) -> None:
-        barrier.wait()
-        bot.tick()
-
-    threads = [threading.Thread(target=tick, args=(bot,)) for bot in bots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-def checkin_dms(fake: FakeSlack) -> list[Message]:
-    """Every check-in DM the bot posted (top level, with its send key), in any DM."""
-    return [
-        m
-        for channel, messages in list(fake.messages.items())
-        if channel.startswith("D")
-        for m in messages
-        if m.thread_ts is None and m.metadata
-    ]

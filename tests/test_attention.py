@@ -11,11 +11,8 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
-from bot.services.weekly import PROMPT
-from bot.store.models import CheckInStatus, DueWork, Nudge
-from bot.views import checkins as views
-from tests.fakeslack import FakeSlack, Message
-from tests.test_checkins import (
+from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.support import (
     ALICE_DM,
     FRIDAY_5PM_LA,
     LA,
@@ -25,6 +22,9 @@ from tests.test_checkins import (
     close_deal,
     dms,
 )
+from bot.services.weekly import PROMPT
+from bot.store.models import CheckInStatus, DueWork, Nudge
+from bot.views import checkins as views
 
 TUESDAY_NOON_LA = datetime(2026, 11, 24, 12, 0, tzinfo=LA)
 WEDNESDAY_10AM_LA = datetime(2026, 11, 25, 10, 0, tzinfo=LA)

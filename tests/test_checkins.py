@@ -11,48 +11,24 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
-from bot.store.models import CheckIn, CheckInStatus, Deal
+from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.support import (
+    ALICE_DM,
+    BOB_DM,
+    DEALS_CHANNEL,
+    FRIDAY_5PM_LA,
+    LA,
+    MONDAY_10AM_LA,
+    at,
+    buttons,
+    checkins_of,
+    close_deal,
+    dms,
+    message_changed,
+    tick_together,
+)
+from bot.store.models import CheckInStatus, Deal
 from bot.views import checkins as views
-from tests.conftest import DEALS_CHANNEL, message_changed, tick_together
-from tests.fakeslack import FakeSlack, Message
-
-LA = ZoneInfo("America/Los_Angeles")
-ALICE_DM = "D0ALICE"
-BOB_DM = "D0BOB"
-FRIDAY_5PM_LA = datetime(2026, 11, 20, 17, 0, tzinfo=LA)
-MONDAY_10AM_LA = datetime(2026, 11, 23, 10, 0, tzinfo=LA)
-
-
-def close_deal(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE") -> Deal:
-    post = fake.post_as_user(DEALS_CHANNEL, text, user=user)
-    fake.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
-    assert bot.wait_idle()
-    with bot.store.session() as session:
-        return session.scalars(select(Deal).where(Deal.message_ts == post.ts)).one()
-
-
-def checkins_of(bot: RunningBot, deal: Deal) -> list[CheckIn]:
-    with bot.store.session() as session:
-        return list(
-            session.scalars(
-                select(CheckIn).where(CheckIn.deal_id == deal.id).order_by(CheckIn.stage)
-            )
-        )
-
-
-def dms(fake: FakeSlack, channel: str) -> list[Message]:
-    return [m for m in fake.messages[channel] if m.thread_ts is None]
-
-
-def buttons(message: Message) -> list[str]:
-    return [
-        e["text"]["text"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
-    ]
-
-
-def at(clock: ManualClock, bot: RunningBot, moment: datetime) -> int:
-    clock.set(moment)
-    return bot.tick()
 
 
 def first_checkin_dm(fake: FakeSlack, bot: RunningBot, clock: ManualClock) -> tuple[Deal, Message]:

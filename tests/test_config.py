@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from bot.config import (
     DEFAULT_API_URL,
+    SETTINGS,
     VARIABLES,
+    Settings,
     SettingsError,
     load_settings,
     parse_api_url,
@@ -88,6 +90,19 @@ def test_env_example_and_readme_list_every_setting() -> None:
     for name in VARIABLES:
         assert f"\n{name}=" in example, name
         assert f"| `{name}` |" in readme, name
+
+
+def test_env_example_says_what_the_table_declares() -> None:
+    """Each variable under its own help line, with its default as it would be typed."""
+    example = (Path(__file__).parents[1] / ".env.example").read_text()
+    defaults = Settings()
+    for declared in SETTINGS:
+        value = getattr(defaults, declared.name)
+        shown = declared.shown(value) if value not in ("", ()) else ""
+        assert f"# {declared.help}" in example, declared.env
+        assert f"\n{declared.env}={shown}\n" in example, declared.env
+        _, _, line = example.partition(f"\n{declared.env}=")[0].rpartition("\n# ")
+        assert line.startswith(declared.help), f"{declared.env} is not under its help"
 
 
 # A value for each variable unlike its default, and what Settings should make of it.

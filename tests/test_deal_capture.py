@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.config import parse_channel_list
+from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.support import DEALS_CHANNEL, message_changed
 from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus
 from bot.views.deals import ALREADY_REMOVED, NOT_A_DEAL, SET_OWNER
-from tests.conftest import DEALS_CHANNEL, message_changed
-from tests.fakeslack import FakeSlack, Message
 
 
 def channel_event(message: Message, **extra: Any) -> dict[str, Any]:

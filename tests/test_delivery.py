@@ -10,9 +10,9 @@ from sqlalchemy import event, select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.sandbox.fakeslack import TEAM_ID, FakeSlack, Message
+from bot.sandbox.support import FRIDAY_5PM_LA, MONDAY_10AM_LA, at, close_deal, dms
 from bot.store.models import CheckIn, CheckInStatus
-from tests.fakeslack import TEAM_ID, FakeSlack, Message
-from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA, at, close_deal, dms
 
 CUSTOMERS = [f"Customer{n:02d}" for n in range(20)]
 OWNERS = [f"U0P{n:02d}" for n in range(20)]

@@ -18,9 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import bot.sandbox
-from bot.cli import main
-from bot.demo import render
+from bot.sandbox.demo import render
+from bot.sandbox.harness import sandbox
 from bot.services.weekly import Digest, RelationshipPicture
 from bot.store.models import CheckIn, CheckInStatus, Deal, Story, Visibility
 from bot.views import blocks as kit
@@ -84,18 +83,6 @@ def test_step_waits_for_enter_between_scenes(tmp_path: Path) -> None:
     assert SCENES[-1] in result.stdout
 
 
-def test_without_a_source_checkout_it_says_how_to_get_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(bot.sandbox, "source_root", lambda: tmp_path)
-
-    assert main(["demo"]) == 2
-
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "servebot demo runs from a source checkout" in err and "pip install -e ." in err
-
-
 # -- the sandbox ----------------------------------------------------------------------------
 
 
@@ -114,7 +101,11 @@ def test_sandbox_ignores_the_environment_and_dotenv_and_cleans_up(
         fake.add_user("U0ALICE", "alice", tz="Europe/Paris")
         fake.add_channel("C0TEAM", "team", members=["U0ALICE"])
 
-    with bot.sandbox.sandbox(start, workspace, team_channel="C0TEAM") as (fake, running, clock):
+    with sandbox(start, workspace, team_channel="C0TEAM") as (
+        fake,
+        running,
+        clock,
+    ):
         chosen = running.settings
         assert chosen.slack_bot_token == "xoxb-fake-serve-bot-token"
         assert chosen.slack_api_url == fake.api_url

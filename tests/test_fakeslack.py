@@ -20,7 +20,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.webhook import WebhookClient
 
-from tests.fakeslack import (
+from bot.sandbox.fakeslack import (
     APP_TOKEN,
     BOT_ID,
     BOT_TOKEN,

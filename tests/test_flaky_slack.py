@@ -9,9 +9,8 @@ from datetime import timedelta
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
-from tests.conftest import DEALS_CHANNEL, checkin_dms
-from tests.fakeslack import FakeSlack
-from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
+from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, MONDAY_10AM_LA, checkin_dms
 
 OWNERS = [f"U0P{n:04d}" for n in range(1000)]
 # One chat.postMessage in four fails, in turn: 20% of them with 429 and Retry-After, 5%

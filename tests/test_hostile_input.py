@@ -10,11 +10,19 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.support import (
+    ALICE_DM,
+    FRIDAY_5PM_LA,
+    MONDAY_10AM_LA,
+    at,
+    close_deal,
+    dms,
+    story_values,
+    submit_story,
+)
 from bot.store.models import CheckIn, CheckInStatus, DueWork, Story, WorkStatus
 from bot.views import checkins as checkin_views
-from tests.fakeslack import FakeSlack
-from tests.test_checkins import ALICE_DM, FRIDAY_5PM_LA, MONDAY_10AM_LA, at, close_deal, dms
-from tests.test_stories import story_values, submit_story
 
 BROKEN = "\x00\ud800"  # a NUL and a lone surrogate: no database stores either
 

@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.listeners.inbound import clean_text
+from bot.sandbox.fakeslack.spec import payload_problems
+from bot.sandbox.support import LIVE_MARKUP, hostile_text
 from bot.services import checkins as checkins_service
 from bot.services.privacy import Held
 from bot.services.weekly import Digest, RelationshipPicture
@@ -23,7 +25,6 @@ from bot.views import digest as digest_views
 from bot.views import privacy as privacy_views
 from bot.views import stories as story_views
 from bot.views.mrkdwn import fit
-from tests.fakeslack.spec import payload_problems
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 PEOPLE = ("U0OWNER", "U0SHARER", "U0HELPER", "U0REMOVER")
@@ -39,16 +40,8 @@ OWN_TOKENS = re.compile(
     )
 )
 QUOTE = re.compile(r"^>", re.MULTILINE)
-MARKUP = ["<!channel>", "<!here|here>", "<@U0ATTACK>", "<#C0X|x>", "<http://x.test|click>"]
-RAW = st.one_of(
-    st.text(),
-    st.text(st.characters(whitelist_categories=("Cs", "Cc", "Cf", "Zs", "So", "Lu"))),
-    st.text(alphabet="<>&!@#|*_~:`;amplgt\n\t\x00 "),
-    st.lists(st.sampled_from([*MARKUP, "&amp;", "&lt;", "&gt;", "&", "<", ">"])).map("".join),
-    st.tuples(st.sampled_from(["&", "<", "a", "é", "\U0001f389"]), st.integers(1, 5000)).map(
-        lambda pair: pair[0] * pair[1]
-    ),
-)
+MARKUP = LIVE_MARKUP
+RAW = hostile_text()
 HOSTILE = RAW.map(clean_text)
 KEYS = st.from_regex(
     r"[a-z_]{1,8}", fullmatch=True

@@ -21,13 +21,12 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.logs import JsonLines
 from bot.metrics import Metrics
+from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, get, post_event, post_form
+from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA
 from bot.store.db import Store
 from bot.store.models import Deal
 from bot.web import SlackWeb, WebServer
-from tests.conftest import DEALS_CHANNEL
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.http_delivery import SIGNING_SECRET, get, post_event, post_form
-from tests.test_checkins import FRIDAY_5PM_LA
 
 ROOT = Path(__file__).parents[1]
 
@@ -36,7 +35,7 @@ ROOT = Path(__file__).parents[1]
 def http_bot(settings: Settings, clock: ManualClock, fake_slack: FakeSlack) -> Iterator[RunningBot]:
     clock.set(FRIDAY_5PM_LA)
     served = replace(settings, slack_signing_secret=SIGNING_SECRET, port=0)
-    bot = RunningBot(served, clock, http=True).start()
+    bot = RunningBot(served, clock, "http").start()
     yield bot
     bot.stop(grace=1.0)
 

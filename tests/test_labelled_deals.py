@@ -15,14 +15,13 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, close_deal
 from bot.services.labels import recognition_report
 from bot.store import labels
 from bot.store.db import Store
 from bot.store.models import CheckIn, Deal, DealStatus, Label, LabelledMessage, Workspace
 from bot.views import deals as deal_views
-from tests.conftest import DEALS_CHANNEL
-from tests.fakeslack import FakeSlack, Message
-from tests.test_checkins import FRIDAY_5PM_LA, close_deal
 
 MISSED = "the ink is dry on northwind :muscle: $8k a year"  # a win Serve does not read
 

@@ -11,9 +11,9 @@ import yaml
 from slack_sdk import WebClient
 
 from bot.app import BOT_SCOPES, REDIRECT_PATH
+from bot.sandbox.fakeslack.spec import SPEC_DIR
 from bot.views.deals import LOG_FROM_MESSAGE
 from bot.views.stories import SHARE_FROM_MESSAGE
-from tests.fakeslack.spec import SPEC_DIR
 
 ROOT = Path(__file__).parents[1]
 # files_upload_v2 is two Web API calls with the bytes posted between them; both need files:write.

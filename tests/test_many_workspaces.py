@@ -19,14 +19,13 @@ from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.listeners.inbound import clean_text
+from bot.sandbox.fakeslack import CLIENT_ID, CLIENT_SECRET, Call, FakeSlack
+from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, get, post_event
+from bot.sandbox.support import FRIDAY_5PM_LA, MONDAY_10AM_LA, hostile_text
 from bot.services import installs
 from bot.store.db import Store
 from bot.store.installations import TABLES
 from bot.store.models import CheckIn, Deal, DueWork, Workspace
-from tests.fakeslack import CLIENT_ID, CLIENT_SECRET, Call, FakeSlack
-from tests.fakeslack.http_delivery import SIGNING_SECRET, get, post_event
-from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
-from tests.test_hostile_text import RAW
 
 ACME, BETA = "T0ACME", "T0BETA"
 PEOPLE = {ACME: "U0ANNA", BETA: "U0BORIS"}
@@ -57,7 +56,7 @@ def many(settings: Settings, clock: ManualClock, workspaces: FakeSlack) -> Itera
         deal_channels=tuple(DEALS.values()),
         port=0,
     )
-    bot = RunningBot(served, clock, http=True).start()
+    bot = RunningBot(served, clock, "http").start()
     yield bot
     bot.stop(grace=1.0)
 
@@ -226,7 +225,7 @@ def test_events_from_a_workspace_that_never_installed_change_nothing(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(RAW)
+@given(hostile_text())
 def test_a_workspace_name_from_slack_is_stored_whatever_it_holds(
     store: Store, clock: ManualClock, raw: str
 ) -> None:

@@ -8,6 +8,19 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.support import (
+    ALICE_DM,
+    FRIDAY_5PM_LA,
+    MONDAY_10AM_LA,
+    answer_text,
+    at,
+    close_deal,
+    last_response,
+    serve,
+    story_values,
+    submit_story,
+)
 from bot.services import checkins
 from bot.store.models import (
     FORMER_TEAMMATE,
@@ -20,10 +33,6 @@ from bot.store.models import (
     Story,
 )
 from bot.views import privacy as privacy_views
-from tests.fakeslack import FakeSlack, Message
-from tests.test_checkins import ALICE_DM, FRIDAY_5PM_LA, MONDAY_10AM_LA, at, close_deal
-from tests.test_serve_command import answer_text, last_response, serve
-from tests.test_stories import story_values, submit_story
 
 
 def alices_world(fake: FakeSlack, bot: RunningBot, clock: ManualClock) -> Deal:

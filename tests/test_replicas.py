@@ -13,49 +13,35 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from bot.clock import SharedClock
+from bot.sandbox.clock import ClockFile
+from bot.sandbox.fakeslack import BOT_TOKEN, FakeSlack
+from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, get, post_event
+from bot.sandbox.support import FRIDAY_5PM_LA, MONDAY_10AM_LA, checkin_dms
 from bot.store.models import CheckIn, Deal, DueWork, WorkStatus
-from tests.conftest import POSTGRES_URL, checkin_dms
-from tests.fakeslack import BOT_TOKEN, FakeSlack
-from tests.fakeslack.http_delivery import SIGNING_SECRET, get, post_event
-from tests.test_checkins import FRIDAY_5PM_LA, MONDAY_10AM_LA
 
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = pytest.mark.postgresql
 ROOT = Path(__file__).parents[1]
 DEALS, WINS = "C0DEALS", "C0WINS"
 OWNERS = [f"U0R{n:03d}" for n in range(50)]
 
 
-class ClockFile:
-    """The time every process reads: written here, read through SharedClock."""
-
-    def __init__(self, path: Path, start: datetime) -> None:
-        self.path = path
-        self.set(start)
-        self.reader = SharedClock(str(path))
-
-    def set(self, moment: datetime) -> None:
-        partial = self.path.with_suffix(".next")
-        partial.write_text(moment.isoformat())
-        partial.replace(self.path)  # whole timestamps only, never half of one
-
-    def now(self) -> datetime:
-        return self.reader.now()
-
-
 class Replica:
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
+    def __init__(self, env: dict[str, str], logs: Path, clock_file: ClockFile) -> None:
         self.port = free_port()
         self.log = logs / f"replica-{self.port}.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--http"],
+            [
+                sys.executable,
+                *("-m", "bot.sandbox.replica", "--http", "--clock-file", str(clock_file.path)),
+            ],
             cwd=ROOT,
             env=env | {"PORT": str(self.port)},
             stdout=self.log.open("w"),
@@ -134,12 +120,11 @@ def replicas(
         "RECOGNITION_CHANNEL": WINS,
         "DISPATCH_INTERVAL_SECONDS": "1",
         "LOG_LEVEL": "WARNING",
-        "SERVE_CLOCK_FILE": str(clock_file.path),
     }
     started: list[Replica] = []
 
     def start() -> Replica:
-        replica = Replica(env, tmp_path)
+        replica = Replica(env, tmp_path, clock_file)
         started.append(replica)
         replica.wait_healthy()
         return replica

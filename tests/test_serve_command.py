@@ -16,32 +16,26 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.support import (
+    ALICE_DM,
+    DEALS_CHANNEL,
+    FRIDAY_5PM_LA,
+    MONDAY_10AM_LA,
+    answer_text,
+    at,
+    close_deal,
+    dms,
+    last_response,
+    serve,
+    story_values,
+    submit_story,
+)
 from bot.services.commands import SUBCOMMANDS
 from bot.store.models import CheckIn, CheckInStatus, Deal, DueWork, Member, Workspace
 from bot.views import commands as command_views
 from bot.views import home as home_views
 from bot.views import settings as settings_views
-from tests.conftest import DEALS_CHANNEL
-from tests.fakeslack import FakeSlack
-from tests.test_checkins import ALICE_DM, FRIDAY_5PM_LA, MONDAY_10AM_LA, at, close_deal, dms
-from tests.test_stories import story_values, submit_story
-
-
-def answer_text(reply: Any) -> str:
-    """Everything a person would read in an answer: its text and its blocks."""
-    return json.dumps(reply or {})
-
-
-def last_response(fake: FakeSlack) -> str:
-    assert fake.responses, "the bot answered nothing after its ack"
-    return json.dumps(fake.responses[-1])
-
-
-def serve(fake: FakeSlack, bot: RunningBot, user: str, text: str) -> Any:
-    reply = fake.command(user, text)
-    assert bot.wait_idle()
-    return reply
-
 
 # -- help --------------------------------------------------------------------------------
 
@@ -191,6 +185,7 @@ def test_timeline_shows_the_deal_checkins_hand_off_and_stories_newest_first(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
     from bot.services import checkins
+    from bot.services.workspaces import settings_for
 
     clock.set(FRIDAY_5PM_LA)
     deal = close_deal(fake_slack, bot, "Closed Acme Corp :tada:")
@@ -210,7 +205,7 @@ def test_timeline_shows_the_deal_checkins_hand_off_and_stories_newest_first(
         "T0SERVE",
         deal.id,
         "U0BOB",
-        Planning(lambda: checkins.policy_for(bot.store, "T0SERVE", bot.settings), lambda u: None),
+        Planning(lambda: settings_for(bot.store, "T0SERVE", bot.settings), lambda u: None),
     )
     clock.set(MONDAY_10AM_LA + timedelta(hours=2))
     submit_story(
@@ -312,16 +307,18 @@ def settings_values(**changes: Any) -> dict[str, Any]:
         "deal_channels": {"value": {"type": "multi_channels_select", "selected_channels": []}},
         "team_channel": {"value": {"type": "channels_select", "selected_channel": None}},
         "recognition_channel": {"value": {"type": "channels_select", "selected_channel": None}},
-        "cadence": {"value": {"type": "plain_text_input", "value": "3, 14, 45, 90"}},
+        "checkin_cadence_days": {"value": {"type": "plain_text_input", "value": "3, 14, 45, 90"}},
         "checkin_hour": {"value": {"type": "static_select", "selected_option": {"value": "10"}}},
         "holidays": {"value": {"type": "plain_text_input", "value": ""}},
-        "prompt_day": {
+        "prompt_weekday": {
             "value": {"type": "static_select", "selected_option": {"value": "thursday"}}
         },
         "prompt_time": {"value": {"type": "timepicker", "selected_time": "15:00"}},
-        "digest_day": {"value": {"type": "static_select", "selected_option": {"value": "friday"}}},
+        "digest_weekday": {
+            "value": {"type": "static_select", "selected_option": {"value": "friday"}}
+        },
         "digest_time": {"value": {"type": "timepicker", "selected_time": "16:00"}},
-        "timezone": {"value": {"type": "plain_text_input", "value": "UTC"}},
+        "default_timezone": {"value": {"type": "plain_text_input", "value": "UTC"}},
         "notify_recognised": {
             "value": {"type": "radio_buttons", "selected_option": {"value": "on"}}
         },
@@ -394,7 +391,7 @@ def test_settings_change_moves_this_weeks_digest_to_the_new_hour(
         modal,
         settings_values(
             recognition_channel={"type": "channels_select", "selected_channel": "C0WINS"},
-            digest_day={"type": "static_select", "selected_option": {"value": "wednesday"}},
+            digest_weekday={"type": "static_select", "selected_option": {"value": "wednesday"}},
             digest_time={"type": "timepicker", "selected_time": "09:30"},
         ),
     )
@@ -420,14 +417,14 @@ def test_bad_settings_are_refused_on_their_fields_and_nothing_is_saved(
         "U0ADMIN",
         modal,
         settings_values(
-            cadence={"type": "plain_text_input", "value": "0, -3, abc"},
+            checkin_cadence_days={"type": "plain_text_input", "value": "0, -3, abc"},
             holidays={"type": "plain_text_input", "value": "25/12/2026"},
-            timezone={"type": "plain_text_input", "value": "Mars/Olympus"},
+            default_timezone={"type": "plain_text_input", "value": "Mars/Olympus"},
         ),
     )
 
     assert ack["response_action"] == "errors"
-    assert set(ack["errors"]) == {"cadence", "holidays", "timezone"}
+    assert set(ack["errors"]) == {"checkin_cadence_days", "holidays", "default_timezone"}
     with bot.store.session() as session:
         workspace = session.get_one(Workspace, "T0SERVE")
     assert workspace.checkin_cadence_days is None and workspace.timezone is None
@@ -471,7 +468,7 @@ def test_export_sends_a_csv_that_reads_back_and_runs_no_formula(
 def test_home_shows_my_checkins_customers_and_stories_within_slacks_limits(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
-    from tests.fakeslack.spec import payload_problems
+    from bot.sandbox.fakeslack.spec import payload_problems
 
     fake_slack.add_user("U0ALICE", "alice", tz="America/Los_Angeles", is_admin=True)
     clock.set(FRIDAY_5PM_LA)

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.sandbox.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from bot.services.stories import week_of
 from bot.store import due
 from bot.store.db import Store
 from bot.store.models import DueWork, WorkStatus
-from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
 
 PEOPLE = [f"U0P{n:02d}" for n in range(20)]
 STOPPED_WITHIN = 10.0

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.simulation import Person, Scenario, Sent, dst_transitions, judge, simulate
+from bot.sandbox.simulation import Person, Scenario, Sent, dst_transitions, judge, simulate
 
 ROOT = Path(__file__).parents[1]
 LA = ZoneInfo("America/Los_Angeles")

@@ -42,9 +42,13 @@ def add(store: Store, **extra: Any) -> Deal | None:
         return queries.add_deal_once(session, deal_values(**extra))
 
 
-def test_upgrade_creates_every_table_and_can_run_again(store: Store) -> None:
+def test_upgrade_creates_every_table_and_can_run_again(blank_database_url: str) -> None:
+    store = Store(blank_database_url)
+    assert inspect(store.engine).get_table_names() == []
+    store.upgrade()
     store.upgrade()
     tables = set(inspect(store.engine).get_table_names())
+    store.close()
     assert {"workspaces", "deals", "alembic_version"} <= tables
 
 
@@ -119,14 +123,14 @@ def test_migrations_match_the_models(store: Store) -> None:
 
 
 def test_upgrade_to_0004_turns_open_checkins_and_weekly_work_into_due_work(
-    database_url: str,
+    blank_database_url: str,
 ) -> None:
     from alembic import command
 
     from bot.store.db import alembic_config
     from bot.store.models import DueWork, WorkStatus
 
-    store = Store(database_url)
+    store = Store(blank_database_url)
 
     def upgrade_to(revision: str) -> None:
         with store.engine.begin() as connection:

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.support import story_values, submit_story, tick_together
 from bot.services.stories import StoryDraft, share_story
 from bot.store.models import Member, Story, Visibility
 from bot.views import stories as views
-from tests.conftest import tick_together
-from tests.fakeslack import FakeSlack, Message
 
 TEAM = "C0TEAM"
 WINS = "C0WINS"
@@ -64,35 +64,6 @@ def weekly_bot(
             Member(team_id="T0SERVE", user_id="U0DAVE", prompts_paused=True, updated_at=MONDAY)
         )
     return bot
-
-
-def story_values(
-    helpers: list[str],
-    text: str,
-    visibility: str = "named",
-    served: str | None = None,
-    quality: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "helpers": {"value": {"type": "multi_users_select", "selected_users": helpers}},
-        "served": {"value": {"type": "plain_text_input", "value": served}},
-        "what_happened": {"value": {"type": "plain_text_input", "value": text}},
-        "quality": {
-            "value": {
-                "type": "static_select",
-                "selected_option": {"value": quality} if quality else None,
-            }
-        },
-        "visibility": {
-            "value": {"type": "radio_buttons", "selected_option": {"value": visibility}}
-        },
-    }
-
-
-def submit_story(fake: FakeSlack, bot: RunningBot, user: str, values: dict[str, Any]) -> dict:
-    ack = fake.submit(user, views.story_modal("command"), values)
-    assert bot.wait_idle()
-    return ack
 
 
 def stories_in(bot: RunningBot) -> list[Story]:

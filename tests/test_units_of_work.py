@@ -12,13 +12,15 @@ import pytest
 from sqlalchemy import event, select, text
 
 from bot.clock import ManualClock
+from bot.config import Settings
 from bot.services import deals
-from bot.services.checkins import CheckinPolicy
 from bot.services.deals import Change, Planning
 from bot.store.db import Store
 from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus
 
-PLANNING = Planning(lambda: CheckinPolicy((3, 14, 45, 90), 10, ()), lambda user: "Europe/London")
+PLANNING = Planning(
+    lambda: Settings(checkin_cadence_days=(3, 14, 45, 90)), lambda user: "Europe/London"
+)
 POST = {"type": "message", "user": "U0ALICE", "text": "Closed Acme Corp", "ts": "1795194000.000100"}
 
 

@@ -1,6 +1,7 @@
 """Handlers for each kind of due work: Slack's side of check-ins, prompts and digests.
-Each module has one `register(runner, deps, deliveries)`, as each listener module has one
-`register(app, deps)`."""
+Each module has plain functions of one `Work` (the job and what Serve runs on) and one
+`register(wiring)`, as each listener module has listeners of one `Incoming` and one
+`register(app)`."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from bot.deps import Deps
 from bot.runner import Runner
 
 from . import checkins, installs, stories, weekly
+from .work import Wiring
 
 
 def register(runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
-    checkins.register(runner, deps, deliveries)
-    weekly.register(runner, deps, deliveries)
-    stories.register(runner, deps, deliveries)
-    installs.register(runner, deps, deliveries)
+    wiring = Wiring(runner, deps, deliveries)
+    for kind in (checkins, weekly, stories, installs):
+        kind.register(wiring)

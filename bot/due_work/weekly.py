@@ -3,112 +3,92 @@ posting the workspace's digest."""
 
 from __future__ import annotations
 
-from bot.delivery import Deliveries
-from bot.deps import Deps
-from bot.runner import GiveUp, Job, Runner
-from bot.services import checkins, weekly
+from bot.runner import GiveUp
+from bot.services import weekly
 from bot.services.cadence import away_until, zone_or_default
 from bot.views.digest import digest_messages
 from bot.views.stories import story_prompt
 
-from .outcomes import through_slack
+from .work import Wiring, Work
 
 
-def register(runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
-    work = WeeklyWork(runner, deps, deliveries)
-    for kind, run in (
-        (weekly.PROMPT_PLAN, work.plan_prompts),
-        (weekly.PROMPT, work.send_prompt),
-        (weekly.DIGEST, work.post_digest),
-    ):
-        runner.register(kind, through_slack(run, deps.clock))
+def register(wiring: Wiring) -> None:
+    wiring.register(weekly.PROMPT_PLAN, plan_prompts)
+    wiring.register(weekly.PROMPT, send_prompt)
+    wiring.register(weekly.DIGEST, post_digest)
 
 
-class WeeklyWork:
-    def __init__(self, runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
-        self.runner = runner
-        self.deps = deps
-        self.deliveries = deliveries
+def plan_prompts(work: Work) -> str | None:
+    client, directory = work.delivery.client, work.directory
+    team_channel = work.workspace.team_channel
+    channel = directory.channel_id(client, team_channel)
+    if channel is None:
+        raise GiveUp(f"no channel {team_channel!r}: is the bot invited to it?")
+    people = []
+    for user_id in directory.members(client, channel):
+        person = work.person(user_id)
+        if person is not None:
+            people.append((user_id, zone_or_default(person.tz, work.settings.default_timezone)))
+    planned = weekly.plan_prompts(
+        work.store, work.clock, work.job.team_id, _week(work), people, work.settings
+    )
+    return f"{planned} prompts planned"
 
-    def plan_prompts(self, job: Job) -> str | None:
-        delivery = self.deliveries.to(job.team_id)
-        setup = weekly.setup_of(self.deps.store, job.team_id, self.deps.settings)
-        client = delivery.client
-        channel = self.deps.directory.channel_id(client, setup.team_channel)
-        if channel is None:
-            raise GiveUp(f"no channel {setup.team_channel!r}: is the bot invited to it?")
-        people = []
-        for user_id in self.deps.directory.members(client, channel):
-            person = self.deps.directory.person(client, user_id)
-            if person is not None and person.reachable:
-                zone = zone_or_default(person.tz, self.deps.settings.default_timezone)
-                people.append((user_id, zone))
-        planned = weekly.plan_prompts(
-            self.deps.store, self.deps.clock, job.team_id, _period(job), people, self.deps.settings
-        )
-        return f"{planned} prompts planned"
 
-    def send_prompt(self, job: Job) -> str | None:
-        delivery = self.deliveries.to(job.team_id)
-        recipient = job.recipient or ""
-        person = self.deps.directory.person(delivery.client, recipient)
-        if person is None or not person.reachable:
-            return "skipped: not reachable"
-        store, clock, settings = self.deps.store, self.deps.clock, self.deps.settings
-        now = clock.now()
-        zone = zone_or_default(person.tz, settings.default_timezone)
-        today = now.astimezone(zone).date()
-        away = away_until(person.profile, now) is not None
-        whom = (job.team_id, recipient)
-        reason = weekly.skip_prompt_reason(store, settings, whom, _period(job), away, today)
-        budget = settings.max_messages_per_week
-        send = (job.kind, job.send_key)
-        if not reason and not checkins.reserve_message(store, clock, whom, send, zone, budget):
-            reason = "already had this week's messages"
-        if reason:
-            return f"skipped: {reason}"
-        delivery.post_once(
-            recipient,
-            job.send_key,
-            story_prompt(),
+def send_prompt(work: Work) -> str | None:
+    job = work.job
+    recipient = job.recipient or ""
+    person = work.person(recipient)
+    if person is None:
+        return "skipped: not reachable"
+    now = work.clock.now()
+    zone = zone_or_default(person.tz, work.settings.default_timezone)
+    away = away_until(person.profile, now) is not None
+    whom = (job.team_id, recipient)
+    today = now.astimezone(zone).date()
+    reason = weekly.skip_prompt_reason(work.store, work.settings, whom, _week(work), away, today)
+    if not reason and not work.reserve(recipient, zone):
+        reason = "already had this week's messages"
+    if reason:
+        return f"skipped: {reason}"
+    work.delivery.post_once(
+        recipient, job.send_key, story_prompt(), since=job.earlier_attempts_since
+    )
+    return None
+
+
+def post_digest(work: Work) -> str | None:
+    """The first message in the channel, the rest in its thread, each once; a retry
+    carries on from the first part not yet posted."""
+    job, delivery = work.job, work.delivery
+    chosen = work.workspace
+    channel = job.progress.get("channel") or work.directory.channel_id(
+        delivery.client, chosen.recognition_channel
+    )
+    if channel is None:
+        raise GiveUp(f"no channel {chosen.recognition_channel!r}: is the bot invited to it?")
+    week = _week(work)
+    zone, scheduled = weekly.zone_of(chosen), weekly.digest_due(chosen, week)
+    digest = weekly.compose_digest(work.store, job.team_id, week, zone, work.clock.now(), scheduled)
+    root = job.progress.get("ts")
+    done = int(job.progress.get("parts", 0))
+    for part, message in enumerate(digest_messages(digest)):
+        if part < done:
+            continue
+        posted = delivery.post_once(
+            channel,
+            f"{job.send_key}:{part}",
+            message,
             since=job.earlier_attempts_since,
+            thread_ts=root if part else None,
         )
-        return None
-
-    def post_digest(self, job: Job) -> str | None:
-        """The first message in the channel, the rest in its thread, each once; a retry
-        carries on from the first part not yet posted."""
-        delivery = self.deliveries.to(job.team_id)
-        settings = self.deps.settings
-        setup = weekly.setup_of(self.deps.store, job.team_id, settings)
-        channel = job.progress.get("channel") or self.deps.directory.channel_id(
-            delivery.client, setup.recognition_channel
-        )
-        if channel is None:
-            raise GiveUp(f"no channel {setup.recognition_channel!r}: is the bot invited to it?")
-        week = _period(job)
-        scheduled = setup.digest_due(week)
-        digest = weekly.compose_digest(
-            self.deps.store, job.team_id, week, setup.zone, self.deps.clock.now(), scheduled
-        )
-        root = job.progress.get("ts")
-        done = int(job.progress.get("parts", 0))
-        for part, message in enumerate(digest_messages(digest)):
-            if part < done:
-                continue
-            posted = delivery.post_once(
-                channel,
-                f"{job.send_key}:{part}",
-                message,
-                since=job.earlier_attempts_since,
-                thread_ts=root if part else None,
-            )
-            root = root or posted.ts
-            self.runner.save_progress(job, {"channel": channel, "ts": root, "parts": part + 1})
-        return None
+        root = root or posted.ts
+        work.save_progress({"channel": channel, "ts": root, "parts": part + 1})
+    return None
 
 
-def _period(job: Job) -> str:
+def _week(work: Work) -> str:
+    job = work.job
     if not job.period:
         raise GiveUp(f"{job.kind} {job.id} has no week")
     return job.period

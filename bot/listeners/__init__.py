@@ -1,18 +1,27 @@
-"""Slack edge: one module per surface, each with one `register(app, deps)`."""
+"""Slack edge: one module per feature, each with module-level listeners and one
+`register(app)` that wires them. Every listener is handed an `Incoming` (the request
+with what answering it needs), which the inbound middleware puts in Bolt's context."""
 
 from slack_bolt import App
 
 from bot.deps import Deps
 
-from . import actions, commands, errors, events, home, inbound, shortcuts, views
+from . import (
+    checkins,
+    commands,
+    deals,
+    errors,
+    home,
+    inbound,
+    privacy,
+    settings,
+    stories,
+    workspace,
+)
 
 
 def register(app: App, deps: Deps) -> None:
     inbound.register(app, deps)
-    errors.register(app, deps)
-    events.register(app, deps)
-    actions.register(app, deps)
-    views.register(app, deps)
-    shortcuts.register(app, deps)
-    commands.register(app, deps)
-    home.register(app, deps)
+    errors.register(app)
+    for feature in (deals, checkins, stories, settings, privacy, home, workspace, commands):
+        feature.register(app)

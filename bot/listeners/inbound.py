@@ -1,7 +1,7 @@
-"""Every request as it arrives: counted and logged, and its text made storable once,
-before any listener reads it. A NUL or a lone surrogate (which SQLite and PostgreSQL
-refuse, and no person meant) becomes U+FFFD; everything else is kept exactly as Slack
-sent it, its HTML escapes included."""
+"""Every request as it arrives: counted and logged, its text made storable once before
+any listener reads it, and handed on as an `Incoming` in Bolt's context. A NUL or a
+lone surrogate (which SQLite and PostgreSQL refuse, and no person meant) becomes U+FFFD;
+everything else is kept exactly as Slack sent it, its HTML escapes included."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot.deps import Deps
+
+from .incoming import Incoming
 
 log = logging.getLogger(__name__)
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -57,29 +59,29 @@ def kind_of(body: dict[str, Any]) -> str:
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.middleware
-    def arrive(body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:
-        """One middleware for every request, as each costs Bolt a little: clean its text,
-        then count it and log one line (workspace, kind, outcome, time to answer; never
-        what anyone wrote)."""
+    app.middleware(Arrival(deps).arrive)
+
+
+class Arrival:
+    """One middleware for every request, as each costs Bolt a little."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def arrive(self, body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:
+        """Clean the request's text and hand it on as `incoming`, then count it and log
+        one line (workspace, kind, outcome, time to answer; never what anyone wrote)."""
         started = time.monotonic()
         clean(body)
         kind = kind_of(body)
+        context["incoming"] = Incoming.of(body, context, self.deps)
         outcome = "error"
         try:
             answer = next()
             outcome = "handled"
             return answer
         finally:
-            deps.metrics.event_handled(kind)
-            log.info(
-                "%s: %s",
-                kind,
-                outcome,
-                extra={
-                    "workspace": context.team_id or "",
-                    "kind": kind,
-                    "outcome": outcome,
-                    "ms": round((time.monotonic() - started) * 1000),
-                },
-            )
+            self.deps.metrics.event_handled(kind)
+            ms = round((time.monotonic() - started) * 1000)
+            fields = {"workspace": context.team_id or "", "kind": kind, "outcome": outcome}
+            log.info("%s: %s", kind, outcome, extra=fields | {"ms": ms})

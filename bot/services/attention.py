@@ -9,11 +9,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot.store.db import hold_row
-from bot.store.models import Member, Nudge
+from bot.store import people
 
 
 def week_around(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -33,8 +31,7 @@ def next_week(now: datetime, zone: ZoneInfo) -> datetime:
 def hold_person(session: Session, team_id: str, user_id: str, now: datetime) -> None:
     """Hold the person until the unit of work ends: what Serve sends them is decided one
     send at a time, whichever replica or thread decides it."""
-    person = {"team_id": team_id, "user_id": user_id, "prompts_paused": False, "updated_at": now}
-    hold_row(session, Member, person, ["team_id", "user_id"])
+    people.hold_member(session, team_id, user_id, now)
 
 
 def reserve(
@@ -54,19 +51,12 @@ def reserve(
     kind, send_key = send
     if not held:
         hold_person(session, team_id, user_id, now)
-    start, end = week_around(now, zone)
-    ours = case((Nudge.send_key == send_key, 1), else_=0)
-    taken, already = session.execute(
-        select(func.count(), func.coalesce(func.max(ours), 0)).where(
-            Nudge.team_id == team_id,
-            Nudge.user_id == user_id,
-            Nudge.sent_at >= start,
-            Nudge.sent_at < end,
-        )
-    ).one()
+    taken, already = people.nudges_between(
+        session, team_id, user_id, week_around(now, zone), send_key
+    )
     if already:
         return True
     if taken >= budget:
         return False
-    session.add(Nudge(team_id=team_id, user_id=user_id, kind=kind, send_key=send_key, sent_at=now))
+    people.add_nudge(session, (team_id, user_id), (kind, send_key), now)
     return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -40,18 +40,11 @@ ANSWERABLE = (CheckInStatus.SENT, CheckInStatus.REMINDED, CheckInStatus.MISSED)
 WAITING_FOR_AN_ANSWER = (CheckInStatus.SENT, CheckInStatus.REMINDED)
 
 
-@dataclass(frozen=True)
-class CheckinPolicy:
-    cadence_days: tuple[int, ...]
-    hour: int
-    holidays: tuple[date, ...]
-    default_zone: str = "UTC"
-
-    def hours_for(self, tz: str | None) -> WorkingHours:
-        """A person's working hours: their Slack time zone (else the default), the
-        workspace's nudge hour and holidays. The one place these come together."""
-        zone = zone_or_default(tz, self.default_zone)
-        return WorkingHours(zone, self.hour, frozenset(self.holidays))
+def hours_for(chosen: Settings, tz: str | None) -> WorkingHours:
+    """A person's working hours: their Slack time zone (else the workspace's), the
+    workspace's nudge hour and holidays. The one place these come together."""
+    zone = zone_or_default(tz, chosen.default_timezone)
+    return WorkingHours(zone, chosen.checkin_hour, frozenset(chosen.holidays))
 
 
 @dataclass(frozen=True)
@@ -63,8 +56,9 @@ class Step:
     workspace: Workspace | None
     member: Member | None = None
 
-    def policy(self, settings: Settings) -> CheckinPolicy:
-        return policy_from(self.workspace, settings)
+    def chosen(self, env: Settings) -> Settings:
+        """The settings the check-in's workspace runs by."""
+        return effective(self.workspace, env)
 
 
 class HandOffProblem(StrEnum):
@@ -73,27 +67,11 @@ class HandOffProblem(StrEnum):
     NOT_A_PERSON = "not_a_person"
 
 
-def policy_from(workspace: Workspace | None, settings: Settings) -> CheckinPolicy:
-    """The workspace's own cadence, hour and holidays, else the environment's."""
-    chosen = effective(workspace, settings)
-    return CheckinPolicy(
-        cadence_days=chosen.cadence_days,
-        hour=chosen.checkin_hour,
-        holidays=chosen.holidays,
-        default_zone=chosen.timezone,
-    )
-
-
-def policy_for(store: Store, team_id: str, settings: Settings) -> CheckinPolicy:
-    with store.reading() as session:
-        return policy_from(session.get(Workspace, team_id), settings)
-
-
 # -- planning --------------------------------------------------------------------------
 
 
 def plan(
-    session: Session, deal: Deal, policy: CheckinPolicy, tz: str | None, now: datetime
+    session: Session, deal: Deal, chosen: Settings, tz: str | None, now: datetime
 ) -> list[CheckIn]:
     """Give an active, owned deal a check-in for each stage still to come, within the
     caller's unit of work. Stages it has already are kept; ones cancelled with the deal
@@ -104,8 +82,8 @@ def plan(
     existing = {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
     if any(c.status == CheckInStatus.STOPPED for c in existing.values()):
         return list(queries.open_checkins(session, deal.id))
-    offsets = sorted(policy.cadence_days)
-    times = plan_checkins(deal.closed_at, offsets, policy.hours_for(tz))
+    offsets = sorted(chosen.checkin_cadence_days)
+    times = plan_checkins(deal.closed_at, offsets, hours_for(chosen, tz))
     for stage, (offset, at) in enumerate(zip(offsets, times, strict=True)):
         checkin = existing.get(stage)
         when = at if checkin is None else _revived_at(checkin)
@@ -120,7 +98,7 @@ def plan(
                 recipient_id=deal.owner_id,
                 created_at=now,
             )
-            session.add(checkin)
+            queries.add_checkin(session, checkin)
         checkin.recipient_id = deal.owner_id
         _schedule(session, checkin, SEND, when, now)
     return list(queries.open_checkins(session, deal.id))
@@ -146,14 +124,15 @@ def reassign(session: Session, deal: Deal, owner_id: str, now: datetime) -> None
     """The deal has a new owner: every check-in still to come goes to them, and the
     hand-off goes into the customer's timeline."""
     if deal.owner_id != owner_id:
-        session.add(
+        queries.add_hand_off(
+            session,
             HandOff(
                 team_id=deal.team_id,
                 deal_id=deal.id,
                 from_user=deal.owner_id,
                 to_user=owner_id,
                 at=now,
-            )
+            ),
         )
     deal.owner_id, deal.owner_name, deal.updated_at = owner_id, None, now
     for checkin in queries.open_checkins(session, deal.id):
@@ -299,7 +278,7 @@ def ask_team(
 
 def record_help_post(store: Store, checkin_id: int, channel: str, ts: str) -> None:
     with store.session() as session:
-        checkin = session.get_one(CheckIn, checkin_id)
+        checkin = queries.existing_checkin(session, checkin_id)
         checkin.help_post_channel, checkin.help_post_ts = channel, ts
 
 
@@ -387,7 +366,7 @@ def gather(
 def _carried(
     session: Session, step: Step, first_attempt: bool, horizon: datetime
 ) -> list[tuple[CheckIn, Deal]]:
-    leader = session.get(CheckIn, step.checkin.id, with_for_update=True)
+    leader = queries.checkin(session, step.checkin.id, lock=True)
     if leader is None or leader.status != CheckInStatus.PLANNED.value:
         return []
     if leader.sent_with == leader.id:
@@ -397,13 +376,6 @@ def _carried(
     if not first_attempt:
         return [(leader, step.deal)]
     return queries.gather_for_dm(session, leader, step.deal, horizon, GATHER_MOST)
-
-
-def let_go(store: Store, clock: Clock, leader_id: int) -> None:
-    """The DM led by this check-in will not go out: the others it gathered are sent on
-    their own, now."""
-    with store.session() as session:
-        _release(session, leader_id, clock.now())
 
 
 def in_same_dm(store: Store, checkin: CheckIn) -> list[tuple[CheckIn, Deal]]:
@@ -503,7 +475,7 @@ def _end_step(
 def _waiting_for(session: Session, checkin_id: int, kind: str) -> CheckIn | None:
     """The check-in, locked, if it still waits for this step: a step that was overtaken
     (snoozed, handed off, answered meanwhile) must leave it alone."""
-    checkin = session.get(CheckIn, checkin_id, with_for_update=True)
+    checkin = queries.checkin(session, checkin_id, lock=True)
     return checkin if checkin is not None and checkin.status == WAITING_FOR[kind] else None
 
 
@@ -537,7 +509,7 @@ def _schedule(session: Session, checkin: CheckIn, kind: str, at: datetime, now: 
 def _release(session: Session, leader_id: int, now: datetime) -> None:
     """Check-ins gathered into a DM that will not go now go at their own time."""
     for checkin_id in queries.release_from_dm(session, leader_id):
-        checkin = session.get_one(CheckIn, checkin_id, populate_existing=True)
+        checkin = queries.existing_checkin(session, checkin_id, reread=True)
         _schedule(session, checkin, SEND, max(checkin.due_at or now, now), now)
 
 

@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from . import markup
+from .markup import Kind, Token
 from .recognition import amount_in
 
 SUBCOMMANDS = (
@@ -26,7 +28,6 @@ SUBCOMMANDS = (
     "forget",  # forget me
 )
 ALIASES = {"check-ins": "checkins", "checkin": "checkins", "stories": "story", "?": "help"}
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CUSTOMER_MAX = 200
 
 
@@ -71,9 +72,9 @@ def parse_command(text: str) -> Command:
 
 def parse_deal(rest: str) -> DealWords | Refusal:
     """The deal typed after `/serve deal`, or what is wrong with it."""
-    mention = MENTION.search(rest)
+    mentioned = markup.mentions(rest)
     amount, currency = amount_in({"type": "message", "text": rest})
-    customer = MENTION.sub(" ", rest)
+    customer = markup.rewrite(rest, _without_people)
     customer = re.sub(
         r"[$€£¥₹]\s?[\d.,]+\s?(?:[kKmM]|mm|bn)?\b|\b[\d.,]+\s?(?:[kKmM]\b)?\s?"
         r"(?:USD|EUR|GBP|JPY|CAD|AUD|CHF)\b",
@@ -85,7 +86,13 @@ def parse_deal(rest: str) -> DealWords | Refusal:
         return Refusal.NO_CUSTOMER
     if len(customer) > CUSTOMER_MAX:
         return Refusal.CUSTOMER_TOO_LONG
-    return DealWords(customer, mention.group(1) if mention else None, amount, currency)
+    return DealWords(customer, mentioned[0] if mentioned else None, amount, currency)
+
+
+def _without_people(token: Token) -> str:
+    """A mention names the owner, never the customer; other markup is kept as typed
+    (the views escape it)."""
+    return " " if token.kind is Kind.USER else token.raw
 
 
 def parse_until(rest: str, today: date) -> date | Refusal | None:

@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.config import Settings
 from bot.store import deals as queries
 from bot.store import labels
+from bot.store import workspaces as workspace_queries
 from bot.store.db import Store
 from bot.store.models import CheckIn, Deal, DealStatus, Label
 
 from . import checkins
-from .checkins import CheckinPolicy
 from .recognition import DealSighting, amount_in, as_read, recognise_deal
 
 REPLY_LEASE = timedelta(minutes=2)
@@ -47,15 +48,15 @@ UNCHANGED = DealChange(Change.UNCHANGED)
 
 @dataclass(frozen=True)
 class Planning:
-    """What planning check-ins needs from outside a unit of work: the workspace's policy
+    """What planning check-ins needs from outside a unit of work: the workspace's settings
     and a person's time zone. Both are asked for before the transaction starts, and only
     once a message turns out to announce a deal."""
 
-    policy_of: Callable[[], CheckinPolicy]
+    settings_of: Callable[[], Settings]
     tz_of: Callable[[str], str | None]
 
-    def ask(self, owner_id: str | None) -> tuple[CheckinPolicy, str | None]:
-        return self.policy_of(), self.tz_of(owner_id) if owner_id else None
+    def ask(self, owner_id: str | None) -> tuple[Settings, str | None]:
+        return self.settings_of(), self.tz_of(owner_id) if owner_id else None
 
 
 def watches_channel(
@@ -93,10 +94,10 @@ def capture_deal(
     sighting = recognise_deal(message) if announces(message, own_bot_id) else None
     if sighting is None:
         return UNCHANGED
-    policy, tz = planning.ask(sighting.owner_id)
+    chosen, tz = planning.ask(sighting.owner_id)
     now = clock.now()
     with store.session() as session:
-        queries.ensure_workspace(session, team_id, now)
+        workspace_queries.ensure_workspace(session, team_id, now)
         deal = _record(session, team_id, channel_id, message, sighting, now)
         if deal is None:
             deal = queries.deal_for_message(session, team_id, channel_id, message["ts"])
@@ -104,13 +105,13 @@ def capture_deal(
                 deal and deal.is_active and queries.claim_reply(session, deal.id, now, REPLY_LEASE)
             ):
                 return UNCHANGED
-        planned = checkins.plan(session, deal, policy, tz, now)
+        planned = checkins.plan(session, deal, chosen, tz, now)
         return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
 def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | None) -> None:
     with store.session() as session:
-        deal = session.get(Deal, deal_id)
+        deal = queries.deal_with_id(session, deal_id)
         if deal is not None:
             deal.reply_ts = reply_ts
             deal.permalink = permalink or deal.permalink
@@ -119,7 +120,7 @@ def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | Non
 def release_reply(store: Store, deal_id: int) -> None:
     """Posting the reply failed: let a retried event try again at once."""
     with store.session() as session:
-        deal = session.get(Deal, deal_id)
+        deal = queries.deal_with_id(session, deal_id)
         if deal is not None and deal.reply_ts is None:
             deal.reply_claimed_at = None
 
@@ -138,16 +139,16 @@ def revise_deal(
     the edit says; one the text retracted comes back, check-ins and all, when the text
     announces it again."""
     sighting = recognise_deal(message) if announces(message, own_bot_id) else None
-    policy, tz = planning.ask(sighting.owner_id if sighting else None)
+    chosen, tz = planning.ask(sighting.owner_id if sighting else None)
     now = clock.now()
     with store.session() as session:
         deal = queries.deal_for_message(session, team_id, channel_id, message["ts"], lock=True)
         if deal is None and sighting is not None:
-            queries.ensure_workspace(session, team_id, now)
+            workspace_queries.ensure_workspace(session, team_id, now)
             deal = _record(session, team_id, channel_id, message, sighting, now)
             if deal is None:
                 return UNCHANGED
-            planned = checkins.plan(session, deal, policy, tz, now)
+            planned = checkins.plan(session, deal, chosen, tz, now)
             return DealChange(Change.RECORDED, deal, tuple(planned))
         if deal is None or deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
             return DealChange(Change.UNCHANGED, deal)
@@ -167,7 +168,7 @@ def revise_deal(
         deal.status = DealStatus.ACTIVE.value
         deal.removed_by = None
         deal.updated_at = now
-        planned = checkins.plan(session, deal, policy, tz, now)
+        planned = checkins.plan(session, deal, chosen, tz, now)
         return DealChange(Change.REVIVED if revived else Change.UPDATED, deal, tuple(planned))
 
 
@@ -219,10 +220,10 @@ def log_by_hand(
 ) -> DealChange:
     """A deal logged with `/serve deal`, from no message: closed now, check-ins planned,
     in one unit of work."""
-    policy, tz = planning.ask(said.owner_id)
+    chosen, tz = planning.ask(said.owner_id)
     now = clock.now()
     with store.session() as session:
-        queries.ensure_workspace(session, team_id, now)
+        workspace_queries.ensure_workspace(session, team_id, now)
         deal = Deal(
             team_id=team_id,
             customer=said.customer,
@@ -236,9 +237,8 @@ def log_by_hand(
             created_at=now,
             updated_at=now,
         )
-        session.add(deal)
-        session.flush()
-        planned = checkins.plan(session, deal, policy, tz, now)
+        queries.add_deal(session, deal)
+        planned = checkins.plan(session, deal, chosen, tz, now)
         return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
@@ -263,11 +263,11 @@ def log_deal(
     """Someone logged a message as a closed deal that Serve missed (or was told was not
     one): the deal, its check-ins and an example of what a deal looks like, in one unit
     of work. UNCHANGED with the deal when the message is a deal already."""
-    policy, tz = planning.ask(said.owner_id)
+    chosen, tz = planning.ask(said.owner_id)
     amount, currency = amount_in(message)
     now = clock.now()
     with store.session() as session:
-        queries.ensure_workspace(session, team_id, now)
+        workspace_queries.ensure_workspace(session, team_id, now)
         deal = queries.deal_for_message(session, team_id, channel_id, message["ts"], lock=True)
         if deal is not None and deal.is_active:
             return DealChange(Change.UNCHANGED, deal)
@@ -298,7 +298,7 @@ def log_deal(
                 DealStatus.ACTIVE.value,
                 None,
             )
-        planned = checkins.plan(session, deal, policy, tz, now)
+        planned = checkins.plan(session, deal, chosen, tz, now)
         return DealChange(change, deal, tuple(planned))
 
 
@@ -307,14 +307,14 @@ def set_owner(
 ) -> DealChange:
     """Someone picked the deal's owner: check-ins to come go to them, and a deal that had
     none for want of an owner gets them now."""
-    policy, tz = planning.ask(owner_id)
+    chosen, tz = planning.ask(owner_id)
     now = clock.now()
     with store.session() as session:
         deal = queries.deal_by_id(session, deal_id, team_id, lock=True)
         if deal is None or not deal.is_active:
             return UNCHANGED
         checkins.reassign(session, deal, owner_id, now)
-        planned = checkins.plan(session, deal, policy, tz, now)
+        planned = checkins.plan(session, deal, chosen, tz, now)
         return DealChange(Change.UPDATED, deal, tuple(planned))
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 
-from sqlalchemy import select
-
+from bot.store import export as queries
 from bot.store.db import Store
 from bot.store.models import CheckIn, Deal, Story, Visibility
 
@@ -39,24 +37,11 @@ def export_csv(store: Store, team_id: str, can_see_leads: bool) -> str:
     """Deals, check-ins with their outcomes and notes, and stories (leads-only ones
     only for those who may read them)."""
     with store.reading() as session:
-        deals = session.scalars(select(Deal).where(Deal.team_id == team_id).order_by(Deal.id))
-        rows = [_deal_row(d) for d in deals]
-        customers = {
-            d_id: customer
-            for d_id, customer in session.execute(
-                select(Deal.id, Deal.customer).where(Deal.team_id == team_id)
-            ).all()
-        }
-        checkins = session.scalars(
-            select(CheckIn)
-            .where(CheckIn.team_id == team_id)
-            .order_by(CheckIn.deal_id, CheckIn.stage)
-        )
+        rows = [_deal_row(d) for d in queries.deals_of(session, team_id)]
+        customers = queries.customers_by_deal(session, team_id)
+        checkins = queries.checkins_of(session, team_id)
         rows += [_checkin_row(c, customers.get(c.deal_id, "")) for c in checkins]
-        stories = select(Story).where(Story.team_id == team_id).order_by(Story.id)
-        if not can_see_leads:
-            stories = stories.where(Story.visibility != Visibility.LEADS.value)
-        rows += [_story_row(s) for s in session.scalars(stories)]
+        rows += [_story_row(s) for s in queries.stories_of(session, team_id, can_see_leads)]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -122,7 +107,3 @@ def _row(**cells: object) -> list[object]:
     if unknown:
         raise KeyError(f"no such columns: {sorted(unknown)}")
     return [cells.get(column) for column in COLUMNS]
-
-
-def rows_of(text: str) -> Iterable[list[str]]:
-    return csv.reader(io.StringIO(text))

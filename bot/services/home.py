@@ -6,17 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from bot.config import Settings
 from bot.store import checkins as checkin_queries
+from bot.store import deals as deal_queries
+from bot.store import stories as story_queries
 from bot.store import weekly as weekly_queries
 from bot.store.db import Store
-from bot.store.models import CheckInStatus, Deal, DealStatus, Story, Visibility
+from bot.store.models import CheckInStatus, Deal, Story, Visibility
 
 from .checkins import WAITING_FOR_AN_ANSWER, Step
 from .stories import week_bounds, week_of
-from .weekly import RelationshipPicture, setup_of
+from .weekly import RelationshipPicture, zone_of
+from .workspaces import settings_for
 
 PAGE = 15
 CUSTOMERS_SHOWN = 10
@@ -47,23 +48,10 @@ def home_for(
         upcoming = checkin_queries.for_recipient(
             session, team_id, user_id, (CheckInStatus.PLANNED,)
         )
-        owned = select(Deal).where(
-            Deal.team_id == team_id,
-            Deal.owner_id == user_id,
-            Deal.status == DealStatus.ACTIVE.value,
+        customers, customers_total = deal_queries.owned_by(
+            session, team_id, user_id, CUSTOMERS_SHOWN
         )
-        customers = list(
-            session.scalars(owned.order_by(Deal.closed_at.desc()).limit(CUSTOMERS_SHOWN))
-        )
-        customers_total = session.scalar(select(func.count()).select_from(owned.subquery())) or 0
-        recent = list(
-            session.scalars(
-                select(Story)
-                .where(Story.team_id == team_id)
-                .order_by(Story.created_at.desc(), Story.id.desc())
-                .limit(STORIES_READ)
-            )
-        )
+        recent = story_queries.recent_stories(session, team_id, STORIES_READ)
     rows = [Step(c, d, None) for c, d in waiting + upcoming]
     pages = max(1, -(-len(rows) // PAGE))
     page = min(max(page, 0), pages - 1)
@@ -75,7 +63,7 @@ def home_for(
         page=page,
         pages=pages,
         customers=customers,
-        customers_total=int(customers_total),
+        customers_total=customers_total,
         my_stories=[s for s in recent if s.shared_by == user_id][:STORIES_SHOWN],
         stories_about_me=[
             s for s in recent if user_id in s.helpers and s.visibility != Visibility.LEADS
@@ -85,8 +73,8 @@ def home_for(
 
 
 def _this_week(store: Store, env: Settings, team_id: str, now: datetime) -> RelationshipPicture:
-    setup = setup_of(store, team_id, env)
-    start, end = week_bounds(week_of(now, setup.zone), setup.zone)
+    zone = zone_of(settings_for(store, team_id, env))
+    start, end = week_bounds(week_of(now, zone), zone)
     with store.reading() as session:
         sent, done = weekly_queries.checkins_sent_and_done(session, team_id, start, end)
         return RelationshipPicture(

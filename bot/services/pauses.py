@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.clock import Clock
+from bot.store import people
 from bot.store.db import Store
 from bot.store.models import Member
 
@@ -21,7 +22,7 @@ def resume(store: Store, clock: Clock, team_id: str, user_id: str) -> None:
 def paused_on(store: Store, team_id: str, user_id: str, day: date) -> Member | None:
     """The person's pause, if they are paused on `day`."""
     with store.reading() as session:
-        member = session.get(Member, (team_id, user_id))
+        member = people.member(session, team_id, user_id)
         return member if member is not None and member.paused_on(day) else None
 
 
@@ -30,8 +31,5 @@ def _set(
 ) -> None:
     now = clock.now()
     with store.session() as session:
-        member = session.get(Member, (team_id, user_id), with_for_update=True)
-        if member is None:
-            member = Member(team_id=team_id, user_id=user_id)
-            session.add(member)
+        member = people.member_to_change(session, team_id, user_id)
         member.prompts_paused, member.paused_until, member.updated_at = paused, until, now

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from . import markup
+from .markup import Kind, Token
+
 READ_LIMIT = 4000
 
 
@@ -136,9 +139,6 @@ QUESTION_START = re.compile(
     re.I,
 )
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
-SPECIAL = re.compile(r"<[!#][^>]*>")
 EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
@@ -305,13 +305,21 @@ def _field(fields: Mapping[str, str], keys: Iterable[str]) -> str | None:
 def _plain(text: str) -> str:
     """Slack mrkdwn as words: links by their label, mentions as @someone, no formatting,
     emoji as a pause, and Slack's escapes as the characters a person typed."""
-    text = MENTION.sub(" @someone ", text)
-    text = LINK.sub(lambda m: m.group(2) or "", text)
-    text = SPECIAL.sub(" ", text)
+    text = markup.plain(text, _as_words)
     text = EMOJI.sub(" ; ", text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = FORMAT.sub("", text)
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _as_words(token: Token) -> str:
+    """A token as the words it stands for: anyone mentioned is "someone" (who is the
+    owner's question, not the sentence's), a link its label (an address is no word),
+    a channel or special command a pause."""
+    if token.kind is Kind.USER:
+        return " @someone "
+    if token.kind is Kind.LINK:
+        return token.label
+    return " "
 
 
 # -- is it a win? ------------------------------------------------------------------------
@@ -804,13 +812,13 @@ def _owner(
 ) -> tuple[str | None, str | None]:
     named = _field(fields, OWNER_KEYS)
     if named:
-        mention = MENTION.search(named)
-        if mention:
-            return mention.group(1), None
+        mentioned = markup.mentions(named)
+        if mentioned:
+            return mentioned[0], None
         return None, _plain(named)[:200] or None
-    mention = MENTION.search(text)
-    if mention:
-        return mention.group(1), None
+    mentioned = markup.mentions(text)
+    if mentioned:
+        return mentioned[0], None
     inline = INLINE_OWNER.search(FORMAT.sub("", text))
     if inline:
         return None, (inline.group(1) or inline.group(2))[:200]

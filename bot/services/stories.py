@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,6 +13,9 @@ from bot.store import due
 from bot.store import stories as queries
 from bot.store.db import Store
 from bot.store.models import Story, Visibility
+
+from . import markup
+from .markup import Kind, Token
 
 QUALITIES = (
     "listening",
@@ -113,8 +115,7 @@ def share_story(
         created_at=now,
     )
     with store.session() as session:
-        session.add(story)
-        session.flush()
+        queries.add_story(session, story)
         for helper in people_to_tell(story, notify_recognised):
             work = due.add(session, NOTICED, team_id, now, now, subject_id=story.id)
             work.recipient = helper
@@ -123,12 +124,7 @@ def share_story(
 
 def noticed(store: Store, story_id: int) -> Story | None:
     with store.reading() as session:
-        return session.get(Story, story_id)
-
-
-def shared_in_week(store: Store, team_id: str, user_id: str, week: str) -> bool:
-    with store.reading() as session:
-        return queries.count_shared_by(session, team_id, user_id, week) > 0
+        return queries.story(session, story_id)
 
 
 def stories_for_digest(store: Store, team_id: str, week: str) -> Sequence[Story]:
@@ -144,14 +140,9 @@ def people_to_tell(story: Story, notify_recognised: bool) -> list[str]:
     return [helper for helper in story.helpers if helper != story.shared_by]
 
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
-SPECIAL = re.compile(r"<!(\w+)(?:\^[^|>]*)?(?:\|([^>]*))?>")
-
-
 def helpers_named_in(text: str, author: str | None, sharer: str) -> list[str]:
     """Who a message about help is likely about: the people it mentions, else its author."""
-    named = [user for user in dict.fromkeys(MENTION.findall(text)) if user != sharer]
+    named = [user for user in dict.fromkeys(markup.mentions(text)) if user != sharer]
     if named:
         return named
     return [author] if author and author != sharer else []
@@ -159,7 +150,16 @@ def helpers_named_in(text: str, author: str | None, sharer: str) -> list[str]:
 
 def readable(text: str) -> str:
     """Slack message markup as a person would type it, to pre-fill a story."""
-    text = MENTION.sub(lambda m: "@" + m.group(1), text)
-    text = LINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = SPECIAL.sub(lambda m: m.group(2) or "@" + m.group(1), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return markup.plain(text, _as_typed)
+
+
+def _as_typed(token: Token) -> str:
+    """A person as their id (the story modal's people picker shows who it is), a channel
+    by its name, a link or special command by its label, else its address or name."""
+    if token.kind is Kind.USER:
+        return "@" + token.target
+    if token.kind is Kind.CHANNEL:
+        return "#" + (token.label.lstrip("#") or token.target)
+    if token.kind is Kind.SPECIAL:
+        return token.label or "@" + token.name
+    return token.label or token.target

@@ -4,19 +4,16 @@ the account sees the relationship, not just the contract."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
+from bot.store import deals as deal_queries
+from bot.store import timeline as queries
 from bot.store.db import Store
-from bot.store.models import CheckIn, Deal, DealStatus, HandOff, Story, Visibility
+from bot.store.models import CheckIn, Deal, HandOff, Story
 
 MATCHES_MAX = 10
-GONE = (DealStatus.DISMISSED.value, DealStatus.DELETED.value)
 
 
 class Moment(StrEnum):
@@ -48,52 +45,26 @@ def find_customers(store: Store, team_id: str, typed: str) -> list[Deal]:
     if not wanted:
         return []
     with store.reading() as session:
-        deals = session.scalars(
-            select(Deal)
-            .where(
-                Deal.team_id == team_id,
-                Deal.status.not_in(GONE),
-                func.lower(Deal.customer).startswith(wanted, autoescape=True),
-            )
-            .order_by(Deal.closed_at.desc(), Deal.id.desc())
-            .limit(MATCHES_MAX * 5)
-        ).all()
+        deals = queries.customers_starting(session, team_id, wanted, MATCHES_MAX * 5)
     exact = [d for d in deals if d.customer.lower() == wanted]
     return (exact or list(deals))[:MATCHES_MAX]
 
 
 def timeline(store: Store, team_id: str, deal_id: int, can_see_leads: bool) -> Timeline | None:
     with store.reading() as session:
-        deal = session.get(Deal, deal_id)
-        if deal is None or deal.team_id != team_id:
+        deal = deal_queries.deal_by_id(session, deal_id, team_id)
+        if deal is None:
             return None
         entries = [Entry(deal.closed_at, Moment.CLOSED)]
         entries += [
             Entry(c.logged_at or c.sent_at or c.due_at or c.created_at, Moment.CHECKIN, checkin=c)
-            for c in session.scalars(select(CheckIn).where(CheckIn.deal_id == deal.id))
+            for c in queries.checkins_of(session, deal.id)
         ]
         entries += [
-            Entry(h.at, Moment.HAND_OFF, hand_off=h)
-            for h in session.scalars(select(HandOff).where(HandOff.deal_id == deal.id))
+            Entry(h.at, Moment.HAND_OFF, hand_off=h) for h in queries.hand_offs_of(session, deal.id)
         ]
         entries += [
             Entry(s.created_at, Moment.STORY, story=s)
-            for s in _stories_naming(session, team_id, deal.customer, can_see_leads)
+            for s in queries.stories_naming(session, team_id, deal.customer, can_see_leads)
         ]
     return Timeline(deal, sorted(entries, key=lambda e: e.at, reverse=True))
-
-
-def _stories_naming(
-    session: Session, team_id: str, customer: str, can_see_leads: bool
-) -> Sequence[Story]:
-    pattern = customer.lower()
-    query = select(Story).where(
-        Story.team_id == team_id,
-        or_(
-            func.lower(Story.served).contains(pattern, autoescape=True),
-            func.lower(Story.what_happened).contains(pattern, autoescape=True),
-        ),
-    )
-    if not can_see_leads:
-        query = query.where(Story.visibility != Visibility.LEADS.value)
-    return session.scalars(query).all()

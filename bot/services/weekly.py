@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.store import due
+from bot.store import due, people
 from bot.store import stories as story_queries
 from bot.store import weekly as queries
+from bot.store import workspaces as workspace_queries
 from bot.store.db import Store
-from bot.store.models import Member, Story, Workspace
+from bot.store.models import Story
 
 from . import workspaces
 from .cadence import zone_or_default
@@ -32,24 +33,18 @@ LATE_AFTER = timedelta(minutes=15)
 PROMPT_STALE_AFTER = timedelta(hours=3)
 
 
-@dataclass(frozen=True)
-class WeeklySetup:
-    team_id: str
-    zone: ZoneInfo
-    team_channel: str
-    recognition_channel: str
-    notify_recognised: bool
-    prompt_weekday: int
-    prompt_time: time
-    digest_weekday: int
-    digest_time: time
+def zone_of(chosen: Settings) -> ZoneInfo:
+    """The workspace's own time zone: its weeks, its digest."""
+    return zone_or_default(chosen.default_timezone)
 
-    def digest_due(self, week: str) -> datetime:
-        return on_weekday(week, self.digest_weekday, self.digest_time, self.zone)
 
-    def prompt_due(self, week: str, zone: ZoneInfo) -> datetime:
-        """A person's prompt, at the prompt day and time in their own zone."""
-        return on_weekday(week, self.prompt_weekday, self.prompt_time, zone)
+def digest_due(chosen: Settings, week: str) -> datetime:
+    return on_weekday(week, chosen.digest_weekday, chosen.digest_time, zone_of(chosen))
+
+
+def prompt_due(chosen: Settings, week: str, zone: ZoneInfo) -> datetime:
+    """A person's prompt, at the prompt day and time in their own zone."""
+    return on_weekday(week, chosen.prompt_weekday, chosen.prompt_time, zone)
 
 
 @dataclass(frozen=True)
@@ -68,26 +63,6 @@ class Digest:
     late: bool
 
 
-def setup_for(workspace: Workspace | None, settings: Settings, team_id: str = "") -> WeeklySetup:
-    chosen = effective(workspace, settings, team_id)
-    return WeeklySetup(
-        team_id=chosen.team_id,
-        zone=zone_or_default(chosen.timezone),
-        team_channel=chosen.team_channel,
-        recognition_channel=chosen.recognition_channel,
-        notify_recognised=chosen.notify_recognised,
-        prompt_weekday=chosen.prompt_weekday,
-        prompt_time=chosen.prompt_time,
-        digest_weekday=chosen.digest_weekday,
-        digest_time=chosen.digest_time,
-    )
-
-
-def setup_of(store: Store, team_id: str, settings: Settings) -> WeeklySetup:
-    with store.reading() as session:
-        return setup_for(session.get(Workspace, team_id), settings, team_id)
-
-
 def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
     """Make sure this week's digest and prompt planning exist for every workspace. Once
     they do, as on nearly every tick, this only reads."""
@@ -96,14 +71,14 @@ def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
         if not _week_unplanned(session, settings, now):
             return
     with store.session() as session:
-        for workspace in queries.workspaces(session):
-            setup = setup_for(workspace, settings)
-            week = week_of(now, setup.zone)
-            if setup.recognition_channel:
-                due_at = setup.digest_due(week)
-                due.add_once(session, DIGEST, setup.team_id, week, EVERYONE, due_at, now)
-            if setup.team_channel:
-                due.add_once(session, PROMPT_PLAN, setup.team_id, week, EVERYONE, now, now)
+        for workspace in workspace_queries.installed_workspaces(session):
+            chosen, team_id = effective(workspace, settings), workspace.team_id
+            week = week_of(now, zone_of(chosen))
+            if chosen.recognition_channel:
+                due_at = digest_due(chosen, week)
+                due.add_once(session, DIGEST, team_id, week, EVERYONE, due_at, now)
+            if chosen.team_channel:
+                due.add_once(session, PROMPT_PLAN, team_id, week, EVERYONE, now, now)
 
 
 def plan_prompts(
@@ -118,10 +93,10 @@ def plan_prompts(
     whose time passed hours ago (the bot was away) waits for next week."""
     now = clock.now()
     planned = 0
-    setup = setup_of(store, team_id, settings)
+    chosen = workspaces.settings_for(store, team_id, settings)
     with store.session() as session:
         for user_id, zone in people:
-            due_at = setup.prompt_due(week, zone)
+            due_at = prompt_due(chosen, week, zone)
             if now - due_at > PROMPT_STALE_AFTER:
                 continue
             created = due.add_once(session, PROMPT, team_id, week, user_id, due_at, now)
@@ -131,12 +106,12 @@ def plan_prompts(
 
 def _week_unplanned(session: Session, settings: Settings, now: datetime) -> bool:
     """Whether a workspace lacks this week's digest or prompt planning."""
-    for workspace in queries.workspaces(session):
-        setup = setup_for(workspace, settings)
-        week = week_of(now, setup.zone)
-        wanted = {DIGEST} if setup.recognition_channel else set()
-        wanted |= {PROMPT_PLAN} if setup.team_channel else set()
-        if wanted and wanted - due.kinds_for_period(session, setup.team_id, week, wanted):
+    for workspace in workspace_queries.installed_workspaces(session):
+        chosen = effective(workspace, settings)
+        week = week_of(now, zone_of(chosen))
+        wanted = {DIGEST} if chosen.recognition_channel else set()
+        wanted |= {PROMPT_PLAN} if chosen.team_channel else set()
+        if wanted and wanted - due.kinds_for_period(session, workspace.team_id, week, wanted):
             return True
     return False
 
@@ -155,10 +130,11 @@ def skip_prompt_reason(
     if away:
         return "away"
     with store.reading() as session:
-        member = session.get(Member, (team_id, user_id))
+        member = people.member(session, team_id, user_id)
         if member is not None and member.paused_on(today):
             return "paused prompts"
-        if today in effective(session.get(Workspace, team_id), settings, team_id).holidays:
+        workspace = workspace_queries.workspace(session, team_id)
+        if today in effective(workspace, settings).holidays:
             return "a holiday"
         if story_queries.count_shared_by(session, team_id, user_id, week):
             return "already shared this week"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -14,9 +15,33 @@ from .models import (
     CheckInStatus,
     Deal,
     DealStatus,
+    HandOff,
     Member,
     Workspace,
 )
+
+
+def checkin(session: Session, checkin_id: int, lock: bool = False) -> CheckIn | None:
+    """`lock` holds the check-in's row until the unit of work ends: a step re-checks,
+    under it, that nothing overtook it."""
+    return session.get(CheckIn, checkin_id, with_for_update=lock)
+
+
+def existing_checkin(session: Session, checkin_id: int, reread: bool = False) -> CheckIn:
+    """A check-in known to exist. `reread` loads it afresh, after a bulk UPDATE the
+    session's copy did not see."""
+    return session.get_one(CheckIn, checkin_id, populate_existing=reread)
+
+
+def add_checkin(session: Session, checkin: CheckIn) -> None:
+    """A new check-in, written with the unit of work (or sooner, when a flush needs
+    its id for its due work)."""
+    session.add(checkin)
+
+
+def add_hand_off(session: Session, hand_off: HandOff) -> None:
+    """A hand-off, kept for the customer's timeline."""
+    session.add(hand_off)
 
 
 def checkins_for_deal(session: Session, deal_id: int) -> Sequence[CheckIn]:
@@ -194,3 +219,13 @@ def release_from_dm(session: Session, leader_id: int) -> list[int]:
             execution_options={"synchronize_session": False},
         ).all()
     )
+
+
+def status_counts(session: Session) -> Counter[str]:
+    """How many check-ins are in each state, in every workspace: the simulation's tally."""
+    return Counter(session.scalars(select(CheckIn.status)).all())
+
+
+def count_sent(session: Session) -> int:
+    """Check-ins whose DM ever went out, in every workspace."""
+    return int(session.scalar(select(func.count()).where(CheckIn.sent_at.is_not(None))) or 0)

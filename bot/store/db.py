@@ -6,7 +6,7 @@ import fcntl
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
@@ -43,6 +43,11 @@ class Store:
             else self.engine
         )
         self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
+        # SQLite's own wait for its write lock sleeps in steps of up to 100 ms; writers
+        # of this process (the only one a SQLite file serves) queue here instead.
+        self._one_writer: AbstractContextManager[object] = (
+            threading.RLock() if self.dialect == "sqlite" else nullcontext()
+        )
 
     @property
     def dialect(self) -> str:
@@ -51,7 +56,7 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
-        with self._sessions.begin() as session:
+        with self._one_writer, self._sessions.begin() as session:
             yield session
 
     @contextmanager
@@ -163,6 +168,11 @@ def hold_row(session: Session, model: type[Any], values: dict[str, Any], unique:
         session.execute(lite.on_conflict_do_update(index_elements=unique, set_=same))
         return
     raise NotImplementedError(f"no row lock for {dialect}")
+
+
+def ping(session: Session) -> None:
+    """The cheapest statement the database must answer: the health check's question."""
+    session.execute(text("SELECT 1"))
 
 
 def rows_changed(result: Result[Any]) -> int:

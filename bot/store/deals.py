@@ -1,29 +1,31 @@
-"""Queries on deals and the workspaces they belong to."""
+"""Queries on deals."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .db import insert_if_absent, rows_changed
-from .models import Deal, Workspace
+from .models import Deal, DealStatus
 
-
-def ensure_workspace(session: Session, team_id: str, now: datetime) -> None:
-    insert_if_absent(session, Workspace, {"team_id": team_id, "created_at": now}, ["team_id"])
-
-
-def workspace(session: Session, team_id: str) -> Workspace | None:
-    return session.get(Workspace, team_id)
+# A deal names its workspace, so whoever records one makes sure the workspace is there.
+from .workspaces import ensure_workspace as ensure_workspace
 
 
 def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
     """The new deal, or None when this message already has one (any status)."""
     deal_id = insert_if_absent(session, Deal, values, ["team_id", "channel_id", "message_ts"])
     return session.get(Deal, deal_id) if deal_id is not None else None
+
+
+def add_deal(session: Session, deal: Deal) -> Deal:
+    """A deal from no message (nothing to be unique on), flushed so it has its id."""
+    session.add(deal)
+    session.flush()
+    return deal
 
 
 def deal_for_message(
@@ -38,8 +40,32 @@ def deal_for_message(
 
 
 def deal_by_id(session: Session, deal_id: int, team_id: str, lock: bool = False) -> Deal | None:
+    """The deal, if it is this workspace's: an id from a button is never trusted alone."""
     deal = session.get(Deal, deal_id, with_for_update=lock)
     return deal if deal is not None and deal.team_id == team_id else None
+
+
+def deal_with_id(session: Session, deal_id: int) -> Deal | None:
+    """The deal, for callers that know the id is ours (we stored it ourselves)."""
+    return session.get(Deal, deal_id)
+
+
+def owned_by(session: Session, team_id: str, user_id: str, most: int) -> tuple[list[Deal], int]:
+    """A person's active deals, most recently closed first, at most `most` of them, and
+    how many they have in all."""
+    owned = select(Deal).where(
+        Deal.team_id == team_id,
+        Deal.owner_id == user_id,
+        Deal.status == DealStatus.ACTIVE.value,
+    )
+    shown = list(session.scalars(owned.order_by(Deal.closed_at.desc()).limit(most)))
+    total = session.scalar(select(func.count()).select_from(owned.subquery())) or 0
+    return shown, int(total)
+
+
+def count_deals(session: Session) -> int:
+    """Deals in every state and workspace: the simulation's tally."""
+    return int(session.scalar(select(func.count()).select_from(Deal)) or 0)
 
 
 def claim_reply(session: Session, deal_id: int, now: datetime, lease: timedelta) -> bool:

@@ -175,6 +175,19 @@ def cancel_waiting(session: Session, kinds: Collection[str], subject_ids: Collec
     return rows_changed(result)
 
 
+def call_off(session: Session, kind: str, team_id: str, why: str) -> None:
+    """The workspace's work of `kind` not yet started is no longer wanted, and says why."""
+    session.execute(
+        update(DueWork)
+        .where(
+            DueWork.team_id == team_id,
+            DueWork.kind == kind,
+            DueWork.status == WorkStatus.TODO.value,
+        )
+        .values(status=WorkStatus.CANCELLED.value, note=_note(why))
+    )
+
+
 def waiting(
     session: Session, kinds: Collection[str], subject_ids: Collection[int]
 ) -> list[DueWork]:
@@ -187,6 +200,27 @@ def waiting(
                 DueWork.subject_id.in_(list(subject_ids)),
                 _open(),
             )
+        )
+    )
+
+
+def backlog(session: Session, now: datetime) -> tuple[datetime | None, int]:
+    """When the oldest work fallen due and not yet claimed fell due, and how many rows
+    are claimed now: how far behind the runners are."""
+    oldest: datetime | None = session.scalar(
+        select(func.min(DueWork.due_at)).where(
+            DueWork.status == WorkStatus.TODO.value, DueWork.due_at <= now
+        )
+    )
+    held = session.scalar(select(func.count()).where(DueWork.status == WorkStatus.DOING.value))
+    return oldest, int(held or 0)
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the earliest open work falls due (a claimed row's lease end included)."""
+    return session.scalar(
+        select(func.min(DueWork.due_at)).where(
+            DueWork.status.in_([WorkStatus.TODO.value, WorkStatus.DOING.value])
         )
     )
 

@@ -191,10 +191,6 @@ class CheckIn(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_CHECKIN_STATUSES
-
 
 class HandOff(Base):
     """A customer passed from one teammate to another: part of their timeline."""

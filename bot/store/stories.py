@@ -10,6 +10,41 @@ from sqlalchemy.orm import Session
 from .models import Story, Visibility
 
 
+def add_story(session: Session, story: Story) -> Story:
+    """Keep a story, flushed so due work about it can name its id."""
+    session.add(story)
+    session.flush()
+    return story
+
+
+def delete_story(session: Session, story: Story) -> None:
+    """Delete a story loaded in this unit of work (its row is gone at the commit)."""
+    session.delete(story)
+
+
+def story(session: Session, story_id: int) -> Story | None:
+    """A story by its id, from due work that names it; None once it was deleted."""
+    return session.get(Story, story_id)
+
+
+def recent_stories(session: Session, team_id: str, most: int) -> list[Story]:
+    """The workspace's latest stories, newest first, of every visibility: the caller
+    picks what a reader may see."""
+    return list(
+        session.scalars(
+            select(Story)
+            .where(Story.team_id == team_id)
+            .order_by(Story.created_at.desc(), Story.id.desc())
+            .limit(most)
+        )
+    )
+
+
+def count_stories(session: Session) -> int:
+    """Stories in every workspace: the simulation's tally."""
+    return int(session.scalar(select(func.count()).select_from(Story)) or 0)
+
+
 def count_shared_by(session: Session, team_id: str, user_id: str, week: str) -> int:
     return (
         session.scalar(

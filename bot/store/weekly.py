@@ -1,21 +1,13 @@
-"""Queries for once-a-week work and the numbers a digest reports."""
+"""Queries for the numbers a weekly digest reports."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Workspace
-
-
-def workspaces(session: Session) -> Sequence[Workspace]:
-    """The workspaces the app is installed in: an uninstalled one is planned nothing."""
-    return session.scalars(
-        select(Workspace).where(Workspace.uninstalled_at.is_(None)).order_by(Workspace.team_id)
-    ).all()
+from .models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome
 
 
 def deals_closed(session: Session, team_id: str, start: datetime, end: datetime) -> int:

@@ -1,11 +1,11 @@
-"""The settings modal admins open with `/serve settings`, and what they are told."""
+"""The settings form admins open with `/serve settings`, drawn from the table of
+settings in `bot.config`: every setting a workspace may choose, in the order declared."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.config import CHANNEL_ID, WEEKDAYS
-from bot.services.workspaces import WorkspaceSettings
+from bot.config import CHANNEL_ID, WEEKDAYS, WORKSPACE_SETTINGS, Setting, Settings
 
 from .blocks import modal, option, plain, section
 
@@ -15,58 +15,16 @@ ADMINS_ONLY = (
     "settings or export its data, so nothing changed."
 )
 SETTINGS_SAVED = "Settings saved. They apply from now on."
-FIELD_LABELS = {
-    "deal_channels": "Deal channels",
-    "team_channel": "Team channel (weekly story prompt)",
-    "recognition_channel": "Recognition channel (weekly digest)",
-    "cadence": "Check-in days after a close",
-    "checkin_hour": "Check-in hour (each owner's time)",
-    "holidays": "Holidays (no check-ins)",
-    "prompt_day": "Story prompt day",
-    "prompt_time": "Story prompt time (each person's time)",
-    "digest_day": "Digest day",
-    "digest_time": "Digest time",
-    "timezone": "Workspace time zone",
-    "notify_recognised": "Tell people when a story names them",
-}
+YES_NO = [option("Yes", "on"), option("No", "off")]
 
 
-def settings_modal(current: WorkspaceSettings) -> dict[str, Any]:
-    days = [option(day.capitalize(), day) for day in WEEKDAYS]
-    hours = [option(f"{hour:02d}:00", str(hour)) for hour in range(6, 19)]
-    yes_no = [option("Yes", "on"), option("No", "off")]
-    deal_channels: dict[str, Any] = {"type": "multi_channels_select", "action_id": "value"}
-    ids = [c for c in current.deal_channels if CHANNEL_ID.fullmatch(c)]
-    if ids:
-        deal_channels["initial_channels"] = ids
+def settings_modal(current: Settings, team_id: str) -> dict[str, Any]:
+    """The form, showing what the workspace runs by now."""
     blocks = [
         section("Settings for this workspace. Empty deal channels means every channel I'm in."),
-        _input("deal_channels", deal_channels, optional=True),
-        _input("team_channel", _channel(current.team_channel), optional=True),
-        _input("recognition_channel", _channel(current.recognition_channel), optional=True),
-        _input("cadence", _text(", ".join(map(str, current.cadence_days)))),
-        _input("checkin_hour", _select(hours, str(current.checkin_hour))),
-        _input(
-            "holidays",
-            _text(", ".join(d.isoformat() for d in current.holidays), "2026-12-25, 2027-01-01"),
-            optional=True,
-        ),
-        _input("prompt_day", _select(days, WEEKDAYS[current.prompt_weekday])),
-        _input("prompt_time", _time(current.prompt_time.strftime("%H:%M"))),
-        _input("digest_day", _select(days, WEEKDAYS[current.digest_weekday])),
-        _input("digest_time", _time(current.digest_time.strftime("%H:%M"))),
-        _input("timezone", _text(current.timezone, "Europe/London")),
-        _input(
-            "notify_recognised",
-            {
-                "type": "radio_buttons",
-                "action_id": "value",
-                "options": yes_no,
-                "initial_option": yes_no[0 if current.notify_recognised else 1],
-            },
-        ),
+        *(_input(declared, getattr(current, declared.name)) for declared in WORKSPACE_SETTINGS),
     ]
-    return modal(SETTINGS_MODAL, current.team_id, "Serve settings", "Save", blocks)
+    return modal(SETTINGS_MODAL, team_id, "Serve settings", "Save", blocks)
 
 
 def settings_saved() -> dict[str, Any]:
@@ -83,29 +41,41 @@ def problem_text(problem: str) -> str:
     return problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
 
 
-def _input(block_id: str, element: dict[str, Any], optional: bool = False) -> dict[str, Any]:
+def _input(declared: Setting, value: Any) -> dict[str, Any]:
+    asked = declared.workspace
+    assert asked is not None
     block: dict[str, Any] = {
         "type": "input",
-        "block_id": block_id,
-        "label": plain(FIELD_LABELS[block_id]),
-        "element": element,
+        "block_id": declared.name,
+        "label": plain(asked.label),
+        "element": ELEMENTS[asked.ask](declared, value),
     }
-    if optional:
+    if asked.optional:
         block["optional"] = True
     return block
 
 
-def _channel(current: str) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "channels_select", "action_id": "value"}
-    if CHANNEL_ID.fullmatch(current or ""):
-        element["initial_channel"] = current
+def _channels(declared: Setting, value: Any) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "multi_channels_select", "action_id": "value"}
+    ids = [c for c in value if CHANNEL_ID.fullmatch(c)]
+    if ids:
+        element["initial_channels"] = ids
     return element
 
 
-def _text(current: str, placeholder: str = "") -> dict[str, Any]:
+def _channel(declared: Setting, value: Any) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "channels_select", "action_id": "value"}
+    if CHANNEL_ID.fullmatch(value or ""):
+        element["initial_channel"] = value
+    return element
+
+
+def _text(declared: Setting, value: Any) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value"}
-    if current:
-        element["initial_value"] = current[:3000]
+    shown = declared.shown(value) if value not in ("", ()) else ""
+    if shown:
+        element["initial_value"] = shown[:3000]
+    placeholder = declared.workspace.placeholder if declared.workspace else ""
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
     return element
@@ -121,5 +91,48 @@ def _select(options: list[dict[str, Any]], current: str) -> dict[str, Any]:
     }
 
 
-def _time(current: str) -> dict[str, Any]:
-    return {"type": "timepicker", "action_id": "value", "initial_time": current}
+def _hour(declared: Setting, value: Any) -> dict[str, Any]:
+    return _select([option(f"{hour:02d}:00", str(hour)) for hour in range(6, 19)], str(value))
+
+
+def _weekday(declared: Setting, value: Any) -> dict[str, Any]:
+    return _select([option(day.capitalize(), day) for day in WEEKDAYS], WEEKDAYS[value])
+
+
+def _time(declared: Setting, value: Any) -> dict[str, Any]:
+    return {"type": "timepicker", "action_id": "value", "initial_time": declared.shown(value)}
+
+
+def _yes_no(declared: Setting, value: Any) -> dict[str, Any]:
+    return {
+        "type": "radio_buttons",
+        "action_id": "value",
+        "options": YES_NO,
+        "initial_option": YES_NO[0 if value else 1],
+    }
+
+
+ELEMENTS = {
+    "channels": _channels,
+    "channel": _channel,
+    "text": _text,
+    "hour": _hour,
+    "weekday": _weekday,
+    "time": _time,
+    "yes_no": _yes_no,
+}
+
+
+def entered(declared: Setting, state: dict[str, Any]) -> str | list[str]:
+    """What an input of the form reports, as the setting's parser reads it."""
+    asked = declared.workspace.ask if declared.workspace else "text"
+    if asked == "channels":
+        return [str(c) for c in state.get("selected_channels") or []]
+    if asked == "channel":
+        return str(state.get("selected_channel") or "")
+    if asked == "time":
+        return str(state.get("selected_time") or "")
+    if asked in ("hour", "weekday", "yes_no"):
+        picked = str((state.get("selected_option") or {}).get("value") or "")
+        return ("off" if picked == "off" else "on") if asked == "yes_no" else picked
+    return str(state.get("value") or "")

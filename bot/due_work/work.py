@@ -1,0 +1,108 @@
+"""One piece of due work as its handler takes it: the claimed job, what Serve runs on,
+and Slack for the job's workspace. Built for each job as an `Incoming` is for each
+request, so handlers are plain functions of one argument."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery import Deliveries, Delivery
+from bot.deps import Deps
+from bot.directory import Directory, Person
+from bot.runner import Handler, Job, OnFailure, Runner
+from bot.services import checkins
+from bot.services.workspaces import settings_for
+from bot.store.db import Store
+
+from .outcomes import through_slack
+
+
+@dataclass(frozen=True)
+class Work:
+    job: Job
+    deps: Deps
+    deliveries: Deliveries
+    runner: Runner
+
+    @property
+    def store(self) -> Store:
+        return self.deps.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.deps.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    @property
+    def directory(self) -> Directory:
+        return self.deps.directory
+
+    @property
+    def workspace(self) -> Settings:
+        """The settings the job's workspace runs by, read now."""
+        return settings_for(self.store, self.job.team_id, self.settings)
+
+    @cached_property
+    def delivery(self) -> Delivery:
+        """Slack, with the job's workspace's own token; raises NotInstalled."""
+        return self.deliveries.to(self.job.team_id)
+
+    def person(self, user_id: str) -> Person | None:
+        """A person Serve may message: None for a bot, a deactivated account or nobody."""
+        person = self.directory.person(self.delivery.client, user_id) if user_id else None
+        return person if person is not None and person.reachable else None
+
+    def reserve(self, user_id: str, zone: ZoneInfo) -> bool:
+        """One of the person's messages this week, taken for this send if there's room."""
+        job = self.job
+        return checkins.reserve_message(
+            self.store,
+            self.clock,
+            (job.team_id, user_id),
+            (job.kind, job.send_key),
+            zone,
+            self.settings.max_messages_per_week,
+        )
+
+    def save_progress(self, progress: dict[str, object]) -> None:
+        self.runner.save_progress(self.job, progress)
+
+
+Step = Callable[[Work], str | None]
+Failed = Callable[[Work, str], None]
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """Makes the runner's handlers out of steps: each job becomes a `Work`, and what
+    Slack answers is read the runner's way."""
+
+    runner: Runner
+    deps: Deps
+    deliveries: Deliveries
+
+    def register(self, kind: str, step: Step, failed: Failed | None = None) -> None:
+        self.runner.register(kind, self._handler(step), self._on_failure(failed))
+
+    def _handler(self, step: Step) -> Handler:
+        def handle(job: Job) -> str | None:
+            return step(Work(job, self.deps, self.deliveries, self.runner))
+
+        return through_slack(handle, self.deps.clock)
+
+    def _on_failure(self, failed: Failed | None) -> OnFailure | None:
+        if failed is None:
+            return None
+
+        def on_failure(job: Job, why: str) -> None:
+            failed(Work(job, self.deps, self.deliveries, self.runner), why)
+
+        return on_failure

@@ -1,0 +1,246 @@
+"""Deals: posts in the deal channels (new, edited, deleted), the reply Serve keeps in
+each deal's thread with its "Not a deal" button and owner picker, the "Log as a closed
+deal" shortcut and its form, and `/serve deal` with its form."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
+
+from bot.services import checkins, deals
+from bot.services.commands import Command, Refusal, parse_deal
+from bot.services.deals import Change, DealChange
+from bot.services.recognition import amount_in, recognise_deal
+from bot.store.models import CheckIn, Deal
+from bot.views import commands as command_views
+from bot.views import deals as views
+from bot.views.refs import DealRef, MessageRef
+
+from .incoming import Incoming
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event("message")(on_message)
+    app.action(views.NOT_A_DEAL)(not_a_deal)
+    app.action(views.SET_OWNER)(set_owner)
+    app.shortcut(views.LOG_FROM_MESSAGE)(log_from_message)
+    app.view(views.LOG_DEAL_MODAL)(logged_from_message)
+    app.view(command_views.NEW_DEAL_MODAL)(logged_by_hand)
+
+
+# -- posts in a deal channel ------------------------------------------------------------------
+
+
+def on_message(event: dict[str, Any], incoming: Incoming) -> None:
+    if event.get("channel_type") not in deals.CHANNEL_TYPES or not _watched(incoming):
+        return
+    subtype = event.get("subtype")
+    if subtype == "message_deleted":
+        _deleted(incoming, str(event["deleted_ts"]))
+        return
+    team, channel, bot_id = incoming.team, incoming.channel, incoming.bot_id
+    store, clock, plans = incoming.store, incoming.clock, incoming.planning()
+    if subtype == "message_changed":
+        change = deals.revise_deal(store, clock, team, channel, event["message"], plans, bot_id)
+    else:
+        change = deals.capture_deal(store, clock, team, channel, event, plans, bot_id)
+    show_change(incoming, change)
+
+
+def _watched(incoming: Incoming) -> bool:
+    deps, channel = incoming.deps, incoming.channel
+    chosen = deps.recent_settings.get(deps.store, incoming.team, deps.settings).deal_channels
+    return deals.watches_channel(
+        chosen, channel, lambda: deps.directory.channel_name(incoming.client, channel)
+    )
+
+
+def _deleted(incoming: Incoming, ts: str) -> None:
+    removed = deals.remove_for_deleted_message(
+        incoming.store, incoming.clock, incoming.team, incoming.channel, ts
+    )
+    if removed is not None:
+        update_reply(incoming, removed, ())
+
+
+# -- the thread reply ----------------------------------------------------------------------------
+
+
+def show_change(incoming: Incoming, change: DealChange) -> None:
+    """Say in the thread what a change did: a reply for a new deal, an update otherwise."""
+    if change.deal is None or change.change == Change.UNCHANGED:
+        return
+    if change.change == Change.RECORDED:
+        post_reply(incoming, change.deal, change.planned)
+    else:
+        update_reply(incoming, change.deal, change.planned)
+
+
+def post_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn]) -> None:
+    if not (deal.channel_id and deal.message_ts):
+        return
+    client = incoming.client
+    try:
+        reply = client.chat_postMessage(
+            channel=deal.channel_id, thread_ts=deal.message_ts, **views.deal_reply(deal, planned)
+        )
+    except SlackApiError as error:
+        deals.release_reply(incoming.store, deal.id)
+        log.error("could not reply to deal %s: %s", deal.id, error.response.get("error"))
+        return
+    deals.record_reply(incoming.store, deal.id, reply["ts"], _permalink(incoming, deal))
+
+
+def update_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn] | None = None) -> None:
+    if deal.reply_ts is None or deal.channel_id is None:
+        return
+    if planned is None:
+        planned = checkins.open_for_deal(incoming.store, deal.id)
+    drawn = views.deal_reply(deal, planned)
+    incoming.update(deal.channel_id, deal.reply_ts, drawn, f"deal {deal.id}'s reply")
+
+
+def _permalink(incoming: Incoming, deal: Deal) -> str | None:
+    try:
+        answer = incoming.client.chat_getPermalink(
+            channel=str(deal.channel_id), message_ts=str(deal.message_ts)
+        )
+    except SlackApiError:
+        return None
+    return str(answer.get("permalink") or "") or None
+
+
+# -- the reply's buttons ---------------------------------------------------------------------------
+
+
+def not_a_deal(ack: Ack, incoming: Incoming) -> None:
+    ack()
+    ref = incoming.ref(DealRef)
+    deal = None
+    if ref is not None:
+        deal = deals.dismiss_deal(
+            incoming.store, incoming.clock, incoming.team, ref.deal_id, incoming.user
+        )
+    if deal is None:
+        incoming.tell(views.ALREADY_REMOVED)
+        return
+    update_reply(incoming, deal, ())
+
+
+def set_owner(ack: Ack, incoming: Incoming) -> None:
+    ack()
+    owner = str(incoming.action.get("selected_user") or "")
+    if not incoming.reachable(owner):
+        incoming.tell(views.OWNER_NOT_A_PERSON)
+        return
+    ref = incoming.ref(DealRef, where="block_id")
+    change = deals.DealChange(Change.UNCHANGED)
+    if ref is not None:
+        change = deals.set_owner(
+            incoming.store, incoming.clock, incoming.team, ref.deal_id, owner, incoming.planning()
+        )
+    if change.deal is None:
+        incoming.tell(views.ALREADY_REMOVED)
+        return
+    show_change(incoming, change)
+
+
+# -- "Log as a closed deal" ---------------------------------------------------------------------
+
+
+def log_from_message(ack: Ack, incoming: Incoming) -> None:
+    ack()
+    message = incoming.body.get("message") or {}
+    guess = recognise_deal(message)
+    owner = guess.owner_id if guess and guess.owner_id else message.get("user")
+    customer = guess.customer if guess else ""
+    incoming.open(views.log_deal_modal(incoming.channel, message["ts"], customer, owner))
+
+
+def logged_from_message(ack: Ack, incoming: Incoming) -> None:
+    customer = incoming.text_field("customer").strip()
+    owner = str(incoming.field("owner").get("selected_user") or "")
+    if not customer:
+        ack(response_action="errors", errors={"customer": views.NAME_THE_CUSTOMER})
+        return
+    if not incoming.reachable(owner):
+        ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
+        return
+    ack()
+    ref = incoming.modal_ref(MessageRef)
+    message = incoming.directory.message(incoming.client, ref.channel_id, ref.ts) if ref else None
+    if ref is None or message is None:
+        incoming.client.chat_postMessage(channel=incoming.user, text=views.COULD_NOT_LOG)
+        return
+    said = deals.LoggedDeal(customer, owner, incoming.user)
+    change = deals.log_deal(
+        incoming.store,
+        incoming.clock,
+        incoming.team,
+        ref.channel_id,
+        message,
+        said,
+        incoming.planning(),
+    )
+    if change.change == deals.Change.UNCHANGED:
+        incoming.client.chat_postEphemeral(
+            channel=ref.channel_id, user=incoming.user, text=views.ALREADY_A_DEAL
+        )
+        return
+    show_change(incoming, change)
+
+
+# -- `/serve deal` -------------------------------------------------------------------------------
+
+
+def serve_deal(incoming: Incoming, command: Command) -> None:
+    if not command.rest:
+        incoming.ack()
+        incoming.open(command_views.new_deal_modal())
+        return
+    words = parse_deal(command.rest)
+    if isinstance(words, Refusal):
+        incoming.answer(command_views.refusal(words))
+        return
+    incoming.ack()
+    owner = words.owner_id or incoming.user
+    if not incoming.reachable(owner):
+        incoming.later(command_views.said(command_views.OWNER_NOT_A_PERSON))
+        return
+    said = deals.LoggedDeal(words.customer, owner, incoming.user)
+    change = _log_by_hand(incoming, said, (words.amount, words.currency))
+    if change.deal is not None:
+        incoming.later(command_views.deal_logged(change.deal, change.planned))
+
+
+def logged_by_hand(ack: Ack, incoming: Incoming) -> None:
+    words = parse_deal(incoming.text_field("customer"))
+    owner = str(incoming.field("owner").get("selected_user") or "")
+    if isinstance(words, Refusal):
+        ack(response_action="errors", errors={"customer": command_views.REFUSALS[words]})
+        return
+    if not incoming.reachable(owner):
+        ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
+        return
+    ack()
+    amount = amount_in({"type": "message", "text": incoming.text_field("amount")})
+    change = _log_by_hand(incoming, deals.LoggedDeal(words.customer, owner, incoming.user), amount)
+    if change.deal is not None:
+        incoming.client.chat_postMessage(
+            channel=incoming.user, **command_views.deal_logged(change.deal, change.planned)
+        )
+
+
+def _log_by_hand(
+    incoming: Incoming, said: deals.LoggedDeal, amount: tuple[Decimal | None, str | None]
+) -> DealChange:
+    return deals.log_by_hand(
+        incoming.store, incoming.clock, incoming.team, said, amount, incoming.planning()
+    )

@@ -1,0 +1,203 @@
+"""The Web API methods the bot calls, answered as Slack answers them from the workspace
+model: chat.* (post, update, ephemeral, permalink), conversations.* (info, open, list,
+members, and paged history and replies), users.info, views.* (modals and Home tabs),
+auth.test, apps.connections.open and oauth.v2.access. Each `api_<method>` handler takes
+the call's arguments and returns its JSON answer; the caller holds the workspace's lock.
+The files.* upload flow is in `uploads`."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import uuid
+from typing import Any
+
+from .history import page
+from .installs import Installs
+from .socket_mode import SocketMode
+from .spec import decode
+from .workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, Message, Workspace
+
+
+class Methods:
+    """Handlers by method name; `called_with` says whose token the current call has."""
+
+    def __init__(self, workspace: Workspace, installs: Installs, socket_mode: SocketMode) -> None:
+        self._workspace = workspace
+        self._installs = installs
+        self._socket_mode = socket_mode
+        self._caller = threading.local()
+
+    def called_with(self, token: str | None) -> None:
+        """The token of the call this thread answers, which names its workspace."""
+        self._caller.token = token
+
+    def _calling_team(self) -> str:
+        return self._installs.team_of(getattr(self._caller, "token", None))
+
+    def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        team = self._calling_team()
+        return {
+            "ok": True,
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": self._installs.team_names.get(team, team),
+            "user": "serve",
+            "team_id": team,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self._socket_mode.refusing_connections:
+            return {"ok": False, "error": "service_unavailable"}
+        return {"ok": True, "url": self._socket_mode.url}
+
+    def api_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._installs.grant(args)
+
+    def api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._workspace.channel_for(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        message = Message(
+            channel=channel,
+            ts=self._workspace.next_ts(),
+            text=args.get("text", ""),
+            blocks=decode(args.get("blocks", [])),
+            bot_id=BOT_ID,
+            user=BOT_USER_ID,
+            thread_ts=args.get("thread_ts"),
+            metadata=decode(args["metadata"]) if "metadata" in args else None,
+            broadcast=str(args.get("reply_broadcast", "")).lower() in ("true", "1"),
+        )
+        self._workspace.messages[channel].append(message)
+        return {"ok": True, "channel": channel, "ts": message.ts, "message": message.as_event()}
+
+    def api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        message = self._workspace.message(args["channel"], args["ts"])
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message.user != BOT_USER_ID:
+            return {"ok": False, "error": "cant_update_message"}
+        message.text = args.get("text", message.text)
+        if "blocks" in args:
+            message.blocks = decode(args["blocks"])
+        return {"ok": True, "channel": message.channel, "ts": message.ts, "text": message.text}
+
+    def api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._workspace.channel_for(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        ts = self._workspace.next_ts()
+        self._workspace.ephemerals.append(
+            {
+                "channel": channel,
+                "user": args["user"],
+                "text": args.get("text", ""),
+                "blocks": decode(args.get("blocks", [])),
+                "thread_ts": args.get("thread_ts"),
+                "message_ts": ts,
+            }
+        )
+        return {"ok": True, "message_ts": ts}
+
+    def api_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = args["channel"], args["message_ts"]
+        if self._workspace.message(channel, ts) is None:
+            return {"ok": False, "error": "message_not_found"}
+        link = f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
+    def api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._workspace.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": {k: v for k, v in channel.items() if k != "members"}}
+
+    def api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        if len(users) != 1 or users[0] not in self._workspace.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": self._workspace.open_dm(users[0])}}
+
+    def api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages and thread broadcasts, newest first, a page at a time."""
+        if args["channel"] not in self._workspace.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        top_level = [
+            m
+            for m in self._workspace.messages[args["channel"]]
+            if m.thread_ts in (None, m.ts) or m.broadcast
+        ]
+        return page(top_level, args, default_limit=100, max_limit=999, newest_first=True)
+
+    def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread, parent first, a page at a time."""
+        if args["channel"] not in self._workspace.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        thread = [
+            m
+            for m in self._workspace.messages[args["channel"]]
+            if m.ts == args["ts"] or m.thread_ts == args["ts"]
+        ]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        return page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
+
+    def api_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        team = self._calling_team()
+        channels = [
+            {k: v for k, v in c.items() if k != "members"}
+            for c in self._workspace.channels.values()
+            if c.get("is_channel") and c.get("context_team_id", TEAM_ID) == team
+        ]
+        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
+
+    def api_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._workspace.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "members": channel["members"], "response_metadata": {"next_cursor": ""}}
+
+    def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self._workspace.users.get(args["user"])
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def api_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = {"id": f"V{self._workspace.serial():08d}", **decode(args["view"])}
+        self._workspace.views.append(view)
+        return {"ok": True, "view": view}
+
+    api_views_update = api_views_open
+    api_views_push = api_views_open
+
+    def api_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Set a person's Home tab (kept in `home`, not `views`, which holds modals). A
+        `hash` that is not the current view's answers hash_conflict, as Slack does."""
+        workspace = self._workspace
+        user = args["user_id"]
+        if user not in workspace.users:
+            return {"ok": False, "error": "user_not_found"}
+        current = workspace.home.get(user)
+        if args.get("hash") and (current is None or args["hash"] != current["hash"]):
+            return {"ok": False, "error": "hash_conflict"}
+        view_id = current["id"] if current else f"V{workspace.serial():08d}"
+        view = {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": "",
+            "state": {"values": {}},
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "root_view_id": view_id,
+            "app_id": APP_ID,
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+            **decode(args["view"]),
+            "hash": f"{int(workspace.now().timestamp())}.{uuid.uuid4().hex[:8]}",
+        }
+        workspace.home[user] = view
+        return {"ok": True, "view": copy.deepcopy(view)}

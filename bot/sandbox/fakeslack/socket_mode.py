@@ -1,0 +1,193 @@
+"""Slack's side of Socket Mode: the WebSocket endpoint that apps.connections.open points
+the bot at (hello, then envelopes out and acks back), and the direct hand-over that gives
+each envelope straight to a Bolt app's `dispatch` instead (`deliver_to(AppReceiver(app))`),
+for tests that need no socket. Either way it records each ack (checked as a message when
+it carries a payload) and when each envelope went out and came back, and it can hang up
+and refuse connections as Slack does when an app is being shut down."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import Server, ServerConnection, serve
+
+from .spec import payload_problems
+from .workspace import APP_ID, Workspace
+
+# What an app answers an envelope with: whether it acked, and the ack's payload.
+Receiver = Callable[[dict[str, Any]], tuple[bool, dict[str, Any] | None]]
+
+
+class AppReceiver:
+    """Slack's side of Socket Mode without the socket: each envelope's payload goes to a
+    Bolt app's `dispatch` as slack_bolt's Socket Mode adapter hands it over, and the
+    answer becomes the ack as that adapter would send it (none for a failed dispatch)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def __call__(self, envelope: dict[str, Any]) -> tuple[bool, dict[str, Any] | None]:
+        headers: dict[str, str | Sequence[str]] = {}
+        if envelope.get("retry_attempt") is not None:
+            headers["x-slack-retry-num"] = str(envelope["retry_attempt"])
+        if envelope.get("retry_reason") is not None:
+            headers["x-slack-retry-reason"] = str(envelope["retry_reason"])
+        request = BoltRequest(mode="socket_mode", body=envelope["payload"], headers=headers or None)
+        answer = self.app.dispatch(request)
+        if answer.status != 200:
+            return False, None
+        if not answer.body:
+            return True, None
+        content_type = (answer.headers.get("content-type") or [""])[0]
+        if content_type.startswith("application/json"):
+            return True, json.loads(answer.body)
+        return True, {"text": answer.body}
+
+
+class SocketMode:
+    """The endpoint and its acks; `ack_timeout` is how long a sender waits for an ack."""
+
+    def __init__(self, workspace: Workspace, ack_timeout: float) -> None:
+        self._workspace = workspace
+        self._changed = workspace.changed
+        self.acks: dict[str, dict[str, Any] | None] = {}
+        # when each envelope went out and when its ack came back (time.perf_counter())
+        self.sent_at: dict[str, float] = {}
+        self.acked_at: dict[str, float] = {}
+        self.ack_timeout = ack_timeout
+        self.refusing_connections = False
+        self._sockets: list[ServerConnection] = []
+        self._receiver: Receiver | None = None
+        self._receiving: ThreadPoolExecutor | None = None
+        self._server: Server = serve(self._session, "127.0.0.1", 0)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.socket.getsockname()[:2]
+        return f"ws://{host}:{port}/link/?ticket={uuid.uuid4()}"
+
+    @property
+    def connections(self) -> int:
+        with self._changed:
+            return len(self._sockets)
+
+    @property
+    def connected(self) -> bool:
+        """Whether an envelope sent now would reach the app."""
+        with self._changed:
+            return bool(self._sockets) or self._receiver is not None
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def finish_hand_overs(self) -> None:
+        """Wait for envelopes handed over without waiting for their ack."""
+        if self._receiving is not None:
+            self._receiving.shutdown(wait=True)
+
+    def shutdown(self) -> None:
+        self._server.shutdown()
+
+    def deliver_to(self, receiver: Receiver | None) -> None:
+        """Hand every envelope to `receiver` (say, `AppReceiver(app)`) instead of over a
+        Socket Mode connection: what the app acks is recorded as over the socket. None
+        goes back to the socket."""
+        with self._changed:
+            self._receiver = receiver
+            if receiver is not None and self._receiving is None:
+                self._receiving = ThreadPoolExecutor(10, thread_name_prefix="fake-slack-envelope")
+            self._changed.notify_all()
+
+    def wait_for_connection(self, timeout: float = 10.0) -> None:
+        if self._receiver is not None:
+            return
+        if not self._workspace.wait_for(lambda: bool(self._sockets), timeout):
+            raise AssertionError("the bot never opened a Socket Mode connection")
+
+    def hang_up(self) -> None:
+        """Close every Socket Mode connection from Slack's side and refuse new ones, as
+        Slack does when an app is being shut down; the bot then stops without waiting
+        for its socket reads to time out."""
+        with self._changed:
+            self.refusing_connections = True
+            sockets = list(self._sockets)
+        for socket in sockets:
+            socket.close()
+
+    def deliver(self, envelope: dict[str, Any], wait_ack: bool) -> str:
+        """Send `envelope` to the app, over the newest connection or by hand-over, and
+        (with `wait_ack`) wait for its ack; returns its envelope id."""
+        envelope_id = str(uuid.uuid4())
+        envelope["envelope_id"] = envelope_id
+        self.wait_for_connection()
+        receiver = self._receiver
+        if receiver is not None:
+            return self._hand_over(receiver, envelope, wait_ack)
+        with self._changed:
+            self.acks.pop(envelope_id, None)
+            socket = self._sockets[-1]
+            self.sent_at[envelope_id] = time.perf_counter()
+        socket.send(json.dumps(envelope))
+        if wait_ack and not self._workspace.wait_for(
+            lambda: envelope_id in self.acks, self.ack_timeout
+        ):
+            raise AssertionError(f"no ack for {envelope['type']} envelope within the time limit")
+        return envelope_id
+
+    def _hand_over(self, receiver: Receiver, envelope: dict[str, Any], wait_ack: bool) -> str:
+        envelope_id = str(envelope["envelope_id"])
+        with self._changed:
+            self.acks.pop(envelope_id, None)
+            self.sent_at[envelope_id] = time.perf_counter()
+        if not wait_ack:
+            assert self._receiving is not None
+            self._receiving.submit(self._receive, receiver, envelope)
+            return envelope_id
+        self._receive(receiver, envelope)
+        if envelope_id not in self.acks:
+            raise AssertionError(f"no ack for {envelope['type']} envelope within the time limit")
+        return envelope_id
+
+    def _receive(self, receiver: Receiver, envelope: dict[str, Any]) -> None:
+        acked, payload = receiver(envelope)
+        if acked:
+            self._record_ack(str(envelope["envelope_id"]), payload)
+
+    def _record_ack(self, envelope_id: str, payload: Any) -> None:
+        problems = payload_problems("ack", payload) if isinstance(payload, dict) else []
+        with self._changed:
+            self._workspace.violations.extend(problems)
+            self.acks[envelope_id] = payload
+            self.acked_at[envelope_id] = time.perf_counter()
+            self._changed.notify_all()
+
+    def _session(self, connection: ServerConnection) -> None:
+        connection.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": len(self._sockets) + 1,
+                    "connection_info": {"app_id": APP_ID},
+                }
+            )
+        )
+        with self._changed:
+            self._sockets.append(connection)
+            self._changed.notify_all()
+        try:
+            for raw in connection:
+                ack = json.loads(raw)
+                self._record_ack(ack["envelope_id"], ack.get("payload"))
+        except ConnectionClosed:
+            pass
+        finally:
+            with self._changed:
+                self._sockets.remove(connection)
+                self._changed.notify_all()

@@ -1,0 +1,196 @@
+"""What the tests and the benchmarks share: a week to play in, people acting in the fake
+workspace (posting a deal, typing `/serve`, submitting a story), and reading what Serve
+put on their screens. Tests and benchmarks stand on this and on the package, never on
+each other."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.app import RunningBot
+from bot.clock import ManualClock
+from bot.store.models import CheckIn, Deal
+from bot.views import stories as story_views
+
+from .fakeslack import FakeSlack, Message
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+DEALS_CHANNEL = "C0DEALS"
+LA = ZoneInfo("America/Los_Angeles")
+ALICE_DM = "D0ALICE"
+BOB_DM = "D0BOB"
+FRIDAY_5PM_LA = datetime(2026, 11, 20, 17, 0, tzinfo=LA)  # a deal closes
+MONDAY_10AM_LA = datetime(2026, 11, 23, 10, 0, tzinfo=LA)  # its first check-in is due
+# Markup a person can type that Slack would make live: pings, mentions, channel links.
+LIVE_MARKUP = ["<!channel>", "<!here|here>", "<@U0ATTACK>", "<#C0X|x>", "<http://x.test|click>"]
+
+
+# -- people acting ---------------------------------------------------------------------------
+
+
+def announce(fake: FakeSlack, channel: str, text: str, user: str, wait_ack: bool = True) -> str:
+    """Someone posts in a channel, and Slack tells the app; the envelope's id."""
+    post = fake.post_as_user(channel, text, user=user)
+    event = {**post.as_event(), "channel": channel, "channel_type": "channel"}
+    return fake.send_event(event, wait_ack=wait_ack)
+
+
+def close_deal(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE") -> Deal:
+    """Post a win in the deal channel and return the deal Serve recorded for it."""
+    post = fake.post_as_user(DEALS_CHANNEL, text, user=user)
+    fake.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
+    assert bot.wait_idle()
+    with bot.store.reading() as session:
+        return session.scalars(select(Deal).where(Deal.message_ts == post.ts)).one()
+
+
+def message_changed(post: Message, text: str, **event: Any) -> dict[str, Any]:
+    """The event Slack sends when someone edits `post` in the deal channel to say `text`."""
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": post.channel,
+        "channel_type": "channel",
+        "message": post.as_event() | {"text": text, "edited": {"ts": post.ts}},
+        "previous_message": post.as_event(),
+        "ts": post.ts,
+        **event,
+    }
+
+
+def serve(fake: FakeSlack, bot: RunningBot, user: str, text: str) -> Any:
+    """Type `/serve text` as `user`; what the bot put in its ack."""
+    reply = fake.command(user, text)
+    assert bot.wait_idle()
+    return reply
+
+
+def story_values(
+    helpers: list[str],
+    text: str,
+    visibility: str = "named",
+    served: str | None = None,
+    quality: str | None = None,
+) -> dict[str, Any]:
+    """The story form filled in, as Slack reports its state."""
+    return {
+        "helpers": {"value": {"type": "multi_users_select", "selected_users": helpers}},
+        "served": {"value": {"type": "plain_text_input", "value": served}},
+        "what_happened": {"value": {"type": "plain_text_input", "value": text}},
+        "quality": {
+            "value": {
+                "type": "static_select",
+                "selected_option": {"value": quality} if quality else None,
+            }
+        },
+        "visibility": {
+            "value": {"type": "radio_buttons", "selected_option": {"value": visibility}}
+        },
+    }
+
+
+def submit_story(
+    fake: FakeSlack, bot: RunningBot, user: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    ack = fake.submit(user, story_views.story_modal("command"), values)
+    assert bot.wait_idle()
+    return ack
+
+
+# -- time --------------------------------------------------------------------------------------
+
+
+def at(clock: ManualClock, bot: RunningBot, moment: datetime) -> int:
+    """Move the clock to `moment` and run what has fallen due; how many rows ran."""
+    clock.set(moment)
+    return bot.tick()
+
+
+def tick_together(*bots: RunningBot) -> None:
+    """Run several bots' runners at the same moment, as replicas would."""
+    barrier = threading.Barrier(len(bots))
+
+    def tick(bot: RunningBot) -> None:
+        barrier.wait()
+        bot.tick()
+
+    threads = [threading.Thread(target=tick, args=(bot,)) for bot in bots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+# -- what people see ---------------------------------------------------------------------------
+
+
+def dms(fake: FakeSlack, channel: str) -> list[Message]:
+    """Top-level messages in a DM (or any channel), oldest first."""
+    return [m for m in fake.messages[channel] if m.thread_ts is None]
+
+
+def checkin_dms(fake: FakeSlack) -> list[Message]:
+    """Every check-in DM the bot posted (top level, with its send key), in any DM."""
+    return [
+        m
+        for channel, messages in list(fake.messages.items())
+        if channel.startswith("D")
+        for m in messages
+        if m.thread_ts is None and m.metadata
+    ]
+
+
+def buttons(message: Message) -> list[str]:
+    return [
+        e["text"]["text"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+
+
+def checkins_of(bot: RunningBot, deal: Deal) -> list[CheckIn]:
+    with bot.store.reading() as session:
+        return list(
+            session.scalars(
+                select(CheckIn).where(CheckIn.deal_id == deal.id).order_by(CheckIn.stage)
+            )
+        )
+
+
+def answer_text(reply: Any) -> str:
+    """Everything a person would read in an answer: its text and its blocks."""
+    return json.dumps(reply or {})
+
+
+def last_response(fake: FakeSlack) -> str:
+    assert fake.responses, "the bot answered nothing after its ack"
+    return json.dumps(fake.responses[-1])
+
+
+# -- text nobody here wrote ---------------------------------------------------------------------
+
+
+def hostile_text() -> SearchStrategy[str]:
+    """Hypothesis text as people and integrations send it at its worst: any Unicode,
+    control and format characters, lone surrogates, Slack markup and HTML escapes, and
+    very long runs. (Hypothesis is a test dependency, imported only when asked.)"""
+    from hypothesis import strategies as st
+
+    return st.one_of(
+        st.text(),
+        st.text(st.characters(whitelist_categories=("Cs", "Cc", "Cf", "Zs", "So", "Lu"))),
+        st.text(alphabet="<>&!@#|*_~:`;amplgt\n\t\x00 "),
+        st.lists(st.sampled_from([*LIVE_MARKUP, "&amp;", "&lt;", "&gt;", "&", "<", ">"])).map(
+            "".join
+        ),
+        st.tuples(st.sampled_from(["&", "<", "a", "é", "\U0001f389"]), st.integers(1, 5000)).map(
+            lambda pair: pair[0] * pair[1]
+        ),
+    )
