@@ -3,7 +3,8 @@
 Tests come in three tiers, by folder: `unit/` (pure rules, views, parsing), `integration/`
 (the real app and store, Slack's payloads handed to the app directly against the fake
 Web API) and `acceptance/` (real Socket Mode, real processes, whole runs), which is
-marked `slow`: `python -m pytest -m "not slow"` is the quick tier."""
+marked `slow`, as are the few other tests that open a real socket or try thousands of
+examples: `python -m pytest -m "not slow"` is the quick tier."""
 
 from __future__ import annotations
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
+ROOT = Path(__file__).parents[2]
+
 
 def servebot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     base = {"PATH": os.environ.get("PATH", ""), "HOME": str(cwd), "SYSTEMROOT": ""}
@@ -221,3 +223,42 @@ def test_database_only_failing_on_connect_is_exit_1(
     [line] = result.stderr.splitlines()
     assert line.startswith("servebot: cannot use the database in DATABASE_URL: ")
     assert result.returncode == 1
+
+
+def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path: Path) -> None:
+    database = tmp_path / "serve.db"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from bot.store.db import hold_sqlite_file; "
+            f"hold_sqlite_file('sqlite:///{database}'); print('held', flush=True); time.sleep(60)",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_APP_TOKEN": "xapp-1",
+            "DATABASE_URL": f"sqlite:///{database}",
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env | {"PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert "another Serve process" in line and "PostgreSQL" in line

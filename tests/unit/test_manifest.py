@@ -15,7 +15,7 @@ from bot.sandbox.fakeslack.spec import SPEC_DIR
 from bot.views.deals import LOG_FROM_MESSAGE
 from bot.views.stories import SHARE_FROM_MESSAGE
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 # files_upload_v2 is two Web API calls with the bytes posted between them; both need files:write.
 UPLOAD_SCOPES = {"files_upload_v2": ["files:write"]}
 # Slack's description names the older scopes; a bot token gets the granular form.

@@ -352,6 +352,7 @@ def test_a_hold_that_never_fills_times_out_and_says_so(fake: FakeSlack) -> None:
     assert fake.max_in_flight("chat.postMessage") == 1
 
 
+@pytest.mark.slow  # a real Socket Mode connection
 def test_a_profile_change_reaches_a_connected_app_as_user_change(fake: FakeSlack) -> None:
     fake.add_user("U0ALICE", "alice")
     quiet = fake.set_profile("U0ALICE", title="Account Executive")
@@ -473,6 +474,7 @@ def test_a_multipart_upload_kept_private_and_a_wrong_length_is_a_violation(
         web.files_completeUploadExternal(files=[{"id": first["file_id"]}])
 
 
+@pytest.mark.slow  # a real Socket Mode connection
 def test_a_published_home_is_kept_per_person_and_sent_with_app_home_opened(
     fake: FakeSlack,
 ) -> None:
@@ -522,6 +524,7 @@ def test_a_home_is_validated_as_a_view_and_honours_hash(fake: FakeSlack) -> None
     assert fake.violations[-1] == "views.publish: view type is 'modal', not 'home'"
 
 
+@pytest.mark.slow  # a real Socket Mode connection
 def test_a_slash_command_returns_the_ack_and_records_response_url_posts(
     fake: FakeSlack,
 ) -> None:
@@ -568,6 +571,7 @@ def test_a_slash_command_returns_the_ack_and_records_response_url_posts(
     )
 
 
+@pytest.mark.slow  # a real Socket Mode connection
 def test_bad_blocks_posted_to_a_response_url_are_a_violation(fake: FakeSlack) -> None:
     fake.add_user("U0ALICE", "alice")
     urls: list[str] = []

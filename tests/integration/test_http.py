@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -27,8 +24,6 @@ from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA
 from bot.store.db import Store
 from bot.store.models import Deal
 from bot.web import SlackWeb, WebServer
-
-ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture
@@ -171,42 +166,3 @@ def test_log_lines_are_json_with_workspace_kind_and_outcome_and_no_text_or_token
 
     record = logging.LogRecord("x", logging.ERROR, "", 0, "token %s", ("xoxb-123-abc",), None)
     assert "xoxb-123-abc" not in JsonLines().format(record)
-
-
-def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path: Path) -> None:
-    database = tmp_path / "serve.db"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from bot.store.db import hold_sqlite_file; "
-            f"hold_sqlite_file('sqlite:///{database}'); print('held', flush=True); time.sleep(60)",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        env = {
-            "PATH": os.environ["PATH"],
-            "HOME": str(tmp_path),
-            "SLACK_BOT_TOKEN": "xoxb-1",
-            "SLACK_APP_TOKEN": "xapp-1",
-            "DATABASE_URL": f"sqlite:///{database}",
-        }
-        done = subprocess.run(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=env | {"PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    finally:
-        holder.kill()
-        holder.wait()
-
-    assert done.returncode == 2
-    [line] = done.stderr.strip().splitlines()
-    assert "another Serve process" in line and "PostgreSQL" in line

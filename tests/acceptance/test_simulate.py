@@ -8,14 +8,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from bot.sandbox.simulation import Person, Scenario, Sent, dst_transitions, judge, simulate
+from bot.sandbox.simulation import Scenario, simulate
 
-ROOT = Path(__file__).parents[1]
-LA = ZoneInfo("America/Los_Angeles")
+ROOT = Path(__file__).parents[2]
 SMALL = Scenario(
     people=8,
     weeks=6,
@@ -50,36 +48,6 @@ def test_the_report_catches_messages_sent_at_night_by_a_misconfigured_workspace(
     report = simulate(early, {"checkin_hour": 6, "prompt_time": datetime.min.time()})
 
     assert report.outside_working_hours > 0 and report.examples
-
-
-def test_judging_counts_each_kind_of_bad_moment() -> None:
-    monday = datetime(2027, 3, 1, tzinfo=UTC)
-    away = (monday + timedelta(days=2), monday + timedelta(days=3))
-    person = Person("U0A", LA, (away,))
-    sends = [
-        Sent("U0A", datetime(2027, 3, 1, 10, tzinfo=LA)),  # fine
-        Sent("U0A", datetime(2027, 3, 1, 3, tzinfo=LA)),  # at night
-        Sent("U0A", datetime(2027, 3, 6, 11, tzinfo=LA)),  # a Saturday
-        Sent("U0A", datetime(2027, 3, 5, 11, tzinfo=LA)),  # the holiday
-        Sent("U0A", away[0] + timedelta(hours=20), reminder_of="1.1"),  # away
-        Sent("U0A", datetime(2027, 3, 5, 12, tzinfo=LA), reminder_of="1.1"),
-    ]
-    scenario = Scenario(people=1, weeks=1, start=monday)
-
-    judged = judge(sends, [person], scenario, [date(2027, 3, 5)])
-
-    assert judged["outside_working_hours"] == 1
-    assert judged["weekend_or_holiday"] == 3  # Saturday, and two on the holiday
-    assert judged["while_away"] == 1
-    assert judged["max_reminders_per_checkin"] == 2
-    assert judged["max_messages_per_person_week"] == 6  # Monday to Sunday: one week
-
-
-def test_daylight_saving_changes_are_counted_per_zone() -> None:
-    spring = datetime(2027, 3, 1, tzinfo=UTC)
-    zones = [ZoneInfo("America/Los_Angeles"), ZoneInfo("Europe/London"), ZoneInfo("Asia/Kolkata")]
-    assert dst_transitions(zones, spring, spring + timedelta(weeks=6)) == 2
-    assert dst_transitions(zones, spring, spring + timedelta(weeks=1)) == 0
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

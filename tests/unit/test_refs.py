@@ -3,6 +3,7 @@ to nothing, never to an error."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,6 +45,7 @@ def test_deeply_nested_or_huge_text_decodes_to_nothing() -> None:
         assert decode(raw, CheckInRef) is None
 
 
+@pytest.mark.slow  # thousands of examples: the full run has it
 @given(st.dictionaries(st.sampled_from(["t", "checkin_id", "deal_id", "x"]), json_values))
 def test_tampered_json_decodes_to_nothing_unless_it_is_well_formed(data: dict[str, object]) -> None:
     import json

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 DEPLOY = ROOT / "deploy"
 HTTP_ONLY = {"url", "request_url", "redirect_urls", "socket_mode_enabled"}
 

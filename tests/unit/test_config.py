@@ -84,7 +84,7 @@ def test_channel_list_accepts_ids_names_and_hashes() -> None:
 
 
 def test_env_example_and_readme_list_every_setting() -> None:
-    root = Path(__file__).parents[1]
+    root = Path(__file__).parents[2]
     example = "\n" + (root / ".env.example").read_text()
     readme = (root / "README.md").read_text()
     for name in VARIABLES:
@@ -94,7 +94,7 @@ def test_env_example_and_readme_list_every_setting() -> None:
 
 def test_env_example_says_what_the_table_declares() -> None:
     """Each variable under its own help line, with its default as it would be typed."""
-    example = (Path(__file__).parents[1] / ".env.example").read_text()
+    example = (Path(__file__).parents[2] / ".env.example").read_text()
     defaults = Settings()
     for declared in SETTINGS:
         value = getattr(defaults, declared.name)
@@ -354,6 +354,7 @@ HOSTILE_TEXT = st.one_of(
 OUR_MESSAGES = ("should ", "is not a valid ", "has a malformed ", "names an ", "uses ", "needs ")
 
 
+@pytest.mark.slow  # thousands of examples: the full run has it
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # unknown query arguments
 @hypothesis.settings(max_examples=1000, deadline=None)
 @hypothesis.given(database_url=HOSTILE_TEXT, api_url=HOSTILE_TEXT)

@@ -28,7 +28,7 @@ from bot.store.models import CheckIn, Deal, DueWork, WorkStatus
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = pytest.mark.postgresql
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 DEALS, WINS = "C0DEALS", "C0WINS"
 OWNERS = [f"U0R{n:03d}" for n in range(50)]
 

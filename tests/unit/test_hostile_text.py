@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -174,6 +175,7 @@ def _bare_ampersand(text: str) -> bool:
     return re.search(r"&(?!amp;|lt;|gt;)", text) is not None
 
 
+@pytest.mark.slow  # thousands of examples: the full run has it
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(HOSTILE, HOSTILE)
 @example("&" * 200, "<!channel>")
