@@ -8,7 +8,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
 from bot.metrics import Metrics
-from bot.services.workspaces import RecentSettings
+from bot.services.workspaces import RecentSettings, settings_for
 from bot.store.db import Store
 from bot.store.installations import Installations
 
@@ -22,3 +22,34 @@ class Deps:
     metrics: Metrics = field(default_factory=lambda: Metrics(None))
     installations: Installations | None = None  # with many workspaces
     recent_settings: RecentSettings = field(default_factory=RecentSettings)
+
+
+class OnDeps:
+    """What a request or a piece of due work runs on, by name (from its `deps`)."""
+
+    deps: Deps
+
+    @property
+    def store(self) -> Store:
+        return self.deps.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.deps.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    @property
+    def directory(self) -> Directory:
+        return self.deps.directory
+
+    @property
+    def workspace(self) -> Settings:
+        """The settings the request's (or job's) workspace runs by, read now."""
+        return settings_for(self.store, self.team_id, self.settings)
+
+    @property
+    def team_id(self) -> str:
+        raise NotImplementedError

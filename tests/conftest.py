@@ -72,6 +72,12 @@ def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return _emptied_postgres()
 
 
+@pytest.fixture
+def empty_postgres() -> str:
+    """The PostgreSQL database alone, with no schema, for processes that make their own."""
+    return _emptied_postgres()
+
+
 def _emptied_postgres() -> str:
     assert POSTGRES_URL
     engine = create_engine(POSTGRES_URL)

@@ -9,46 +9,25 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.config import Settings
 from bot.delivery import Deliveries, Delivery
-from bot.deps import Deps
-from bot.directory import Directory, Person
+from bot.deps import Deps, OnDeps
+from bot.directory import Person
 from bot.runner import Handler, Job, OnFailure, Runner
 from bot.services import checkins
-from bot.services.workspaces import settings_for
-from bot.store.db import Store
 
 from .outcomes import through_slack
 
 
 @dataclass(frozen=True)
-class Work:
+class Work(OnDeps):
     job: Job
     deps: Deps
     deliveries: Deliveries
     runner: Runner
 
     @property
-    def store(self) -> Store:
-        return self.deps.store
-
-    @property
-    def clock(self) -> Clock:
-        return self.deps.clock
-
-    @property
-    def settings(self) -> Settings:
-        return self.deps.settings
-
-    @property
-    def directory(self) -> Directory:
-        return self.deps.directory
-
-    @property
-    def workspace(self) -> Settings:
-        """The settings the job's workspace runs by, read now."""
-        return settings_for(self.store, self.job.team_id, self.settings)
+    def team_id(self) -> str:
+        return self.job.team_id
 
     @cached_property
     def delivery(self) -> Delivery:

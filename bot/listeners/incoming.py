@@ -13,15 +13,10 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import Clock
-from bot.config import Settings
-from bot.deps import Deps
-from bot.directory import Directory
+from bot.deps import Deps, OnDeps
 from bot.people import hours_of, is_admin, planning
 from bot.services.cadence import WorkingHours
 from bot.services.deals import Planning
-from bot.services.workspaces import settings_for
-from bot.store.db import Store
 from bot.views.refs import CheckInRef, DealRef, MessageRef, StoryOrigin, decode
 
 log = logging.getLogger(__name__)
@@ -29,7 +24,7 @@ R = TypeVar("R", CheckInRef, DealRef, MessageRef, StoryOrigin)
 
 
 @dataclass(frozen=True)
-class Incoming:
+class Incoming(OnDeps):
     deps: Deps
     client: WebClient
     ack: Ack
@@ -56,28 +51,9 @@ class Incoming:
             bot_id=context.bot_id,
         )
 
-    # -- what Serve runs on ----------------------------------------------------------------
-
     @property
-    def store(self) -> Store:
-        return self.deps.store
-
-    @property
-    def clock(self) -> Clock:
-        return self.deps.clock
-
-    @property
-    def settings(self) -> Settings:
-        return self.deps.settings
-
-    @property
-    def directory(self) -> Directory:
-        return self.deps.directory
-
-    @property
-    def workspace(self) -> Settings:
-        """The settings the request's workspace runs by, read now."""
-        return settings_for(self.store, self.team, self.settings)
+    def team_id(self) -> str:
+        return self.team
 
     # -- what came with it ------------------------------------------------------------------
 

@@ -11,14 +11,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.store.checkins import checkins_for_deal
+from bot.store.deals import deal_for_message
 from bot.store.models import CheckIn, Deal
 from bot.views import stories as story_views
 
-from .fakeslack import FakeSlack, Message
+from .fakeslack import TEAM_ID, FakeSlack, Message
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -49,7 +49,9 @@ def close_deal(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE
     fake.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
     assert bot.wait_idle()
     with bot.store.reading() as session:
-        return session.scalars(select(Deal).where(Deal.message_ts == post.ts)).one()
+        deal = deal_for_message(session, TEAM_ID, DEALS_CHANNEL, post.ts)
+    assert deal is not None, f"no deal recorded for {text!r}"
+    return deal
 
 
 def message_changed(post: Message, text: str, **event: Any) -> dict[str, Any]:
@@ -157,11 +159,7 @@ def buttons(message: Message) -> list[str]:
 
 def checkins_of(bot: RunningBot, deal: Deal) -> list[CheckIn]:
     with bot.store.reading() as session:
-        return list(
-            session.scalars(
-                select(CheckIn).where(CheckIn.deal_id == deal.id).order_by(CheckIn.stage)
-            )
-        )
+        return list(checkins_for_deal(session, deal.id))
 
 
 def answer_text(reply: Any) -> str:

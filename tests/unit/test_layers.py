@@ -95,3 +95,30 @@ def test_every_listener_is_a_few_lines() -> None:
     }
     assert lengths, "no listeners found"
     assert {where: n for where, n in lengths.items() if n > LONGEST_LISTENER} == {}
+
+
+QUERY_BUILDERS = {"select", "update", "delete", "insert", "func", "text", "or_", "and_", "case"}
+SESSION_QUERIES = {"get", "get_one", "scalar", "scalars", "execute"}
+
+
+def test_every_query_lives_in_the_store() -> None:
+    outside = [p for p in modules(BOT) if "store" not in p.relative_to(BOT).parts]
+    found = []
+    for p in outside:
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+                found += [
+                    f"{named(p)}:{node.lineno} imports {a.name}"
+                    for a in node.names
+                    if a.name in QUERY_BUILDERS
+                ]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SESSION_QUERIES
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "session"
+            ):
+                found.append(f"{named(p)}:{node.lineno} session.{node.func.attr}")
+    assert found == []
