@@ -12,12 +12,12 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.config import SETUP_HINT, Settings, SettingsError, load_settings
 from bot.logs import configure as configure_logs
 
 if TYPE_CHECKING:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.app import RunningBot
     from bot.clock import Clock
 
@@ -106,6 +106,8 @@ def simulate(settings: Settings, args: argparse.Namespace) -> int:
     )
     if problems := scenario.problems():
         return fail(f"servebot simulate: {'; '.join(problems)}", EXIT_CONFIG)
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         workspace = workspace_settings(settings, args.team) if args.from_database else None
     except (SQLAlchemyError, LookupError) as error:
@@ -143,6 +145,8 @@ def fail(line: str, code: int) -> int:
 
 
 def upgrade_database(settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.store.db import Store
 
     try:
@@ -156,6 +160,8 @@ def upgrade_database(settings: Settings) -> int:
 
 
 def recognition_report(settings: Settings, team_id: str | None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.services.labels import recognition_report as read_again
     from bot.store.db import Store
     from bot.views.report import report_lines
@@ -178,6 +184,7 @@ def run(settings: Settings, http: bool = False, clock: Clock | None = None) -> i
         return fail(SettingsError(problems).one_line(), EXIT_CONFIG)
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
+    from sqlalchemy.exc import SQLAlchemyError
 
     from bot.app import RunningBot
     from bot.store.db import SQLiteInUse

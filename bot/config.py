@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from sqlalchemy import create_engine
-from sqlalchemy.engine import URL, Dialect, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Dialect
 
 SETUP_HINT = 'See "Set up" in README.md.'
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -69,7 +69,11 @@ def parse_api_url(raw: str) -> str:
 
 
 def parse_database_url(raw: str) -> str:
-    """Check a database URL as far as can be done without connecting; return it as given."""
+    """Check a database URL as far as can be done without connecting; return it as given.
+    (SQLAlchemy is imported only here: most commands that fail on a setting never need it.)"""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError
+
     if has_control_characters(unquote(raw)):  # as typed, or %-encoded
         raise ValueError("should have no control characters")
     url, dialect = _database_dialect(raw)
@@ -93,6 +97,9 @@ def parse_database_url(raw: str) -> str:
 
 def _database_dialect(raw: str) -> tuple[URL, type[Dialect]]:
     """The parsed URL and the SQLAlchemy dialect it names."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     try:
         url = make_url(raw)
     except (ArgumentError, ValueError):
@@ -122,6 +129,8 @@ def has_driver(dialect: type[Dialect]) -> bool:
 def missing_driver(dialect: type[Dialect]) -> str:
     """What to do when the dialect's driver is not installed."""
     example, install = DATABASES[dialect.name]
+    from sqlalchemy.engine import make_url
+
     supported = make_url(example).get_dialect()
     steps = [] if has_driver(supported) else [install]
     if dialect.driver != supported.driver:

@@ -84,6 +84,7 @@ def plan(
         return list(queries.open_checkins(session, deal.id))
     offsets = sorted(chosen.checkin_cadence_days)
     times = plan_checkins(deal.closed_at, offsets, hours_for(chosen, tz))
+    planned: list[tuple[CheckIn, datetime]] = []
     for stage, (offset, at) in enumerate(zip(offsets, times, strict=True)):
         checkin = existing.get(stage)
         when = at if checkin is None else _revived_at(checkin)
@@ -96,11 +97,18 @@ def plan(
                 stage=stage,
                 offset_days=offset,
                 recipient_id=deal.owner_id,
+                status=CheckInStatus.PLANNED.value,
                 created_at=now,
+                updated_at=now,
             )
             queries.add_checkin(session, checkin)
         checkin.recipient_id = deal.owner_id
-        _schedule(session, checkin, SEND, when, now)
+        planned.append((checkin, when))
+    fresh = {id(checkin) for checkin, _ in planned if checkin.id is None}
+    if fresh:
+        session.flush()  # the new check-ins get their ids together
+    for checkin, when in planned:
+        _schedule(session, checkin, SEND, when, now, waited_for=id(checkin) not in fresh)
     return list(queries.open_checkins(session, deal.id))
 
 
@@ -490,8 +498,16 @@ def _answerable(session: Session, checkin_id: int, team_id: str, lock: bool = Fa
     return Step(*row)
 
 
-def _schedule(session: Session, checkin: CheckIn, kind: str, at: datetime, now: datetime) -> None:
-    """The check-in's next step, replacing any step it was waiting for."""
+def _schedule(
+    session: Session,
+    checkin: CheckIn,
+    kind: str,
+    at: datetime,
+    now: datetime,
+    waited_for: bool = True,
+) -> None:
+    """The check-in's next step, replacing any step it was waiting for (none, for a
+    check-in just made: `waited_for` False)."""
     if kind == SEND:
         checkin.status = CheckInStatus.PLANNED.value
         checkin.due_at = at
@@ -501,7 +517,7 @@ def _schedule(session: Session, checkin: CheckIn, kind: str, at: datetime, now: 
     checkin.updated_at = now
     if checkin.id is None:
         session.flush()
-    else:
+    elif waited_for:
         due.cancel_waiting(session, STEPS, [checkin.id])
     due.add(session, kind, checkin.team_id, at, now, subject_id=checkin.id)
 

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
-from bot.sandbox.fakeslack import FakeSlack
+from bot.people import planning
+from bot.sandbox.fakeslack import TEAM_ID, FakeSlack
 from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, MONDAY_10AM_LA, checkin_dms
+from bot.services import deals
 
 OWNERS = [f"U0P{n:04d}" for n in range(1000)]
 # One chat.postMessage in four fails, in turn: 20% of them with 429 and Retry-After, 5%
@@ -30,12 +32,13 @@ def test_a_thousand_checkins_through_429s_and_500s_are_each_sent_exactly_once(
         fake_slack.add_user(owner, owner.lower(), tz="America/Los_Angeles")
     clock.set(FRIDAY_5PM_LA)
     bot = start_bot(dispatch_interval_seconds=3600)
-    for n, owner in enumerate(OWNERS):
+    plans = planning(bot.deps, bot.client, TEAM_ID)
+    for n, owner in enumerate(OWNERS):  # a thousand closed deals, recorded as if posted
         post = fake_slack.post_as_user(DEALS_CHANNEL, f"Closed Customer{n:04d} :tada:", user=owner)
-        event = {**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"}
-        fake_slack.send_event(event, wait_ack=False)
-    assert fake_slack.wait_for(lambda: len(fake_slack.acks) >= len(OWNERS), 120)
-    assert bot.wait_idle(120)
+        closed = deals.capture_deal(
+            bot.store, clock, TEAM_ID, DEALS_CHANNEL, post.as_event(), plans
+        )
+        assert closed.change == deals.Change.RECORDED and len(closed.planned) == 4
     fake_slack.fail_some("chat.postMessage", every=4, kinds=FAULTS)
 
     everyone_at = None
