@@ -3,7 +3,7 @@
 `chat.postMessage` has no idempotency key, and a dropped connection, a timeout or a 5xx
 leaves unknown whether the message went out. So each send carries its own key in the
 message metadata, and a send whose earlier attempt may have posted first looks for that
-key in the conversation, back to when the first attempt started, before posting again.
+key in the conversation, in the time that attempt ran, before posting again.
 Nothing below resends a post by itself (see `bot.slack_api`)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -20,8 +21,8 @@ from bot.directory import Directory
 from bot.tokens import BotTokens
 
 SEND_EVENT = "serve_send"
-CLOCK_SKEW = timedelta(minutes=5)  # between our clock and the ts Slack stamps
-PAGE = 200
+CLOCK_SKEW = timedelta(minutes=1)  # between our clock and the ts Slack stamps
+PAGE = 15  # the most Slack gives distributed apps outside the Marketplace
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,17 @@ class Delivery:
         to: str,
         key: str,
         message: Mapping[str, Any],
-        since: datetime | None,
+        earlier: Earlier | None,
         thread_ts: str | None = None,
         broadcast: bool = False,
     ) -> Posted:
-        """Post `message` to a channel, or to a person's DM given their user id. `since`
-        is when the first attempt started, when an earlier attempt may have posted."""
-        if since is not None:
-            found = self.find(to, key, since, thread_ts)
+        """Post `message` to a channel, or to a person's DM given their user id, unless
+        an earlier attempt that may have posted it did: then that post is returned."""
+        if earlier is not None:
+            found = self.find(to, key, earlier.window, thread_ts)
             if found is not None:
                 return found
+            earlier.looked()
         where: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         if broadcast:
             where["reply_broadcast"] = True
@@ -64,25 +66,45 @@ class Delivery:
             self.directory.remember_dm(to, posted.channel)
         return posted
 
-    def find(self, to: str, key: str, since: datetime, thread_ts: str | None) -> Posted | None:
-        """The message sent with `key`, if it is there: every message since `since`
-        is read, page by page, however many came after it."""
+    def find(
+        self, to: str, key: str, window: tuple[datetime, datetime], thread_ts: str | None
+    ) -> Posted | None:
+        """The message sent with `key`, if it is there. Only the time the earlier attempts
+        ran is read, so however busy the conversation has been since, a page or two
+        settles it, even where Slack allows one history call a minute."""
         channel = self.directory.dm_channel(self.client, to) if to.startswith(("U", "W")) else to
-        oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
-        if thread_ts:
-            pages = self.client.conversations_replies(
-                channel=channel, ts=thread_ts, oldest=oldest, limit=PAGE, include_all_metadata=True
-            )
-        else:
-            pages = self.client.conversations_history(
-                channel=channel, oldest=oldest, limit=PAGE, include_all_metadata=True
-            )
-        for page in pages:
+        since, until = window
+        bounds: dict[str, Any] = {
+            "oldest": f"{(since - CLOCK_SKEW).timestamp():.6f}",
+            "latest": f"{(until + CLOCK_SKEW).timestamp():.6f}",
+            "inclusive": True,
+            "limit": PAGE,
+            "include_all_metadata": True,
+        }
+        read: Callable[..., Any] = (
+            partial(self.client.conversations_replies, ts=thread_ts)
+            if thread_ts
+            else self.client.conversations_history
+        )
+        cursor = None
+        while True:  # page by page, each a call of its own, so a rate limit pauses it
+            page = read(channel=channel, cursor=cursor, **bounds)
             for message in page.get("messages", []):
                 payload = (message.get("metadata") or {}).get("event_payload") or {}
                 if payload.get("send_key") == key:
                     return Posted(channel, str(message["ts"]))
-        return None
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """Earlier attempts of a send that may have posted it: when they ran, and what to
+    call once it is known they did not (so a later failure need not look there again)."""
+
+    window: tuple[datetime, datetime]
+    looked: Callable[[], None]
 
 
 class Deliveries:

@@ -60,6 +60,8 @@ class Job:
     attempt: int
     started_at: datetime
     progress: Mapping[str, Any] = field(default_factory=dict)
+    tried: tuple[datetime, datetime] | None = None
+    claim_ends: datetime | None = None
 
     @property
     def may_have_run_before(self) -> bool:
@@ -67,10 +69,10 @@ class Job:
         return self.attempt > 1
 
     @property
-    def earlier_attempts_since(self) -> datetime | None:
-        """When the first attempt started, if an earlier one may have taken effect: where
-        to start looking for what it did."""
-        return self.started_at if self.may_have_run_before else None
+    def earlier_attempts(self) -> tuple[datetime, datetime] | None:
+        """When earlier attempts that may have taken effect ran, if any did and nobody has
+        looked since: the only time in which to look for what they did."""
+        return self.tried
 
     @classmethod
     def of(cls, work: DueWork, now: datetime) -> Job:
@@ -85,7 +87,15 @@ class Job:
             attempt=work.attempts,
             started_at=work.started_at or now,
             progress=dict(work.progress or {}),
+            tried=_window(work),
+            claim_ends=work.due_at,  # as claimed: the lease's end
         )
+
+
+def _window(work: DueWork) -> tuple[datetime, datetime] | None:
+    if work.tried_until is None:
+        return None
+    return (work.tried_from or work.started_at or work.tried_until, work.tried_until)
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,13 @@ class Runner:
         """Record what the job has done so far; stop it if its claim was lost meanwhile."""
         with self.store.session() as session:
             if not due.save_progress(session, job.id, job.attempt, dict(progress)):
+                raise GiveUp("its claim was lost; another attempt carries on")
+
+    def looked(self, job: Job) -> None:
+        """What the job's earlier attempts did is known now: a later failure of this one
+        need not look there again."""
+        with self.store.session() as session:
+            if not due.looked(session, job.id, job.attempt):
                 raise GiveUp("its claim was lost; another attempt carries on")
 
     def tick(self) -> int:
@@ -226,7 +243,7 @@ class Runner:
                 at, why = self.clock.now() + SETTLE, "stopped while running"
             else:
                 at, why = self.clock.now(), "stopped before it ran"
-            self._end(due.retry_at, job, at, why, started)
+            self._end(due.retry_at, job, at, why, started, at if started else None)
 
     def _claim(self, limit: int) -> list[Job]:
         now = self.clock.now()
@@ -292,9 +309,10 @@ class Runner:
         if job.attempt >= self.retry.max_attempts:
             self._give_up(job, kind, f"{why} (after {job.attempt} attempts)")
             return
-        at = self.clock.now() + self.retry.wait(job.attempt)
+        now = self.clock.now()
+        at = now + self.retry.wait(job.attempt)
         log.warning("%s %s for %s: %s; retrying at %s", job.kind, job.id, job.team_id, why, at)
-        self._end(due.retry_at, job, at, why, True)
+        self._end(due.retry_at, job, at, why, True, now)
 
     def _give_up(self, job: Job, kind: Kind | None, why: str) -> None:
         log.error("%s %s for %s failed for good: %s", job.kind, job.id, job.team_id, why)

@@ -28,7 +28,12 @@ from bot.clock import Clock
 from bot.config import Settings
 
 NOT_IDEMPOTENT = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
+# Slack allows distributed apps outside the Marketplace one call a minute of these.
+HISTORY = frozenset({"conversations.history", "conversations.replies"})
 TIMEOUT_SECONDS = 10
+# No post is resent by the transport (NOT_IDEMPOTENT), so one times out after this.
+LONGEST_POST_IN_FLIGHT = timedelta(seconds=TIMEOUT_SECONDS)
+MAX_SPACING = timedelta(minutes=1)  # between history calls, once Slack has limited them
 LONGEST_WAIT_IN_A_LISTENER = 5
 
 
@@ -150,12 +155,17 @@ class RateLimited(SlackClientError):
 
 class PausingClient(WebClient):
     """A client that never sleeps on a rate limit: after a 429 it refuses that method
-    until Retry-After has passed (on the injected clock) by raising `RateLimited`."""
+    until Retry-After has passed (on the injected clock) by raising `RateLimited`.
+
+    Once Slack has limited a history method, later calls to it are spaced as far apart
+    as it asked, one at a time: where it allows one a minute, the calls the runner's
+    threads would make together become one a minute, not one and three refusals."""
 
     def __init__(self, clock: Clock, **options: Any) -> None:
         super().__init__(**options)
         self.clock = clock
         self._paused: dict[tuple[str, str], datetime] = {}
+        self._spacing: dict[tuple[str, str], timedelta] = {}
         self._lock = threading.Lock()
 
     def api_call(self, api_method: str, **kwargs: Any) -> Any:
@@ -163,16 +173,21 @@ class PausingClient(WebClient):
         now = self.clock.now()
         with self._lock:
             until = self._paused.get(key)
-        if until is not None and until > now:
-            raise RateLimited(api_method, until)
+            if until is not None and until > now:
+                raise RateLimited(api_method, until)
+            if key in self._spacing:
+                self._paused[key] = now + self._spacing[key]
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as error:
             if error.response.status_code != 429:
                 raise
-            until = now + timedelta(seconds=retry_after(error.response.headers))
+            wait = timedelta(seconds=retry_after(error.response.headers))
+            until = now + wait
             with self._lock:
                 self._paused[key] = max(until, self._paused.get(key, until))
+                if api_method in HISTORY:
+                    self._spacing[key] = min(max(wait, self._spacing.get(key, wait)), MAX_SPACING)
             raise RateLimited(api_method, until) from error
 
 

@@ -51,11 +51,9 @@ def send(work: Work) -> str | None:
         return f"postponed to {at.isoformat()}: the week's messages are spent"
     if not carried:
         return "overtaken: the check-in moved on"
-    posted = work.delivery.post_once(
+    posted = work.post_once(
         step.checkin.recipient_id,
-        job.send_key,
         checkins_dm(carried),
-        since=job.earlier_attempts_since,
     )
     remind_at = add_working_days(clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
     sent = [checkin.id for checkin, _ in carried]
@@ -77,11 +75,9 @@ def remind(work: Work) -> str | None:
     reminds = not open_ids or min(open_ids) == checkin.id
     post = reminds and bool(waiting) and work.reserve(checkin.recipient_id, hours.zone)
     if post and checkin.dm_channel and checkin.message_ts:
-        work.delivery.post_once(
+        work.post_once(
             checkin.dm_channel,
-            work.job.send_key,
             checkin_reminder(*waiting),
-            since=work.job.earlier_attempts_since,
             thread_ts=checkin.message_ts,
             broadcast=True,
         )
@@ -128,11 +124,9 @@ def offer_story(work: Work) -> str | None:
         at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
     if at > now:
         raise Later(at, "the owner can't hear from us now")
-    work.delivery.post_once(
+    work.post_once(
         owner,
-        work.job.send_key,
         help_story_offer(step.checkin, step.deal),
-        since=work.job.earlier_attempts_since,
     )
     return None
 

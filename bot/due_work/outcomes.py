@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
 from bot.runner import GiveUp, Handler, Job, Later, Retry
-from bot.slack_api import RateLimited, method_of, retry_after
+from bot.slack_api import HISTORY, RateLimited, method_of, retry_after
 from bot.tokens import NotInstalled
 
 # An uninstalled workspace's work waits, looked at again this often, in case the app is
 # installed again before the workspace's data is deleted.
 WHILE_UNINSTALLED = timedelta(hours=1)
+
+# A send whose earlier attempt may have posted waits this long at most to learn whether
+# it did, then fails (and says why) rather than risk posting twice.
+LOOK_WITHIN = timedelta(hours=6)
 
 # Slack errors no retry can mend: the work ends, with the error stored as the reason.
 NEVER_SUCCEEDS = frozenset(
@@ -36,7 +40,9 @@ NEVER_SUCCEEDS = frozenset(
 def through_slack(handler: Handler, clock: Clock) -> Handler:
     """Slack's answers as the runner understands them: a rate limit is `Later`, an
     error no retry can mend is `GiveUp`, anything else may pass and is a `Retry`; work
-    for a workspace the app has left waits (`Later`) and sends nothing."""
+    for a workspace the app has left waits (`Later`) and sends nothing. A rate limit on
+    sending holds back the workspace's other work of the kind; one on reading history
+    holds back only the send that was looking, so the others go on."""
 
     def run(job: Job) -> str | None:
         try:
@@ -44,22 +50,34 @@ def through_slack(handler: Handler, clock: Clock) -> Handler:
         except NotInstalled as gone:
             raise Later(clock.now() + WHILE_UNINSTALLED, str(gone), holds_kind=True) from gone
         except RateLimited as limited:
-            raise Later(limited.until, str(limited), holds_kind=True) from limited
+            raise _waiting(job, limited.method, limited.until, clock) from limited
         except SlackApiError as error:
-            raise _meaning(error, clock) from error
+            raise _meaning(job, error, clock) from error
         except (SlackClientError, OSError) as error:
             raise Retry(f"{type(error).__name__}: {error}") from error
 
     return run
 
 
-def _meaning(error: SlackApiError, clock: Clock) -> Exception:
+def _waiting(job: Job, method: str, until: datetime, clock: Clock) -> Exception:
+    if method not in HISTORY:
+        return Later(until, f"{method} is rate limited", holds_kind=True)
+    if job.tried is not None and clock.now() - job.tried[1] > LOOK_WITHIN:
+        hours = LOOK_WITHIN // timedelta(hours=1)
+        return GiveUp(
+            f"not sent: an earlier attempt may have posted it, and Slack's history stayed "
+            f"rate limited for {hours} hours, so it could not be checked"
+        )
+    return Later(until, f"waiting to read Slack's history: {method} is rate limited")
+
+
+def _meaning(job: Job, error: SlackApiError, clock: Clock) -> Exception:
     code = str(error.response.get("error") or "unknown")
     status = error.response.status_code
     method = method_of(str(getattr(error.response, "api_url", "")))
     if status == 429:
         wait = timedelta(seconds=retry_after(error.response.headers))
-        return Later(clock.now() + wait, f"{method} rate limited", holds_kind=True)
+        return _waiting(job, method, clock.now() + wait, clock)
     if code in NEVER_SUCCEEDS:
         return GiveUp(f"{method}: Slack said {code}")
     return Retry(f"{method}: Slack said {code} ({status})")

@@ -32,7 +32,5 @@ def tell_helper(work: Work) -> str | None:
         raise Later(at, "the helper can't hear from us now")
     if not work.reserve(helper, hours.zone):
         return "skipped: already had this week's messages (the digest still names them)"
-    work.delivery.post_once(
-        helper, job.send_key, you_were_noticed(story), since=job.earlier_attempts_since
-    )
+    work.post_once(helper, you_were_noticed(story))
     return None

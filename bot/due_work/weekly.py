@@ -51,9 +51,7 @@ def send_prompt(work: Work) -> str | None:
         reason = "already had this week's messages"
     if reason:
         return f"skipped: {reason}"
-    work.delivery.post_once(
-        recipient, job.send_key, story_prompt(), since=job.earlier_attempts_since
-    )
+    work.post_once(recipient, story_prompt())
     return None
 
 
@@ -75,13 +73,7 @@ def post_digest(work: Work) -> str | None:
     for part, message in enumerate(digest_messages(digest)):
         if part < done:
             continue
-        posted = delivery.post_once(
-            channel,
-            f"{job.send_key}:{part}",
-            message,
-            since=job.earlier_attempts_since,
-            thread_ts=root if part else None,
-        )
+        posted = work.post_once(channel, message, str(part), thread_ts=root if part else None)
         root = root or posted.ts
         work.save_progress({"channel": channel, "ts": root, "parts": part + 1})
     return None

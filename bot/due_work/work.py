@@ -4,16 +4,18 @@ request, so handlers are plain functions of one argument."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.delivery import Deliveries, Delivery
+from bot.delivery import Deliveries, Delivery, Earlier, Posted
 from bot.deps import Deps, OnDeps
 from bot.directory import Person
-from bot.runner import Handler, Job, OnFailure, Runner
+from bot.runner import Handler, Job, Later, OnFailure, Runner
 from bot.services import checkins
+from bot.slack_api import LONGEST_POST_IN_FLIGHT
 
 from .outcomes import through_slack
 
@@ -24,10 +26,47 @@ class Work(OnDeps):
     deps: Deps
     deliveries: Deliveries
     runner: Runner
+    _looked: list[bool] = field(default_factory=list)
 
     @property
     def team_id(self) -> str:
         return self.job.team_id
+
+    def post_once(
+        self,
+        to: str,
+        message: Mapping[str, Any],
+        part: str = "",
+        thread_ts: str | None = None,
+        broadcast: bool = False,
+    ) -> Posted:
+        """Post `message` (the `part` of this job's sending, if it sends several) once,
+        however many attempts it takes.
+
+        A post starts only while it can land before the claim's lease runs out: exactly
+        once after a crash rests on that, since the next attempt starts after the lease
+        and looks in Slack for what this one posted."""
+        job = self.job
+        if (
+            job.claim_ends is not None
+            and self.clock.now() + LONGEST_POST_IN_FLIGHT >= job.claim_ends
+        ):
+            raise Later(self.clock.now(), "too near the end of its claim to post: claimed again")
+        key = f"{job.send_key}:{part}" if part else job.send_key
+        return self.delivery.post_once(to, key, message, self.earlier, thread_ts, broadcast)
+
+    @property
+    def earlier(self) -> Earlier | None:
+        """Where an earlier attempt of this job may have posted what it sends, until
+        someone has looked there."""
+        tried = self.job.earlier_attempts
+        if tried is None or self._looked:
+            return None
+        return Earlier(tried, self._look)
+
+    def _look(self) -> None:
+        self.runner.looked(self.job)
+        self._looked.append(True)
 
     @cached_property
     def delivery(self) -> Delivery:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, TextClause, func, literal, select, update
+from sqlalchemy import ColumnElement, Select, TextClause, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from .db import insert_if_absent, rows_changed
@@ -79,8 +79,10 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
     On PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED in a WITH query, evaluated
     once, so replicas pass each other by; on SQLite the unit of work holds the write
     lock. A claimed row's `due_at` is its lease's end: if its runner dies, it falls due
-    again."""
+    again, and the claim that ran out may have taken effect any time up to its lease's end."""
     picked = due_rows(now, limit, session.get_bind().dialect.name).cte("picked")
+    at = literal(now, UTCDateTime())
+    lease_ran_out = DueWork.status == WorkStatus.DOING.value
     claimed = session.scalars(
         update(DueWork)
         .where(DueWork.id.in_(select(picked.c.id)))
@@ -88,7 +90,9 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
             status=WorkStatus.DOING.value,
             due_at=now + lease,
             attempts=DueWork.attempts + 1,
-            started_at=func.coalesce(DueWork.started_at, literal(now, UTCDateTime())),
+            started_at=func.coalesce(DueWork.started_at, at),
+            claimed_at=at,
+            **_tried_until(case((lease_ran_out, DueWork.due_at), else_=DueWork.tried_until)),
         )
         .returning(DueWork),
         execution_options={"synchronize_session": False},
@@ -98,7 +102,8 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
 
 def due_rows(now: datetime, limit: int, dialect: str) -> Select[int]:
     """The ids of the rows to claim next, earliest first, answered from the partial index."""
-    query = select(DueWork.id).where(_open(), DueWork.due_at <= now).order_by(DueWork.due_at)
+    query = select(DueWork.id).where(_open(), DueWork.due_at <= now)
+    query = query.order_by(DueWork.due_at, DueWork.id)  # ties in the order they were added
     query = query.limit(limit)
     return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
 
@@ -140,14 +145,40 @@ def _move_todo(session: Session, to: datetime, *where: ColumnElement[bool]) -> i
 
 
 def retry_at(
-    session: Session, work_id: int, attempt: int, at: datetime, why: str, counted: bool
+    session: Session,
+    work_id: int,
+    attempt: int,
+    at: datetime,
+    why: str,
+    counted: bool,
+    ended: datetime | None = None,
 ) -> bool:
     """Run again at `at`. An uncounted retry (a rate limit, the recipient away) gives the
-    attempt back, since nothing was tried that could have taken effect."""
+    attempt back, since nothing was tried that could have taken effect. A counted one
+    may have taken effect before `ended` (by when anything it sent has landed)."""
     values: dict[str, Any] = {"status": WorkStatus.TODO.value, "due_at": at, "note": _note(why)}
     if not counted:
         values["attempts"] = DueWork.attempts - 1
+    elif ended is not None:
+        values |= _tried_until(literal(ended, UTCDateTime()))
     return _end_claim(session, work_id, attempt, **values)
+
+
+def looked(session: Session, work_id: int, attempt: int) -> bool:
+    """The earlier attempts' window has been read through: what they did is known."""
+    return _end_claim(session, work_id, attempt, tried_from=None, tried_until=None)
+
+
+def _tried_until(until: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
+    """The window of attempts that may have taken effect, widened to take in this claim's
+    up to `until`; as it was when `until` is null (nothing was tried)."""
+    return {
+        "tried_from": case(
+            (until.is_(None), DueWork.tried_from),
+            else_=func.coalesce(DueWork.tried_from, DueWork.claimed_at),
+        ),
+        "tried_until": until,
+    }
 
 
 def save_progress(session: Session, work_id: int, attempt: int, progress: dict[str, Any]) -> bool:

@@ -305,6 +305,11 @@ class DueWork(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # first claimed
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # this claim began
+    # An earlier attempt that may have taken effect ran within this window, not yet looked
+    # at: a send looks there for what it posted before posting again.
+    tried_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    tried_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     send_key: Mapped[str] = mapped_column(String(64))
     progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(200))

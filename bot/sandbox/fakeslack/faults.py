@@ -146,6 +146,11 @@ class Faults:
             self._channel_limit = per_channel_per_second
             self._recent = defaultdict(deque)
 
+    def limit(self, method: str, per_minute: int) -> None:
+        """Enforce one more method's limit, keeping those already enforced."""
+        with self._changed:
+            self._limits[method] = per_minute
+
     def hold(self, method: str, until_in_flight: int, timeout: float = 10.0) -> None:
         """Keep each call to `method` waiting until `until_in_flight` calls are in flight
         together, then let that whole batch go; a call that waits `timeout` seconds goes

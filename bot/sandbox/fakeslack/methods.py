@@ -27,6 +27,7 @@ class Methods:
         self._installs = installs
         self._socket_mode = socket_mode
         self._caller = threading.local()
+        self.history_page_cap: int | None = None  # see FakeSlack.limit_history
 
     def called_with(self, token: str | None) -> None:
         """The token of the call this thread answers, which names its workspace."""
@@ -130,7 +131,7 @@ class Methods:
             for m in self._workspace.messages[args["channel"]]
             if m.thread_ts in (None, m.ts) or m.broadcast
         ]
-        return page(top_level, args, default_limit=100, max_limit=999, newest_first=True)
+        return page(top_level, args, 100, self._page_cap(999), newest_first=True)
 
     def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         """A thread, parent first, a page at a time."""
@@ -143,7 +144,10 @@ class Methods:
         ]
         if not thread:
             return {"ok": False, "error": "thread_not_found"}
-        return page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
+        return page(thread, args, 1000, self._page_cap(1000), newest_first=False)
+
+    def _page_cap(self, usual: int) -> int:
+        return min(usual, self.history_page_cap or usual)
 
     def api_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
         team = self._calling_team()

@@ -136,6 +136,14 @@ class FakeSlack:
     def refusing_connections(self, refusing: bool) -> None:
         self._socket_mode.refusing_connections = refusing
 
+    def limit_history(self, per_minute: int = 1, page: int = 15) -> None:
+        """Slack's regime since 2025 for apps distributed outside the Marketplace:
+        conversations.history and .replies answer `per_minute` calls a minute (429 with
+        Retry-After beyond), with at most `page` messages a page."""
+        for method in ("conversations.history", "conversations.replies"):
+            self._faults.limit(method, per_minute)
+        self._methods.history_page_cap = page
+
     # the workspace and its installs
     add_user = Delegated("_workspace", Workspace.add_user)
     add_channel = Delegated("_workspace", Workspace.add_channel)
