@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.deps import Deps
+from bot.services import replays
 
 from .incoming import Incoming
 
@@ -74,9 +75,12 @@ class Arrival:
         started = time.monotonic()
         clean(body)
         kind = kind_of(body)
-        context["incoming"] = Incoming.of(body, context, self.deps)
+        incoming = context["incoming"] = Incoming.of(body, context, self.deps)
         outcome = "error"
         try:
+            if self.replayed(incoming):
+                outcome = "replayed"
+                return BoltResponse(status=200, body="")  # acked, so nothing is sent again
             answer = next()
             outcome = "handled"
             return answer
@@ -85,3 +89,15 @@ class Arrival:
             ms = round((time.monotonic() - started) * 1000)
             fields = {"workspace": context.team_id or "", "kind": kind, "outcome": outcome}
             log.info("%s: %s", kind, outcome, extra=fields | {"ms": ms})
+
+    def replayed(self, incoming: Incoming) -> bool:
+        """A command or interaction whose trigger was taken before. Slack gives each one
+        a trigger of its own and never retries them, so its second arrival is a replay
+        or a redelivery. (A form answered with errors and sent again has a new trigger,
+        though its view id and hash are unchanged, so those are not part of the key.)
+        Events carry no trigger; what they store is keyed on what they are about."""
+        if not incoming.trigger:
+            return False
+        return not replays.first_delivery(
+            self.deps.store, self.deps.clock, incoming.team, incoming.trigger
+        )

@@ -315,3 +315,14 @@ class DueWork(Base):
     note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SeenRequest(Base):
+    """A request from Slack already taken, by what Slack made unique about it (a slash
+    command's or an interaction's trigger): a replay or a redelivery of it is acked and
+    changes nothing. Kept for a day, far past the five minutes a signature is good for."""
+
+    __tablename__ = "seen_requests"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of team:trigger
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

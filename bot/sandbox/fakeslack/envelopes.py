@@ -226,15 +226,25 @@ class Envelopes:
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         """Submit an open modal with `values` as {block_id: {action_id: state}}; returns
         what the bot put in its ack ({} for a plain ack)."""
-        envelope = self.send_interaction(
-            {
-                "type": "view_submission",
-                "user": {"id": user, "team_id": TEAM_ID},
-                "trigger_id": f"{self._workspace.serial()}.trigger",
-                "view": view | {"state": {"values": values}, "team_id": TEAM_ID},
-            }
-        )
+        envelope = self.send_interaction(self.submission_payload(user, view, values))
         return self._socket_mode.acks[envelope] or {}
+
+    def submission_payload(
+        self, user: str, view: dict[str, Any], values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The view_submission Slack sends when `user` submits `view` filled with `values`:
+        a trigger of its own, and the view's id and hash as Slack gives them."""
+        serial = self._workspace.serial()
+        return {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+            "api_app_id": APP_ID,
+            "user": {"id": user, "team_id": TEAM_ID},
+            "trigger_id": f"{serial}.trigger",
+            "view": {"id": f"V{serial:08d}", "hash": f"{serial}.hash"}
+            | view
+            | {"state": {"values": values}, "team_id": TEAM_ID},
+        }
 
 
 def _element(

@@ -182,6 +182,7 @@ class FakeSlack:
     click = Delegated("_envelopes", Envelopes.click)
     click_home = Delegated("_envelopes", Envelopes.click_home)
     submit = Delegated("_envelopes", Envelopes.submit)
+    submission_payload = Delegated("_envelopes", Envelopes.submission_payload)
 
     # the Web API, and the URLs Slack serves besides it
     handle = Delegated("_web_api", WebApi.handle)
