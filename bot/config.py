@@ -14,9 +14,10 @@ from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+
+from bot.zones import is_time_zone
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Dialect
@@ -220,14 +221,6 @@ def parse_flag(raw: str) -> bool:
     raise ValueError("should be true or false")
 
 
-def is_time_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
-        return False
-    return True
-
-
 def parse_user_list(raw: str) -> tuple[str, ...]:
     """`U0123, <@U0456>` → ("U0123", "U0456"): Slack user ids."""
     ids = (part.strip().removeprefix("<@").split("|")[0].rstrip(">") for part in raw.split(","))
@@ -255,9 +248,12 @@ def parse_log_format(raw: str) -> str:
 
 
 def parse_time_zone(raw: str) -> str:
+    """An IANA zone name as written (`Europe/London`); ZoneInfo alone would take a
+    folder, a path or the machine's `localtime` for one (see `bot.zones`)."""
     if not is_time_zone(raw):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise ValueError(
-            f"{raw[:80]!r} is not a known time zone: use one like Europe/London or America/New_York"
+            f"{shown!r} is not a known time zone: use one like Europe/London or America/New_York"
         )
     return raw
 
