@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 from bot.services import checkins, timeline
 from bot.services.cadence import next_working_slot, snooze_until
 from bot.services.checkins import Step
-from bot.services.commands import Command
+from bot.services.commands import CUSTOMER_MAX, Command, Refusal
 from bot.store.models import Outcome
 from bot.views import checkins as views
 from bot.views import commands as command_views
@@ -186,6 +186,9 @@ def show_timeline(incoming: Incoming, deal_id: int) -> dict[str, Any] | None:
 
 def serve_timeline(incoming: Incoming, command: Command) -> None:
     typed = command.rest
+    if len(typed) > CUSTOMER_MAX:  # no customer is called that: no search for it
+        incoming.answer(command_views.refusal(Refusal.CUSTOMER_TOO_LONG))
+        return
     incoming.ack()
     found = timeline.find_customers(incoming.store, incoming.team, typed)
     if not found:
