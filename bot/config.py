@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from dotenv import dotenv_values
 
-from bot.zones import is_time_zone
+from bot.zones import LONGEST_NAME, is_time_zone
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Dialect
@@ -271,6 +271,7 @@ class PerWorkspace:
     read: Callable[[Any], Any] = lambda kept: kept  # and back
     placeholder: str = ""
     optional: bool = False  # may be left empty in the form
+    longest: int = 200  # characters a text input takes (its max_length), and the form reads
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,7 @@ class Settings:
             read=lambda kept: tuple(date.fromisoformat(day) for day in kept),
             placeholder="2026-12-25, 2027-01-01",
             optional=True,
+            longest=1200,  # a hundred dates
         ),
         shown=_dates,
     )
@@ -431,7 +433,13 @@ class Settings:
         "DEFAULT_TIMEZONE",
         "Time zone for people whose Slack profile has none, and for workspace-wide posts.",
         parse_time_zone,
-        PerWorkspace("timezone", "Workspace time zone", "text", placeholder="Europe/London"),
+        PerWorkspace(
+            "timezone",
+            "Workspace time zone",
+            "text",
+            placeholder="Europe/London",
+            longest=LONGEST_NAME,
+        ),
     )
     dispatch_interval_seconds: int = setting(
         30,
