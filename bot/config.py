@@ -14,9 +14,10 @@ from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+
+from bot.zones import LONGEST_NAME, is_time_zone
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Dialect
@@ -220,14 +221,6 @@ def parse_flag(raw: str) -> bool:
     raise ValueError("should be true or false")
 
 
-def is_time_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
-        return False
-    return True
-
-
 def parse_user_list(raw: str) -> tuple[str, ...]:
     """`U0123, <@U0456>` → ("U0123", "U0456"): Slack user ids."""
     ids = (part.strip().removeprefix("<@").split("|")[0].rstrip(">") for part in raw.split(","))
@@ -255,9 +248,12 @@ def parse_log_format(raw: str) -> str:
 
 
 def parse_time_zone(raw: str) -> str:
+    """An IANA zone name as written (`Europe/London`); ZoneInfo alone would take a
+    folder, a path or the machine's `localtime` for one (see `bot.zones`)."""
     if not is_time_zone(raw):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise ValueError(
-            f"{raw[:80]!r} is not a known time zone: use one like Europe/London or America/New_York"
+            f"{shown!r} is not a known time zone: use one like Europe/London or America/New_York"
         )
     return raw
 
@@ -275,6 +271,7 @@ class PerWorkspace:
     read: Callable[[Any], Any] = lambda kept: kept  # and back
     placeholder: str = ""
     optional: bool = False  # may be left empty in the form
+    longest: int = 200  # characters a text input takes (its max_length), and the form reads
 
 
 @dataclass(frozen=True)
@@ -427,6 +424,7 @@ class Settings:
             read=lambda kept: tuple(date.fromisoformat(day) for day in kept),
             placeholder="2026-12-25, 2027-01-01",
             optional=True,
+            longest=1200,  # a hundred dates
         ),
         shown=_dates,
     )
@@ -435,7 +433,13 @@ class Settings:
         "DEFAULT_TIMEZONE",
         "Time zone for people whose Slack profile has none, and for workspace-wide posts.",
         parse_time_zone,
-        PerWorkspace("timezone", "Workspace time zone", "text", placeholder="Europe/London"),
+        PerWorkspace(
+            "timezone",
+            "Workspace time zone",
+            "text",
+            placeholder="Europe/London",
+            longest=LONGEST_NAME,
+        ),
     )
     dispatch_interval_seconds: int = setting(
         30,

@@ -11,11 +11,13 @@ from slack_bolt import Ack, App
 from bot.services import checkins, timeline
 from bot.services.cadence import next_working_slot, snooze_until
 from bot.services.checkins import Step
-from bot.services.commands import Command
+from bot.services.commands import CUSTOMER_MAX, Command, Refusal
+from bot.services.typed import text_problem
 from bot.store.models import Outcome
 from bot.views import checkins as views
 from bot.views import commands as command_views
 from bot.views.deals import ALREADY_REMOVED
+from bot.views.errors import field_error
 from bot.views.refs import CheckInRef, DealRef
 
 from .deals import update_reply
@@ -57,8 +59,9 @@ def reached_out(ack: Ack, incoming: Incoming) -> None:
     if outcome not in set(Outcome):
         ack(response_action="errors", errors={"outcome": views.PICK_A_FEELING})
         return
-    if len(note) > checkins.NOTE_LIMIT:
-        ack(response_action="errors", errors={"note": views.NOTE_TOO_LONG})
+    problem = text_problem(note, checkins.NOTE_LIMIT, lines=True)
+    if problem:
+        ack(response_action="errors", errors={"note": field_error(problem, views.NOTE_TOO_LONG)})
         return
     step = checkins.log_outcome(
         incoming.store,
@@ -186,6 +189,9 @@ def show_timeline(incoming: Incoming, deal_id: int) -> dict[str, Any] | None:
 
 def serve_timeline(incoming: Incoming, command: Command) -> None:
     typed = command.rest
+    if len(typed) > CUSTOMER_MAX:  # no customer is called that: no search for it
+        incoming.answer(command_views.refusal(Refusal.CUSTOMER_TOO_LONG))
+        return
     incoming.ack()
     found = timeline.find_customers(incoming.store, incoming.team, typed)
     if not found:

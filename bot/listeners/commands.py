@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.services.commands import Command, parse_command
+from bot.services.commands import Command, Refusal, parse_command
 from bot.views import commands as views
 
 from . import checkins, deals, privacy, settings, stories
@@ -22,6 +22,9 @@ def register(app: App) -> None:
 
 def serve(incoming: Incoming) -> None:
     command = parse_command(str(incoming.body.get("text") or ""))
+    if isinstance(command, Refusal):
+        incoming.answer(views.refusal(command))
+        return
     SUBCOMMANDS[command.name](incoming, command)
 
 

@@ -13,12 +13,14 @@ from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot.services import checkins, deals
-from bot.services.commands import Command, Refusal, parse_deal
+from bot.services.commands import CUSTOMER_MAX, Command, DealWords, Refusal, parse_deal
 from bot.services.deals import Change, DealChange
 from bot.services.recognition import amount_in, recognise_deal
+from bot.services.typed import has_control_characters, text_problem
 from bot.store.models import CheckIn, Deal
 from bot.views import commands as command_views
 from bot.views import deals as views
+from bot.views.errors import CONTROL_CHARACTERS, field_error
 from bot.views.refs import DealRef, MessageRef
 
 from .incoming import Incoming
@@ -167,8 +169,9 @@ def log_from_message(ack: Ack, incoming: Incoming) -> None:
 def logged_from_message(ack: Ack, incoming: Incoming) -> None:
     customer = incoming.text_field("customer").strip()
     owner = str(incoming.field("owner").get("selected_user") or "")
-    if not customer:
-        ack(response_action="errors", errors={"customer": views.NAME_THE_CUSTOMER})
+    problem = customer_problem(customer)
+    if problem:
+        ack(response_action="errors", errors={"customer": problem})
         return
     if not incoming.reachable(owner):
         ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
@@ -220,11 +223,22 @@ def serve_deal(incoming: Incoming, command: Command) -> None:
         incoming.later(command_views.deal_logged(change.deal, change.planned))
 
 
+def customer_problem(customer: str) -> str | None:
+    """What is wrong with a customer typed into a form, said under its field."""
+    if not customer:
+        return views.NAME_THE_CUSTOMER
+    problem = text_problem(customer, CUSTOMER_MAX)
+    too_long = command_views.REFUSALS[Refusal.CUSTOMER_TOO_LONG]
+    return field_error(problem, too_long) if problem else None
+
+
 def logged_by_hand(ack: Ack, incoming: Incoming) -> None:
-    words = parse_deal(incoming.text_field("customer"))
+    typed = incoming.text_field("customer")
+    words = parse_deal(typed) if not has_control_characters(typed) else None
     owner = str(incoming.field("owner").get("selected_user") or "")
-    if isinstance(words, Refusal):
-        ack(response_action="errors", errors={"customer": command_views.REFUSALS[words]})
+    if not isinstance(words, DealWords):
+        refused = command_views.REFUSALS[words] if words else CONTROL_CHARACTERS
+        ack(response_action="errors", errors={"customer": refused})
         return
     if not incoming.reachable(owner):
         ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})

@@ -16,6 +16,7 @@ from bot.clock import ManualClock
 from bot.store.checkins import checkins_for_deal
 from bot.store.deals import deal_for_message
 from bot.store.models import CheckIn, Deal
+from bot.views import settings as settings_views
 from bot.views import stories as story_views
 
 from .fakeslack import TEAM_ID, FakeSlack, Message
@@ -31,6 +32,29 @@ FRIDAY_5PM_LA = datetime(2026, 11, 20, 17, 0, tzinfo=LA)  # a deal closes
 MONDAY_10AM_LA = datetime(2026, 11, 23, 10, 0, tzinfo=LA)  # its first check-in is due
 # Markup a person can type that Slack would make live: pings, mentions, channel links.
 LIVE_MARKUP = ["<!channel>", "<!here|here>", "<@U0ATTACK>", "<#C0X|x>", "<http://x.test|click>"]
+# Names that are no IANA time zone although a file or folder answers to some of them:
+# over 255 bytes, folders of the zone database, paths out of it, the machine's own zone.
+BAD_TIME_ZONES = [
+    "A" * 300,
+    "Europe/" + "x" * 250,
+    "America/New_York" * 5,
+    "America",
+    "Europe",
+    "posix",
+    "right",
+    "../etc",
+    "../../../etc/passwd",
+    "/etc/localtime",
+    "localtime",
+    "posix/..",
+    "posix/Europe/London",
+    "right/UTC",
+    "posixrules",
+    "zone.tab",
+    "America/",
+    ".",
+    "Europe/London/..",
+]
 
 
 # -- people acting ---------------------------------------------------------------------------
@@ -98,6 +122,41 @@ def story_values(
             "value": {"type": "radio_buttons", "selected_option": {"value": visibility}}
         },
     }
+
+
+def settings_values(**changes: Any) -> dict[str, Any]:
+    """The settings form as Slack reports its state: the defaults, with `changes` (each
+    an input's state, by block) in place of theirs."""
+    values = {
+        "deal_channels": {"value": {"type": "multi_channels_select", "selected_channels": []}},
+        "team_channel": {"value": {"type": "channels_select", "selected_channel": None}},
+        "recognition_channel": {"value": {"type": "channels_select", "selected_channel": None}},
+        "checkin_cadence_days": {"value": {"type": "plain_text_input", "value": "3, 14, 45, 90"}},
+        "checkin_hour": {"value": {"type": "static_select", "selected_option": {"value": "10"}}},
+        "holidays": {"value": {"type": "plain_text_input", "value": ""}},
+        "prompt_weekday": {
+            "value": {"type": "static_select", "selected_option": {"value": "thursday"}}
+        },
+        "prompt_time": {"value": {"type": "timepicker", "selected_time": "15:00"}},
+        "digest_weekday": {
+            "value": {"type": "static_select", "selected_option": {"value": "friday"}}
+        },
+        "digest_time": {"value": {"type": "timepicker", "selected_time": "16:00"}},
+        "default_timezone": {"value": {"type": "plain_text_input", "value": "UTC"}},
+        "notify_recognised": {
+            "value": {"type": "radio_buttons", "selected_option": {"value": "on"}}
+        },
+    }
+    for block, state in changes.items():
+        values[block] = {"value": state}
+    return values
+
+
+def open_settings(fake: FakeSlack, bot: RunningBot, user: str) -> dict[str, Any]:
+    """`/serve settings` typed by an admin; the form Serve opened."""
+    serve(fake, bot, user, "settings")
+    [modal] = [v for v in fake.views if v.get("callback_id") == settings_views.SETTINGS_MODAL]
+    return modal
 
 
 def submit_story(

@@ -8,7 +8,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from bot.zones import time_zone
 
 WEEKEND = {5, 6}  # Saturday, Sunday
 END_OF_WORKING_DAY = time(17, 0)
@@ -55,13 +57,9 @@ class WorkingHours:
 
 
 def zone_or_default(name: str | None, default: str = "UTC") -> ZoneInfo:
-    for candidate in (name, default, "UTC"):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
+    """A person's zone as Slack names it, else the workspace's, else UTC: a profile may
+    carry a name that is no zone, and a person is still planned for."""
+    return time_zone(name) or time_zone(default) or ZoneInfo("UTC")
 
 
 def plan_checkins(

@@ -29,6 +29,9 @@ SUBCOMMANDS = (
 )
 ALIASES = {"check-ins": "checkins", "checkin": "checkins", "stories": "story", "?": "help"}
 CUSTOMER_MAX = 200
+# The most `/serve` reads: Slack caps what is typed near 4,000 characters, but a request
+# can carry more, and nothing any subcommand takes comes near this.
+COMMAND_MAX = 2000
 
 
 class Refusal(StrEnum):
@@ -38,6 +41,7 @@ class Refusal(StrEnum):
     CUSTOMER_TOO_LONG = "customer_too_long"
     NOT_A_DATE = "not_a_date"
     DATE_PASSED = "date_passed"
+    TOO_LONG = "too_long"
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,11 @@ class DealWords:
     currency: str | None
 
 
-def parse_command(text: str) -> Command:
+def parse_command(text: str) -> Command | Refusal:
+    """The subcommand typed and its words; more than `/serve` reads is refused before
+    anything looks at it, so no subcommand, query or parser meets it."""
+    if len(text) > COMMAND_MAX:
+        return Refusal.TOO_LONG
     words = text.strip().split(maxsplit=1)
     if not words:
         return Command("help")

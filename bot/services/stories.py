@@ -16,6 +16,7 @@ from bot.store.models import Story, Visibility
 
 from . import markup
 from .markup import Kind, Token
+from .typed import has_control_characters
 
 QUALITIES = (
     "listening",
@@ -47,6 +48,7 @@ class DraftProblem(StrEnum):
     TOO_LONG = "too_long"
     SERVED_TOO_LONG = "served_too_long"
     UNKNOWN_QUALITY = "unknown_quality"
+    CONTROL_CHARACTERS = "control_characters"
 
 
 def draft_problems(draft: StoryDraft) -> dict[str, DraftProblem]:
@@ -59,8 +61,12 @@ def draft_problems(draft: StoryDraft) -> dict[str, DraftProblem]:
         problems["what_happened"] = DraftProblem.TOO_SHORT
     elif length > TEXT_MAX:
         problems["what_happened"] = DraftProblem.TOO_LONG
+    elif has_control_characters(draft.what_happened, lines=True):
+        problems["what_happened"] = DraftProblem.CONTROL_CHARACTERS
     if draft.served and len(draft.served.strip()) > SERVED_MAX:
         problems["served"] = DraftProblem.SERVED_TOO_LONG
+    elif draft.served and has_control_characters(draft.served):
+        problems["served"] = DraftProblem.CONTROL_CHARACTERS
     if draft.quality and draft.quality not in QUALITIES:
         problems["quality"] = DraftProblem.UNKNOWN_QUALITY
     return problems

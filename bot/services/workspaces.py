@@ -106,6 +106,9 @@ def _read(declared: Setting, raw: str | Sequence[str]) -> Any:
     """A setting's value as entered; "" for a setting the form may leave empty."""
     if not isinstance(raw, str):
         return tuple(raw)
+    longest = declared.workspace.longest if declared.workspace else 0
+    if longest and len(raw) > longest:  # before any parser reads it
+        raise ValueError(f"should be at most {longest:,} characters")
     text = raw.strip()
     if not text and declared.workspace is not None and declared.workspace.optional:
         return declared.parse(text) if declared.workspace.ask == "channel" else ()

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.services.checkins import MyCheckins, Step
-from bot.services.commands import CUSTOMER_MAX, Command, Refusal
+from bot.services.commands import COMMAND_MAX, CUSTOMER_MAX, Command, Refusal
 from bot.services.timeline import Entry, Moment, Timeline
 from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome, Visibility
 
@@ -41,6 +41,10 @@ REFUSALS = {
         "Give the last day as a date like 2026-12-24: `/serve pause until 2026-12-24`."
     ),
     Refusal.DATE_PASSED: "That day has passed. Give today or a later day.",
+    Refusal.TOO_LONG: (
+        f"That is more than `/serve` reads ({COMMAND_MAX:,} characters), so I did nothing. "
+        "Try `/serve help`."
+    ),
 }
 OWNER_NOT_A_PERSON = "The owner should be a person in this workspace, not a bot."
 NO_SUCH_CUSTOMER = "I know no customer called *{typed}*. Try the first letters of the name."

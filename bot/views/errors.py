@@ -1,3 +1,20 @@
+"""What a person is told when what they sent can't be used, or something breaks."""
+
+from __future__ import annotations
+
+from bot.services.typed import TextProblem
+
+CONTROL_CHARACTERS = (
+    "This has invisible control characters in it (from a paste, perhaps): take them out "
+    "and try again."
+)
+
+
+def field_error(problem: TextProblem, too_long: str) -> str:
+    """The sentence under a field whose text can't be kept; `too_long` says its limit."""
+    return too_long if problem is TextProblem.TOO_LONG else CONTROL_CHARACTERS
+
+
 SOMETHING_WENT_WRONG = (
     "Sorry, that didn't work on my side and nothing was changed. Please try again in a moment."
 )

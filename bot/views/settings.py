@@ -71,11 +71,17 @@ def _channel(declared: Setting, value: Any) -> dict[str, Any]:
 
 
 def _text(declared: Setting, value: Any) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value"}
+    asked = declared.workspace
+    longest = asked.longest if asked else 200
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": longest,
+    }
     shown = declared.shown(value) if value not in ("", ()) else ""
     if shown:
-        element["initial_value"] = shown[:3000]
-    placeholder = declared.workspace.placeholder if declared.workspace else ""
+        element["initial_value"] = shown[:longest]
+    placeholder = asked.placeholder if asked else ""
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
     return element

@@ -9,6 +9,7 @@ from bot.services.stories import QUALITIES, SERVED_MAX, TEXT_MAX, TEXT_MIN, Draf
 from bot.store.models import Story, Visibility
 
 from .blocks import actions, button, context, message, modal, option, plain, section
+from .errors import CONTROL_CHARACTERS
 from .mrkdwn import escape, link, mention, quote
 from .refs import StoryOrigin, encode
 
@@ -32,6 +33,7 @@ def draft_problem_text(problem: DraftProblem, length: int = 0) -> str:
         DraftProblem.TOO_LONG: f"Keep it under {TEXT_MAX:,} characters (it is {length:,}).",
         DraftProblem.SERVED_TOO_LONG: f"Keep this under {SERVED_MAX} characters.",
         DraftProblem.UNKNOWN_QUALITY: "Pick one of the listed qualities, or none.",
+        DraftProblem.CONTROL_CHARACTERS: CONTROL_CHARACTERS,
     }[problem]
 
 

@@ -107,6 +107,19 @@ def test_malformed_setting_is_one_clear_line(tmp_path: Path, variable: str, valu
     assert variable in line and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("zone", ["localtime", "America", "Europe/" + "x" * 300])
+def test_a_default_timezone_that_is_no_zone_is_one_line_and_exit_2(
+    tmp_path: Path, zone: str
+) -> None:
+    result = servebot("run", cwd=tmp_path, DEFAULT_TIMEZONE=zone, **TOKENS)
+
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("servebot: cannot start: DEFAULT_TIMEZONE ")
+    assert "is not a known time zone" in line and len(line) < 300
+    assert result.returncode == 2
+
+
 def config_line(problem: str) -> str:
     return f'servebot: cannot start: {problem}. See "Set up" in README.md.'
 

@@ -27,7 +27,9 @@ from bot.sandbox.support import (
     close_deal,
     dms,
     last_response,
+    open_settings,
     serve,
+    settings_values,
     story_values,
     submit_story,
 )
@@ -300,38 +302,6 @@ def test_a_pause_with_a_bad_date_is_refused(
 
 
 # -- settings ------------------------------------------------------------------------------
-
-
-def settings_values(**changes: Any) -> dict[str, Any]:
-    values = {
-        "deal_channels": {"value": {"type": "multi_channels_select", "selected_channels": []}},
-        "team_channel": {"value": {"type": "channels_select", "selected_channel": None}},
-        "recognition_channel": {"value": {"type": "channels_select", "selected_channel": None}},
-        "checkin_cadence_days": {"value": {"type": "plain_text_input", "value": "3, 14, 45, 90"}},
-        "checkin_hour": {"value": {"type": "static_select", "selected_option": {"value": "10"}}},
-        "holidays": {"value": {"type": "plain_text_input", "value": ""}},
-        "prompt_weekday": {
-            "value": {"type": "static_select", "selected_option": {"value": "thursday"}}
-        },
-        "prompt_time": {"value": {"type": "timepicker", "selected_time": "15:00"}},
-        "digest_weekday": {
-            "value": {"type": "static_select", "selected_option": {"value": "friday"}}
-        },
-        "digest_time": {"value": {"type": "timepicker", "selected_time": "16:00"}},
-        "default_timezone": {"value": {"type": "plain_text_input", "value": "UTC"}},
-        "notify_recognised": {
-            "value": {"type": "radio_buttons", "selected_option": {"value": "on"}}
-        },
-    }
-    for block, state in changes.items():
-        values[block] = {"value": state}
-    return values
-
-
-def open_settings(fake: FakeSlack, bot: RunningBot, user: str) -> dict[str, Any]:
-    serve(fake, bot, user, "settings")
-    [modal] = [v for v in fake.views if v.get("callback_id") == settings_views.SETTINGS_MODAL]
-    return modal
 
 
 def test_a_non_admin_is_refused_settings_and_export_and_nothing_changes(
