@@ -192,7 +192,9 @@ class RunningBot:
         return self
 
     def tick(self) -> int:
-        """Plan this week's work if nobody has yet, then run whatever has fallen due."""
+        """Replay the events held while the database was away, plan this week's work if
+        nobody has yet, then run whatever has fallen due."""
+        self.deps.held.replay(self.app, self.store)
         weekly.ensure_this_week(self.store, self.clock, self.settings)
         return self.runner.tick()
 
