@@ -62,11 +62,13 @@ class HeldEvents:
 
 
 def _answers(store: Store) -> bool:
+    """Whether the database answers the cheapest question; a failure to is never raised,
+    so the tick that asks goes on to run its due work."""
     try:
         with store.reading() as session:
             ping(session)
     except Exception as error:
         if not database_unavailable(error):
-            raise
+            log.exception("the database could not be asked whether it answers")
         return False
     return True

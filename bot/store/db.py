@@ -104,10 +104,18 @@ class Store:
             except DBAPIError as error:
                 session.close()
                 wait = next(waits, None)
-                if wait is None or not database_unavailable(error):
+                if wait is None or not self._reconnecting_helps(error):
                     raise
                 log.warning("the database did not answer; trying again in %s s", wait)
                 self._pause(wait)
+
+    def _reconnecting_helps(self, error: DBAPIError) -> bool:
+        """A dropped connection, or a server not taking connections for a moment (a
+        PostgreSQL restart). SQLite's file drops none: its failures here (a lock held
+        past its busy timeout, a file it cannot open) last longer than these waits."""
+        if error.connection_invalidated:
+            return True
+        return self.dialect != "sqlite" and isinstance(error, OperationalError)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration; safe when several replicas start at once."""

@@ -12,16 +12,26 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.app import RunningBot
+from bot.clock import ManualClock
 from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.support import (
+    ALICE_DM,
     DEALS_CHANNEL,
+    FRIDAY_5PM_LA,
+    MONDAY_10AM_LA,
     PostgresOutage,
+    at,
+    checkins_of,
+    close_deal,
     disk_full,
+    dms,
     story_values,
     submit_story,
 )
 from bot.store.db import Store, ping
-from bot.store.models import Deal, DueWork, Story
+from bot.store.models import CheckInStatus, Deal, DueWork, Story
+from bot.views import checkins as checkin_views
+from bot.views import deals as deal_views
 from bot.views.errors import NOT_SAVED
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -164,3 +174,57 @@ def test_a_story_shared_while_the_disk_is_full_says_so_in_the_form_and_is_kept_o
     assert kept["response_action"] == "update"
     with bot.store.reading() as session:
         assert [s.what_happened for s in session.scalars(select(Story))] == [STORY]
+
+
+@SQLITE_ONLY
+def test_a_deal_logged_from_a_message_while_the_disk_is_full_says_so_and_is_kept_once_resent(
+    fake_slack: FakeSlack, bot: RunningBot
+) -> None:
+    post = fake_slack.post_as_user("C0RANDOM", f"the ink is dry on northwind! {THANKS}", "U0ALICE")
+    modal = deal_views.log_deal_modal(post.channel, post.ts, "Northwind", "U0ALICE")
+    values = {
+        "customer": {"value": {"type": "plain_text_input", "value": "Northwind"}},
+        "owner": {"value": {"type": "users_select", "selected_user": "U0ALICE"}},
+    }
+    with disk_full(bot.store):
+        refused = fake_slack.submit("U0BOB", modal, values)
+        assert bot.wait_idle()
+        assert deals_by_post(bot) == {}
+    assert refused == {"response_action": "errors", "errors": {"customer": NOT_SAVED}}
+
+    kept = fake_slack.submit("U0BOB", modal, values)
+    assert bot.wait_idle()
+
+    assert kept == {}
+    assert deals_by_post(bot) == {post.ts: 1}
+    assert thread_replies(fake_slack, post) == 1
+
+
+@SQLITE_ONLY
+def test_a_check_in_logged_while_the_disk_is_full_says_so_and_is_kept_once_resent(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Acme Corp :tada:")
+    at(clock, bot, MONDAY_10AM_LA)
+    [dm] = dms(fake_slack, ALICE_DM)
+    fake_slack.click("U0ALICE", dm, checkin_views.REACHED_OUT)
+    assert bot.wait_idle()
+    [modal] = fake_slack.views
+    note = STORY[:2000]
+    values = {
+        "outcome": {"value": {"type": "radio_buttons", "selected_option": {"value": "satisfied"}}},
+        "note": {"value": {"type": "plain_text_input", "value": note}},
+    }
+    with disk_full(bot.store):
+        refused = fake_slack.submit("U0ALICE", modal, values)
+        assert bot.wait_idle()
+        assert checkins_of(bot, deal)[0].status == CheckInStatus.SENT
+    assert refused == {"response_action": "errors", "errors": {"outcome": NOT_SAVED}}
+
+    kept = fake_slack.submit("U0ALICE", modal, values)
+    assert bot.wait_idle()
+
+    assert kept == {}
+    first = checkins_of(bot, deal)[0]
+    assert (first.status, first.outcome, first.note) == (CheckInStatus.DONE, "satisfied", note)
