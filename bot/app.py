@@ -218,4 +218,6 @@ class RunningBot:
                 self.socket.close()
         self.listeners.wait_idle(timeout=1.0)
         self.listeners.shutdown(wait=False, cancel_futures=True)
+        if held := len(self.deps.held):
+            log.error("stopping with %d events held for the database: they are lost", held)
         self.store.close()
