@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
@@ -47,11 +47,8 @@ def database_unavailable(error: BaseException) -> bool:
 
 
 class Store:
-    def __init__(
-        self, url: str, pause: Callable[[float], None] = time.sleep, **engine_options: Any
-    ) -> None:
+    def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
-        self._pause = pause
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite gives one writer at a time: reads that need no lock get their own
@@ -107,7 +104,7 @@ class Store:
                 if wait is None or not self._reconnecting_helps(error):
                     raise
                 log.warning("the database did not answer; trying again in %s s", wait)
-                self._pause(wait)
+                time.sleep(wait)  # the database's own time to come back, not Serve's clock
 
     def _reconnecting_helps(self, error: DBAPIError) -> bool:
         """A dropped connection, or a server not taking connections for a moment (a
