@@ -192,7 +192,9 @@ class RunningBot:
         return self
 
     def tick(self) -> int:
-        """Plan this week's work if nobody has yet, then run whatever has fallen due."""
+        """Replay the events held while the database was away, plan this week's work if
+        nobody has yet, then run whatever has fallen due."""
+        self.deps.held.replay(self.app, self.store)
         weekly.ensure_this_week(self.store, self.clock, self.settings)
         return self.runner.tick()
 
@@ -216,4 +218,6 @@ class RunningBot:
                 self.socket.close()
         self.listeners.wait_idle(timeout=1.0)
         self.listeners.shutdown(wait=False, cancel_futures=True)
+        if held := len(self.deps.held):
+            log.error("stopping with %d events held for the database: they are lost", held)
         self.store.close()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
+from bot.held_events import HeldEvents
 from bot.metrics import Metrics
 from bot.services.workspaces import RecentSettings, settings_for
 from bot.store.db import Store
@@ -22,6 +23,7 @@ class Deps:
     metrics: Metrics = field(default_factory=lambda: Metrics(None))
     installations: Installations | None = None  # with many workspaces
     recent_settings: RecentSettings = field(default_factory=RecentSettings)
+    held: HeldEvents = field(default_factory=HeldEvents)  # events kept while the database is away
 
 
 class OnDeps:

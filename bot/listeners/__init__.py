@@ -22,6 +22,6 @@ from . import (
 
 def register(app: App, deps: Deps) -> None:
     inbound.register(app, deps)
-    errors.register(app)
+    errors.register(app, deps)
     for feature in (deals, checkins, stories, settings, privacy, home, workspace, commands):
         feature.register(app)

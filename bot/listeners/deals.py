@@ -176,22 +176,18 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
     if not incoming.reachable(owner):
         ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
         return
-    ack()
     ref = incoming.modal_ref(MessageRef)
     message = incoming.directory.message(incoming.client, ref.channel_id, ref.ts) if ref else None
     if ref is None or message is None:
+        ack()
         incoming.client.chat_postMessage(channel=incoming.user, text=views.COULD_NOT_LOG)
         return
     said = deals.LoggedDeal(customer, owner, incoming.user)
+    plans = incoming.planning()
     change = deals.log_deal(
-        incoming.store,
-        incoming.clock,
-        incoming.team,
-        ref.channel_id,
-        message,
-        said,
-        incoming.planning(),
+        incoming.store, incoming.clock, incoming.team, ref.channel_id, message, said, plans
     )
+    ack()  # once stored: a form that could not be saved stays open (see errors.py)
     if change.change == deals.Change.UNCHANGED:
         incoming.client.chat_postEphemeral(
             channel=ref.channel_id, user=incoming.user, text=views.ALREADY_A_DEAL
@@ -243,9 +239,9 @@ def logged_by_hand(ack: Ack, incoming: Incoming) -> None:
     if not incoming.reachable(owner):
         ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
         return
-    ack()
     amount = amount_in({"type": "message", "text": incoming.text_field("amount")})
     change = _log_by_hand(incoming, deals.LoggedDeal(words.customer, owner, incoming.user), amount)
+    ack()  # once stored: a form that could not be saved stays open (see errors.py)
     if change.deal is not None:
         incoming.client.chat_postMessage(
             channel=incoming.user, **command_views.deal_logged(change.deal, change.planned)

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import create_engine, event, make_url
+
 from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.store.checkins import checkins_for_deal
+from bot.store.db import Store
 from bot.store.deals import deal_for_message
 from bot.store.models import CheckIn, Deal
 from bot.views import settings as settings_views
@@ -229,6 +234,72 @@ def answer_text(reply: Any) -> str:
 def last_response(fake: FakeSlack) -> str:
     assert fake.responses, "the bot answered nothing after its ack"
     return json.dumps(fake.responses[-1])
+
+
+# -- the database going away ---------------------------------------------------------------------
+
+
+@contextmanager
+def disk_full(store: Store) -> Iterator[None]:
+    """SQLite's file may grow no more while the block runs, as on a full disk: a write
+    that needs a page the file does not have yet fails with SQLITE_FULL ("database or
+    disk is full"); one that fits in the pages already there still succeeds, as it
+    would. Call it with the bot's listeners idle; on the way out the room is back."""
+
+    def no_more_pages(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {int(pages)}")
+        cursor.close()
+
+    event.listen(store.engine, "checkout", no_more_pages)
+    try:
+        yield
+    finally:
+        event.remove(store.engine, "checkout", no_more_pages)
+        store.engine.dispose()  # the connections that were capped go; new ones are not
+
+
+class PostgresOutage:
+    """A PostgreSQL restart as the bot sees one, played on one database only (the one
+    `url` names, never the others on the server): every connection to it dropped, and
+    for a while no new one taken. Done from a connection to the `postgres` database."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.database = str(parsed.database)
+        self._admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def drop_connections(self) -> int:
+        """Terminate every backend serving the database, as a restart does; how many."""
+        with self._admin.connect() as connection:
+            dropped = connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %(name)s AND pid <> pg_backend_pid()",
+                {"name": self.database},
+            )
+            return len(dropped.fetchall())
+
+    def refuse_connections(self, refusing: bool) -> None:
+        allowed = "false" if refusing else "true"
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(
+                f'ALTER DATABASE "{self.database}" WITH ALLOW_CONNECTIONS {allowed}'
+            )
+
+    @contextmanager
+    def down(self) -> Iterator[None]:
+        """The database is away while the block runs: its connections dropped and new
+        ones refused; it answers again on the way out."""
+        self.refuse_connections(True)
+        try:
+            self.drop_connections()
+            yield
+        finally:
+            self.refuse_connections(False)
+
+    def close(self) -> None:
+        self._admin.dispose()
 
 
 # -- text nobody here wrote ---------------------------------------------------------------------

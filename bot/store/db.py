@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -24,10 +26,24 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 _UPGRADE_LOCK_KEY = 7_406_195_301  # any constant: serialises replicas upgrading one PostgreSQL
+# Waits, in seconds, before each new try at a unit of work's connection: enough to ride
+# out a PostgreSQL restart (a fraction of a second) without holding a listener long.
+RECONNECT_BACKOFF = (0.05, 0.1, 0.2, 0.4)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database could not do the work (it went away, refused to connect, or has no
+    room left) rather than refused the work itself: the same work can succeed later."""
+    if isinstance(error, OperationalError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 class Store:
@@ -56,15 +72,47 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
-        with self._one_writer, self._sessions.begin() as session:
-            yield session
+        with self._one_writer:
+            session, transaction = self._connected(self._sessions)
+            with session, transaction:
+                yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A transaction that only reads: on SQLite it neither takes nor waits for the
         write lock, and a write in it fails."""
-        with self._read_sessions.begin() as session:
+        session, transaction = self._connected(self._read_sessions)
+        with session, transaction:
             yield session
+
+    def _connected(self, sessions: sessionmaker[Session]) -> tuple[Session, SessionTransaction]:
+        """A session whose transaction has begun on a live connection. Every unit of work
+        starts here, and only here is one tried again: nothing of it has run yet, so a
+        connection dropped or refused (a database restarting) costs a short wait, never
+        work done twice. A failure later in the unit rolls it all back and reaches its
+        caller (see `database_unavailable`)."""
+        waits = iter(RECONNECT_BACKOFF)
+        while True:
+            session = sessions()
+            try:
+                transaction = session.begin()
+                session.connection()
+                return session, transaction
+            except DBAPIError as error:
+                session.close()
+                wait = next(waits, None)
+                if wait is None or not self._reconnecting_helps(error):
+                    raise
+                log.warning("the database did not answer; trying again in %s s", wait)
+                time.sleep(wait)  # the database's own time to come back, not Serve's clock
+
+    def _reconnecting_helps(self, error: DBAPIError) -> bool:
+        """A dropped connection, or a server not taking connections for a moment (a
+        PostgreSQL restart). SQLite's file drops none: its failures here (a lock held
+        past its busy timeout, a file it cannot open) last longer than these waits."""
+        if error.connection_invalidated:
+            return True
+        return self.dialect != "sqlite" and isinstance(error, OperationalError)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration; safe when several replicas start at once."""
