@@ -4,11 +4,12 @@ they look after, their stories and stories about them, and, for admins, the week
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.store import checkins as checkin_queries
 from bot.store import deals as deal_queries
+from bot.store import due
 from bot.store import stories as story_queries
 from bot.store import weekly as weekly_queries
 from bot.store.db import Store
@@ -23,6 +24,17 @@ PAGE = 15
 CUSTOMERS_SHOWN = 10
 STORIES_SHOWN = 5
 STORIES_READ = 200
+NOT_SENT_SHOWN = 5
+NOT_SENT_WITHIN = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class NotSent:
+    """Work Serve gave up on, with the reason stored when it did: admins see it."""
+
+    kind: str
+    at: datetime
+    why: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class Home:
     my_stories: list[Story]
     stories_about_me: list[Story]
     week: RelationshipPicture | None  # for admins only
+    not_sent: list[NotSent]  # for admins only: the last two weeks'
 
 
 def home_for(
@@ -69,7 +82,14 @@ def home_for(
             s for s in recent if user_id in s.helpers and s.visibility != Visibility.LEADS
         ][:STORIES_SHOWN],
         week=_this_week(store, env, team_id, now) if admin else None,
+        not_sent=_not_sent(store, team_id, now) if admin else [],
     )
+
+
+def _not_sent(store: Store, team_id: str, now: datetime) -> list[NotSent]:
+    with store.reading() as session:
+        failed = due.failed_since(session, team_id, now - NOT_SENT_WITHIN, NOT_SENT_SHOWN)
+    return [NotSent(kind, at, why) for kind, at, why in failed]
 
 
 def _this_week(store: Store, env: Settings, team_id: str, now: datetime) -> RelationshipPicture:

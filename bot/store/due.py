@@ -235,6 +235,24 @@ def waiting(
     )
 
 
+def failed_since(
+    session: Session, team_id: str, since: datetime, limit: int
+) -> list[tuple[str, datetime, str]]:
+    """The workspace's work given up for good since `since`, newest first: kind, when,
+    and why."""
+    rows = session.execute(
+        select(DueWork.kind, DueWork.finished_at, DueWork.note)
+        .where(
+            DueWork.team_id == team_id,
+            DueWork.status == WorkStatus.FAILED.value,
+            DueWork.finished_at >= since,
+        )
+        .order_by(DueWork.finished_at.desc(), DueWork.id.desc())
+        .limit(limit)
+    )
+    return [(kind, at, note or "") for kind, at, note in rows if at is not None]
+
+
 def backlog(session: Session, now: datetime) -> tuple[datetime | None, int]:
     """When the oldest work fallen due and not yet claimed fell due, and how many rows
     are claimed now: how far behind the runners are."""

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services.home import Home
+from bot.services.checkins import MISS, REMIND, SEND, STORY_OFFER
+from bot.services.home import Home, NotSent
+from bot.services.stories import NOTICED
+from bot.services.weekly import DIGEST, PROMPT
 from bot.store.models import CheckInStatus, Story, Visibility
 
 from .blocks import actions, button, context, header, section
@@ -17,6 +20,15 @@ from .stories import OPEN_STORY
 HOME_PAGE = "home_page"
 OPEN_SETTINGS = "home_settings"
 STORY_QUOTE = 200
+WHAT_WAS_NOT_SENT = {
+    SEND: "A check-in DM",
+    REMIND: "A check-in reminder",
+    MISS: "A check-in marked missed",
+    STORY_OFFER: "An offer to share a story",
+    PROMPT: "A weekly story prompt",
+    DIGEST: "The weekly digest",
+    NOTICED: "A note that someone noticed",
+}
 
 
 def home_view(home: Home) -> dict[str, Any]:
@@ -42,8 +54,20 @@ def home_view(home: Home) -> dict[str, Any]:
                 f"*{week.checkins_done}* of *{week.checkins_sent}* check-ins answered\n"
                 f":raised_hands: Needed a hand: {needed}"
             ),
+            *_not_sent(home.not_sent),
         ]
     return {"type": "home", "blocks": blocks[:100]}
+
+
+def _not_sent(failed: list[NotSent]) -> list[dict[str, Any]]:
+    if not failed:
+        return []
+    lines = [
+        f"{WHAT_WAS_NOT_SENT.get(f.kind, 'Some work')}, <!date^{int(f.at.timestamp())}"
+        f"^{{date_short_pretty}}|{f.at:%Y-%m-%d}>: {inline(f.why, 200)}"
+        for f in failed
+    ]
+    return [context("What I couldn't send lately, and why:"), section("\n".join(lines))]
 
 
 def _checkins(home: Home) -> list[dict[str, Any]]:

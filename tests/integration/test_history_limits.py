@@ -3,6 +3,7 @@ conversations.history and .replies at one call a minute, fifteen messages a page
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -16,6 +17,7 @@ from bot.due_work.outcomes import LOOK_WITHIN
 from bot.due_work.work import Work
 from bot.runner import Job, Later
 from bot.sandbox.fakeslack import TEAM_ID, FakeSlack
+from bot.sandbox.fakeslack.spec import payload_problems
 from bot.sandbox.support import FRIDAY_5PM_LA, MONDAY_10AM_LA, at, checkin_dms, close_deal
 from bot.services.checkins import SEND
 from bot.slack_api import LONGEST_POST_IN_FLIGHT
@@ -98,7 +100,7 @@ def test_ambiguous_sends_under_the_distributed_app_limits_settle_while_others_fl
     print(f"settled by {seconds} s, the others sent by {others_sent_by} s")
 
 
-def test_a_send_that_cannot_learn_whether_it_posted_fails_saying_why_and_never_doubles(
+def test_a_send_that_cannot_learn_whether_it_posted_fails_telling_admins_why_never_twice(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
     close_deals(fake_slack, bot, clock, AMBIGUOUS[:1])
@@ -116,6 +118,13 @@ def test_a_send_that_cannot_learn_whether_it_posted_fails_saying_why_and_never_d
     assert failed.note is not None and "could not be checked" in failed.note
     [checkin] = first_checkins(bot).values()
     assert checkin.status == CheckInStatus.MISSED
+    fake_slack.add_user("U0ADMIN", "ada", is_admin=True)
+    fake_slack.open_home("U0ADMIN")
+    assert bot.wait_idle()
+    shown = json.dumps(fake_slack.home["U0ADMIN"])
+    assert "What I couldn't send lately" in shown and "A check-in DM" in shown
+    assert "could not be checked" in shown
+    assert payload_problems("views.publish", {"view": fake_slack.home["U0ADMIN"]}) == []
 
 
 def test_a_dm_whose_earlier_attempt_never_posted_is_sent_after_one_look(
