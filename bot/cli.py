@@ -196,7 +196,8 @@ def run(settings: Settings, http: bool = False, clock: Clock | None = None) -> i
         bot = RunningBot(settings, clock, "http" if http else "socket_mode").start()
     except SQLiteInUse as error:
         return fail(
-            f"servebot: another Serve process is using {error}; a SQLite file is for one "
+            f"servebot: another Serve process{f' (pid {error.pid})' if error.pid else ''} "
+            f"is using {error.path}; a SQLite file is for one "
             "process only. To run several, use PostgreSQL "
             "(DATABASE_URL=postgresql+psycopg://…).",
             EXIT_CONFIG,
