@@ -13,6 +13,8 @@ from urllib.parse import unquote
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     CursorResult,
@@ -75,12 +77,31 @@ class Store:
                     text("SELECT pg_advisory_xact_lock(:k)"), {"k": _UPGRADE_LOCK_KEY}
                 )
             config = alembic_config()
+            unknown = unknown_revisions(connection, config)
+            if unknown:
+                raise SchemaFromNewerServe(unknown)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
     def close(self) -> None:
         self.engine.dispose()
         self._read_engine.dispose()
+
+
+class SchemaFromNewerServe(Exception):
+    """The database's schema is at a revision this code has no migration for: a newer
+    Serve made it, and this one must not run on it."""
+
+    def __init__(self, revisions: list[str]) -> None:
+        super().__init__(", ".join(revisions))
+        self.revisions = revisions
+
+
+def unknown_revisions(connection: Connection, config: Config) -> list[str]:
+    """The database's schema revisions that none of this code's migrations is."""
+    current = MigrationContext.configure(connection).get_current_heads()
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    return sorted(revision for revision in current if revision not in known)
 
 
 def alembic_config() -> Config:

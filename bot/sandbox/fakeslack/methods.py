@@ -18,7 +18,6 @@ from .socket_mode import SocketMode
 from .spec import decode
 from .workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, Message, Workspace
 
-
 LIST_CURSOR = "offset:"
 
 
