@@ -12,14 +12,16 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
+from bot.clock import Clock, SystemClock
 from bot.config import SETUP_HINT, Settings, SettingsError, load_settings
 from bot.logs import configure as configure_logs
+from bot.logs import hold_back
 
 if TYPE_CHECKING:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.app import RunningBot
-    from bot.clock import Clock
+    from bot.store.db import SchemaFromNewerServe, SQLiteInUse, Store
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -144,17 +146,24 @@ def fail(line: str, code: int) -> int:
     return code
 
 
+class CannotStart(Exception):
+    """The command cannot start: `line` says why, in one line, and `code` is its exit code."""
+
+    def __init__(self, line: str, code: int) -> None:
+        super().__init__(line)
+        self.line = line
+        self.code = code
+
+
 def upgrade_database(settings: Settings) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.store.db import Store
-
+    held = hold_back()
     try:
-        store = Store(settings.database_url)
-        store.upgrade()
-        store.close()
-    except SQLAlchemyError as error:
-        return fail(database_problem(error), EXIT_FAILED)
+        open_database(settings).close()
+    except CannotStart as failure:
+        held.discard()
+        return fail(failure.line, failure.code)
+    finally:
+        held.publish()
     print(f"servebot: database is up to date ({redact(settings.database_url)})")
     return 0
 
@@ -163,54 +172,62 @@ def recognition_report(settings: Settings, team_id: str | None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.services.labels import recognition_report as read_again
-    from bot.store.db import Store
     from bot.views.report import report_lines
 
+    held = hold_back()
     try:
-        store = Store(settings.database_url)
-        store.upgrade()
+        store = open_database(settings)
+    except CannotStart as failure:
+        held.discard()
+        return fail(failure.line, failure.code)
+    finally:
+        held.publish()
+    try:
         report = read_again(store, team_id)
-        store.close()
     except SQLAlchemyError as error:
         return fail(database_problem(error), EXIT_FAILED)
+    finally:
+        store.close()
     print("\n".join(report_lines(report, team_id)))
     return 0
 
 
+def open_database(settings: Settings) -> Store:
+    """The database in DATABASE_URL, its schema brought up to date; CannotStart (exit 2)
+    when it cannot be reached, written to, or was made by a newer Serve."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.db import SchemaFromNewerServe, Store
+
+    try:
+        store = Store(settings.database_url)
+        try:
+            store.upgrade()
+        except BaseException:
+            store.close()
+            raise
+    except SchemaFromNewerServe as error:
+        raise CannotStart(newer_schema_problem(error), EXIT_CONFIG) from None
+    except SQLAlchemyError as error:
+        raise CannotStart(database_problem(error), EXIT_CONFIG) from None
+    return store
+
+
 def run(settings: Settings, http: bool = False, clock: Clock | None = None) -> int:
-    """Serve until SIGTERM or Ctrl-C; `clock` is real time unless a sandbox says."""
+    """Serve until SIGTERM or Ctrl-C; `clock` is real time unless a sandbox says. Until
+    the bot has started, what is logged is held back: a setup that cannot start is the
+    one line saying why."""
     problems = settings.http_problems() if http else settings.socket_mode_problems()
     if problems:
         return fail(SettingsError(problems).one_line(), EXIT_CONFIG)
-    from slack_bolt.error import BoltError
-    from slack_sdk.errors import SlackApiError, SlackClientError
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.app import RunningBot
-    from bot.store.db import SQLiteInUse
-
-    tokens = "SLACK_BOT_TOKEN" if http else "SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
-    if settings.many_workspaces:
-        tokens = "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
+    held = hold_back()
     try:
-        bot = RunningBot(settings, clock, "http" if http else "socket_mode").start()
-    except SQLiteInUse as error:
-        return fail(
-            f"servebot: another Serve process is using {error}; a SQLite file is for one "
-            "process only. To run several, use PostgreSQL "
-            "(DATABASE_URL=postgresql+psycopg://…).",
-            EXIT_CONFIG,
-        )
-    except SQLAlchemyError as error:
-        return fail(database_problem(error), EXIT_FAILED)
-    except OSError as error:
-        if http and "address" in str(error).lower():
-            return fail(
-                f"servebot: cannot serve HTTP on port {settings.port}: {error}", EXIT_FAILED
-            )
-        return fail(slack_problem(settings, tokens, error), EXIT_FAILED)
-    except (BoltError, SlackApiError, SlackClientError) as error:
-        return fail(slack_problem(settings, tokens, error), EXIT_FAILED)
+        bot = start(settings, http, clock or SystemClock())
+    except CannotStart as failure:
+        held.discard()
+        return fail(failure.line, failure.code)
+    finally:
+        held.publish()
     stopping = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -222,6 +239,69 @@ def run(settings: Settings, http: bool = False, clock: Clock | None = None) -> i
         signal.signal(signum, on_signal)
     stopping.wait()
     stop_within(bot, STOP_DEADLINE_SECONDS)
+
+
+def start(settings: Settings, http: bool, clock: Clock) -> RunningBot:
+    """The bot, started: what is local checked first (the SQLite file free, the database
+    reachable and its schema up to date), then Slack's setup (one workspace's), then the
+    connection. CannotStart says why not."""
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError, SlackClientError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.app import RunningBot
+    from bot.store.db import SchemaFromNewerServe, SQLiteInUse, hold_sqlite_file
+
+    tokens = "SLACK_BOT_TOKEN" if http else "SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
+    if settings.many_workspaces:
+        tokens = "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
+    try:
+        hold_sqlite_file(settings.database_url)
+        open_database(settings).close()
+        if not settings.many_workspaces:
+            check_slack_setup(settings, clock)
+        return RunningBot(settings, clock, "http" if http else "socket_mode").start()
+    except SQLiteInUse as error:
+        raise CannotStart(sqlite_in_use(error), EXIT_CONFIG) from None
+    except SchemaFromNewerServe as error:
+        raise CannotStart(newer_schema_problem(error), EXIT_CONFIG) from None
+    except SQLAlchemyError as error:
+        raise CannotStart(database_problem(error), EXIT_CONFIG) from None
+    except OSError as error:
+        if http and "address" in str(error).lower():
+            line = f"servebot: cannot serve HTTP on port {settings.port}: {error}"
+            raise CannotStart(line, EXIT_FAILED) from None
+        raise CannotStart(slack_problem(settings, tokens, error), EXIT_FAILED) from None
+    except (BoltError, SlackApiError, SlackClientError) as error:
+        raise CannotStart(slack_problem(settings, tokens, error), EXIT_FAILED) from None
+
+
+def check_slack_setup(settings: Settings, clock: Clock) -> None:
+    """CannotStart (exit 2) when the bot token is refused or a channel the settings name
+    is missing or lacks the bot."""
+    from bot.slack_api import listener_client
+    from bot.slack_setup import slack_setup_problems
+
+    problems = slack_setup_problems(listener_client(settings, clock), settings, clock)
+    if problems:
+        raise CannotStart(SettingsError(problems).one_line(), EXIT_CONFIG)
+
+
+def sqlite_in_use(error: SQLiteInUse) -> str:
+    holder = f" (pid {error.pid})" if error.pid else ""
+    return (
+        f"servebot: another Serve process{holder} is using {error.path}; a SQLite file is "
+        "for one process only. To run several, use PostgreSQL "
+        "(DATABASE_URL=postgresql+psycopg://…)."
+    )
+
+
+def newer_schema_problem(error: SchemaFromNewerServe) -> str:
+    return (
+        "servebot: cannot use the database in DATABASE_URL: its schema is at revision "
+        f"{', '.join(error.revisions)}, which a newer Serve made; run that Serve, or "
+        "restore a backup"
+    )
 
 
 def stop_within(bot: RunningBot, deadline: float) -> NoReturn:

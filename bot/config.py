@@ -5,6 +5,8 @@ for it."""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import re
 import unicodedata
@@ -67,6 +69,18 @@ def parse_api_url(raw: str) -> str:
     except UnicodeError:
         raise ValueError("has a malformed host name") from None
     return raw if raw.endswith("/") else raw + "/"
+
+
+def parse_secret(raw: str) -> str:
+    """A token or secret as Slack issues it: one word of printable ASCII. A space, newline
+    or control character inside means it was pasted wrongly, and Slack would refuse it
+    (or the HTTP client would fail on it); the message never repeats the value."""
+    if not (raw.isascii() and raw.isprintable()) or any(char.isspace() for char in raw):
+        raise ValueError(
+            "should be one word with no spaces, newlines or control characters "
+            "(check how it was pasted)"
+        )
+    return raw
 
 
 def parse_database_url(raw: str) -> str:
@@ -344,10 +358,13 @@ class Settings:
     choices replace the per-workspace ones (see `bot.services.workspaces`)."""
 
     slack_bot_token: str = setting(
-        "", "SLACK_BOT_TOKEN", 'Bot token from "OAuth & Permissions" (xoxb-…).'
+        "", "SLACK_BOT_TOKEN", 'Bot token from "OAuth & Permissions" (xoxb-…).', parse_secret
     )
     slack_app_token: str = setting(
-        "", "SLACK_APP_TOKEN", "App-level token with connections:write, for Socket Mode (xapp-…)."
+        "",
+        "SLACK_APP_TOKEN",
+        "App-level token with connections:write, for Socket Mode (xapp-…).",
+        parse_secret,
     )
     slack_api_url: str = setting(
         DEFAULT_API_URL,
@@ -359,6 +376,7 @@ class Settings:
         "",
         "SLACK_SIGNING_SECRET",
         "HTTP mode only: the app's Signing Secret (Basic Information → App Credentials).",
+        parse_secret,
     )
     port: int = setting(
         DEFAULT_PORT,
@@ -371,9 +389,13 @@ class Settings:
         "SLACK_CLIENT_ID",
         "Many workspaces (HTTP mode): the app's Client ID; with the secret, workspaces "
         "install Serve at /slack/install.",
+        parse_secret,
     )
     slack_client_secret: str = setting(
-        "", "SLACK_CLIENT_SECRET", "Many workspaces (HTTP mode): the app's Client Secret."
+        "",
+        "SLACK_CLIENT_SECRET",
+        "Many workspaces (HTTP mode): the app's Client Secret.",
+        parse_secret,
     )
     uninstall_grace_days: int = setting(
         30,
@@ -596,8 +618,61 @@ def read_environment(
 ) -> dict[str, str]:
     """The process environment over `.env`: a variable set in the shell wins."""
     path = dotenv_path if dotenv_path is not None else Path.cwd() / ".env"
-    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None}
-    return {**from_file, **(os.environ if environ is None else environ)}
+    return {**read_dotenv(path), **(os.environ if environ is None else environ)}
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """`.env`'s variables (none when there is no such file). A file that is not text, or
+    has a line python-dotenv cannot read, is refused whole: skipping the line would start
+    Serve without a setting its owner believes is set."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise SettingsError([f"{path} cannot be read ({error.strerror or error})"]) from None
+    text = dotenv_text(path, raw)
+    unreadable = UnreadableLines()
+    reader = logging.getLogger("dotenv.main")  # where python-dotenv says a line is bad
+    reader.addHandler(unreadable)
+    reader.propagate = False
+    try:
+        values = dotenv_values(stream=io.StringIO(text))
+    finally:
+        reader.removeHandler(unreadable)
+        reader.propagate = True
+    if unreadable.lines:
+        numbers = ", ".join(str(line) for line in unreadable.lines)
+        raise SettingsError(
+            [f"{path} line {numbers} could not be read: each line should be NAME=value"]
+        )
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def dotenv_text(path: Path, raw: bytes) -> str:
+    """`.env`'s bytes as text, refused when it is no text file: NUL bytes, bytes that are
+    not UTF-8, or control characters a person cannot have typed."""
+    if b"\x00" in raw:
+        raise SettingsError([f"{path} is not a text file (it has NUL bytes)"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SettingsError([f"{path} is not UTF-8 text (byte {error.start + 1})"]) from None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if has_control_characters(line.removesuffix("\r").replace("\t", "")):
+            raise SettingsError([f"{path} line {number} has control characters"])
+    return text
+
+
+class UnreadableLines(logging.Handler):
+    """Collects the numbers of the lines python-dotenv warns it could not parse."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.extend(arg for arg in record.args or () if isinstance(arg, int))
 
 
 def load_settings(

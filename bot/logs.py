@@ -50,3 +50,48 @@ def configure(level: str, as_json: bool) -> None:
     root.setLevel(level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.WARNING)
+
+
+class HeldBack(logging.Handler):
+    """What is logged while a command starts, kept back until it is known whether it
+    starts: a setup that cannot start is then one line on stderr with nothing logged
+    before it (migrations, Bolt's and slack_sdk's warnings), and one that starts logs it
+    all, in order. Past `capacity` records, the rest go straight through."""
+
+    def __init__(self, handlers: list[logging.Handler], capacity: int = 10_000) -> None:
+        super().__init__()
+        self._handlers = handlers
+        self._capacity = capacity
+        self._records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self._records) < self._capacity:
+            self._records.append(record)
+        else:
+            _pass_on(record, self._handlers)
+
+    def publish(self) -> None:
+        """The command started: log what was held back, and log as before from now on."""
+        logging.getLogger().handlers[:] = self._handlers
+        records, self._records = self._records, []
+        for record in records:
+            _pass_on(record, self._handlers)
+
+    def discard(self) -> None:
+        """The command cannot start: what was held back is forgotten, unwritten."""
+        logging.getLogger().handlers[:] = self._handlers
+        self._records = []
+
+
+def _pass_on(record: logging.LogRecord, handlers: list[logging.Handler]) -> None:
+    for handler in handlers:
+        if record.levelno >= handler.level:
+            handler.handle(record)
+
+
+def hold_back() -> HeldBack:
+    """Hold back every log record from now until `publish` or `discard`."""
+    root = logging.getLogger()
+    held = HeldBack(list(root.handlers))
+    root.handlers[:] = [held]
+    return held

@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import unquote
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     CursorResult,
@@ -122,12 +125,31 @@ class Store:
                     text("SELECT pg_advisory_xact_lock(:k)"), {"k": _UPGRADE_LOCK_KEY}
                 )
             config = alembic_config()
+            unknown = unknown_revisions(connection, config)
+            if unknown:
+                raise SchemaFromNewerServe(unknown)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
     def close(self) -> None:
         self.engine.dispose()
         self._read_engine.dispose()
+
+
+class SchemaFromNewerServe(Exception):
+    """The database's schema is at a revision this code has no migration for: a newer
+    Serve made it, and this one must not run on it."""
+
+    def __init__(self, revisions: list[str]) -> None:
+        super().__init__(", ".join(revisions))
+        self.revisions = revisions
+
+
+def unknown_revisions(connection: Connection, config: Config) -> list[str]:
+    """The database's schema revisions that none of this code's migrations is."""
+    current = MigrationContext.configure(connection).get_current_heads()
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    return sorted(revision for revision in current if revision not in known)
 
 
 def alembic_config() -> Config:
@@ -229,30 +251,107 @@ def rows_changed(result: Result[Any]) -> int:
 
 
 class SQLiteInUse(Exception):
-    """Another process runs Serve on this SQLite file."""
+    """Another process runs Serve on this SQLite file: `pid` when the system says which."""
+
+    def __init__(self, path: Path, pid: int | None) -> None:
+        super().__init__(f"{path} (pid {pid})" if pid else str(path))
+        self.path = path
+        self.pid = pid
 
 
-_held_files: dict[str, int] = {}
+FileKey = tuple[int, int]  # (st_dev, st_ino): the file itself, whatever name reaches it
+_held_files: dict[FileKey, int] = {}
 _held_lock = threading.Lock()
+PROC_LOCKS = Path("/proc/locks")
 
 
 def hold_sqlite_file(url: str) -> None:
     """Serve's SQLite file is for one process: a second one on the same file stops here
     (several bots in one process, as in tests, share the hold). PostgreSQL is for
-    replicas. The hold ends with the process."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return
-    path = os.path.realpath(parsed.database or "")
-    if not os.path.isdir(os.path.dirname(path)):
-        return  # the database can't open either, and says why
+    replicas. The hold is an flock on the database file itself, so a hard link, a
+    relative path or a `file:` URI to it is the same file; SQLite's own locks are POSIX
+    locks, which an flock neither meets nor breaks. The hold ends with the process."""
+    path = sqlite_file(url)
+    if path is None or not path.parent.is_dir():
+        return  # in memory; or the database can't open either, and says why
     with _held_lock:
-        if path in _held_files:
-            return
-        descriptor = os.open(f"{path}.serve-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        if _key_of(path) in _held_files:
+            return  # never open (and so close) another descriptor: that drops SQLite's locks
+        descriptor = _open_for_hold(path)
+        if descriptor is None:
+            return  # unreadable: opening the database fails, and says why
+        status = os.fstat(descriptor)
+        key = (status.st_dev, status.st_ino)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(descriptor)
-            raise SQLiteInUse(path) from None
-        _held_files[path] = descriptor
+            raise SQLiteInUse(path, holder_pid(key, _read_locks())) from None
+        _held_files[key] = descriptor
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL opens, as an absolute path: a relative one is the working
+    folder's, and `sqlite:///file:…?uri=true` is read as SQLite reads a URI. None for a
+    database in memory, or a URL that is not SQLite's."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    query = {name: str(value) for name, value in parsed.query.items()}
+    if query.get("uri", "").lower() in ("true", "1") and database.startswith("file:"):
+        if query.get("mode") == "memory":
+            return None
+        database = _uri_path(database.removeprefix("file:"))
+    if database in ("", ":memory:"):
+        return None
+    return Path(os.path.abspath(database))
+
+
+def _uri_path(rest: str) -> str:
+    """`///abs/x.db`, `//localhost/abs/x.db`, `rel.db` or `/abs/x%20y.db` → its path."""
+    path = rest.split("#", 1)[0]
+    if path.startswith("//"):
+        _authority, _, below = path[2:].partition("/")
+        path = "/" + below
+    return unquote(path)
+
+
+def _key_of(path: Path) -> FileKey | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+def _open_for_hold(path: Path) -> int | None:
+    """A descriptor on the database file, made empty when absent (SQLite takes an empty
+    file as a new database), so there is a file to hold before the database opens it."""
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+        try:
+            return os.open(path, flags, 0o600)
+        except OSError:
+            continue
+    return None
+
+
+def _read_locks() -> str:
+    try:
+        return PROC_LOCKS.read_text()
+    except OSError:  # not Linux, or not readable: the pid stays unknown
+        return ""
+
+
+def holder_pid(key: FileKey, locks: str) -> int | None:
+    """Which other process holds an flock on the file, from /proc/locks' lines like
+    `1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF` (device major:minor in hex)."""
+    device, inode = key
+    wanted = f"{os.major(device):02x}:{os.minor(device):02x}:{inode}"
+    for line in locks.splitlines():
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == wanted:
+            pid = int(fields[4]) if fields[4].isdigit() else 0
+            if pid and pid != os.getpid():
+                return pid
+    return None

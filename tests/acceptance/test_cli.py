@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect
+
+from bot.sandbox.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
 
 ROOT = Path(__file__).parents[2]
 
@@ -84,7 +87,8 @@ def test_run_with_unreachable_slack_fails_with_one_line(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "could not connect to Slack at http://127.0.0.1:9/api/" in result.stderr
+    [line] = result.stderr.splitlines()  # no migration or retry logs before it
+    assert "could not connect to Slack at http://127.0.0.1:9/api/" in line
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
@@ -227,7 +231,7 @@ def test_bad_slack_api_url_is_one_line_naming_it(
 @pytest.mark.parametrize(
     "url", ["sqlite:///{tmp}/no/such/folder/serve.db", "postgresql+psycopg://u@127.0.0.1:9/db"]
 )
-def test_database_only_failing_on_connect_is_exit_1(
+def test_database_only_failing_on_connect_is_one_line_and_exit_2(
     tmp_path: Path, command: tuple[str, ...], url: str
 ) -> None:
     result = servebot(*command, cwd=tmp_path, **TOKENS, DATABASE_URL=url.format(tmp=tmp_path))
@@ -235,7 +239,7 @@ def test_database_only_failing_on_connect_is_exit_1(
     assert "Traceback" not in result.stderr
     [line] = result.stderr.splitlines()
     assert line.startswith("servebot: cannot use the database in DATABASE_URL: ")
-    assert result.returncode == 1
+    assert result.returncode == 2
 
 
 def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path: Path) -> None:
@@ -275,3 +279,132 @@ def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path: Pat
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert "another Serve process" in line and "PostgreSQL" in line
+
+
+@pytest.fixture(scope="module")
+def workspace_slack() -> Iterator[FakeSlack]:
+    """The fake Slack, on real time, with a channel the bot is in and one it is not."""
+    fake = FakeSlack().start()
+    fake.add_channel("C0DEALS", "deals")
+    fake.add_channel("C0OUTSIDE", "outside", bot_is_member=False)
+    yield fake
+    fake.stop()
+
+
+def newer_database(path: Path) -> str:
+    """A SQLite file whose schema a later Serve made: a revision this code does not know."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+        connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('0999')")
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+SECRET = "s3cr3t-tail"
+# Each: what is set (`.env` bytes under ".env"; "{tmp}" is the test's folder), and what
+# the one line must name. Slack is the fake, with #deals (the bot in it) and #outside.
+BAD_SETUPS = {
+    "bot token with a newline": ({"SLACK_BOT_TOKEN": f"xoxb-1\n{SECRET}"}, "SLACK_BOT_TOKEN"),
+    "app token with a space": ({"SLACK_APP_TOKEN": f"xapp-1 {SECRET}"}, "SLACK_APP_TOKEN"),
+    "bot token with a control character": (
+        {"SLACK_BOT_TOKEN": f"xoxb-1\x1b{SECRET}"},
+        "SLACK_BOT_TOKEN",
+    ),
+    "binary .env": ({".env": b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"}, ".env"),
+    ".env with NUL bytes": ({".env": b"SLACK_BOT_TOKEN=xoxb-1\x00\n"}, ".env"),
+    ".env with invalid UTF-8": ({".env": b"TEAM_CHANNEL=caf\xe9\n"}, ".env"),
+    ".env line dotenv cannot parse": ({".env": b'DEAL_CHANNELS="deals\nthis is" not\n'}, ".env"),
+    "database host that does not resolve": (
+        {"DATABASE_URL": "postgresql+psycopg://u@no-such-host.invalid/db"},
+        "DATABASE_URL",
+    ),
+    "PostgreSQL on a closed port": (
+        {"DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:9/db"},
+        "DATABASE_URL",
+    ),
+    "read-only SQLite": (
+        {"DATABASE_URL": "sqlite:///file:{tmp}/ro.db?mode=ro&uri=true"},
+        "DATABASE_URL",
+    ),
+    "database newer than this Serve": ({"DATABASE_URL": "newer"}, "DATABASE_URL"),
+    "deal channel name that does not exist": ({"DEAL_CHANNELS": "deals,#nope"}, "#nope"),
+    "deal channel id that does not exist": ({"DEAL_CHANNELS": "C0NOPE"}, "C0NOPE"),
+    "team channel the bot is not in": ({"TEAM_CHANNEL": "outside"}, "#outside"),
+    "recognition channel id the bot is not in": (
+        {"RECOGNITION_CHANNEL": "C0OUTSIDE"},
+        "C0OUTSIDE",
+    ),
+}
+
+
+@pytest.mark.parametrize("setup", list(BAD_SETUPS))
+def test_every_bad_setup_is_one_line_and_exit_2(
+    tmp_path: Path, workspace_slack: FakeSlack, setup: str
+) -> None:
+    given, named = BAD_SETUPS[setup]
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": workspace_slack.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+    }
+    for name, value in given.items():
+        if name == ".env":
+            assert isinstance(value, bytes)
+            (tmp_path / ".env").write_bytes(value)
+        elif value == "newer":
+            env[name] = newer_database(tmp_path / "newer.db")
+        else:
+            assert isinstance(value, str)
+            env[name] = value.format(tmp=tmp_path)
+
+    result = servebot("run", cwd=tmp_path, **env)
+
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("servebot: ")
+    assert named in result.stderr and SECRET not in result.stderr
+    assert (result.returncode, result.stdout) == (2, "")
+
+
+def hold_in_another_process(url: str) -> subprocess.Popen[str]:
+    """A process that holds Serve's one-process guard on a SQLite file until killed."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from bot.store.db import hold_sqlite_file; "
+            f"hold_sqlite_file({url!r}); print('held', flush=True); time.sleep(60)",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.mark.parametrize("reached_as", ["hard link", "file: URI", "relative path"])
+def test_the_sqlite_guard_holds_the_file_however_it_is_named(
+    tmp_path: Path, reached_as: str
+) -> None:
+    database = tmp_path / "serve.db"
+    holder = hold_in_another_process(f"sqlite:///{database}")
+    try:
+        if reached_as == "hard link":
+            os.link(database, tmp_path / "other-name.db")
+            url = f"sqlite:///{tmp_path / 'other-name.db'}"
+        elif reached_as == "file: URI":
+            url = f"sqlite:///file:{database}?uri=true"
+        else:
+            url = "sqlite:///./serve.db"
+        result = servebot("run", cwd=tmp_path, **TOKENS, DATABASE_URL=url, PYTHONPATH=str(ROOT))
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert "another Serve process" in line and f"pid {holder.pid}" in line
+    assert result.returncode == 2

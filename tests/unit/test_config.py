@@ -1,3 +1,4 @@
+import os
 import sys
 from datetime import date, time
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.config import (
     parse_channel_list,
     parse_database_url,
 )
+from bot.store.db import holder_pid, sqlite_file
 
 NO_DOTENV = Path(__file__).with_name("no-such-file.env")
 PG_EXAMPLE = "postgresql+psycopg://user:pass@host/db"
@@ -373,3 +375,95 @@ def test_any_text_as_a_url_gives_settings_or_one_line_of_problems(
         assert len(error.one_line().splitlines()) == 1
     else:
         assert loaded.slack_api_url.endswith("/")
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_SECRET"],
+)
+@pytest.mark.parametrize("inside", ["\n", " ", "\t", "\x1b", "\x00", "é"])
+def test_a_secret_pasted_with_whitespace_or_control_characters_is_named_not_shown(
+    variable: str, inside: str
+) -> None:
+    prefix = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}.get(variable, "")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings({variable: f"{prefix}1{inside}tail-of-the-secret"}, NO_DOTENV)
+
+    [problem] = raised.value.problems
+    assert problem.startswith(f"{variable} should be one word with no spaces")
+    assert "tail-of-the-secret" not in raised.value.one_line()
+
+
+def test_a_secret_read_with_its_line_end_is_taken_as_it_is() -> None:
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1-abc\n"}, NO_DOTENV)
+    assert settings.slack_bot_token == "xoxb-1-abc"
+
+
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "is not a text file (it has NUL bytes)"),
+        (b"SLACK_BOT_TOKEN=xoxb-1\x00\n", "is not a text file (it has NUL bytes)"),
+        (b"TEAM_CHANNEL=caf\xe9\n", "is not UTF-8 text (byte 17)"),
+        (b"A=1\nB=2\x1b[0m\n", "line 2 has control characters"),
+        (b'A=1\nDEAL_CHANNELS="deals\nnot" a line\n', "line 2 could not be read"),
+    ],
+)
+def test_a_malformed_dotenv_is_one_problem_naming_it(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(content)
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings({}, dotenv)
+
+    [found] = raised.value.problems
+    assert found.startswith(f"{dotenv} {problem}")
+
+
+def test_a_dotenv_with_tabs_crlf_and_comments_is_read(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(b"# Serve\r\nSLACK_BOT_TOKEN=xoxb-1\r\nDEAL_CHANNELS=wins\t# ours\r\n")
+
+    settings = load_settings({}, dotenv)
+
+    assert (settings.slack_bot_token, settings.deal_channels) == ("xoxb-1", ("wins",))
+
+
+def test_the_sqlite_file_is_found_however_the_url_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    database = tmp_path / "serve.db"
+
+    assert sqlite_file("sqlite:///serve.db") == database
+    assert sqlite_file(f"sqlite:///{database}") == database
+    assert sqlite_file("sqlite:///./sub/../serve.db") == database
+    assert sqlite_file(f"sqlite:///file:{database}?uri=true") == database
+    assert sqlite_file(f"sqlite:///file://{database}?mode=rw&uri=true") == database
+    assert sqlite_file("sqlite:///file:serve.db?uri=true") == database
+    assert sqlite_file("sqlite:///file:my%20serve.db?uri=true") == tmp_path / "my serve.db"
+    assert sqlite_file("sqlite:///file:serve.db") == tmp_path / "file:serve.db"  # no uri=true
+    for in_memory in (
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:///file:x?mode=memory&uri=true",
+        "postgresql+psycopg://u@h/db",
+    ):
+        assert sqlite_file(in_memory) is None, in_memory
+
+
+def test_the_holder_of_a_file_is_read_from_the_systems_lock_table() -> None:
+    device = os.makedev(0xFE, 0)
+    locks = (
+        "1: POSIX  ADVISORY  WRITE 17 fe:00:99 1073741824 1073741824\n"
+        "2: FLOCK  ADVISORY  WRITE 4242 fe:00:99 0 EOF\n"
+        "2: -> FLOCK  ADVISORY  WRITE 5151 fe:00:99 0 EOF\n"
+        "3: FLOCK  ADVISORY  WRITE 6161 fe:00:100 0 EOF\n"
+    )
+
+    assert holder_pid((device, 99), locks) == 4242
+    assert holder_pid((device, 101), locks) is None
+    assert holder_pid((device, 99), "") is None

@@ -18,6 +18,13 @@ from .socket_mode import SocketMode
 from .spec import decode
 from .workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, Message, Workspace
 
+LIST_CURSOR = "offset:"
+
+
+def _hidden_from_bot(channel: dict[str, Any]) -> bool:
+    """Slack shows the bot a private channel only when it is in it."""
+    return bool(channel.get("is_private")) and not channel.get("is_member")
+
 
 class Methods:
     """Handlers by method name; `called_with` says whose token the current call has."""
@@ -112,7 +119,7 @@ class Methods:
 
     def api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._workspace.channels.get(args["channel"])
-        if channel is None:
+        if channel is None or _hidden_from_bot(channel):
             return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, "channel": {k: v for k, v in channel.items() if k != "members"}}
 
@@ -150,13 +157,30 @@ class Methods:
         return min(usual, self.history_page_cap or usual)
 
     def api_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The calling workspace's channels of the asked `types` (public by default) that
+        the bot can see, `limit` (at most 1000) a page, the cursor naming where the next
+        page starts."""
         team = self._calling_team()
+        types = set(str(args.get("types") or "public_channel").split(","))
         channels = [
             {k: v for k, v in c.items() if k != "members"}
             for c in self._workspace.channels.values()
-            if c.get("is_channel") and c.get("context_team_id", TEAM_ID) == team
+            if c.get("is_channel")
+            and c.get("context_team_id", TEAM_ID) == team
+            and ("private_channel" if c.get("is_private") else "public_channel") in types
+            and not _hidden_from_bot(c)
         ]
-        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
+        cursor = str(args.get("cursor") or "")
+        if cursor and not (cursor.startswith(LIST_CURSOR) and cursor[len(LIST_CURSOR) :].isdigit()):
+            return {"ok": False, "error": "invalid_cursor"}
+        start = int(cursor[len(LIST_CURSOR) :]) if cursor else 0
+        limit = min(max(int(args.get("limit") or 100), 1), 1000)
+        rest = len(channels) > start + limit
+        return {
+            "ok": True,
+            "channels": channels[start : start + limit],
+            "response_metadata": {"next_cursor": f"{LIST_CURSOR}{start + limit}" if rest else ""},
+        }
 
     def api_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._workspace.channels.get(args["channel"])

@@ -128,15 +128,24 @@ class Workspace:
         return user
 
     def add_channel(
-        self, channel_id: str, name: str, members: list[str] | None = None, team: str = TEAM_ID
+        self,
+        channel_id: str,
+        name: str,
+        members: list[str] | None = None,
+        team: str = TEAM_ID,
+        bot_is_member: bool = True,
+        is_private: bool = False,
     ) -> None:
+        """A channel as conversations.info shows it to the bot. A private channel the bot
+        is not in is hidden from it, as Slack hides it."""
         with self.changed:
             self.channels[channel_id] = {
                 "id": channel_id,
                 "context_team_id": team,
                 "name": name,
                 "is_channel": True,
-                "is_member": True,
+                "is_private": is_private,
+                "is_member": bot_is_member,
                 "members": list(members or []),
             }
 
