@@ -4,7 +4,6 @@ deal" shortcut and its form, and `/serve deal` with its form."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -15,15 +14,13 @@ from slack_sdk.errors import SlackApiError
 from bot.services import checkins, deals
 from bot.services.commands import Command, Refusal, parse_deal
 from bot.services.deals import Change, DealChange
-from bot.services.recognition import amount_in, recognise_deal
+from bot.services.recognition import amount_in, as_read, recognise_deal
 from bot.store.models import CheckIn, Deal
 from bot.views import commands as command_views
 from bot.views import deals as views
 from bot.views.refs import DealRef, MessageRef
 
 from .incoming import Incoming
-
-log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
@@ -74,28 +71,11 @@ def _deleted(incoming: Incoming, ts: str) -> None:
 
 
 def show_change(incoming: Incoming, change: DealChange) -> None:
-    """Say in the thread what a change did: a reply for a new deal, an update otherwise."""
-    if change.deal is None or change.change == Change.UNCHANGED:
+    """Redraw the thread reply for a change to a deal that has one. A new deal's reply is
+    due work, queued with the deal: the runner posts it, showing the deal as it is then."""
+    if change.deal is None or change.change in (Change.UNCHANGED, Change.RECORDED):
         return
-    if change.change == Change.RECORDED:
-        post_reply(incoming, change.deal, change.planned)
-    else:
-        update_reply(incoming, change.deal, change.planned)
-
-
-def post_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn]) -> None:
-    if not (deal.channel_id and deal.message_ts):
-        return
-    client = incoming.client
-    try:
-        reply = client.chat_postMessage(
-            channel=deal.channel_id, thread_ts=deal.message_ts, **views.deal_reply(deal, planned)
-        )
-    except SlackApiError as error:
-        deals.release_reply(incoming.store, deal.id)
-        log.error("could not reply to deal %s: %s", deal.id, error.response.get("error"))
-        return
-    deals.record_reply(incoming.store, deal.id, reply["ts"], _permalink(incoming, deal))
+    update_reply(incoming, change.deal, change.planned)
 
 
 def update_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn] | None = None) -> None:
@@ -105,16 +85,6 @@ def update_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn] | No
         planned = checkins.open_for_deal(incoming.store, deal.id)
     drawn = views.deal_reply(deal, planned)
     incoming.update(deal.channel_id, deal.reply_ts, drawn, f"deal {deal.id}'s reply")
-
-
-def _permalink(incoming: Incoming, deal: Deal) -> str | None:
-    try:
-        answer = incoming.client.chat_getPermalink(
-            channel=str(deal.channel_id), message_ts=str(deal.message_ts)
-        )
-    except SlackApiError:
-        return None
-    return str(answer.get("permalink") or "") or None
 
 
 # -- the reply's buttons ---------------------------------------------------------------------------
@@ -161,7 +131,8 @@ def log_from_message(ack: Ack, incoming: Incoming) -> None:
     guess = recognise_deal(message)
     owner = guess.owner_id if guess and guess.owner_id else message.get("user")
     customer = guess.customer if guess else ""
-    incoming.open(views.log_deal_modal(incoming.channel, message["ts"], customer, owner))
+    read = as_read(message)
+    incoming.open(views.log_deal_modal(incoming.channel, read, customer, owner))
 
 
 def logged_from_message(ack: Ack, incoming: Incoming) -> None:
@@ -175,19 +146,14 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
         return
     ack()
     ref = incoming.modal_ref(MessageRef)
-    message = incoming.directory.message(incoming.client, ref.channel_id, ref.ts) if ref else None
-    if ref is None or message is None:
-        incoming.client.chat_postMessage(channel=incoming.user, text=views.COULD_NOT_LOG)
+    message = _message_to_log(incoming, ref) if ref else views.COULD_NOT_LOG
+    if ref is None or isinstance(message, str):
+        incoming.tell(str(message))
         return
     said = deals.LoggedDeal(customer, owner, incoming.user)
+    plans = incoming.planning()
     change = deals.log_deal(
-        incoming.store,
-        incoming.clock,
-        incoming.team,
-        ref.channel_id,
-        message,
-        said,
-        incoming.planning(),
+        incoming.store, incoming.clock, incoming.team, ref.channel_id, message, said, plans
     )
     if change.change == deals.Change.UNCHANGED:
         incoming.client.chat_postEphemeral(
@@ -195,6 +161,18 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
         )
         return
     show_change(incoming, change)
+
+
+def _message_to_log(incoming: Incoming, ref: MessageRef) -> dict[str, Any] | str:
+    """The message the form was opened on, as the shortcut carried it; read back from
+    Slack only when it was too long to carry. Otherwise what to tell the person."""
+    if ref.message is not None:
+        return ref.message
+    try:
+        found = incoming.directory.message(incoming.client, ref.channel_id, ref.ts)
+    except SlackApiError:  # only a rate limit comes through: Slack said to wait
+        return views.SLACK_BUSY
+    return found if found is not None else views.COULD_NOT_LOG
 
 
 # -- `/serve deal` -------------------------------------------------------------------------------
