@@ -5,6 +5,7 @@ Slack's faults, so no reply is lost, doubled or posted without the bot knowing."
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -194,3 +195,25 @@ def test_the_listener_itself_posts_nothing(fake_slack: FakeSlack, bot: RunningBo
     assert fake_slack.calls_to("chat.postMessage") == []
     [work] = reply_work(bot)
     assert (work.status, work.subject_id) == (WorkStatus.TODO, deals_in(bot)[0].id)
+
+
+def test_an_edit_while_the_reply_is_being_posted_is_drawn_over_it(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    post = post_deal(fake_slack, bot, "Closed Acme, $10k")
+    fake_slack.hold("chat.postMessage", until_in_flight=2)  # the reply waits on Slack
+    ticking = threading.Thread(target=bot.tick)
+    ticking.start()
+    assert fake_slack.wait_for(lambda: fake_slack.in_flight("chat.postMessage") == 1)
+    fake_slack.send_event(message_changed(post, "Closed Acme Corp, $15k"))
+    assert bot.wait_idle()
+    fake_slack.release("chat.postMessage")
+    ticking.join(10)
+
+    [reply] = replies_in_thread(fake_slack, post)
+    assert "$15,000" in json.dumps(reply.blocks) and "Acme Corp" in reply.text
+    [deal] = deals_in(bot)
+    assert deal.reply_ts == reply.ts
+    [update] = fake_slack.calls_to("chat.update")
+    assert update.args["ts"] == reply.ts
