@@ -71,9 +71,12 @@ def _deleted(incoming: Incoming, ts: str) -> None:
 
 
 def show_change(incoming: Incoming, change: DealChange) -> None:
-    """Redraw the thread reply for a change to a deal that has one. A new deal's reply is
-    due work, queued with the deal: the runner posts it, showing the deal as it is then."""
-    if change.deal is None or change.change in (Change.UNCHANGED, Change.RECORDED):
+    """Redraw the thread reply for a change to a deal that has one. A deal without one has
+    it queued as due work: the runner posts it soon, showing the deal as it is then."""
+    if change.deal is None or change.change == Change.UNCHANGED:
+        return
+    if change.deal.reply_ts is None:
+        incoming.deps.run_soon()
         return
     update_reply(incoming, change.deal, change.planned)
 
