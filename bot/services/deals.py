@@ -1,5 +1,6 @@
 """The rules for deals: which messages announce one, and what edits, deletions and
-"Not a deal" do to it. Slack-free; the listeners do the talking."""
+"Not a deal" do to it, and when a deal's thread reply is due. Slack-free; the listeners
+and the runner's handlers do the talking."""
 
 from __future__ import annotations
 
