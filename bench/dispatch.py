@@ -70,6 +70,7 @@ def run(people: int, faults: bool, folder: str) -> dict[str, Any]:
         post = fake.post_as_user(DEALS, f"Closed Customer{n:04d} :tada:", user=owner)
         fake.send_event({**post.as_event(), "channel": DEALS, "channel_type": "channel"})
     assert bot.wait_idle(120)
+    bot.tick()  # the deals' thread replies, before the DMs are measured
     fake.enforce_limits(LIMITS)
     if faults:
         fake.fail_some("chat.postMessage", every=4, kinds=FAULTS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
@@ -24,6 +25,9 @@ class Deps:
     installations: Installations | None = None  # with many workspaces
     recent_settings: RecentSettings = field(default_factory=RecentSettings)
     held: HeldEvents = field(default_factory=HeldEvents)  # events kept while the database is away
+    # Asks the runner to look for due work now, not at its next tick: a listener that
+    # queued work someone waits to see (a deal's thread reply) calls it.
+    run_soon: Callable[[], None] = field(default=lambda: None)
 
 
 class OnDeps:

@@ -82,7 +82,8 @@ class Directory:
         return None
 
     def message(self, client: WebClient, channel_id: str, ts: str) -> dict[str, Any] | None:
-        """One message as Slack has it now; None when it is gone or out of the bot's sight."""
+        """One message as Slack has it now; None when it is gone or out of the bot's sight.
+        A rate limit is raised (SlackApiError), as it says nothing of the message."""
         try:
             found = (
                 client.conversations_history(
@@ -94,6 +95,8 @@ class Directory:
                 or []
             )
         except SlackApiError as error:
+            if error.response.status_code == 429:
+                raise  # the message may well be there: the caller says to try again later
             log.warning("could not read message %s in %s: %s", ts, channel_id, error)
             return None
         return next((dict(m) for m in found if m.get("ts") == ts), None)

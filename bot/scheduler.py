@@ -5,6 +5,7 @@ store; a tick at start-up sends whatever fell due while the bot was down."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -18,6 +19,9 @@ TICK_JOB = "serve-tick"
 class Timer:
     def __init__(self, interval_seconds: int, tick: Callable[[], object]) -> None:
         self._tick = tick
+        self._lock = threading.Lock()
+        self._ticking = False
+        self._again = False  # woken while a tick ran: tick once more when it ends
         self._scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -32,11 +36,35 @@ class Timer:
             next_run_time=datetime.now(UTC),
         )
 
+    def wake(self) -> None:
+        """Tick now rather than at the next interval: work was queued that someone is
+        waiting to see (a deal's thread reply). Woken during a tick, that tick runs once
+        more when it ends, so nothing queued meanwhile waits for the interval."""
+        with self._lock:
+            if self._ticking:
+                self._again = True
+                return
+        if self._scheduler.running:
+            self._scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC))
+
     def _run_tick(self) -> None:
+        with self._lock:
+            self._ticking, self._again = True, False
         try:
-            self._tick()
-        except Exception:
-            log.exception("tick failed; the next one will try again")
+            while True:
+                try:
+                    self._tick()
+                except Exception:
+                    log.exception("tick failed; the next one will try again")
+                with self._lock:
+                    if not self._again:
+                        self._ticking = False
+                        return
+                    self._again = False
+        except BaseException:
+            with self._lock:
+                self._ticking = False
+            raise
 
     def start(self) -> None:
         self._scheduler.start()

@@ -4,7 +4,6 @@ deal" shortcut and its form, and `/serve deal` with its form."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import checkins, deals
 from bot.services.commands import CUSTOMER_MAX, Command, DealWords, Refusal, parse_deal
 from bot.services.deals import Change, DealChange
-from bot.services.recognition import amount_in, recognise_deal
+from bot.services.recognition import amount_in, as_read, recognise_deal
 from bot.services.typed import has_control_characters, text_problem
 from bot.store.models import CheckIn, Deal
 from bot.views import commands as command_views
@@ -24,8 +23,6 @@ from bot.views.errors import CONTROL_CHARACTERS, field_error
 from bot.views.refs import DealRef, MessageRef
 
 from .incoming import Incoming
-
-log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
@@ -76,28 +73,14 @@ def _deleted(incoming: Incoming, ts: str) -> None:
 
 
 def show_change(incoming: Incoming, change: DealChange) -> None:
-    """Say in the thread what a change did: a reply for a new deal, an update otherwise."""
+    """Redraw the thread reply for a change to a deal that has one. A deal without one has
+    it queued as due work: the runner posts it soon, showing the deal as it is then."""
     if change.deal is None or change.change == Change.UNCHANGED:
         return
-    if change.change == Change.RECORDED:
-        post_reply(incoming, change.deal, change.planned)
-    else:
-        update_reply(incoming, change.deal, change.planned)
-
-
-def post_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn]) -> None:
-    if not (deal.channel_id and deal.message_ts):
+    if change.deal.reply_ts is None:
+        incoming.deps.run_soon()
         return
-    client = incoming.client
-    try:
-        reply = client.chat_postMessage(
-            channel=deal.channel_id, thread_ts=deal.message_ts, **views.deal_reply(deal, planned)
-        )
-    except SlackApiError as error:
-        deals.release_reply(incoming.store, deal.id)
-        log.error("could not reply to deal %s: %s", deal.id, error.response.get("error"))
-        return
-    deals.record_reply(incoming.store, deal.id, reply["ts"], _permalink(incoming, deal))
+    update_reply(incoming, change.deal, change.planned)
 
 
 def update_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn] | None = None) -> None:
@@ -107,16 +90,6 @@ def update_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn] | No
         planned = checkins.open_for_deal(incoming.store, deal.id)
     drawn = views.deal_reply(deal, planned)
     incoming.update(deal.channel_id, deal.reply_ts, drawn, f"deal {deal.id}'s reply")
-
-
-def _permalink(incoming: Incoming, deal: Deal) -> str | None:
-    try:
-        answer = incoming.client.chat_getPermalink(
-            channel=str(deal.channel_id), message_ts=str(deal.message_ts)
-        )
-    except SlackApiError:
-        return None
-    return str(answer.get("permalink") or "") or None
 
 
 # -- the reply's buttons ---------------------------------------------------------------------------
@@ -163,7 +136,8 @@ def log_from_message(ack: Ack, incoming: Incoming) -> None:
     guess = recognise_deal(message)
     owner = guess.owner_id if guess and guess.owner_id else message.get("user")
     customer = guess.customer if guess else ""
-    incoming.open(views.log_deal_modal(incoming.channel, message["ts"], customer, owner))
+    read = as_read(message)
+    incoming.open(views.log_deal_modal(incoming.channel, read, customer, owner))
 
 
 def logged_from_message(ack: Ack, incoming: Incoming) -> None:
@@ -177,10 +151,10 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
         ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
         return
     ref = incoming.modal_ref(MessageRef)
-    message = incoming.directory.message(incoming.client, ref.channel_id, ref.ts) if ref else None
-    if ref is None or message is None:
+    message = _message_to_log(incoming, ref) if ref else views.COULD_NOT_LOG
+    if ref is None or isinstance(message, str):
         ack()
-        incoming.client.chat_postMessage(channel=incoming.user, text=views.COULD_NOT_LOG)
+        incoming.tell(str(message))
         return
     said = deals.LoggedDeal(customer, owner, incoming.user)
     plans = incoming.planning()
@@ -194,6 +168,18 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
         )
         return
     show_change(incoming, change)
+
+
+def _message_to_log(incoming: Incoming, ref: MessageRef) -> dict[str, Any] | str:
+    """The message the form was opened on, as the shortcut carried it; read back from
+    Slack only when it was too long to carry. Otherwise what to tell the person."""
+    if ref.message is not None:
+        return ref.message
+    try:
+        found = incoming.directory.message(incoming.client, ref.channel_id, ref.ts)
+    except SlackApiError:  # only a rate limit comes through: Slack said to wait
+        return views.SLACK_BUSY
+    return found if found is not None else views.COULD_NOT_LOG
 
 
 # -- `/serve deal` -------------------------------------------------------------------------------

@@ -73,10 +73,12 @@ def announce(fake: FakeSlack, channel: str, text: str, user: str, wait_ack: bool
 
 
 def close_deal(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE") -> Deal:
-    """Post a win in the deal channel and return the deal Serve recorded for it."""
+    """Post a win in the deal channel and return the deal Serve recorded for it, once
+    the runner has posted its thread reply."""
     post = fake.post_as_user(DEALS_CHANNEL, text, user=user)
     fake.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
     assert bot.wait_idle()
+    bot.tick()
     with bot.store.reading() as session:
         deal = deal_for_message(session, TEAM_ID, DEALS_CHANNEL, post.ts)
     assert deal is not None, f"no deal recorded for {text!r}"

@@ -1,11 +1,12 @@
 """The rules for deals: which messages announce one, and what edits, deletions and
-"Not a deal" do to it. Slack-free; the listeners do the talking."""
+"Not a deal" do to it, and when a deal's thread reply is due. Slack-free; the listeners
+and the runner's handlers do the talking."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.store import checkins as checkin_queries
 from bot.store import deals as queries
-from bot.store import labels
+from bot.store import due, labels
 from bot.store import workspaces as workspace_queries
 from bot.store.db import Store
 from bot.store.models import CheckIn, Deal, DealStatus, Label
@@ -23,7 +25,7 @@ from bot.store.models import CheckIn, Deal, DealStatus, Label
 from . import checkins
 from .recognition import DealSighting, amount_in, as_read, recognise_deal
 
-REPLY_LEASE = timedelta(minutes=2)
+REPLY = "deal_reply"  # due work: post a deal's thread reply, once
 ANNOUNCING_SUBTYPES = {None, "bot_message", "thread_broadcast", "file_share"}
 CHANNEL_TYPES = {None, "channel", "group"}
 
@@ -88,9 +90,10 @@ def capture_deal(
     planning: Planning,
     own_bot_id: str | None = None,
 ) -> DealChange:
-    """Record the deal a new message announces and plan its check-ins. RECORDED means
-    the caller should post the thread reply: a new deal, or one recorded before whose
-    reply never got out. Slack's retries and replays record nothing twice."""
+    """Record the deal a new message announces, plan its check-ins and queue its thread
+    reply, in one unit of work: the listener only stores, and the runner posts the reply
+    (Socket Mode acks before a listener runs, so a post that failed there would never be
+    tried again). Slack's retries and replays record nothing twice."""
     sighting = recognise_deal(message) if announces(message, own_bot_id) else None
     if sighting is None:
         return UNCHANGED
@@ -100,29 +103,58 @@ def capture_deal(
         workspace_queries.ensure_workspace(session, team_id, now)
         deal = _record(session, team_id, channel_id, message, sighting, now)
         if deal is None:
-            deal = queries.deal_for_message(session, team_id, channel_id, message["ts"])
-            if not (
-                deal and deal.is_active and queries.claim_reply(session, deal.id, now, REPLY_LEASE)
-            ):
-                return UNCHANGED
+            return UNCHANGED
         planned = checkins.plan(session, deal, chosen, tz, now)
+        _queue_reply(session, deal, now)
         return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
-def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | None) -> None:
-    with store.session() as session:
-        deal = queries.deal_with_id(session, deal_id)
-        if deal is not None:
-            deal.reply_ts = reply_ts
-            deal.permalink = permalink or deal.permalink
+@dataclass(frozen=True)
+class Shown:
+    """A deal as its thread reply draws it: the deal and its open check-ins."""
+
+    deal: Deal
+    planned: tuple[CheckIn, ...]
 
 
-def release_reply(store: Store, deal_id: int) -> None:
-    """Posting the reply failed: let a retried event try again at once."""
-    with store.session() as session:
+def reply_due(store: Store, deal_id: int) -> Shown | str:
+    """The deal whose reply is to be posted now, or why none is: a deal removed before
+    its reply went out gets none (its thread would only say it is gone), and one whose
+    reply is out already gets no second."""
+    with store.reading() as session:
         deal = queries.deal_with_id(session, deal_id)
-        if deal is not None and deal.reply_ts is None:
-            deal.reply_claimed_at = None
+        if deal is None:
+            return "the deal is gone"
+        if deal.reply_ts is not None:
+            return "the reply is out already"
+        if not deal.is_active:
+            return "the deal was removed before its reply went out"
+        if not (deal.channel_id and deal.message_ts):
+            return "the deal has no thread to reply in"
+        return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+
+
+def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | None) -> Shown | None:
+    """The reply is out: where it is, and the deal as it is now, under the deal's lock. An
+    edit, a deletion or "Not a deal" that came in while the reply was being posted found
+    no reply to update; the caller compares and redraws it."""
+    with store.session() as session:
+        deal = queries.deal_with_id(session, deal_id, lock=True)
+        if deal is None:
+            return None
+        deal.reply_ts = reply_ts
+        deal.permalink = permalink or deal.permalink
+        return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+
+
+def _queue_reply(session: Session, deal: Deal, now: datetime) -> None:
+    """A deal shown in a channel gets its thread reply as due work, once: nothing more is
+    queued while a reply waits or once one is out."""
+    if deal.reply_ts is not None or not (deal.channel_id and deal.message_ts):
+        return
+    if due.waiting(session, [REPLY], [deal.id]):
+        return
+    due.add(session, REPLY, deal.team_id, now, now, subject_id=deal.id)
 
 
 def revise_deal(
@@ -149,6 +181,7 @@ def revise_deal(
             if deal is None:
                 return UNCHANGED
             planned = checkins.plan(session, deal, chosen, tz, now)
+            _queue_reply(session, deal, now)
             return DealChange(Change.RECORDED, deal, tuple(planned))
         if deal is None or deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
             return DealChange(Change.UNCHANGED, deal)
@@ -169,6 +202,8 @@ def revise_deal(
         deal.removed_by = None
         deal.updated_at = now
         planned = checkins.plan(session, deal, chosen, tz, now)
+        if revived:
+            _queue_reply(session, deal, now)  # retracted before its reply went out
         return DealChange(Change.REVIVED if revived else Change.UPDATED, deal, tuple(planned))
 
 
@@ -299,6 +334,7 @@ def log_deal(
                 None,
             )
         planned = checkins.plan(session, deal, chosen, tz, now)
+        _queue_reply(session, deal, now)
         return DealChange(change, deal, tuple(planned))
 
 
@@ -332,7 +368,6 @@ def _record(
         "channel_id": channel_id,
         "message_ts": message["ts"],
         "status": DealStatus.ACTIVE.value,
-        "reply_claimed_at": now,
         "announcement": as_read(message),
         "closed_at": _ts_time(message["ts"]),
         "created_at": now,

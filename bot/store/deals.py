@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .db import insert_if_absent, rows_changed
+from .db import insert_if_absent
 from .models import Deal, DealStatus
 
 # A deal names its workspace, so whoever records one makes sure the workspace is there.
@@ -45,9 +44,9 @@ def deal_by_id(session: Session, deal_id: int, team_id: str, lock: bool = False)
     return deal if deal is not None and deal.team_id == team_id else None
 
 
-def deal_with_id(session: Session, deal_id: int) -> Deal | None:
+def deal_with_id(session: Session, deal_id: int, lock: bool = False) -> Deal | None:
     """The deal, for callers that know the id is ours (we stored it ourselves)."""
-    return session.get(Deal, deal_id)
+    return session.get(Deal, deal_id, with_for_update=lock)
 
 
 def owned_by(session: Session, team_id: str, user_id: str, most: int) -> tuple[list[Deal], int]:
@@ -66,17 +65,3 @@ def owned_by(session: Session, team_id: str, user_id: str, most: int) -> tuple[l
 def count_deals(session: Session) -> int:
     """Deals in every state and workspace: the simulation's tally."""
     return int(session.scalar(select(func.count()).select_from(Deal)) or 0)
-
-
-def claim_reply(session: Session, deal_id: int, now: datetime, lease: timedelta) -> bool:
-    """Take the right to post a deal's thread reply; a claim older than `lease` is stale."""
-    result = session.execute(
-        update(Deal)
-        .where(
-            Deal.id == deal_id,
-            Deal.reply_ts.is_(None),
-            or_(Deal.reply_claimed_at.is_(None), Deal.reply_claimed_at < now - lease),
-        )
-        .values(reply_claimed_at=now)
-    )
-    return rows_changed(result) == 1

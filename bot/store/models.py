@@ -102,6 +102,8 @@ class Deal(Base):
     status: Mapped[str] = mapped_column(String(16), default=DealStatus.ACTIVE.value)
     removed_by: Mapped[str | None] = mapped_column(String(32))
     reply_ts: Mapped[str | None] = mapped_column(String(32))
+    # Unused since the reply became due work (`deal_reply`); kept while replicas of the
+    # release before may still run, since migrations only add. Drop it in the next one.
     reply_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     announcement: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the message, as read
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())

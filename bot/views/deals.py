@@ -9,6 +9,7 @@ from bot.store.models import CheckIn, Deal, DealStatus
 
 from .blocks import actions, button, context, message, modal, plain, section
 from .mrkdwn import escape, mention, money, slack_date
+from .refs import MAX_LENGTH as METADATA_LIMIT
 from .refs import DealRef, MessageRef, encode
 
 NOT_A_DEAL = "deal_not_a_deal"
@@ -21,6 +22,9 @@ ALREADY_A_DEAL = "This message is already a deal, so nothing changed."
 COULD_NOT_LOG = (
     "I couldn't log that deal: I can't read that channel. Invite me to it "
     "(/invite @Serve) and try again."
+)
+SLACK_BUSY = (
+    "Slack is busy right now, so I couldn't read that message to log it. Try again in a minute."
 )
 ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."
 OWNER_NOT_A_PERSON = "Pick a person who is active in this workspace, not a bot."
@@ -109,8 +113,12 @@ def _owner(deal: Deal) -> str:
     return "nobody yet"
 
 
-def log_deal_modal(channel_id: str, ts: str, customer: str, owner_id: str | None) -> dict[str, Any]:
-    """Logging a message Serve did not read as a deal: who the customer is, who owns it."""
+def log_deal_modal(
+    channel_id: str, message: dict[str, Any], customer: str, owner_id: str | None
+) -> dict[str, Any]:
+    """Logging a message Serve did not read as a deal: who the customer is, who owns it.
+    The message (as recognition reads it) travels in the form, so logging it needs no
+    read back from Slack, whose history a distributed app may call once a minute."""
     customer_element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": "value",
@@ -124,7 +132,7 @@ def log_deal_modal(channel_id: str, ts: str, customer: str, owner_id: str | None
         owner_element["initial_user"] = owner_id
     return modal(
         LOG_DEAL_MODAL,
-        encode(MessageRef(channel_id, ts)),
+        _carried(channel_id, message),
         "Log a closed deal",
         "Log it",
         [
@@ -146,3 +154,11 @@ def log_deal_modal(channel_id: str, ts: str, customer: str, owner_id: str | None
             },
         ],
     )
+
+
+def _carried(channel_id: str, message: dict[str, Any]) -> str:
+    """The message with the form when it fits Slack's private_metadata; else only where
+    it is, to be read back on submission."""
+    ts = str(message["ts"])
+    whole = encode(MessageRef(channel_id, ts, message))
+    return whole if len(whole) <= METADATA_LIMIT else encode(MessageRef(channel_id, ts))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services.checkins import MISS, REMIND, SEND, STORY_OFFER
+from bot.services.deals import REPLY
 from bot.services.home import Home, NotSent
 from bot.services.stories import NOTICED
 from bot.services.weekly import DIGEST, PROMPT
@@ -28,6 +29,7 @@ WHAT_WAS_NOT_SENT = {
     PROMPT: "A weekly story prompt",
     DIGEST: "The weekly digest",
     NOTICED: "A note that someone noticed",
+    REPLY: "A deal's thread reply",
 }
 
 

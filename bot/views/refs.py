@@ -23,10 +23,12 @@ class DealRef:
 
 @dataclass(frozen=True)
 class MessageRef:
-    """A message in a channel, as a shortcut was used on it."""
+    """A message in a channel, as a shortcut was used on it; with `message`, the message
+    itself as recognition reads it, carried so it need not be read back from Slack."""
 
     channel_id: str
     ts: str
+    message: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,17 @@ def _well_typed(ref: Ref) -> bool:
     if isinstance(ref, DealRef):
         return _is_id(ref.deal_id)
     if isinstance(ref, MessageRef):
-        return isinstance(ref.channel_id, str) and isinstance(ref.ts, str) and bool(ref.ts)
+        return (
+            isinstance(ref.channel_id, str)
+            and isinstance(ref.ts, str)
+            and bool(ref.ts)
+            and (ref.message is None or _is_message(ref.message, ref.ts))
+        )
     return isinstance(ref.source, str) and (ref.link is None or isinstance(ref.link, str))
+
+
+def _is_message(message: object, ts: str) -> bool:
+    return isinstance(message, dict) and message.get("ts") == ts
 
 
 def _is_id(value: object) -> bool:

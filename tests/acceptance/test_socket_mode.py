@@ -42,6 +42,7 @@ def test_a_deal_post_and_slacks_retry_over_the_socket_make_one_deal_and_one_repl
     first = fake_slack.send_event(event, event_id="Ev0SOCKET1")
     fake_slack.send_event(event, event_id="Ev0SOCKET1", retry_attempt=1)
     assert socket_bot.wait_idle()
+    socket_bot.tick()  # the runner posts the reply
 
     with socket_bot.store.reading() as session:
         assert [d.customer for d in session.scalars(select(Deal))] == ["Acme Corp"]

@@ -445,6 +445,7 @@ def test_deal_edited_away_and_back_gets_its_checkins_again(
     post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Acme Corp :tada:", user="U0ALICE")
     fake_slack.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
     assert bot.wait_idle()
+    bot.tick()  # its thread reply goes out
 
     edit(fake_slack, bot, post, "Acme Corp: closing next week")
     with bot.store.session() as session:

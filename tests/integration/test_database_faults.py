@@ -155,6 +155,7 @@ def test_a_deal_posted_while_the_disk_is_full_is_stored_once_there_is_room(
     fake_slack.send_event(channel_event(post), event_id="Ev0FULL", retry_attempt=1)
     assert bot.wait_idle()
     assert deals_by_post(bot) == {post.ts: 1}
+    bot.tick()  # the thread reply is due work
     assert thread_replies(fake_slack, post) == 1
 
 
@@ -181,7 +182,7 @@ def test_a_deal_logged_from_a_message_while_the_disk_is_full_says_so_and_is_kept
     fake_slack: FakeSlack, bot: RunningBot
 ) -> None:
     post = fake_slack.post_as_user("C0RANDOM", f"the ink is dry on northwind! {THANKS}", "U0ALICE")
-    modal = deal_views.log_deal_modal(post.channel, post.ts, "Northwind", "U0ALICE")
+    modal = deal_views.log_deal_modal(post.channel, post.as_event(), "Northwind", "U0ALICE")
     values = {
         "customer": {"value": {"type": "plain_text_input", "value": "Northwind"}},
         "owner": {"value": {"type": "users_select", "selected_user": "U0ALICE"}},
@@ -197,6 +198,7 @@ def test_a_deal_logged_from_a_message_while_the_disk_is_full_says_so_and_is_kept
 
     assert kept == {}
     assert deals_by_post(bot) == {post.ts: 1}
+    bot.tick()  # the thread reply is due work
     assert thread_replies(fake_slack, post) == 1
 
 

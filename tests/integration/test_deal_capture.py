@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import RunningBot
+from bot.clock import ManualClock
 from bot.config import parse_channel_list
 from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.support import DEALS_CHANNEL, message_changed
@@ -36,6 +38,7 @@ def deals_in(bot: RunningBot) -> list[Deal]:
 def deliver(fake: FakeSlack, bot: RunningBot, event: dict[str, Any], **options: Any) -> str:
     envelope_id = fake.send_event(event, **options)
     assert bot.wait_idle(), "the bot's listeners did not finish"
+    bot.tick()  # the thread reply is due work
     return envelope_id
 
 
@@ -89,6 +92,7 @@ def test_two_deliveries_of_one_message_at_once_yield_one_deal(
     ids = [fake_slack.send_event(event, wait_ack=False, retry_attempt=n) for n in range(3)]
     assert fake_slack.wait_for(lambda: all(i in fake_slack.acks for i in ids))
     assert bot.wait_idle()
+    bot.tick()
 
     assert [d.customer for d in deals_in(bot)] == ["Globex"]
     assert len(thread_replies(fake_slack, post)) == 1
@@ -229,16 +233,17 @@ def test_near_misses_and_other_channels_are_left_alone(
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
-def test_a_failed_reply_is_posted_when_slack_retries_the_event(
-    fake_slack: FakeSlack, bot: RunningBot
+def test_a_failed_reply_is_posted_by_the_runner_once_it_retries(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
     post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Soylent :tada:", user="U0ALICE")
     fake_slack.fail_next("chat.postMessage", error="fatal_error")
     deliver(fake_slack, bot, channel_event(post))
     assert deals_in(bot)[0].reply_ts is None
 
-    deliver(fake_slack, bot, channel_event(post), retry_attempt=1)
-    deliver(fake_slack, bot, channel_event(post), retry_attempt=2)
+    deliver(fake_slack, bot, channel_event(post), retry_attempt=1)  # Slack's retry: no reply
+    clock.advance(timedelta(seconds=30))
+    bot.tick()
 
     [deal] = deals_in(bot)
     assert deal.reply_ts is not None

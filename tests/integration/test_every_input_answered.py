@@ -89,7 +89,7 @@ def test_a_customer_too_long_or_with_control_characters_is_refused_under_its_fie
     fake_slack: FakeSlack, bot: RunningBot, customer: str
 ) -> None:
     post = fake_slack.post_as_user("C0RANDOM", "We got the Acme thing over the line", "U0ALICE")
-    from_message = deal_views.log_deal_modal("C0RANDOM", post.ts, "", "U0ALICE")
+    from_message = deal_views.log_deal_modal("C0RANDOM", post.as_event(), "", "U0ALICE")
     by_hand = command_views.new_deal_modal()
 
     acks = [
@@ -299,13 +299,14 @@ def test_any_customer_logged_from_a_message_is_answered(
     clock.set(MONDAY_10AM_LA)
     caplog.clear()
     post = fake_slack.post_as_user("C0RANDOM", "We got the Acme thing over the line", "U0ALICE")
-    modal = deal_views.log_deal_modal("C0RANDOM", post.ts, "", "U0ALICE")
+    modal = deal_views.log_deal_modal("C0RANDOM", post.as_event(), "", "U0ALICE")
     values = {
         "customer": {"value": typed_in(customer)},
         "owner": {"value": {"type": "users_select", "selected_user": "U0ALICE"}},
     }
     with caplog.at_level(logging.ERROR):
         ack, seen = submitted(fake_slack, bot, "U0ALICE", modal, values)
+        bot.tick()  # the deal's thread reply is due work
     assert_answered_and_nothing_failed(ack, seen, caplog)
 
 

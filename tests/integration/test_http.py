@@ -80,6 +80,7 @@ def test_a_signed_deal_post_is_acked_and_recorded(
     assert answer.status == 200
     assert http_bot.wait_idle()
     assert deals(http_bot) == 1
+    http_bot.tick()  # the runner posts the reply
     assert any(m.thread_ts for m in fake_slack.messages[DEALS_CHANNEL])  # the thread reply
 
 

@@ -45,6 +45,7 @@ def submit_log(fake: FakeSlack, bot: RunningBot, user: str, customer: str, owner
         },
     )
     assert bot.wait_idle()
+    bot.tick()  # the thread reply is due work
     return ack
 
 
@@ -171,3 +172,51 @@ def test_report_reads_kept_deals_and_labelled_messages_again(
         ),
     ]
     assert recognition_report(bot.store, "T0OTHER").kept == 0
+
+
+def test_logging_under_history_rate_limits_takes_the_message_from_the_shortcut(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    for method in ("conversations.history", "conversations.replies"):
+        fake_slack.fail_always(method, status=429, retry_after=60)  # 1 a minute, and spent
+    post = fake_slack.post_as_user("C0RANDOM", MISSED, user="U0ALICE")
+
+    log_as_a_deal(fake_slack, bot, post, "U0BOB")
+    submit_log(fake_slack, bot, "U0BOB", "Northwind", "U0ALICE")
+
+    with bot.store.session() as session:
+        deal = session.scalars(select(Deal)).one()
+    assert (deal.customer, deal.owner_id, deal.amount) == ("Northwind", "U0ALICE", Decimal("8000"))
+    assert deal.announcement is not None and deal.announcement["text"] == MISSED
+    assert labels_in(bot) == [(post.ts, Label.DEAL, "U0BOB")]
+    assert fake_slack.calls_to("conversations.history") == []
+    assert fake_slack.calls_to("conversations.replies") == []
+    [reply] = fake_slack.calls_to("chat.postMessage")
+    assert reply.args["thread_ts"] == post.ts and deal.reply_ts == reply.response["ts"]
+
+
+def test_a_message_too_long_to_carry_is_read_back_and_a_busy_slack_is_said_so(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    long_win = MISSED + " " + "and the whole team pitched in, " * 120
+    post = fake_slack.post_as_user("C0RANDOM", long_win, user="U0ALICE")
+    fake_slack.fail_next("conversations.history", status=429, retry_after=60)
+
+    log_as_a_deal(fake_slack, bot, post, "U0BOB")
+    assert len(fake_slack.views[-1]["private_metadata"]) <= 3000
+    submit_log(fake_slack, bot, "U0BOB", "Northwind", "U0BOB")
+
+    [told] = fake_slack.calls_to("chat.postMessage")
+    assert (told.args["channel"], told.args["text"]) == ("U0BOB", deal_views.SLACK_BUSY)
+    with bot.store.session() as session:
+        assert session.scalars(select(Deal)).all() == []
+    assert labels_in(bot) == []
+
+    log_as_a_deal(fake_slack, bot, post, "U0BOB")  # a minute later, Slack answers
+    submit_log(fake_slack, bot, "U0BOB", "Northwind", "U0BOB")
+    with bot.store.session() as session:
+        deal = session.scalars(select(Deal)).one()
+    assert deal.customer == "Northwind" and deal.announcement is not None
+    assert deal.announcement["text"] == long_win[:4000]

@@ -28,7 +28,6 @@ def deal_values(ts: str = "1763658000.000100", **extra: Any) -> dict[str, Any]:
         "currency": "USD",
         "from_integration": False,
         "status": DealStatus.ACTIVE.value,
-        "reply_claimed_at": NOW,
         "closed_at": NOW,
         "created_at": NOW,
         "updated_at": NOW,
@@ -80,25 +79,6 @@ def test_times_come_back_as_utc_and_amounts_exact(store: Store) -> None:
         assert stored.closed_at == datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
         assert stored.closed_at.tzinfo == UTC
         assert stored.amount == Decimal("1234.56")
-
-
-def test_reply_claim_is_taken_once_until_its_lease_runs_out(store: Store) -> None:
-    deal = add(store, reply_claimed_at=None)
-    assert deal is not None
-    lease = timedelta(minutes=2)
-    with store.session() as session:
-        assert queries.claim_reply(session, deal.id, NOW, lease)
-    with store.session() as session:
-        assert not queries.claim_reply(session, deal.id, NOW + timedelta(minutes=1), lease)
-    with store.session() as session:
-        assert queries.claim_reply(session, deal.id, NOW + timedelta(minutes=3), lease)
-
-
-def test_a_deal_with_its_reply_cannot_be_claimed_again(store: Store) -> None:
-    deal = add(store, reply_ts="1763658001.000200")
-    assert deal is not None
-    with store.session() as session:
-        assert not queries.claim_reply(session, deal.id, NOW + timedelta(days=1), timedelta(0))
 
 
 def test_deal_lookup_is_scoped_to_its_workspace(store: Store) -> None:

@@ -126,12 +126,16 @@ def first_checkin_sent(store: Store, clock: ManualClock) -> CheckIn:
 
 
 def waiting_work(store: Store, checkin_id: int) -> list[tuple[str, datetime]]:
+    from bot.services import checkins
     from bot.store.models import DueWork, WorkStatus
 
+    steps = [checkins.SEND, checkins.REMIND, checkins.MISS]
     with store.session() as session:
         rows = session.scalars(
             select(DueWork).where(
-                DueWork.subject_id == checkin_id, DueWork.status == WorkStatus.TODO.value
+                DueWork.subject_id == checkin_id,
+                DueWork.kind.in_(steps),
+                DueWork.status == WorkStatus.TODO.value,
             )
         )
         return sorted((w.kind, w.due_at) for w in rows)

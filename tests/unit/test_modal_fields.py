@@ -16,7 +16,7 @@ def every_modal() -> list[dict[str, Any]]:
     return [
         stories.story_modal("command"),
         settings.settings_modal(Settings(), "T0SERVE"),
-        deals.log_deal_modal("C0RANDOM", "1.2", "Acme", "U0ALICE"),
+        deals.log_deal_modal("C0RANDOM", {"ts": "1.2", "text": "Closed Acme"}, "Acme", "U0ALICE"),
         commands.new_deal_modal(),
         checkins.reached_out_modal(checkin, deal),
         checkins.snooze_modal(checkin, deal),

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.views.refs import CheckInRef, DealRef, StoryOrigin, decode, encode
+from bot.views.refs import CheckInRef, DealRef, MessageRef, StoryOrigin, decode, encode
 
 ids = st.integers(min_value=1, max_value=2**53)
 json_values = st.recursive(
@@ -25,6 +25,17 @@ def test_a_checkin_reference_survives_the_round_trip(checkin_id: int) -> None:
 @given(st.text(), st.none() | st.text())
 def test_a_story_origin_survives_the_round_trip(source: str, link: str | None) -> None:
     assert decode(encode(StoryOrigin(source, link)), StoryOrigin) == StoryOrigin(source, link)
+
+
+@given(st.text(min_size=1), st.dictionaries(st.sampled_from(["text", "user"]), st.text()))
+def test_a_message_carried_with_its_reference_comes_back_only_if_it_is_that_message(
+    ts: str, fields: dict[str, str]
+) -> None:
+    carried = MessageRef("C1", ts, {**fields, "ts": ts})
+    assert decode(encode(carried), MessageRef) == carried
+    assert decode(encode(MessageRef("C1", ts)), MessageRef) == MessageRef("C1", ts)
+    other = encode(MessageRef("C1", ts, {**fields, "ts": ts + "1"}))
+    assert decode(other, MessageRef) is None
 
 
 @given(ids)

@@ -299,6 +299,7 @@ def deal_closes(stage: Stage) -> None:
     stage.show(Seen("#deals", ALICE, posted, "", "message", DEALS, note="Alice posts"))
     fake.send_event({**post.as_event(), "channel": DEALS, "channel_type": "channel"})
     stage.idle()
+    stage.bot.tick()  # the runner posts the thread reply the listener queued
     seen = stage.show_new(ALICE)
     if not any(s.channel == DEALS and s.note == "reply in thread" for s in seen):
         raise DemoFailed("Serve did not reply to the deal post")
