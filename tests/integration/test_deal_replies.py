@@ -71,6 +71,7 @@ def reply_work(bot: RunningBot) -> list[DueWork]:
         return list(session.scalars(select(DueWork).where(DueWork.kind == "deal_reply")))
 
 
+@pytest.mark.slow  # a soak of a hundred posts: the quick tier has the single-fault tests
 def test_a_hundred_deal_posts_through_slacks_faults_each_get_one_recorded_reply(
     fake_slack: FakeSlack,
     start_bot: Callable[..., RunningBot],

@@ -157,7 +157,7 @@ def test_settings_text_longer_than_its_input_takes_is_refused_under_its_field(
 # -- any text, anywhere ----------------------------------------------------------------------
 
 SOME = settings(
-    max_examples=60,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
