@@ -48,7 +48,7 @@ class Delivery:
         """Post `message` to a channel, or to a person's DM given their user id, unless
         an earlier attempt that may have posted it did: then that post is returned."""
         if earlier is not None:
-            found = self.find(to, key, earlier.window, thread_ts)
+            found = self.find(to, key, earlier, thread_ts)
             if found is not None:
                 return found
             earlier.looked()
@@ -66,14 +66,12 @@ class Delivery:
             self.directory.remember_dm(to, posted.channel)
         return posted
 
-    def find(
-        self, to: str, key: str, window: tuple[datetime, datetime], thread_ts: str | None
-    ) -> Posted | None:
+    def find(self, to: str, key: str, earlier: Earlier, thread_ts: str | None) -> Posted | None:
         """The message sent with `key`, if it is there. Only the time the earlier attempts
         ran is read, so however busy the conversation has been since, a page or two
         settles it, even where Slack allows one history call a minute."""
         channel = self.directory.dm_channel(self.client, to) if to.startswith(("U", "W")) else to
-        since, until = window
+        since, until = earlier.window
         bounds: dict[str, Any] = {
             "oldest": f"{(since - CLOCK_SKEW).timestamp():.6f}",
             "latest": f"{(until + CLOCK_SKEW).timestamp():.6f}",
@@ -86,7 +84,7 @@ class Delivery:
             if thread_ts
             else self.client.conversations_history
         )
-        cursor = None
+        cursor = earlier.read_from
         while True:  # page by page, each a call of its own, so a rate limit pauses it
             page = read(channel=channel, cursor=cursor, **bounds)
             for message in page.get("messages", []):
@@ -96,15 +94,20 @@ class Delivery:
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return None
+            earlier.read_up_to(cursor)
 
 
 @dataclass(frozen=True)
 class Earlier:
-    """Earlier attempts of a send that may have posted it: when they ran, and what to
-    call once it is known they did not (so a later failure need not look there again)."""
+    """Earlier attempts of a send that may have posted it: when they ran, what to call
+    once it is known they did not (so a later failure need not look there again), and
+    where a look cut short got to, so the next goes on from there rather than starting
+    over (where Slack allows a call a minute, starting over would never end)."""
 
     window: tuple[datetime, datetime]
     looked: Callable[[], None]
+    read_from: str | None = None
+    read_up_to: Callable[[str], None] = lambda cursor: None
 
 
 class Deliveries:

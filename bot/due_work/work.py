@@ -19,6 +19,8 @@ from bot.slack_api import LONGEST_POST_IN_FLIGHT
 
 from .outcomes import through_slack
 
+LOOKING = "looking"  # how far a look for an earlier attempt's post got
+
 
 @dataclass(frozen=True)
 class Work(OnDeps):
@@ -27,6 +29,7 @@ class Work(OnDeps):
     deliveries: Deliveries
     runner: Runner
     _looked: list[bool] = field(default_factory=list)
+    _saved: list[dict[str, Any]] = field(default_factory=list)  # the progress recorded
 
     @property
     def team_id(self) -> str:
@@ -53,16 +56,26 @@ class Work(OnDeps):
         ):
             raise Later(self.clock.now(), "too near the end of its claim to post: claimed again")
         key = f"{job.send_key}:{part}" if part else job.send_key
-        return self.delivery.post_once(to, key, message, self.earlier, thread_ts, broadcast)
+        earlier = self.earlier(key)
+        return self.delivery.post_once(to, key, message, earlier, thread_ts, broadcast)
 
-    @property
-    def earlier(self) -> Earlier | None:
-        """Where an earlier attempt of this job may have posted what it sends, until
-        someone has looked there."""
+    def earlier(self, key: str) -> Earlier | None:
+        """Where an earlier attempt of this job may have posted what it sends with `key`,
+        until someone has looked there; a look cut short by a rate limit carries on
+        from the page it reached."""
         tried = self.job.earlier_attempts
         if tried is None or self._looked:
             return None
-        return Earlier(tried, self._look)
+        where = {"key": key, "window": [tried[0].isoformat(), tried[1].isoformat()]}
+        looking = self._progress().get(LOOKING) or {}
+        same = {k: looking.get(k) for k in where} == where
+        cursor = str(looking.get("cursor") or "") if same else ""
+        return Earlier(
+            tried,
+            self._look,
+            cursor or None,
+            lambda at: self.save_progress({LOOKING: {**where, "cursor": at}}),
+        )
 
     def _look(self) -> None:
         self.runner.looked(self.job)
@@ -90,8 +103,16 @@ class Work(OnDeps):
             self.settings.max_messages_per_week,
         )
 
-    def save_progress(self, progress: dict[str, object]) -> None:
-        self.runner.save_progress(self.job, progress)
+    def save_progress(self, progress: Mapping[str, Any]) -> None:
+        """Record what the job has done so far, beside what it recorded before."""
+        done = self._progress()
+        done.update(progress)
+        self.runner.save_progress(self.job, dict(done))
+
+    def _progress(self) -> dict[str, Any]:
+        if not self._saved:
+            self._saved.append(dict(self.job.progress))
+        return self._saved[0]
 
 
 Step = Callable[[Work], str | None]

@@ -157,3 +157,23 @@ def test_a_post_that_could_land_after_its_claim_runs_out_is_not_started(
         Work(closing, bot.deps, bot.deliveries, bot.runner).post_once("U0ALICE", {"text": "Hi"})
 
     assert [c.args["text"] for c in fake_slack.calls_to("chat.postMessage")] == ["Hello"]
+
+
+def test_a_look_that_takes_pages_under_the_limits_carries_on_where_it_stopped(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    close_deals(fake_slack, bot, clock, AMBIGUOUS[:1])
+    fake_slack.limit_history(per_minute=1, page=15)
+    fake_slack.fail_next("chat.postMessage", status=500, applied=True)
+    at(clock, bot, MONDAY_10AM_LA)
+    fake_slack.add_messages(AMBIGUOUS[0], 40)  # in the same second: inside the window
+
+    moment = MONDAY_10AM_LA
+    while first_checkins(bot)[AMBIGUOUS[0]].status != CheckInStatus.SENT:
+        assert moment < MONDAY_10AM_LA + timedelta(minutes=5), "the look never ended"
+        moment += timedelta(seconds=30)
+        at(clock, bot, moment)
+
+    assert dms_by_owner(fake_slack) == Counter(AMBIGUOUS[:1])
+    pages = [c for c in fake_slack.calls_to("conversations.history") if c.status == 200]
+    assert len(pages) == 3  # forty-one messages, fifteen a page, none read twice
