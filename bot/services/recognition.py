@@ -200,6 +200,18 @@ def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
     return DealSighting(customer, owner_id, owner_name, amount, currency, integration)
 
 
+def signals_a_win(message: Mapping[str, Any]) -> bool:
+    """Whether the message says something like a win, read plainly or not: what makes a
+    post recognition cannot read worth asking about."""
+    integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+    texts, fields = _read(message, integration)
+    stage = _field(fields, STAGE_KEYS)
+    if stage is not None:
+        return bool(WON_STAGE.search(_plain(stage).strip())) and not LOST_STAGE.search(stage)
+    text = _plain("\n".join(texts)[:READ_LIMIT])
+    return bool(text) and not LOST.search(text) and bool(POSITIVE.search(text))
+
+
 def as_read(message: Mapping[str, Any]) -> dict[str, Any]:
     """The parts of a message recognition reads, within what it reads of each: kept with
     a deal or a label so the message can be read again."""
