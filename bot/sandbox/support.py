@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +19,7 @@ from sqlalchemy import create_engine, event, make_url
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.services.reading import Outcome, Reading, read_post
 from bot.store.checkins import checkins_for_deal
 from bot.store.db import Store
 from bot.store.deals import deal_for_message
@@ -324,3 +327,149 @@ def hostile_text() -> SearchStrategy[str]:
             lambda pair: pair[0] * pair[1]
         ),
     )
+
+
+# -- recognition tables, read through the three outcomes ---------------------------------------
+
+RECOGNITION_TABLES = Path(__file__).parents[2] / "tests" / "unit" / "recognition"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a recognition table: a Slack message as the event carries it, and the
+    customer a person reads from it (None when it is no deal)."""
+
+    table: str
+    number: int
+    name: str
+    style: str | None
+    message: dict[str, Any]
+    customer: str | None
+
+    def describe(self) -> str:
+        style = f" [{self.style}]" if self.style else ""
+        text = self.message.get("text") or ""
+        return f"{self.table}:{self.number:03d}:{self.name}{style} {text!r}"
+
+
+def recognition_table_names(folder: Path = RECOGNITION_TABLES) -> list[str]:
+    return sorted(path.stem for path in folder.glob("*.yaml"))
+
+
+def recognition_table(name: str, folder: Path = RECOGNITION_TABLES) -> tuple[TableRow, ...]:
+    """The rows of `folder/name.yaml`. The tables live with the tests, in a checkout, and
+    PyYAML is a test dependency, imported only when a table is read."""
+    import yaml  # type: ignore[import-untyped]
+
+    loaded = yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8"))
+    rows = []
+    for number, raw in enumerate(loaded["rows"], start=1):
+        deal = raw["deal"]
+        rows.append(
+            TableRow(
+                table=name,
+                number=number,
+                name=str(raw["name"]),
+                style=raw.get("style"),
+                message=dict(raw["message"]),
+                customer=None if deal is False else str(deal["customer"]),
+            )
+        )
+    return tuple(rows)
+
+
+def same_customer(found: str, expected: str) -> bool:
+    """As the table scorer has always compared names: case and outer spaces aside."""
+    return found.strip().casefold() == expected.strip().casefold()
+
+
+@dataclass
+class OutcomeFigures:
+    """A table read through the three outcomes, in the figures issue 18 sets targets for.
+    A figure with nothing to count (precision with no sure reading, recall on chatter)
+    is None rather than a flattering 1.0."""
+
+    wins: int = 0
+    not_deals: int = 0
+    sure: int = 0
+    sure_wins: int = 0
+    asked_wins: int = 0
+    right_customer: int = 0
+    asked_not_deals: int = 0
+    misses: list[str] = field(default_factory=list)
+    wrong_customers: list[str] = field(default_factory=list)
+    replies_to_not_deals: list[str] = field(default_factory=list)
+    asks_on_not_deals: list[str] = field(default_factory=list)
+
+    @property
+    def sure_precision(self) -> float | None:
+        return self.sure_wins / self.sure if self.sure else None
+
+    @property
+    def sure_or_asked_recall(self) -> float | None:
+        return (self.sure_wins + self.asked_wins) / self.wins if self.wins else None
+
+    @property
+    def customer_right(self) -> float | None:
+        return self.right_customer / self.sure_wins if self.sure_wins else None
+
+    @property
+    def asks(self) -> float | None:
+        """The share of posts that are no deal which Serve would ask about."""
+        return self.asked_not_deals / self.not_deals if self.not_deals else None
+
+    def summary(self) -> str:
+        asked_or_sure = self.sure_wins + self.asked_wins
+        figures = [
+            ("sure precision", self.sure_precision, f"{self.sure_wins}/{self.sure}"),
+            ("sure-or-asked recall", self.sure_or_asked_recall, f"{asked_or_sure}/{self.wins}"),
+            ("customer right", self.customer_right, f"{self.right_customer}/{self.sure_wins}"),
+            ("asks", self.asks, f"{self.asked_not_deals}/{self.not_deals}"),
+        ]
+        shown = [
+            f"{name} {'  -  ' if figure is None else f'{figure:.3f}'} ({counted})"
+            for name, figure, counted in figures
+        ]
+        return ", ".join([*shown, f"replies to no deal {len(self.replies_to_not_deals)}"])
+
+    def report(self) -> str:
+        listed = [
+            ("MISS ", self.misses),
+            ("NAME ", self.wrong_customers),
+            ("REPLY", self.replies_to_not_deals),
+            ("ASK  ", self.asks_on_not_deals),
+        ]
+        return "\n".join(
+            [self.summary(), *(f"  {mark} {line}" for mark, lines in listed for line in lines)]
+        )
+
+
+def outcome_figures(
+    rows: tuple[TableRow, ...], read: Callable[[Mapping[str, Any]], Reading] = read_post
+) -> OutcomeFigures:
+    """Each row read on its own by `read` (the contract, with no workspace examples unless
+    the caller brings them), tallied as issue 18 measures it."""
+    figures = OutcomeFigures()
+    for row in rows:
+        reading = read(row.message)
+        sure, asked = reading.outcome is Outcome.SURE, reading.outcome is Outcome.UNSURE
+        figures.sure += sure
+        got = repr(reading.sighting.customer) if reading.sighting else "nothing"
+        if row.customer is None:
+            figures.not_deals += 1
+            figures.asked_not_deals += asked
+            if sure:
+                figures.replies_to_not_deals.append(f"{row.describe()} -> {got}")
+            elif asked:
+                figures.asks_on_not_deals.append(f"{row.describe()} -> asked about {got}")
+            continue
+        figures.wins += 1
+        figures.sure_wins += sure
+        figures.asked_wins += asked
+        if not (sure or asked):
+            figures.misses.append(row.describe())
+        elif sure and reading.sighting and same_customer(reading.sighting.customer, row.customer):
+            figures.right_customer += 1
+        elif sure:
+            figures.wrong_customers.append(f"{row.describe()}: {row.customer!r}, read {got}")
+    return figures
