@@ -21,8 +21,10 @@ def label(
     message: dict[str, Any],
     by: str,
     now: datetime,
+    customer: str | None = None,
 ) -> None:
-    """Keep a person's label on a message; a later label replaces an earlier one."""
+    """Keep a person's label on a message, with the customer they settled on for a deal;
+    a later label replaces an earlier one."""
     kept = session.scalars(
         select(LabelledMessage)
         .where(
@@ -36,6 +38,7 @@ def label(
         kept = LabelledMessage(team_id=team_id, channel_id=channel_id, message_ts=message_ts)
         session.add(kept)
     kept.label, kept.message, kept.labelled_by, kept.labelled_at = said.value, message, by, now
+    kept.customer = customer
 
 
 def labelled(session: Session, team_id: str | None) -> Sequence[LabelledMessage]:
@@ -43,6 +46,27 @@ def labelled(session: Session, team_id: str | None) -> Sequence[LabelledMessage]
     if team_id:
         query = query.where(LabelledMessage.team_id == team_id)
     return session.scalars(query).all()
+
+
+def newest(session: Session, team_id: str, limit: int) -> list[tuple[LabelledMessage, str | None]]:
+    """A workspace's labelled messages, newest first, each with the customer of the deal
+    its message became (for labels kept before the settled customer was)."""
+    deal_customer = (
+        select(Deal.customer)
+        .where(
+            Deal.team_id == LabelledMessage.team_id,
+            Deal.channel_id == LabelledMessage.channel_id,
+            Deal.message_ts == LabelledMessage.message_ts,
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(LabelledMessage, deal_customer)
+        .where(LabelledMessage.team_id == team_id)
+        .order_by(LabelledMessage.labelled_at.desc(), LabelledMessage.id.desc())
+        .limit(limit)
+    )
+    return [(row, customer) for row, customer in session.execute(query)]
 
 
 def kept_deals(session: Session, team_id: str | None) -> Sequence[Deal]:
