@@ -45,6 +45,8 @@ class Change(StrEnum):
 class Ask:
     """Whom to ask, alone, whether a post Serve is unsure of is a closed deal."""
 
+    channel_id: str
+    ts: str  # the post's
     user_id: str
     customer: str | None  # as read, if any
     named_by_integration: bool  # an owner a CRM named: asked only if Slack knows a person
@@ -156,7 +158,10 @@ def _ask_once(
     with store.session() as session:
         if not ask_queries.ask_once(session, values):
             return UNCHANGED
-    return DealChange(Change.UNCHANGED, ask=Ask(str(asked), values["customer"], integration))
+    return DealChange(
+        Change.UNCHANGED,
+        ask=Ask(channel_id, str(message["ts"]), str(asked), values["customer"], integration),
+    )
 
 
 @dataclass(frozen=True)
@@ -343,6 +348,7 @@ class LoggedDeal:
     customer: str
     owner_id: str
     logged_by: str
+    amount: tuple[Decimal | None, str | None] | None = None  # None: the message's own
 
 
 def log_deal(
@@ -358,7 +364,7 @@ def log_deal(
     one): the deal, its check-ins and an example of what a deal looks like, in one unit
     of work. UNCHANGED with the deal when the message is a deal already."""
     chosen, tz = planning.ask(said.owner_id)
-    amount, currency = amount_in(message)
+    amount, currency = said.amount if said.amount is not None else amount_in(message)
     now = clock.now()
     with store.session() as session:
         workspace_queries.ensure_workspace(session, team_id, now)
@@ -374,7 +380,9 @@ def log_deal(
             as_read(message),
             said.logged_by,
             now,
+            said.customer,
         )
+        _answer_ask(session, team_id, channel_id, str(message["ts"]), said.logged_by, now)
         change = Change.RECORDED
         if deal is None:
             integration = bool(message.get("bot_id"))
@@ -395,6 +403,15 @@ def log_deal(
         planned = checkins.plan(session, deal, chosen, tz, now)
         _queue_reply(session, deal, now)
         return DealChange(change, deal, tuple(planned))
+
+
+def _answer_ask(
+    session: Session, team_id: str, channel_id: str, ts: str, by: str, now: datetime
+) -> None:
+    """A post Serve asked about was logged: the ask is answered (by its form or not)."""
+    asked = ask_queries.ask_for(session, team_id, channel_id, ts, lock=True)
+    if asked is not None:
+        ask_queries.answer(session, asked, Label.DEAL.value, by, now)
 
 
 def set_owner(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from bot.store.models import CheckIn, Deal, DealStatus
@@ -17,6 +18,8 @@ SET_OWNER = "deal_set_owner"
 LOG_FROM_MESSAGE = "deal_from_message"
 LOG_DEAL_MODAL = "deal_log_modal"
 CUSTOMER_MAX = 200
+AMOUNT_MAX = 40
+AMOUNT_UNREAD = "Write an amount like $40k or 12,000 EUR, or leave it empty."
 NAME_THE_CUSTOMER = "Say who the customer is."
 ALREADY_A_DEAL = "This message is already a deal, so nothing changed."
 COULD_NOT_LOG = (
@@ -114,11 +117,16 @@ def _owner(deal: Deal) -> str:
 
 
 def log_deal_modal(
-    channel_id: str, message: dict[str, Any], customer: str, owner_id: str | None
+    channel_id: str,
+    message: dict[str, Any],
+    customer: str,
+    owner_id: str | None,
+    amount: tuple[Decimal | None, str | None] = (None, None),
 ) -> dict[str, Any]:
-    """Logging a message Serve did not read as a deal: who the customer is, who owns it.
-    The message (as recognition reads it) travels in the form, so logging it needs no
-    read back from Slack, whose history a distributed app may call once a minute."""
+    """Logging a message Serve did not read as a deal: who the customer is, who owns it,
+    for how much, each as read and each editable. The message (as recognition reads it)
+    travels in the form, so logging it needs no read back from Slack, whose history a
+    distributed app may call once a minute."""
     customer_element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": "value",
@@ -152,8 +160,27 @@ def log_deal_modal(
                 "label": plain("Who looks after them"),
                 "element": owner_element,
             },
+            _amount_input(amount),
         ],
     )
+
+
+def _amount_input(amount: tuple[Decimal | None, str | None]) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": AMOUNT_MAX,
+        "placeholder": plain("$40k"),
+    }
+    if amount[0] is not None:
+        element["initial_value"] = money(amount[0], amount[1])
+    return {
+        "type": "input",
+        "block_id": "amount",
+        "optional": True,
+        "label": plain("Amount"),
+        "element": element,
+    }
 
 
 def _carried(channel_id: str, message: dict[str, Any]) -> str:
