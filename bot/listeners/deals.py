@@ -30,6 +30,8 @@ def register(app: App) -> None:
     app.event("message")(on_message)
     app.action(views.NOT_A_DEAL)(not_a_deal)
     app.action(views.SET_OWNER)(set_owner)
+    app.action(views.CHANGE_CUSTOMER)(change_customer)
+    app.view(views.CHANGE_CUSTOMER_MODAL)(customer_changed)
     app.shortcut(views.LOG_FROM_MESSAGE)(log_from_message)
     app.view(views.LOG_DEAL_MODAL)(logged_from_message)
     app.view(command_views.NEW_DEAL_MODAL)(logged_by_hand)
@@ -128,6 +130,40 @@ def set_owner(ack: Ack, incoming: Incoming) -> None:
         incoming.tell(views.ALREADY_REMOVED)
         return
     show_change(incoming, change)
+
+
+def change_customer(ack: Ack, incoming: Incoming) -> None:
+    ack()
+    ref = incoming.ref(DealRef)
+    deal = deals.shown_deal(incoming.store, incoming.team, ref.deal_id) if ref else None
+    if deal is None:
+        incoming.tell(views.ALREADY_REMOVED)
+        return
+    if not deals.may_change_customer(deal, incoming.user, lambda: incoming.is_admin):
+        incoming.tell(views.NOT_YOURS_TO_CHANGE)
+        return
+    incoming.open(views.change_customer_modal(deal))
+
+
+def customer_changed(ack: Ack, incoming: Incoming) -> None:
+    customer = incoming.text_field("customer").strip()
+    problem = customer_problem(customer)
+    if problem:
+        ack(response_action="errors", errors={"customer": problem})
+        return
+    ref = incoming.modal_ref(DealRef)
+    deal = deals.shown_deal(incoming.store, incoming.team, ref.deal_id) if ref else None
+    if deal is None or not deals.may_change_customer(deal, incoming.user, lambda: incoming.is_admin):
+        ack()
+        incoming.tell(views.ALREADY_REMOVED if deal is None else views.NOT_YOURS_TO_CHANGE)
+        return
+    store, clock, team = incoming.store, incoming.clock, incoming.team
+    changed = deals.change_customer(store, clock, team, deal.id, customer, incoming.user)
+    ack()  # once stored: a form that could not be saved stays open (see errors.py)
+    if changed is None:
+        incoming.tell(views.ALREADY_REMOVED)
+        return
+    update_reply(incoming, changed)
 
 
 # -- "Log as a closed deal" ---------------------------------------------------------------------

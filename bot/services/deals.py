@@ -414,6 +414,45 @@ def _answer_ask(
         ask_queries.answer(session, asked, Label.DEAL.value, by, now)
 
 
+def shown_deal(store: Store, team_id: str, deal_id: int) -> Deal | None:
+    """The workspace's deal, while it is active; None once removed."""
+    with store.reading() as session:
+        deal = queries.deal_by_id(session, deal_id, team_id)
+        return deal if deal is not None and deal.is_active else None
+
+
+def may_change_customer(deal: Deal, user_id: str, is_admin: Callable[[], bool]) -> bool:
+    """Those who know the customer settle its name: the owner, the poster, an admin
+    (asked last: it needs Slack)."""
+    return user_id in (deal.owner_id, deal.posted_by) or is_admin()
+
+
+def change_customer(
+    store: Store, clock: Clock, team_id: str, deal_id: int, customer: str, by: str
+) -> Deal | None:
+    """Rename the deal; its check-ins and timeline name it through the deal. Its message
+    is kept as an example with the settled customer. None once the deal is removed."""
+    now = clock.now()
+    with store.session() as session:
+        deal = queries.deal_by_id(session, deal_id, team_id, lock=True)
+        if deal is None or not deal.is_active:
+            return None
+        deal.customer, deal.updated_at = customer, now
+        if deal.announcement and deal.channel_id and deal.message_ts:
+            labels.label(
+                session,
+                team_id,
+                deal.channel_id,
+                deal.message_ts,
+                Label.DEAL,
+                deal.announcement,
+                by,
+                now,
+                customer,
+            )
+        return deal
+
+
 def set_owner(
     store: Store, clock: Clock, team_id: str, deal_id: int, owner_id: str, planning: Planning
 ) -> DealChange:

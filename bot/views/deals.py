@@ -17,6 +17,11 @@ NOT_A_DEAL = "deal_not_a_deal"
 SET_OWNER = "deal_set_owner"
 LOG_FROM_MESSAGE = "deal_from_message"
 LOG_DEAL_MODAL = "deal_log_modal"
+CHANGE_CUSTOMER = "deal_change_customer"
+CHANGE_CUSTOMER_MODAL = "deal_change_customer_modal"
+NOT_YOURS_TO_CHANGE = (
+    "Only the deal's owner, the person who posted it or a Serve admin can change its customer."
+)
 CUSTOMER_MAX = 200
 AMOUNT_MAX = 40
 AMOUNT_UNREAD = "Write an amount like $40k or 12,000 EUR, or leave it empty."
@@ -53,6 +58,7 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
             actions(
                 encode(DealRef(deal.id)),
                 _owner_picker(deal),
+                button("Change customer", CHANGE_CUSTOMER, encode(DealRef(deal.id))),
                 button(
                     "Not a deal",
                     NOT_A_DEAL,
@@ -189,3 +195,27 @@ def _carried(channel_id: str, message: dict[str, Any]) -> str:
     ts = str(message["ts"])
     whole = encode(MessageRef(channel_id, ts, message))
     return whole if len(whole) <= METADATA_LIMIT else encode(MessageRef(channel_id, ts))
+
+
+def change_customer_modal(deal: Deal) -> dict[str, Any]:
+    """The customer's name, to correct: the deal, its check-ins and timeline follow."""
+    return modal(
+        CHANGE_CUSTOMER_MODAL,
+        encode(DealRef(deal.id)),
+        "Change customer",
+        "Save",
+        [
+            {
+                "type": "input",
+                "block_id": "customer",
+                "label": plain("Customer"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "max_length": CUSTOMER_MAX,
+                    "initial_value": deal.customer[:CUSTOMER_MAX],
+                },
+            },
+            context("Check-ins and the customer's timeline will use the new name."),
+        ],
+    )

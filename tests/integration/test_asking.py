@@ -20,6 +20,7 @@ from bot.sandbox.support import (
     FRIDAY_5PM_LA,
     click_ephemeral,
     close_deal,
+    last_response,
     message_changed,
     serve,
 )
@@ -223,8 +224,9 @@ def test_change_customer_renames_the_deal_its_check_ins_and_timeline_follow(
         open_checkins = session.scalars(select(CheckIn).where(CheckIn.deal_id == deal.id)).all()
     assert len(open_checkins) == 4
     assert "*Initech*" in str(fake_slack.calls_to("chat.update")[-1].args["blocks"])
-    timeline = serve(fake_slack, bot, "U0ALICE", "timeline Initech")
-    assert "Initech" in str(timeline) and "Initech thing" not in str(timeline)
+    serve(fake_slack, bot, "U0ALICE", "timeline Initech")
+    timeline = last_response(fake_slack)
+    assert "Initech" in timeline and "Initech thing" not in timeline
     assert labels_in(bot) == [(deal.message_ts, Label.DEAL, "U0ALICE", "Initech")]
     assert fake_slack.violations == []
 
