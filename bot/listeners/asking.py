@@ -42,7 +42,9 @@ def ask(incoming: Incoming, asked: Ask) -> None:
 def log_it(ack: Ack, incoming: Incoming) -> None:
     ack()
     ref = incoming.ref(MessageRef)
-    asked = asking.asked_about(incoming.store, incoming.team, ref.channel_id, ref.ts) if ref else None
+    asked = (
+        asking.asked_about(incoming.store, incoming.team, ref.channel_id, ref.ts) if ref else None
+    )
     if ref is None or asked is None:
         incoming.tell(views.ASK_GONE)
         return

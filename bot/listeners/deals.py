@@ -153,7 +153,9 @@ def customer_changed(ack: Ack, incoming: Incoming) -> None:
         return
     ref = incoming.modal_ref(DealRef)
     deal = deals.shown_deal(incoming.store, incoming.team, ref.deal_id) if ref else None
-    if deal is None or not deals.may_change_customer(deal, incoming.user, lambda: incoming.is_admin):
+    if deal is None or not deals.may_change_customer(
+        deal, incoming.user, lambda: incoming.is_admin
+    ):
         ack()
         incoming.tell(views.ALREADY_REMOVED if deal is None else views.NOT_YOURS_TO_CHANGE)
         return

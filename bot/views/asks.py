@@ -30,9 +30,11 @@ def ask(channel_id: str, ts: str, customer: str | None) -> dict[str, Any]:
         [
             section(f":thinking_face: *{WAS_IT_A_DEAL}* Only you can see this."),
             context(f"{read_as} If it was, log it and I'll plan the check-ins."),
-            actions(where, button("Log it", LOG_IT, where, style="primary"), button(
-                "Not a deal", NOT_A_DEAL, where
-            )),
+            actions(
+                where,
+                button("Log it", LOG_IT, where, style="primary"),
+                button("Not a deal", NOT_A_DEAL, where),
+            ),
         ],
     )
 

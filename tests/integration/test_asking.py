@@ -39,7 +39,9 @@ def channel_event(message: Message, **extra: Any) -> dict[str, Any]:
     return {**message.as_event(), "channel": message.channel, "channel_type": "channel", **extra}
 
 
-def post(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE", **event: Any) -> Message:
+def post(
+    fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE", **event: Any
+) -> Message:
     message = fake.post_as_user(DEALS_CHANNEL, text, user=user)
     fake.send_event(channel_event(message), **event)
     assert bot.wait_idle()
@@ -103,7 +105,9 @@ def test_an_unsure_post_asks_its_poster_alone_once_whatever_comes_again(
 
     [ask] = asks(fake_slack)
     assert (ask["user"], ask["channel"]) == ("U0ALICE", DEALS_CHANNEL)
-    assert [e["action_id"] for b in ask["blocks"] if b["type"] == "actions" for e in b["elements"]] == [
+    assert [
+        e["action_id"] for b in ask["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ] == [
         ask_views.LOG_IT,
         ask_views.NOT_A_DEAL,
     ]
