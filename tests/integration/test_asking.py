@@ -18,6 +18,7 @@ from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.support import (
     DEALS_CHANNEL,
     FRIDAY_5PM_LA,
+    LIVE_MARKUP,
     click_ephemeral,
     close_deal,
     last_response,
@@ -27,6 +28,7 @@ from bot.sandbox.support import (
 from bot.services import deals as deal_service
 from bot.services import reading
 from bot.services.examples import examples_for
+from bot.services.recognition import DealSighting
 from bot.store.models import CheckIn, Deal, Label, LabelledMessage
 from bot.views import asks as ask_views
 from bot.views import deals as deal_views
@@ -126,6 +128,29 @@ def test_no_ask_for_a_reply_in_a_thread_or_a_bot_without_an_owner(
     assert bot.wait_idle()
 
     assert asks(fake_slack) == []
+
+
+def test_a_crm_post_asks_the_owner_it_names_only_when_a_person(
+    fake_slack: FakeSlack, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_slack.add_user("U0ZAP", "zapier", is_bot=True)
+    named: dict[str, str] = {}
+
+    def unsure(message: Mapping[str, Any], examples: Sequence[reading.Example] = ()) -> Any:
+        guess = DealSighting(LIVE_MARKUP[0], named[message["text"]], None, None, None, True)
+        return reading.Reading(reading.Outcome.UNSURE, guess)
+
+    monkeypatch.setattr(deal_service, "read_post", unsure)
+    for text, owner in (("Opportunity won: ???", "U0BOB"), ("Opportunity won: !!!", "U0ZAP")):
+        named[text] = owner
+        crm = fake_slack.post_as_user(DEALS_CHANNEL, text, user="U0ZAP", bot_id="B0ZAP")
+        fake_slack.send_event(channel_event(crm, subtype="bot_message"))
+    assert bot.wait_idle()
+
+    [ask] = asks(fake_slack)  # the bot named as owner is not asked
+    assert ask["user"] == "U0BOB"
+    assert "&lt;!channel&gt;" in str(ask["blocks"]) and "<!channel>" not in str(ask["blocks"])
+    assert fake_slack.violations == []
 
 
 def test_log_it_opens_the_form_filled_in_and_records_the_deal_with_its_label(
@@ -233,6 +258,23 @@ def test_change_customer_renames_the_deal_its_check_ins_and_timeline_follow(
     assert "Initech" in timeline and "Initech thing" not in timeline
     assert labels_in(bot) == [(deal.message_ts, Label.DEAL, "U0ALICE", "Initech")]
     assert fake_slack.violations == []
+
+
+def test_an_admin_may_change_a_customer_they_do_not_own(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot]
+) -> None:
+    bot = start_bot(admins=("U0BOB",))
+    deal = close_deal(fake_slack, bot, "closed the Initech thing :tada:")
+
+    change_customer(fake_slack, bot, deal, "U0BOB")
+    fake_slack.submit(
+        "U0BOB",
+        fake_slack.views[-1],
+        {"customer": {"value": {"type": "plain_text_input", "value": "Initech"}}},
+    )
+    assert bot.wait_idle()
+
+    assert [d.customer for d in deals_in(bot)] == ["Initech"] and fake_slack.ephemerals == []
 
 
 def test_an_empty_customer_name_is_refused_under_its_field(
