@@ -17,19 +17,18 @@ EXAMPLES_READ = 200  # the newest labels teach; enough for a team's ways, cheap 
 def examples_for(store: Store, team_id: str, limit: int = EXAMPLES_READ) -> list[Example]:
     """The workspace's labelled messages as examples, newest first."""
     with store.reading() as session:
-        rows = queries.newest(session, team_id, limit)
-        examples = [_example(row, customer) for row, customer in rows]
+        examples = [_example(row) for row in queries.newest(session, team_id, limit)]
     return [e for e in examples if e is not None]
 
 
-def _example(row: LabelledMessage, deal_customer: str | None) -> Example | None:
-    """None for a deal label whose customer is lost (its deal gone): no way to read it."""
+def _example(row: LabelledMessage) -> Example | None:
+    """None for a deal label with no customer (its deal was gone before 0012 kept it)."""
     message = dict(row.message)
     if row.label != Label.DEAL:
         return Example(message, None, row.labelled_at)
     amount, currency = amount_in(message)
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
-    customer = row.customer or deal_customer or ""
+    customer = row.customer or ""
     owner = None if integration else message.get("user")
     sighting = DealSighting(customer, owner, None, amount, currency, integration)
     return Example(message, sighting, row.labelled_at) if customer else None

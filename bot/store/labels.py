@@ -48,25 +48,15 @@ def labelled(session: Session, team_id: str | None) -> Sequence[LabelledMessage]
     return session.scalars(query).all()
 
 
-def newest(session: Session, team_id: str, limit: int) -> list[tuple[LabelledMessage, str | None]]:
-    """A workspace's labelled messages, newest first, each with the customer of the deal
-    its message became (for labels kept before the settled customer was)."""
-    deal_customer = (
-        select(Deal.customer)
-        .where(
-            Deal.team_id == LabelledMessage.team_id,
-            Deal.channel_id == LabelledMessage.channel_id,
-            Deal.message_ts == LabelledMessage.message_ts,
-        )
-        .scalar_subquery()
-    )
+def newest(session: Session, team_id: str, limit: int) -> Sequence[LabelledMessage]:
+    """A workspace's labelled messages, newest first."""
     query = (
-        select(LabelledMessage, deal_customer)
+        select(LabelledMessage)
         .where(LabelledMessage.team_id == team_id)
         .order_by(LabelledMessage.labelled_at.desc(), LabelledMessage.id.desc())
         .limit(limit)
     )
-    return [(row, customer) for row, customer in session.execute(query)]
+    return session.scalars(query).all()
 
 
 def kept_deals(session: Session, team_id: str | None) -> Sequence[Deal]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
@@ -141,9 +141,9 @@ def test_a_crm_post_asks_the_owner_it_names_only_when_a_person(
         return reading.Reading(reading.Outcome.UNSURE, guess)
 
     monkeypatch.setattr(deal_service, "read_post", unsure)
-    for text, owner in (("Opportunity won: ???", "U0BOB"), ("Opportunity won: !!!", "U0ZAP")):
-        named[text] = owner
-        crm = fake_slack.post_as_user(DEALS_CHANNEL, text, user="U0ZAP", bot_id="B0ZAP")
+    for said, owner in (("Opportunity won: ???", "U0BOB"), ("Opportunity won: !!!", "U0ZAP")):
+        named[said] = owner
+        crm = fake_slack.post_as_user(DEALS_CHANNEL, said, user="U0ZAP", bot_id="B0ZAP")
         fake_slack.send_event(channel_event(crm, subtype="bot_message"))
     assert bot.wait_idle()
 
@@ -325,3 +325,52 @@ def test_not_a_deal_on_an_unsure_post_makes_its_look_alike_silent(
 
     assert [e.deal for e in seen[-1]] == [None]
     assert len(asks(fake_slack)) == 1 and deals_in(bot) == []
+
+
+def test_upgrade_to_0012_keeps_each_logged_message_with_its_deal_s_customer(
+    blank_database_url: str,
+) -> None:
+    from alembic import command
+
+    from bot.store.db import Store, alembic_config
+
+    store = Store(blank_database_url)
+
+    def upgrade_to(revision: str) -> None:
+        with store.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    upgrade_to("0011")
+    now = FRIDAY_5PM_LA
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO workspaces (team_id, created_at) VALUES ('T1', :now)"), {"now": now}
+        )
+        connection.execute(
+            text(
+                "INSERT INTO deals (id, team_id, channel_id, message_ts, customer, "
+                "from_integration, status, closed_at, created_at, updated_at) VALUES "
+                "(1, 'T1', 'C1', '1.0', 'Northwind', false, 'active', :n, :n, :n)"
+            ),
+            {"n": now},
+        )
+        for ts, said in (("1.0", "deal"), ("2.0", "not_a_deal")):
+            connection.execute(
+                text(
+                    "INSERT INTO labelled_messages (team_id, channel_id, message_ts, label, "
+                    "message, labelled_by, labelled_at) VALUES "
+                    "('T1', 'C1', :ts, :said, :message, 'U1', :n)"
+                ),
+                {"ts": ts, "said": said, "message": f'{{"ts": "{ts}", "text": "x"}}', "n": now},
+            )
+    upgrade_to("head")
+
+    examples = examples_for(store, "T1")
+    store.close()
+
+    assert [(e.message["ts"], e.deal.customer if e.deal else None) for e in examples] == [
+        ("2.0", None),
+        ("1.0", "Northwind"),
+    ]

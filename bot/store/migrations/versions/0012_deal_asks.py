@@ -34,6 +34,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("labelled_messages") as batch:
         batch.add_column(sa.Column("customer", sa.String(200)))
+    # Messages logged before: the customer they settled on is their deal's.
+    op.execute(
+        "UPDATE labelled_messages SET customer = (SELECT deals.customer FROM deals"
+        " WHERE deals.team_id = labelled_messages.team_id"
+        " AND deals.channel_id = labelled_messages.channel_id"
+        " AND deals.message_ts = labelled_messages.message_ts)"
+        " WHERE label = 'deal'"
+    )
 
 
 def downgrade() -> None:
