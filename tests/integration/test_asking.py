@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from bot.app import RunningBot
@@ -21,6 +23,7 @@ from bot.sandbox.support import (
     LIVE_MARKUP,
     click_ephemeral,
     close_deal,
+    hostile_text,
     last_response,
     message_changed,
     serve,
@@ -115,6 +118,31 @@ def test_an_unsure_post_asks_its_poster_alone_once_whatever_comes_again(
     ]
     assert fake_slack.calls_to("chat.postMessage") == []  # the channel sees nothing
     assert deals_in(bot) == [] and fake_slack.violations == []
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    opening=st.sampled_from(["we won it :tada:", "won ", "signed!! :tada:", ""]),
+    rest=hostile_text(),
+)
+def test_no_text_is_asked_about_twice_whatever_comes_again(
+    fake_slack: FakeSlack, bot: RunningBot, opening: str, rest: str
+) -> None:
+    message = fake_slack.post_as_user(DEALS_CHANNEL, opening + rest, user="U0ALICE")
+    for event in (
+        channel_event(message),
+        channel_event(message),
+        message_changed(message, rest + opening),
+    ):
+        fake_slack.send_event(event)
+    assert bot.wait_idle()
+
+    assert len([a for a in asks(fake_slack) if message.ts in str(a["blocks"])]) <= 1
+    assert fake_slack.violations == []
 
 
 def test_no_ask_for_a_reply_in_a_thread_or_a_bot_without_an_owner(
