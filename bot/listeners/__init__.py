@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.deps import Deps
 
 from . import (
+    asking,
     checkins,
     commands,
     deals,
@@ -23,5 +24,5 @@ from . import (
 def register(app: App, deps: Deps) -> None:
     inbound.register(app, deps)
     errors.register(app, deps)
-    for feature in (deals, checkins, stories, settings, privacy, home, workspace, commands):
+    for feature in (deals, asking, checkins, stories, settings, privacy, home, workspace, commands):
         feature.register(app)

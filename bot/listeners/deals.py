@@ -22,6 +22,7 @@ from bot.views import deals as views
 from bot.views.errors import CONTROL_CHARACTERS, field_error
 from bot.views.refs import DealRef, MessageRef
 
+from . import asking
 from .incoming import Incoming
 
 
@@ -29,6 +30,8 @@ def register(app: App) -> None:
     app.event("message")(on_message)
     app.action(views.NOT_A_DEAL)(not_a_deal)
     app.action(views.SET_OWNER)(set_owner)
+    app.action(views.CHANGE_CUSTOMER)(change_customer)
+    app.view(views.CHANGE_CUSTOMER_MODAL)(customer_changed)
     app.shortcut(views.LOG_FROM_MESSAGE)(log_from_message)
     app.view(views.LOG_DEAL_MODAL)(logged_from_message)
     app.view(command_views.NEW_DEAL_MODAL)(logged_by_hand)
@@ -51,6 +54,8 @@ def on_message(event: dict[str, Any], incoming: Incoming) -> None:
     else:
         change = deals.capture_deal(store, clock, team, channel, event, plans, bot_id)
     show_change(incoming, change)
+    if change.ask is not None:
+        asking.ask(incoming, change.ask)
 
 
 def _watched(incoming: Incoming) -> bool:
@@ -127,6 +132,42 @@ def set_owner(ack: Ack, incoming: Incoming) -> None:
     show_change(incoming, change)
 
 
+def change_customer(ack: Ack, incoming: Incoming) -> None:
+    ack()
+    ref = incoming.ref(DealRef)
+    deal = deals.shown_deal(incoming.store, incoming.team, ref.deal_id) if ref else None
+    if deal is None:
+        incoming.tell(views.ALREADY_REMOVED)
+        return
+    if not deals.may_change_customer(deal, incoming.user, lambda: incoming.is_admin):
+        incoming.tell(views.NOT_YOURS_TO_CHANGE)
+        return
+    incoming.open(views.change_customer_modal(deal))
+
+
+def customer_changed(ack: Ack, incoming: Incoming) -> None:
+    customer = incoming.text_field("customer").strip()
+    problem = customer_problem(customer)
+    if problem:
+        ack(response_action="errors", errors={"customer": problem})
+        return
+    ref = incoming.modal_ref(DealRef)
+    deal = deals.shown_deal(incoming.store, incoming.team, ref.deal_id) if ref else None
+    if deal is None or not deals.may_change_customer(
+        deal, incoming.user, lambda: incoming.is_admin
+    ):
+        ack()
+        incoming.tell(views.ALREADY_REMOVED if deal is None else views.NOT_YOURS_TO_CHANGE)
+        return
+    store, clock, team = incoming.store, incoming.clock, incoming.team
+    changed = deals.change_customer(store, clock, team, deal.id, customer, incoming.user)
+    ack()  # once stored: a form that could not be saved stays open (see errors.py)
+    if changed is None:
+        incoming.tell(views.ALREADY_REMOVED)
+        return
+    update_reply(incoming, changed)
+
+
 # -- "Log as a closed deal" ---------------------------------------------------------------------
 
 
@@ -137,18 +178,17 @@ def log_from_message(ack: Ack, incoming: Incoming) -> None:
     owner = guess.owner_id if guess and guess.owner_id else message.get("user")
     customer = guess.customer if guess else ""
     read = as_read(message)
-    incoming.open(views.log_deal_modal(incoming.channel, read, customer, owner))
+    amount = amount_in(message)
+    incoming.open(views.log_deal_modal(incoming.channel, read, customer, owner, amount))
 
 
 def logged_from_message(ack: Ack, incoming: Incoming) -> None:
     customer = incoming.text_field("customer").strip()
     owner = str(incoming.field("owner").get("selected_user") or "")
-    problem = customer_problem(customer)
-    if problem:
-        ack(response_action="errors", errors={"customer": problem})
-        return
-    if not incoming.reachable(owner):
-        ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
+    amount = typed_amount(incoming)
+    problem = _log_form_problem(incoming, customer, owner, amount)
+    if problem is not None or isinstance(amount, str):
+        ack(response_action="errors", errors=problem)
         return
     ref = incoming.modal_ref(MessageRef)
     message = _message_to_log(incoming, ref) if ref else views.COULD_NOT_LOG
@@ -156,7 +196,7 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
         ack()
         incoming.tell(str(message))
         return
-    said = deals.LoggedDeal(customer, owner, incoming.user)
+    said = deals.LoggedDeal(customer, owner, incoming.user, amount)
     plans = incoming.planning()
     change = deals.log_deal(
         incoming.store, incoming.clock, incoming.team, ref.channel_id, message, said, plans
@@ -168,6 +208,31 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
         )
         return
     show_change(incoming, change)
+
+
+def typed_amount(incoming: Incoming) -> tuple[Decimal | None, str | None] | str | None:
+    """The amount typed in the log form: None when the form has no amount field (one
+    opened before it had: the message's own amount counts), what to say under the field
+    when what was typed is no amount."""
+    if "amount" not in incoming.view.get("state", {}).get("values", {}):
+        return None
+    typed = incoming.text_field("amount").strip()
+    if not typed:
+        return (None, None)
+    read = amount_in({"type": "message", "text": typed})
+    return read if read[0] is not None else views.AMOUNT_UNREAD
+
+
+def _log_form_problem(
+    incoming: Incoming, customer: str, owner: str, amount: object
+) -> dict[str, str] | None:
+    """What to say under the log form's first wrong field; None when all are right."""
+    problem = customer_problem(customer)
+    if problem:
+        return {"customer": problem}
+    if not incoming.reachable(owner):
+        return {"owner": views.OWNER_NOT_A_PERSON}
+    return {"amount": amount} if isinstance(amount, str) else None
 
 
 def _message_to_log(incoming: Incoming, ref: MessageRef) -> dict[str, Any] | str:

@@ -120,6 +120,14 @@ class Incoming(OnDeps):
         else:
             self.client.chat_postMessage(channel=self.user, **message)
 
+    def replace(self, drawn: dict[str, Any]) -> None:
+        """Redraw the message whose button was used through its response URL: the way to
+        change an ephemeral message, which no chat.update reaches."""
+        if self.respond is None:
+            self.show(**drawn)
+            return
+        self.respond(replace_original=True, **drawn)
+
     def answer(self, reply: dict[str, Any]) -> None:
         """A command's answer in its ack: only the person who typed it sees it."""
         self.ack(text=reply["text"], blocks=reply["blocks"])

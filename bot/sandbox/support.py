@@ -103,6 +103,47 @@ def message_changed(post: Message, text: str, **event: Any) -> dict[str, Any]:
     }
 
 
+def click_ephemeral(fake: FakeSlack, shown: dict[str, Any], action_id: str) -> str:
+    """Press a button on an ephemeral message as Slack reports it: the container says
+    ephemeral and no message comes with it (nobody but its viewer holds a copy)."""
+    element = next(
+        (
+            dict(e, block_id=b.get("block_id", ""))
+            for b in shown["blocks"]
+            if b.get("type") == "actions"
+            for e in b.get("elements", [])
+            if e.get("action_id") == action_id
+        ),
+        None,
+    )
+    if element is None:
+        raise AssertionError(f"no {action_id!r} button on the ephemeral message")
+    return fake.send_interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": shown["user"], "team_id": TEAM_ID},
+            "channel": {"id": shown["channel"]},
+            "container": {
+                "type": "message",
+                "message_ts": shown["message_ts"],
+                "channel_id": shown["channel"],
+                "is_ephemeral": True,
+            },
+            "trigger_id": f"{fake.serial()}.trigger",
+            "response_url": fake.new_response_url(),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": element["block_id"],
+                    "action_ts": fake.next_ts(),
+                    "value": element.get("value", ""),
+                }
+            ],
+        }
+    )
+
+
 def serve(fake: FakeSlack, bot: RunningBot, user: str, text: str) -> Any:
     """Type `/serve text` as `user`; what the bot put in its ack."""
     reply = fake.command(user, text)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.store import asks as ask_queries
 from bot.store import checkins as checkin_queries
 from bot.store import deals as queries
 from bot.store import due, labels
@@ -23,7 +24,9 @@ from bot.store.db import Store
 from bot.store.models import CheckIn, Deal, DealStatus, Label
 
 from . import checkins
-from .recognition import DealSighting, amount_in, as_read, recognise_deal
+from .examples import examples_for
+from .reading import Outcome, read_post
+from .recognition import DealSighting, amount_in, as_read
 
 REPLY = "deal_reply"  # due work: post a deal's thread reply, once
 ANNOUNCING_SUBTYPES = {None, "bot_message", "thread_broadcast", "file_share"}
@@ -39,10 +42,22 @@ class Change(StrEnum):
 
 
 @dataclass(frozen=True)
+class Ask:
+    """Whom to ask, alone, whether a post Serve is unsure of is a closed deal."""
+
+    channel_id: str
+    ts: str  # the post's
+    user_id: str
+    customer: str | None  # as read, if any
+    named_by_integration: bool  # an owner a CRM named: asked only if Slack knows a person
+
+
+@dataclass(frozen=True)
 class DealChange:
     change: Change
     deal: Deal | None = None
     planned: tuple[CheckIn, ...] = ()  # the deal's open check-ins after the change
+    ask: Ask | None = None  # a post Serve is unsure of, asked about for the first time
 
 
 UNCHANGED = DealChange(Change.UNCHANGED)
@@ -93,8 +108,14 @@ def capture_deal(
     """Record the deal a new message announces, plan its check-ins and queue its thread
     reply, in one unit of work: the listener only stores, and the runner posts the reply
     (Socket Mode acks before a listener runs, so a post that failed there would never be
-    tried again). Slack's retries and replays record nothing twice."""
-    sighting = recognise_deal(message) if announces(message, own_bot_id) else None
+    tried again). Slack's retries and replays record nothing twice. A post Serve is unsure
+    of is recorded as asked about, once, and the change says whom to ask."""
+    if not announces(message, own_bot_id):
+        return UNCHANGED
+    read = read_post(message, examples_for(store, team_id))
+    if read.outcome == Outcome.UNSURE:
+        return _ask_once(store, clock, team_id, channel_id, message, read.sighting)
+    sighting = read.sighting if read.outcome == Outcome.SURE else None
     if sighting is None:
         return UNCHANGED
     chosen, tz = planning.ask(sighting.owner_id)
@@ -107,6 +128,40 @@ def capture_deal(
         planned = checkins.plan(session, deal, chosen, tz, now)
         _queue_reply(session, deal, now)
         return DealChange(Change.RECORDED, deal, tuple(planned))
+
+
+def _ask_once(
+    store: Store,
+    clock: Clock,
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    guess: DealSighting | None,
+) -> DealChange:
+    """Keep the ask for a message, once whatever edits, retries or replicas bring it
+    again: the poster is asked, or for an integration's post the owner it names; a post
+    with nobody to ask is left alone."""
+    integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+    asked = (guess.owner_id if guess else None) if integration else message.get("user")
+    if not asked:
+        return UNCHANGED
+    values = {
+        "team_id": team_id,
+        "channel_id": channel_id,
+        "message_ts": message["ts"],
+        "asked_user": asked,
+        "message": as_read(message),
+        "customer": guess.customer if guess else None,
+        "owner_id": guess.owner_id if guess else None,
+        "asked_at": clock.now(),
+    }
+    with store.session() as session:
+        if not ask_queries.ask_once(session, values):
+            return UNCHANGED
+    return DealChange(
+        Change.UNCHANGED,
+        ask=Ask(channel_id, str(message["ts"]), str(asked), values["customer"], integration),
+    )
 
 
 @dataclass(frozen=True)
@@ -169,8 +224,8 @@ def revise_deal(
     """An announcement was edited: follow the new text, in one unit of work. A deal
     someone marked "Not a deal", or whose message was deleted, stays removed whatever
     the edit says; one the text retracted comes back, check-ins and all, when the text
-    announces it again."""
-    sighting = recognise_deal(message) if announces(message, own_bot_id) else None
+    announces it again. An edit never asks: the post was asked about, or not, as posted."""
+    sighting = _surely_read(store, team_id, message, own_bot_id)
     chosen, tz = planning.ask(sighting.owner_id if sighting else None)
     now = clock.now()
     with store.session() as session:
@@ -205,6 +260,15 @@ def revise_deal(
         if revived:
             _queue_reply(session, deal, now)  # retracted before its reply went out
         return DealChange(Change.REVIVED if revived else Change.UPDATED, deal, tuple(planned))
+
+
+def _surely_read(
+    store: Store, team_id: str, message: Mapping[str, Any], own_bot_id: str | None
+) -> DealSighting | None:
+    if not announces(message, own_bot_id):
+        return None
+    read = read_post(message, examples_for(store, team_id))
+    return read.sighting if read.outcome == Outcome.SURE else None
 
 
 def remove_for_deleted_message(
@@ -284,6 +348,7 @@ class LoggedDeal:
     customer: str
     owner_id: str
     logged_by: str
+    amount: tuple[Decimal | None, str | None] | None = None  # None: the message's own
 
 
 def log_deal(
@@ -299,7 +364,7 @@ def log_deal(
     one): the deal, its check-ins and an example of what a deal looks like, in one unit
     of work. UNCHANGED with the deal when the message is a deal already."""
     chosen, tz = planning.ask(said.owner_id)
-    amount, currency = amount_in(message)
+    amount, currency = said.amount if said.amount is not None else amount_in(message)
     now = clock.now()
     with store.session() as session:
         workspace_queries.ensure_workspace(session, team_id, now)
@@ -315,7 +380,9 @@ def log_deal(
             as_read(message),
             said.logged_by,
             now,
+            said.customer,
         )
+        _answer_ask(session, team_id, channel_id, str(message["ts"]), said.logged_by, now)
         change = Change.RECORDED
         if deal is None:
             integration = bool(message.get("bot_id"))
@@ -336,6 +403,54 @@ def log_deal(
         planned = checkins.plan(session, deal, chosen, tz, now)
         _queue_reply(session, deal, now)
         return DealChange(change, deal, tuple(planned))
+
+
+def _answer_ask(
+    session: Session, team_id: str, channel_id: str, ts: str, by: str, now: datetime
+) -> None:
+    """A post Serve asked about was logged: the ask is answered (by its form or not)."""
+    asked = ask_queries.ask_for(session, team_id, channel_id, ts, lock=True)
+    if asked is not None:
+        ask_queries.answer(session, asked, Label.DEAL.value, by, now)
+
+
+def shown_deal(store: Store, team_id: str, deal_id: int) -> Deal | None:
+    """The workspace's deal, while it is active; None once removed."""
+    with store.reading() as session:
+        deal = queries.deal_by_id(session, deal_id, team_id)
+        return deal if deal is not None and deal.is_active else None
+
+
+def may_change_customer(deal: Deal, user_id: str, is_admin: Callable[[], bool]) -> bool:
+    """Those who know the customer settle its name: the owner, the poster, an admin
+    (asked last: it needs Slack)."""
+    return user_id in (deal.owner_id, deal.posted_by) or is_admin()
+
+
+def change_customer(
+    store: Store, clock: Clock, team_id: str, deal_id: int, customer: str, by: str
+) -> Deal | None:
+    """Rename the deal; its check-ins and timeline name it through the deal. Its message
+    is kept as an example with the settled customer. None once the deal is removed."""
+    now = clock.now()
+    with store.session() as session:
+        deal = queries.deal_by_id(session, deal_id, team_id, lock=True)
+        if deal is None or not deal.is_active:
+            return None
+        deal.customer, deal.updated_at = customer, now
+        if deal.announcement and deal.channel_id and deal.message_ts:
+            labels.label(
+                session,
+                team_id,
+                deal.channel_id,
+                deal.message_ts,
+                Label.DEAL,
+                deal.announcement,
+                by,
+                now,
+                customer,
+            )
+        return deal
 
 
 def set_owner(

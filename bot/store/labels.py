@@ -21,8 +21,10 @@ def label(
     message: dict[str, Any],
     by: str,
     now: datetime,
+    customer: str | None = None,
 ) -> None:
-    """Keep a person's label on a message; a later label replaces an earlier one."""
+    """Keep a person's label on a message, with the customer they settled on for a deal;
+    a later label replaces an earlier one."""
     kept = session.scalars(
         select(LabelledMessage)
         .where(
@@ -36,12 +38,24 @@ def label(
         kept = LabelledMessage(team_id=team_id, channel_id=channel_id, message_ts=message_ts)
         session.add(kept)
     kept.label, kept.message, kept.labelled_by, kept.labelled_at = said.value, message, by, now
+    kept.customer = customer
 
 
 def labelled(session: Session, team_id: str | None) -> Sequence[LabelledMessage]:
     query = select(LabelledMessage).order_by(LabelledMessage.labelled_at, LabelledMessage.id)
     if team_id:
         query = query.where(LabelledMessage.team_id == team_id)
+    return session.scalars(query).all()
+
+
+def newest(session: Session, team_id: str, limit: int) -> Sequence[LabelledMessage]:
+    """A workspace's labelled messages, newest first."""
+    query = (
+        select(LabelledMessage)
+        .where(LabelledMessage.team_id == team_id)
+        .order_by(LabelledMessage.labelled_at.desc(), LabelledMessage.id.desc())
+        .limit(limit)
+    )
     return session.scalars(query).all()
 
 

@@ -137,6 +137,32 @@ class LabelledMessage(Base):
     message: Mapped[dict[str, Any]] = mapped_column(JSON)
     labelled_by: Mapped[str] = mapped_column(String(32))
     labelled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The customer the person settled on, for a deal; None for "Not a deal".
+    customer: Mapped[str | None] = mapped_column(String(200))
+
+
+class DealAsk(Base):
+    """Serve asked someone whether a post it was unsure of is a closed deal. One row a
+    message, inserted if absent, so edits, retries and replicas never ask twice; it keeps
+    the message as read for the form "Log it" opens."""
+
+    __tablename__ = "deal_asks"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_deal_asks_message"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    asked_user: Mapped[str | None] = mapped_column(String(32))  # None: nobody to ask
+    message: Mapped[dict[str, Any]] = mapped_column(JSON)
+    customer: Mapped[str | None] = mapped_column(String(200))  # as read, if any
+    owner_id: Mapped[str | None] = mapped_column(String(32))  # as read, if any
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answer: Mapped[str | None] = mapped_column(String(16))  # a Label once answered
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CheckInStatus(enum.StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from bot.store.models import CheckIn, Deal, DealStatus
@@ -16,7 +17,14 @@ NOT_A_DEAL = "deal_not_a_deal"
 SET_OWNER = "deal_set_owner"
 LOG_FROM_MESSAGE = "deal_from_message"
 LOG_DEAL_MODAL = "deal_log_modal"
+CHANGE_CUSTOMER = "deal_change_customer"
+CHANGE_CUSTOMER_MODAL = "deal_change_customer_modal"
+NOT_YOURS_TO_CHANGE = (
+    "Only the deal's owner, the person who posted it or a Serve admin can change its customer."
+)
 CUSTOMER_MAX = 200
+AMOUNT_MAX = 40
+AMOUNT_UNREAD = "Write an amount like $40k or 12,000 EUR, or leave it empty."
 NAME_THE_CUSTOMER = "Say who the customer is."
 ALREADY_A_DEAL = "This message is already a deal, so nothing changed."
 COULD_NOT_LOG = (
@@ -50,6 +58,7 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
             actions(
                 encode(DealRef(deal.id)),
                 _owner_picker(deal),
+                button("Change customer", CHANGE_CUSTOMER, encode(DealRef(deal.id))),
                 button(
                     "Not a deal",
                     NOT_A_DEAL,
@@ -114,11 +123,16 @@ def _owner(deal: Deal) -> str:
 
 
 def log_deal_modal(
-    channel_id: str, message: dict[str, Any], customer: str, owner_id: str | None
+    channel_id: str,
+    message: dict[str, Any],
+    customer: str,
+    owner_id: str | None,
+    amount: tuple[Decimal | None, str | None] = (None, None),
 ) -> dict[str, Any]:
-    """Logging a message Serve did not read as a deal: who the customer is, who owns it.
-    The message (as recognition reads it) travels in the form, so logging it needs no
-    read back from Slack, whose history a distributed app may call once a minute."""
+    """Logging a message Serve did not read as a deal: who the customer is, who owns it,
+    for how much, each as read and each editable. The message (as recognition reads it)
+    travels in the form, so logging it needs no read back from Slack, whose history a
+    distributed app may call once a minute."""
     customer_element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": "value",
@@ -152,8 +166,27 @@ def log_deal_modal(
                 "label": plain("Who looks after them"),
                 "element": owner_element,
             },
+            _amount_input(amount),
         ],
     )
+
+
+def _amount_input(amount: tuple[Decimal | None, str | None]) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": AMOUNT_MAX,
+        "placeholder": plain("$40k"),
+    }
+    if amount[0] is not None:
+        element["initial_value"] = money(amount[0], amount[1])
+    return {
+        "type": "input",
+        "block_id": "amount",
+        "optional": True,
+        "label": plain("Amount"),
+        "element": element,
+    }
 
 
 def _carried(channel_id: str, message: dict[str, Any]) -> str:
@@ -162,3 +195,27 @@ def _carried(channel_id: str, message: dict[str, Any]) -> str:
     ts = str(message["ts"])
     whole = encode(MessageRef(channel_id, ts, message))
     return whole if len(whole) <= METADATA_LIMIT else encode(MessageRef(channel_id, ts))
+
+
+def change_customer_modal(deal: Deal) -> dict[str, Any]:
+    """The customer's name, to correct: the deal, its check-ins and timeline follow."""
+    return modal(
+        CHANGE_CUSTOMER_MODAL,
+        encode(DealRef(deal.id)),
+        "Change customer",
+        "Save",
+        [
+            {
+                "type": "input",
+                "block_id": "customer",
+                "label": plain("Customer"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "max_length": CUSTOMER_MAX,
+                    "initial_value": deal.customer[:CUSTOMER_MAX],
+                },
+            },
+            context("Check-ins and the customer's timeline will use the new name."),
+        ],
+    )
