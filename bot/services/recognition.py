@@ -8,12 +8,12 @@ in its input, so no post can hold the bot up."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import markup
+from . import markup, naming
 from .markup import Kind, Token
 
 READ_LIMIT = 4000
@@ -182,7 +182,25 @@ MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 1_000_000_000, 
 
 
 def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
-    """Return what a closed-deal post says, or None when the message is not one."""
+    """Return what a closed-deal post says, or None when the message is not one, or not
+    one Serve is sure of (see `guess_deal`): exactly the sure readings of `read_post`."""
+    guess = guess_deal(message)
+    return guess.sighting if guess is not None and guess.sure else None
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What the rules make of a post that says a deal was won: the deal, and whether its
+    customer is the best-ranked name and one that makes sense (else a person settles it;
+    the customer may then be "", when no name was found)."""
+
+    sighting: DealSighting
+    sure: bool
+
+
+def guess_deal(message: Mapping[str, Any]) -> Guess | None:
+    """The rules' reading of a post that announces a win, sure or not; None when the
+    post does not announce one."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
     raw_text = "\n".join(texts)[:READ_LIMIT]
@@ -192,24 +210,19 @@ def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
             return None
     elif not _announces_a_win(_plain(raw_text)):
         return None
-    customer = _customer(fields, message, raw_text, integration)
-    if customer is None:
-        return None
+    customer, sure = _customer(fields, message, raw_text, integration)
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
     amount, currency = _amount(fields, raw_text)
-    return DealSighting(customer, owner_id, owner_name, amount, currency, integration)
+    sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
+    return Guess(sighting, sure)
 
 
-def signals_a_win(message: Mapping[str, Any]) -> bool:
-    """Whether the message says something like a win, read plainly or not: what makes a
-    post recognition cannot read worth asking about."""
+def prose(message: Mapping[str, Any]) -> str:
+    """The words of a message as recognition reads them (text, attachments, blocks),
+    within what it reads: what look-alikes are compared by."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
-    texts, fields = _read(message, integration)
-    stage = _field(fields, STAGE_KEYS)
-    if stage is not None:
-        return bool(WON_STAGE.search(_plain(stage).strip())) and not LOST_STAGE.search(stage)
-    text = _plain("\n".join(texts)[:READ_LIMIT])
-    return bool(text) and not LOST.search(text) and bool(POSITIVE.search(text))
+    texts, _ = _read(message, integration)
+    return "\n".join(texts)[:READ_LIMIT]
 
 
 def as_read(message: Mapping[str, Any]) -> dict[str, Any]:
@@ -230,6 +243,39 @@ def amount_in(message: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
     return _amount(fields, "\n".join(texts)[:READ_LIMIT])
+
+
+def owner_in(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """Who a message says owns its deal (a Slack id, or a name), as a win post would."""
+    integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+    texts, fields = _read(message, integration)
+    return _owner(fields, "\n".join(texts)[:READ_LIMIT], message, integration)
+
+
+def hints_a_win(message: Mapping[str, Any]) -> bool:
+    """Whether a post the rules do not read as a win still says something like one, in
+    a sentence that is no question, no loss, no forecast and no other kind of closing:
+    worth asking its poster about."""
+    text = _plain(prose(message))
+    if not text or QUESTION_START.match(text) or LOST.search(text):
+        return False
+    return any(
+        HINT.search(sentence)
+        and not NOT_YET.search(sentence)
+        and not NOT_A_SALE.search(sentence)
+        and not NOT_A_SALE_DOCUMENT.search(sentence)
+        for sentence in SENTENCE_BREAK.split(text)
+        if not sentence.rstrip(" !.;").endswith("?")
+    )
+
+
+# A win said in words the rules do not read surely ("said yes", "it's done, signature
+# in", "they sign the contract").
+HINT = re.compile(
+    r"said yes|signatures?|(?:sign|signed|signs) the (?:contract|order form|deal|"
+    r"paperwork|agreement|msa|sow)|is done[^.?]*\$|closed[\s-]*won\b",
+    re.I,
+)
 
 
 # -- reading the message -------------------------------------------------------------
@@ -585,24 +631,47 @@ NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
 
 def _customer(
     fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
-) -> str | None:
+) -> tuple[str, bool]:
+    """The best-ranked name and whether it makes sense; when it does not, the first
+    sensible one ranked after it is the guess offered to the person ("" when none)."""
+    for rank, name in enumerate(_candidates(fields, message, text, integration)):
+        if naming.makes_sense(name):
+            return name, rank == 0
+        if rank >= CANDIDATES_MAX:
+            break
+    return "", False
+
+
+CANDIDATES_MAX = 8
+
+
+def _candidates(
+    fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
+) -> Iterator[str]:
+    """Customer names in the order they are believed: a CRM field, an attachment's
+    title, a bold name in a CRM post, the name by the win word, a bold name, a welcome."""
     named = _field(fields, CUSTOMER_KEYS)
     if named:
         first = re.split(r"\s+[-–—|(·]\s*|\s*\(", _plain(named))[0]
         cleaned = _name(_words(first), strict=False)
         if cleaned:
-            return cleaned
+            yield cleaned
     for attachment in message.get("attachments") or []:
         if attachment.get("title"):
             title = re.split(r"\s+[-–—|]\s+", _plain(str(attachment["title"])[:READ_LIMIT]))[0]
             cleaned = _name(_words(title), strict=True)
             if cleaned and not _announces_a_win(title) and not POSITIVE.search(title):
-                return cleaned
+                yield cleaned
     bold = _bold_name(text)
     if integration and bold:
-        return bold
+        yield bold
     words = _words(_plain(text))
-    return _named_by_win(words) or bold or _welcomed(words)
+    yield from _named_by_win(words)
+    if bold:
+        yield bold
+    welcomed = _welcomed(words)
+    if welcomed:
+        yield welcomed
 
 
 def _words(text: str) -> list[str]:
@@ -626,19 +695,18 @@ def _is_pause(token: str) -> bool:
     return token in PAUSES or not any(c.isalnum() or c in "&@" for c in token)
 
 
-def _named_by_win(words: Sequence[str]) -> str | None:
-    """The name said after a win word ("signed Acme", "New logo: Hooli"), else before one
+def _named_by_win(words: Sequence[str]) -> Iterator[str]:
+    """Names said after a win word ("signed Acme", "New logo: Hooli"), then before one
     ("Acme is officially a customer", "the Acme renewal is signed")."""
-    anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)]
+    anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)][:CANDIDATES_MAX]
     for i in anchors:
         after = None if words[i].lower() in NAMED_BEFORE else _name_after(words, i)
         if after:
-            return after
+            yield after
     for i in anchors:
         before = _name_before(words, i)
         if before:
-            return before
-    return None
+            yield before
 
 
 def _is_anchor(words: Sequence[str], i: int) -> bool:

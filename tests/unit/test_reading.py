@@ -1,0 +1,191 @@
+"""Reading a deal post: sure, unsure or no; customer names that make sense; look-alikes
+of the posts a workspace labelled read the way they were labelled.
+
+The posts here were written for issue 18's findings: a contract word, a fiscal year, a
+common word, "go" and "2x" were once replied to as customers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bot.services.reading import Example, Outcome, Reading, read_post
+from bot.services.recognition import DealSighting, recognise_deal
+
+DEC_3 = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+DEC_1 = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def said(text: str, user: str = "U0POSTER") -> dict[str, Any]:
+    return {"type": "message", "user": user, "text": text, "ts": "1.1"}
+
+
+def deal(customer: str, amount: str | None = None, currency: str | None = None) -> DealSighting:
+    value = None if amount is None else Decimal(amount)
+    return DealSighting(customer, "U0POSTER", None, value, currency, False)
+
+
+# -- names that make sense -------------------------------------------------------------
+
+NEVER_A_CUSTOMER = [
+    ("contract word", "Closed enterprise! :tada:", "enterprise"),
+    ("contract word", "Signed MSA today, great work all", "MSA"),
+    ("contract word", "Renewal signed :white_check_mark:", "Renewal"),
+    ("fiscal year", "Closed FY27 renewal, $80k", "FY27"),
+    ("fiscal year", "signed Q3 :rocket:", "Q3"),
+    ("fiscal year", "Booked 2027 already!", "2027"),
+    ("common word", "signed and good to go", "go"),
+    ("common word", "closed it, go team", "go"),
+    ("multiplier", "closed 2x the pipeline target", "2x"),
+    ("multiplier", "Signed 10x faster than last time", "10x"),
+    ("first name", "Signed with Sam today!", "Sam"),
+    ("mention", "closed <@U0SAM> :tada:", "<@U0SAM>"),
+    ("common word", "Closed team! Woo", "team"),
+    ("product term", "signed seats: 40, $12k", "seats"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "wrong"), NEVER_A_CUSTOMER, ids=[f"{k}:{t}" for k, t, _ in NEVER_A_CUSTOMER]
+)
+def test_a_doubtful_name_is_never_replied_to(kind: str, text: str, wrong: str) -> None:
+    reading = read_post(said(text))
+    sure = recognise_deal(said(text))
+    assert sure is None or sure.customer.casefold() != wrong.casefold(), kind
+    assert reading.outcome is not Outcome.SURE or reading.sighting is not None
+    if reading.sighting is not None:
+        assert reading.sighting.customer.casefold() != wrong.casefold() or (
+            reading.outcome is Outcome.UNSURE
+        ), kind
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("Signed the enterprise plan with Acme Corp!", "Acme Corp"),
+        ("Closed the FY27 renewal with Globex, $80k", "Globex"),
+        ("inked a 2x expansion with Initech :tada:", "Initech"),
+        ("Closed Hooli — enterprise, 3-year MSA", "Hooli"),
+    ],
+)
+def test_contract_words_and_periods_are_passed_over_for_the_customer(
+    text: str, customer: str
+) -> None:
+    reading = read_post(said(text))
+    assert reading.outcome is Outcome.SURE, reading
+    assert reading.sighting is not None and reading.sighting.customer == customer
+
+
+@pytest.mark.parametrize("text", ["Closed enterprise! :tada:", "We closed it! :tada:"])
+def test_a_win_without_a_name_that_makes_sense_is_asked_about(text: str) -> None:
+    reading = read_post(said(text))
+    assert reading.outcome is Outcome.UNSURE
+    assert reading.sighting is not None and reading.sighting.customer == ""
+
+
+# -- chatter and near misses: nothing ----------------------------------------------------
+
+CHATTER = [
+    "closed the support case for Globex, they were happy",
+    "Closed the Zendesk case from Initech this morning",
+    "we closed sprint 42, nice work everyone",
+    "Closed 3 PRs before lunch",
+    "closed the SDR req, welcome Dana next Monday!",
+    "Hiring for the AE role is closed",
+    "closed lost: Acme went with a competitor",
+    "Signed the NDA with Umbrella, next step a demo",
+    "Forecast: closing Acme and Globex in Q3",
+    "Did we close Acme yet?",
+    "pipeline update: 3 deals in negotiation, $400k",
+    "standup: demo with Hooli at 2, then proposal for Initech",
+    "congrats to Priya on the promotion!",
+    "Congrats on closing out the quarter's board deck, team",
+    "signed up for the webinar on Thursday",
+    "Our office is closed on Friday for the holiday",
+]
+
+
+@pytest.mark.parametrize("text", CHATTER)
+def test_ordinary_chatter_and_near_misses_are_read_as_nothing(text: str) -> None:
+    assert read_post(said(text)).outcome is Outcome.NO
+
+
+def test_bot_chatter_without_a_win_is_nothing() -> None:
+    post = {"type": "message", "subtype": "bot_message", "bot_id": "B0CI", "ts": "1.1"}
+    post["text"] = "Build #812 closed: 3 tickets resolved, deploy done"
+    assert read_post(post).outcome is Outcome.NO
+
+
+# -- learning from the team's labels ---------------------------------------------------
+
+
+def test_a_look_alike_of_a_logged_post_is_read_surely_with_the_name_from_its_place() -> None:
+    logged = said("big news: pied piper said yes to the full rollout, paperwork back")
+    first = read_post(logged)
+    assert first.outcome is not Outcome.SURE
+    examples = [Example(logged, deal("pied piper"), DEC_3)]
+
+    reading = read_post(
+        said("big news: Raviga Capital said yes to the full rollout, paperwork back"), examples
+    )
+
+    assert reading.outcome is Outcome.SURE
+    assert reading.sighting is not None and reading.sighting.customer == "Raviga Capital"
+    assert reading.because == "read like the post you logged on 3 Dec"
+
+
+def test_a_changed_customer_is_read_from_where_the_person_put_it() -> None:
+    logged = said("Closed the Acme expansion via Initech partners, $40k")
+    assert read_post(logged).sighting == deal("Acme", "40000", "USD")
+    examples = [Example(logged, deal("Initech", "40000", "USD"), DEC_3)]
+
+    reading = read_post(said("Closed the Globex expansion via Hooli Systems partners, $9k"), examples)
+
+    assert reading == Reading(
+        Outcome.SURE, deal("Hooli Systems", "9000", "USD"), "read like the post you logged on 3 Dec"
+    )
+
+
+def test_a_look_alike_of_a_post_marked_not_a_deal_is_nothing() -> None:
+    marked = said("Signed Umbrella Hotels for the offsite venue!")
+    assert read_post(marked).outcome is Outcome.SURE
+    examples = [Example(marked, None, DEC_3)]
+
+    reading = read_post(said("Signed Stark Lodge for the offsite venue!"), examples)
+
+    assert reading == Reading(Outcome.NO, None, "like the post marked not a deal on 3 Dec")
+
+
+def test_a_post_shaped_otherwise_is_read_by_the_rules() -> None:
+    examples = [Example(said("Signed Umbrella Hotels for the offsite venue!"), None, DEC_3)]
+    reading = read_post(said("Signed Stark Industries, 2-year deal, $50k"), examples)
+    assert reading.outcome is Outcome.SURE and reading.because is None
+
+
+def test_the_newest_label_of_look_alikes_wins() -> None:
+    older = Example(said("Signed Umbrella Hotels for the offsite venue!"), None, DEC_1)
+    newer = Example(
+        said("Signed Wayne Group for the offsite venue!"), deal("Wayne Group"), DEC_3
+    )
+    for examples in ([older, newer], [newer, older]):
+        reading = read_post(said("Signed Stark Lodge for the offsite venue!"), examples)
+        assert reading.outcome is Outcome.SURE, examples
+        assert reading.sighting is not None and reading.sighting.customer == "Stark Lodge"
+
+
+def test_a_look_alike_slot_holding_a_doubtful_name_is_not_taken() -> None:
+    logged = said("big news: pied piper said yes to the full rollout")
+    examples = [Example(logged, deal("pied piper"), DEC_3)]
+    reading = read_post(said("big news: Sam said yes to the full rollout"), examples)
+    assert reading.outcome is not Outcome.SURE
+
+
+def test_recognise_deal_is_exactly_the_sure_reading() -> None:
+    for text, *_ in NEVER_A_CUSTOMER:
+        reading = read_post(said(text))
+        assert recognise_deal(said(text)) == (
+            reading.sighting if reading.outcome is Outcome.SURE else None
+        )
