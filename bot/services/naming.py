@@ -67,6 +67,7 @@ FIRST_NAMES = frozenset(
     sara sarah scott sean sofia sophia sophie steve steven sue susan tanya tom tony tyler
     victor vikram will william yuki zoe""".split()
 )
+PERIOD_OR_MULTIPLE = re.compile(r"(?:fy|cy|q|h)'?\d{1,4}|\d+(?:\.\d+)?(?:x|k|mm|bn)|x\d+")
 LETTERED_NUMBER = re.compile(r"\d{1,2}M")
 MENTION = re.compile(r"<[@!#][^>]*>|@\w+")
 
@@ -92,6 +93,16 @@ def doubt(name: str) -> str | None:
     if len(words) == 1 and lowered[0] in FIRST_NAMES:
         return "a person's first name"
     return None
+
+
+def is_figure(word: str) -> bool:
+    """A period, multiplier or amount written as one word with letters: FY27, Q3, 2x,
+    40k (not a bare number, an ordinal or 3M, which start names: "42 Degrees")."""
+    lowered = word.lower()
+    return (
+        PERIOD_OR_MULTIPLE.fullmatch(lowered) is not None
+        and not LETTERED_NUMBER.fullmatch(word)
+    )
 
 
 def makes_sense(name: str) -> bool:

@@ -126,7 +126,9 @@ NOT_A_SALE = re.compile(
     r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month)s?\b|"
-    r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira)s?\b[^.;!?]{0,40}?"
+    r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira|build|deploy(?:ment)?|"
+    r"job|role|position|req|requisition|hiring|opening|vacancy|sprint|milestone|alert|"
+    r"poll|survey|epic|story)s?\b[^.;!?]{0,40}?"
     r"\bclos(?:ed|ing)\b|\bissue resolved\b|"
     r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym)s?\s+"
     r"(?:is|are|was|were|will be)\s+closed\b|"
@@ -764,10 +766,13 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
 
 
 def _before_a_name(word: str) -> bool:
-    """Words between a win and its customer: "inked a $15k, 2-year deal with Acme"."""
+    """Words between a win and its customer: "inked a $15k, 2-year deal with Acme", "signed
+    the enterprise plan with Acme", "closed the FY27 renewal with Globex"."""
     lowered = word.lower()
     return (
         lowered in FILLER
+        or (lowered in naming.CONTRACT_TERMS and (word.islower() or word.isupper()))
+        or naming.is_figure(word)
         or lowered in DEAL_WORDS
         or bool(MONEY.search(word))
         or bool(DURATION.fullmatch(word))
