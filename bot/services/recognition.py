@@ -99,7 +99,8 @@ NOT_YET = re.compile(
     r"aim(?:ing)? to|trying to|try to|want to|should|might|may|could|likely to|set to|"
     r"on track to|close to|need to|needs to|must)\s+(?:\w+\s+){0,2}(?:be\s+)?"
     r"(?:clos|sign|win|land|book)|"
-    r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish\b|"
+    r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish\b|\bwon['’]?t\b|\bunpaid\b|\bpoc\b|"
+    r"\bproof of concept\b|\bfree (?:pilot|trial)\b|"
     r"\bcloses\b|\bnext (?:week|month|quarter|year|monday|tuesday|wednesday|thursday|friday)\b|"
     r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
@@ -213,10 +214,20 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     elif not _announces_a_win(_plain(raw_text)):
         return None
     customer, sure = _customer(fields, message, raw_text, integration)
+    if not customer and stage is None and not STRONG_WIN.search(_plain(raw_text)):
+        return None  # "won the hackathon", "secured a room": no sale without a name
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
     amount, currency = _amount(fields, raw_text)
     sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
     return Guess(sighting, sure)
+
+
+# Win words that announce a sale even when no name is read ("Closed it!").
+STRONG_WIN = re.compile(
+    r"\bclosed\b|\b(?:counter)?signed\b|\binked\b|\bnew (?:customer|client|logo)\b|"
+    r"\bdeal (?:is )?done\b|\bdone deal\b|\bbooked\b|\blanded\b|\brenewed\b",
+    re.I,
+)
 
 
 def prose(message: Mapping[str, Any]) -> str:
@@ -256,26 +267,40 @@ def owner_in(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 def hints_a_win(message: Mapping[str, Any]) -> bool:
     """Whether a post the rules do not read as a win still says something like one, in
-    a sentence that is no question, no loss, no forecast and no other kind of closing:
-    worth asking its poster about."""
+    a clause that is no question, no loss, no forecast and no other kind of closing:
+    worth asking its poster about. "X is done" counts only beside an amount."""
     text = _plain(prose(message))
-    if not text or QUESTION_START.match(text) or LOST.search(text):
+    if not text or QUESTION_START.match(text) or LOST.search(text) or NOT_YET.search(text):
         return False
-    return any(
-        HINT.search(sentence)
-        and not NOT_YET.search(sentence)
-        and not NOT_A_SALE.search(sentence)
-        and not NOT_A_SALE_DOCUMENT.search(sentence)
-        for sentence in SENTENCE_BREAK.split(text)
-        if not sentence.rstrip(" !.;").endswith("?")
-    )
+    if PENDING.search(text):
+        return False
+    priced = _money(text)[0] is not None
+    for sentence in SENTENCE_BREAK.split(text):
+        if sentence.rstrip(" !.;").endswith("?") or NOT_A_SALE_DOCUMENT.search(sentence):
+            continue
+        for clause in CLAUSE_BREAK.split(sentence):
+            hint = HINT.search(clause)
+            if hint is None or NOT_YET.search(clause) or NOT_A_SALE.search(clause):
+                continue
+            if priced or hint.group().lower() != "is done":
+                return True
+    return False
 
 
-# A win said in words the rules do not read surely ("said yes", "it's done, signature
-# in", "they sign the contract").
+# A win said in words the rules do not read surely ("said yes", "signature is back",
+# "they sign the contract").
 HINT = re.compile(
-    r"said yes|signatures?|(?:sign|signed|signs) the (?:contract|order form|deal|"
-    r"paperwork|agreement|msa|sow)|is done[^.?]*\$|closed[\s-]*won\b",
+    r"\bsaid yes\b|\bsignatures? (?:is |are )?(?:back|in|done|received)\b|"
+    r"\b(?:sign|signed|signs) the (?:contract|order form|deal|"
+    r"paperwork|agreement|msa|sow)\b|\bclosed[\s-]*won\b|\bis done\b",
+    re.I,
+)
+
+
+# A signature still to come: no win yet, however the rest reads.
+PENDING = re.compile(
+    r"\bneeds? (?:the |a |their |your )?signatures?\b|\bfor (?:e-?)?signatures?\b|"
+    r"\bout for sign|\bhaven'?t (?:yet )?signed\b|\bnot (?:yet )?signed\b|\bunsigned\b",
     re.I,
 )
 

@@ -189,3 +189,33 @@ def test_recognise_deal_is_exactly_the_sure_reading() -> None:
         assert recognise_deal(said(text)) == (
             reading.sighting if reading.outcome is Outcome.SURE else None
         )
+
+
+# -- a sign of a win the rules cannot read: ask ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinecrest Labs said yes and the paperwork went through :raised_hands: 20 000 SEK",
+        "paperwork came back — bluebird dental is done! $12k",
+        "we closing with Monte Azul today, they sign the contract, 9.000 EUR",
+    ],
+)
+def test_a_win_the_rules_cannot_read_is_asked_about(text: str) -> None:
+    assert read_post(said(text)).outcome is Outcome.UNSURE
+    assert recognise_deal(said(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the deck is done, ready for Thursday",
+        "Contract with Acme is out for signature",
+        "Globex said yes to a second demo, we still need the signature",
+        "We won the hackathon!",
+        "Initech won't renew :broken_heart:",
+    ],
+)
+def test_a_weak_or_pending_sign_is_not_asked_about(text: str) -> None:
+    assert read_post(said(text)).outcome is Outcome.NO
