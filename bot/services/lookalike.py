@@ -124,44 +124,33 @@ def closest(text: str, labelled: Sequence[tuple[str, str | None]]) -> Likeness |
             if len(shapes) >= SHAPE_MIN and shapes == kept.shapes:
                 return Likeness(index, None)
             continue
-        name = _in_slot(text, found, kept)
+        name = _in_slot(text, found, whole, kept)
         if name is not None:
             return Likeness(index, name)
     return None
 
 
-def _in_slot(text: str, found: Sequence[Word], kept: Template) -> str | None:
-    """The words of `text` in the template's slot, when the rest matches it."""
+def _in_slot(
+    text: str, found: Sequence[Word], head: Sequence[Word], kept: Template
+) -> str | None:
+    """The words of `text` (`head` collapsed) in the template's slot, when the rest
+    matches it."""
     assert kept.slot is not None
     before, after = kept.shapes[: kept.slot], kept.shapes[kept.slot + 1 :]
     literal = [s for s in before + after if s not in (NAME, FIGURE, PERSON, CHANNEL, LINK)]
     if len(kept.shapes) < SHAPE_MIN - 1 or not literal:
         return None
-    head = _collapsed(found)
-    if len(head) <= len(before) or tuple(w.shape for w in head[: len(before)]) != before:
+    if tuple(w.shape for w in head[: len(before)]) != before:
         return None
     first = head[len(before)].start
-    tail = _collapsed(_from_end(found, len(after)))
+    if len(head) <= len(before) + len(after):
+        return None
+    tail = head[len(head) - len(after) :]
     if tuple(w.shape for w in tail) != after:
         return None
     end = tail[0].start if tail else len(text)
-    inside = [w for w in found if first <= w.start and w.end <= end]
+    inside = [w for w in found[len(before) :] if first <= w.start and w.end <= end]
     if not inside or len(inside) > SLOT_WORDS_MAX:
         return None
     name = markup.unescape(text[inside[0].start : inside[-1].end]).strip()
     return name if naming.makes_sense(name) else None
-
-
-def _from_end(found: Sequence[Word], count: int) -> list[Word]:
-    """The last words of `found` that collapse to at least `count` shapes."""
-    if count == 0:
-        return []
-    taken: list[Word] = []
-    shapes = 0
-    for word in reversed(found):
-        if not taken or not (word.shape in (NAME, FIGURE) and taken[-1].shape == word.shape):
-            shapes += 1
-            if shapes > count:
-                break
-        taken.append(word)
-    return list(reversed(taken))

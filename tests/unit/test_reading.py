@@ -11,7 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from bot.sandbox.support import hostile_text
 from bot.services.reading import Example, Outcome, Reading, read_post
 from bot.services.recognition import DealSighting, recognise_deal
 
@@ -219,3 +222,53 @@ def test_a_win_the_rules_cannot_read_is_asked_about(text: str) -> None:
 )
 def test_a_weak_or_pending_sign_is_not_asked_about(text: str) -> None:
     assert read_post(said(text)).outcome is Outcome.NO
+
+
+# -- any text ---------------------------------------------------------------------------
+
+HOSTILE_EXAMPLES = st.lists(
+    st.tuples(hostile_text(), st.one_of(st.none(), hostile_text().filter(str.strip))),
+    max_size=4,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_text(), HOSTILE_EXAMPLES)
+@example("big news: " + "Acme " * 20_000 + "said yes", [("big news: Acme said yes", "Acme")])
+@example("Closed " + "&amp; " * 20_000, [("Closed &amp; Co", "&amp; Co")])
+def test_any_text_is_read_the_same_every_time_without_raising(
+    text: str, labelled: list[tuple[str, str | None]]
+) -> None:
+    examples = [
+        Example(said(example_text), None if customer is None else deal(customer), DEC_3)
+        for example_text, customer in labelled
+    ]
+    reading = read_post(said(text), examples)
+
+    assert reading == read_post(said(text), examples)
+    assert reading.outcome in Outcome
+    if reading.outcome is Outcome.SURE:
+        assert reading.sighting is not None and 0 < len(reading.sighting.customer)
+    if reading.sighting is not None:
+        assert len(reading.sighting.customer) <= 80 or reading.because is not None
+    sure = recognise_deal(said(text))
+    assert sure is None or read_post(said(text)).sighting == sure
+
+
+def test_a_long_post_is_read_against_many_examples_at_once_not_in_seconds() -> None:
+    """The generous bound only catches a hang: reading is capped and linear, and only
+    the newest examples are compared, each example's shape kept once."""
+    import threading
+
+    words = " ".join(f"Acme{i} closed 4{i}k" for i in range(10_000))[:100_000]
+    examples = [
+        Example(said(f"big news {i}: {words}"), deal(f"Acme{i}"), DEC_1) for i in range(400)
+    ]
+    post = said("big news: " + words)
+    done = threading.Event()
+    reader = threading.Thread(
+        target=lambda: (read_post(post, examples), read_post(post, examples), done.set()),
+        daemon=True,
+    )
+    reader.start()
+    assert done.wait(5.0), "reading one post took more than five seconds"
