@@ -18,6 +18,7 @@ from . import markup, naming
 
 EXAMPLES_MAX = 200  # the newest labels compared; older ones have been seen by then
 SLOT_WORDS_MAX = 6
+NAME_CHARS_MAX = 80  # as recognition's names
 SHAPE_MIN = 3  # a shorter shape ("Closed X") says too little to decide by
 TOKEN = re.compile(
     r"<[^<>\s]{1,300}>|:[a-z0-9_+\-']{1,60}:|[^\W_]+(?:['’.&-][^\W_]+)*|[$€£¥₹]", re.I
@@ -130,9 +131,7 @@ def closest(text: str, labelled: Sequence[tuple[str, str | None]]) -> Likeness |
     return None
 
 
-def _in_slot(
-    text: str, found: Sequence[Word], head: Sequence[Word], kept: Template
-) -> str | None:
+def _in_slot(text: str, found: Sequence[Word], head: Sequence[Word], kept: Template) -> str | None:
     """The words of `text` (`head` collapsed) in the template's slot, when the rest
     matches it."""
     assert kept.slot is not None
@@ -153,4 +152,4 @@ def _in_slot(
     if not inside or len(inside) > SLOT_WORDS_MAX:
         return None
     name = markup.unescape(text[inside[0].start : inside[-1].end]).strip()
-    return name if naming.makes_sense(name) else None
+    return name if len(name) <= NAME_CHARS_MAX and naming.makes_sense(name) else None

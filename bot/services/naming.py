@@ -15,9 +15,17 @@ FIGURE = re.compile(
     r"[$€£¥₹]\s?\d.*|\d.*[$€£¥₹]|x\d+|\d+(?:st|nd|rd|th)|\d+[-/]\d+(?:[-/]\d+)?",
     re.I,
 )
+
+
+def _listed(words: str) -> list[str]:
+    """Words written as prose, one list: easier to read and keep than quoted items."""
+    return words.split()
+
+
 # What is sold or signed, not who bought it.
 CONTRACT_TERMS = frozenset(
-    """enterprise msa sow renewal renewals plan plans seats seat license licence licenses
+    _listed(
+        """enterprise msa sow renewal renewals plan plans seats seat license licence licenses
     licences contract contracts deal deals tier pro premium starter basic platinum gold
     silver bronze standard business team teams edition package bundle subscription
     subscriptions order form paperwork agreement agreements addendum amendment pilot poc
@@ -25,12 +33,14 @@ CONTRACT_TERMS = frozenset(
     baa sla ela arr acv mrr tcv annual monthly multi-year multiyear yearly quarterly
     platform product module add-on addon upgrade downgrade onboarding implementation
     services support partnership tender account accounts opportunity logo customer
-    client pricing discount budget""".split()
+    client pricing discount budget"""
+    )
 )
 # Words too common to be a name on their own: what rules take for a name when the
 # sentence is one they do not know ("closed it", "signed off and good to go").
 COMMON_WORDS = frozenset(
-    """a an the and or but so if then than as at by for from in into of off on onto out
+    _listed(
+        """a an the and or but so if then than as at by for from in into of off on onto out
     over to up with w/ without via per about after before again all also any both each
     every few more most much no not now only other same some such too very just still yet
     here there today tonight tomorrow yesterday morning afternoon evening night week month
@@ -49,11 +59,13 @@ COMMON_WORDS = frozenset(
     another many lot lots stuff thing things way work working back home time times day
     days soon early late fast quick quickly strong well better best worse worst happy
     excited proud glad hey hi hello welcome aboard please fyi eod eow eoq eoy asap tbd
-    tba wip n/a na ty np lol""".split()
+    tba wip n/a na ty np lol"""
+    )
 )
 # First names alone are a teammate far more often than a customer ("closed with Sam").
 FIRST_NAMES = frozenset(
-    """aaron adam adrian aisha alan alex alexander alexandra ali alice alicia amanda amy
+    _listed(
+        """aaron adam adrian aisha alan alex alexander alexandra ali alice alicia amanda amy
     ana andrea andrew andy angela anna anne anthony arjun ashley ben benjamin beth bill
     bob brad brandon brian bruce carla carlos carol caroline chris christian christina
     christine claire dan daniel dave david deb deborah dennis derek diana diego dmitri
@@ -65,7 +77,8 @@ FIRST_NAMES = frozenset(
     mohammed nancy natalie nathan nick nicole noah nora olivia omar oscar pat patrick paul
     peter phil priya rachel raj ravi rebecca richard rick rob robert ryan sam samantha
     sara sarah scott sean sofia sophia sophie steve steven sue susan tanya tom tony tyler
-    victor vikram will william yuki zoe""".split()
+    victor vikram will william yuki zoe"""
+    )
 )
 PERIOD_OR_MULTIPLE = re.compile(r"(?:fy|cy|q|h)'?\d{1,4}|\d+(?:\.\d+)?(?:x|k|mm|bn)|x\d+")
 LETTERED_NUMBER = re.compile(r"\d{1,2}M")
@@ -99,10 +112,7 @@ def is_figure(word: str) -> bool:
     """A period, multiplier or amount written as one word with letters: FY27, Q3, 2x,
     40k (not a bare number, an ordinal or 3M, which start names: "42 Degrees")."""
     lowered = word.lower()
-    return (
-        PERIOD_OR_MULTIPLE.fullmatch(lowered) is not None
-        and not LETTERED_NUMBER.fullmatch(word)
-    )
+    return PERIOD_OR_MULTIPLE.fullmatch(lowered) is not None and not LETTERED_NUMBER.fullmatch(word)
 
 
 def makes_sense(name: str) -> bool:

@@ -51,7 +51,8 @@ def _learned_lines(report: RecognitionReport) -> list[str]:
     return [
         f"With the workspace's {examples} examples (each message read with the others):",
         f"  precision: {_share(learned.precision)} ({learned.found} of {said} read as deals were)",
-        f"  recall:    {_share(learned.recall)} ({learned.found} of {learned.deals} deals were read)",
+        f"  recall:    {_share(learned.recall)} "
+        f"({learned.found} of {learned.deals} deals were read)",
         f"  asked about: {learned.asked}",
     ]
 

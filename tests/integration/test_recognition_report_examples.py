@@ -14,6 +14,7 @@ from bot.views.report import report_lines
 
 DEC_1 = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 DEC_3 = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+PIED_PIPER = "big news: pied piper said yes to the full rollout"
 
 
 def _label(store: Store, ts: str, text: str, said: Label, customer: str | None = None) -> None:
@@ -42,7 +43,9 @@ def _label(store: Store, ts: str, text: str, said: Label, customer: str | None =
 def test_the_report_reads_each_label_with_the_others_and_shows_both_figures(
     store: Store,
 ) -> None:
-    _label(store, "1.1", "big news: pied piper said yes to the full rollout", Label.DEAL, "pied piper")
+    _label(
+        store, "1.1", "big news: pied piper said yes to the full rollout", Label.DEAL, "pied piper"
+    )
     _label(store, "1.2", "big news: Raviga said yes to the full rollout", Label.DEAL, "Raviga")
     _label(store, "1.3", "the ink is dry on northwind", Label.DEAL, "northwind")
     _label(store, "1.4", "Signed Umbrella Hotels for the offsite venue!", Label.NOT_A_DEAL)
@@ -61,7 +64,9 @@ def test_the_report_reads_each_label_with_the_others_and_shows_both_figures(
 
 
 def test_a_lone_label_is_not_read_by_itself(store: Store) -> None:
-    _label(store, "1.1", "big news: pied piper said yes to the full rollout", Label.DEAL, "pied piper")
+    _label(
+        store, "1.1", "big news: pied piper said yes to the full rollout", Label.DEAL, "pied piper"
+    )
 
     report = recognition_report(store, "T0SERVE")
 

@@ -145,7 +145,9 @@ def test_a_changed_customer_is_read_from_where_the_person_put_it() -> None:
     assert read_post(logged).sighting == deal("Acme", "40000", "USD")
     examples = [Example(logged, deal("Initech", "40000", "USD"), DEC_3)]
 
-    reading = read_post(said("Closed the Globex expansion via Hooli Systems partners, $9k"), examples)
+    reading = read_post(
+        said("Closed the Globex expansion via Hooli Systems partners, $9k"), examples
+    )
 
     assert reading == Reading(
         Outcome.SURE, deal("Hooli Systems", "9000", "USD"), "read like the post you logged on 3 Dec"
@@ -170,9 +172,7 @@ def test_a_post_shaped_otherwise_is_read_by_the_rules() -> None:
 
 def test_the_newest_label_of_look_alikes_wins() -> None:
     older = Example(said("Signed Umbrella Hotels for the offsite venue!"), None, DEC_1)
-    newer = Example(
-        said("Signed Wayne Group for the offsite venue!"), deal("Wayne Group"), DEC_3
-    )
+    newer = Example(said("Signed Wayne Group for the offsite venue!"), deal("Wayne Group"), DEC_3)
     for examples in ([older, newer], [newer, older]):
         reading = read_post(said("Signed Stark Lodge for the offsite venue!"), examples)
         assert reading.outcome is Outcome.SURE, examples
@@ -248,9 +248,9 @@ def test_any_text_is_read_the_same_every_time_without_raising(
     assert reading == read_post(said(text), examples)
     assert reading.outcome in Outcome
     if reading.outcome is Outcome.SURE:
-        assert reading.sighting is not None and 0 < len(reading.sighting.customer)
+        assert reading.sighting is not None and len(reading.sighting.customer) > 0
     if reading.sighting is not None:
-        assert len(reading.sighting.customer) <= 80 or reading.because is not None
+        assert len(reading.sighting.customer) <= 80
     sure = recognise_deal(said(text))
     assert sure is None or read_post(said(text)).sighting == sure
 
