@@ -48,6 +48,12 @@ NEVER_A_CUSTOMER = [
     ("mention", "closed <@U0SAM> :tada:", "<@U0SAM>"),
     ("common word", "Closed team! Woo", "team"),
     ("product term", "signed seats: 40, $12k", "seats"),
+    ("multiplier", "2x signed this week!", "2x"),
+    ("multiplier", "signed 2x ARR expansion", "2x ARR"),
+    ("fiscal year", "Renewal closed for FY27", "FY27"),
+    ("contract word", "closed enterprise deal!", "enterprise"),
+    ("common word", "closed won - go live monday", "go"),
+    ("first name", "Signed with Jordan at Acme", "Jordan"),
 ]
 
 
@@ -272,3 +278,19 @@ def test_a_long_post_is_read_against_many_examples_at_once_not_in_seconds() -> N
     )
     reader.start()
     assert done.wait(5.0), "reading one post took more than five seconds"
+
+
+def test_on_every_table_recognise_deal_is_exactly_the_sure_reading() -> None:
+    """The listeners reply to what `recognise_deal` returns: it must never disagree with
+    the reading's outcome."""
+    from pathlib import Path
+
+    import yaml
+
+    for path in sorted((Path(__file__).parent / "recognition").glob("*.yaml")):
+        for row in yaml.safe_load(path.read_text(encoding="utf-8"))["rows"]:
+            reading = read_post(row["message"])
+            sure = reading.sighting if reading.outcome is Outcome.SURE else None
+            assert recognise_deal(row["message"]) == sure, (path.name, row["name"])
+            if reading.outcome is Outcome.SURE:
+                assert reading.sighting is not None and reading.sighting.customer
