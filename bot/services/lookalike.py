@@ -139,11 +139,11 @@ def _in_slot(text: str, found: Sequence[Word], head: Sequence[Word], kept: Templ
     literal = [s for s in before + after if s not in (NAME, FIGURE, PERSON, CHANNEL, LINK)]
     if len(kept.shapes) < SHAPE_MIN - 1 or not literal:
         return None
+    if len(head) <= len(before) + len(after):
+        return None
     if tuple(w.shape for w in head[: len(before)]) != before:
         return None
     first = head[len(before)].start
-    if len(head) <= len(before) + len(after):
-        return None
     tail = head[len(head) - len(after) :]
     if tuple(w.shape for w in tail) != after:
         return None

@@ -59,7 +59,9 @@ COMMON_WORDS = frozenset(
     another many lot lots stuff thing things way work working back home time times day
     days soon early late fast quick quickly strong well better best worse worst happy
     excited proud glad hey hi hello welcome aboard please fyi eod eow eoq eoy asap tbd
-    tba wip n/a na ty np lol"""
+    tba wip n/a na ty np lol monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november
+    december holiday holidays vacation lunch dinner breakfast offsite"""
     )
 )
 # First names alone are a teammate far more often than a customer ("closed with Sam").

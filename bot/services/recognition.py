@@ -110,7 +110,8 @@ NOT_YET = re.compile(
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\bpipeline\b|\bquota\b|\bforecast\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
-    r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop)s?\s+(?:is\s+)?booked\b|"
+    r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop|lunch|dinner|"
+    r"breakfast|table|trip|travel|venue|offsite|tickets?)s?\s+(?:is\s+|are\s+)?booked\b|"
     r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)",
     re.I,
 )
@@ -126,12 +127,16 @@ NOT_A_SALE = re.compile(
     r"those|these|two|three|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?:ticket|issue|bug|pr|pull request|"
     r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
-    r"browser|app|story|stories|milestone|round|quarter|month)s?\b|"
+    r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
+    r"slides?|books|report|survey)s?\b|"
     r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira|build|deploy(?:ment)?|"
     r"job|role|position|req|requisition|hiring|opening|vacancy|sprint|milestone|alert|"
     r"poll|survey|epic|story)s?\b[^.;!?]{0,40}?"
     r"\bclos(?:ed|ing)\b|\bissue resolved\b|"
-    r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym)s?\s+"
+    r"\bnew logo (?:slide|design|artwork|file|font|colou?r)s?\b|"
+    r"\bsigned (?:copy|copies|photo|poster|jersey|shirt|ball|card|print)s?\b|"
+    r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym|desk|"
+    r"helpdesk|queue|portal|registration|signups?|applications?|restaurant|cafe)s?\s+"
     r"(?:is|are|was|were|will be)\s+closed\b|"
     r"\bof the (?:month|quarter|year)\b|\baward|\bprize\b|\btrophy\b|\brookie\b|\bmvp\b",
     re.I,
@@ -214,6 +219,8 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     elif not _announces_a_win(_plain(raw_text)):
         return None
     customer, sure = _customer(fields, message, raw_text, integration)
+    if customer is None:
+        return None
     if not customer and stage is None and not STRONG_WIN.search(_plain(raw_text)):
         return None  # "won the hackathon", "secured a room": no sale without a name
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
@@ -658,15 +665,21 @@ NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
 
 def _customer(
     fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
-) -> tuple[str, bool]:
+) -> tuple[str | None, bool]:
     """The best-ranked name and whether it makes sense; when it does not, the first
-    sensible one ranked after it is the guess offered to the person ("" when none)."""
-    for rank, name in enumerate(_candidates(fields, message, text, integration)):
+    sensible one ranked after it is the guess offered to the person ("" when none).
+    None when the win word's only object is a thing ("signed the lease"): no sale."""
+    thing, rank = False, 0
+    for name in _candidates(fields, message, text, integration):
+        if name == OBJECT:
+            thing = True  # a thing won ("the lease"), no name: counts for no rank
+            continue
         if naming.makes_sense(name):
             return name, rank == 0
-        if rank >= CANDIDATES_MAX:
+        rank += 1
+        if rank > CANDIDATES_MAX:
             break
-    return "", False
+    return (None, False) if thing and rank == 0 else ("", False)
 
 
 CANDIDATES_MAX = 8
@@ -728,7 +741,7 @@ def _named_by_win(words: Sequence[str]) -> Iterator[str]:
     anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)][:CANDIDATES_MAX]
     for i in anchors:
         after = None if words[i].lower() in NAMED_BEFORE else _name_after(words, i)
-        if after:
+        if after is not None:  # OBJECT ("") too: the win's object was a thing
             yield after
     for i in anchors:
         before = _name_before(words, i)
@@ -782,12 +795,19 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     run = _run(words, i, 1)
     if not run:
         return None
+    if words[i - 1].lower() in ARTICLES and not any(_proper(word) for word in run):
+        return OBJECT  # "signed the lease", "booked the room": a thing, not a customer
     last = i + len(run)
     ends_in_deal_word = run[-1].lower() in DEAL_WORDS or (
         last < len(words) and words[last].lower() in DEAL_WORDS
     )
     weak = words[anchor].lower() in WEAK_WIN_WORDS or (described and ends_in_deal_word)
     return _name(run, strict=weak)
+
+
+# What `_name_after` finds when the win word's object is a thing ("the lease").
+OBJECT = ""
+ARTICLES = {"the", "a", "an", "our", "their", "my", "his", "her", "this", "that"}
 
 
 def _before_a_name(word: str) -> bool:
