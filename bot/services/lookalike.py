@@ -151,5 +151,7 @@ def _in_slot(text: str, found: Sequence[Word], head: Sequence[Word], kept: Templ
     inside = [w for w in found[len(before) :] if first <= w.start and w.end <= end]
     if not inside or len(inside) > SLOT_WORDS_MAX:
         return None
+    if any(w.shape in (PERSON, CHANNEL, LINK) for w in inside):
+        return None  # a mention or a link is nobody's company name
     name = markup.unescape(text[inside[0].start : inside[-1].end]).strip()
     return name if len(name) <= NAME_CHARS_MAX and naming.makes_sense(name) else None

@@ -84,7 +84,7 @@ FIRST_NAMES = frozenset(
 )
 PERIOD_OR_MULTIPLE = re.compile(r"(?:fy|cy|q|h)'?\d{1,4}|\d+(?:\.\d+)?(?:x|k|mm|bn)|x\d+")
 LETTERED_NUMBER = re.compile(r"\d{1,2}M")
-MENTION = re.compile(r"<[@!#][^>]*>|@\w+")
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|(?<![\w&])@\w+")  # a person, not "<!channel>" typed
 
 
 def doubt(name: str) -> str | None:

@@ -242,8 +242,12 @@ def test_the_newest_label_of_look_alikes_wins() -> None:
 def test_a_look_alike_slot_holding_a_doubtful_name_is_not_taken() -> None:
     logged = said("big news: pied piper said yes to the full rollout")
     examples = [Example(logged, deal("pied piper"), DEC_3)]
-    reading = read_post(said("big news: Sam said yes to the full rollout"), examples)
-    assert reading.outcome is not Outcome.SURE
+    for text in (
+        "big news: Sam said yes to the full rollout",
+        "big news: <@U0SAM> said yes to the full rollout",
+        "big news: <https://acme.example|Acme> said yes to the full rollout",
+    ):
+        assert read_post(said(text), examples).outcome is not Outcome.SURE, text
 
 
 def test_recognise_deal_is_exactly_the_sure_reading() -> None:
