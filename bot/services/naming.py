@@ -101,7 +101,8 @@ def doubt(name: str) -> str | None:
         return "a number, amount or period"
     if FIGURE.fullmatch(lowered[0]) and len(words) == 1:
         return "a number, amount or period"
-    if all(w in COMMON_WORDS or w in CONTRACT_TERMS or FIGURE.fullmatch(w) for w in lowered):
+    parts = [part for w in lowered for part in w.split("-") if part]
+    if all(w in COMMON_WORDS or w in CONTRACT_TERMS or FIGURE.fullmatch(w) for w in parts):
         return "a common word or contract term"
     if lowered[0] in COMMON_WORDS and not words[0][:1].isupper():
         return "starts with a common word"

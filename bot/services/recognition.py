@@ -128,10 +128,10 @@ NOT_A_SALE = re.compile(
     r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
-    r"slides?|books|report|survey)s?\b|"
+    r"slides?|books|report|survey|escalation|outage|postmortem|p[0-4]|sev-?[0-4])s?\b|"
     r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira|build|deploy(?:ment)?|"
     r"job|role|position|req|requisition|hiring|opening|vacancy|sprint|milestone|alert|"
-    r"poll|survey|epic|story)s?\b[^.;!?]{0,40}?"
+    r"poll|survey|epic|story|escalation|outage|p[0-4]|sev-?[0-4])s?\b[^.;!?]{0,40}?"
     r"\bclos(?:ed|ing)\b|\bissue resolved\b|"
     r"\bnew logo (?:slide|design|artwork|file|font|colou?r)s?\b|"
     r"\bsigned (?:copy|copies|photo|poster|jersey|shirt|ball|card|print)s?\b|"
@@ -853,6 +853,8 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
             break
         if lowered in WIN_WORDS or DURATION.fullmatch(word) or (not run and lowered in CONNECTORS):
             break
+        if naming.is_figure(word):
+            break  # "Umbrella Corp 2x their contract": a multiple ends the name
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
         if lowered in NAME_ENDS and not (
             after_connector or lowered in CONNECTORS or _capitalised_midway(words, i)

@@ -54,6 +54,7 @@ NEVER_A_CUSTOMER = [
     ("contract word", "closed enterprise deal!", "enterprise"),
     ("common word", "closed won - go live monday", "go"),
     ("first name", "Signed with Jordan at Acme", "Jordan"),
+    ("common words", "go-live signed off, Acme signed the SOW", "go-live"),
 ]
 
 
@@ -78,6 +79,7 @@ def test_a_doubtful_name_is_never_replied_to(kind: str, text: str, wrong: str) -
         ("Closed the FY27 renewal with Globex, $80k", "Globex"),
         ("inked a 2x expansion with Initech :tada:", "Initech"),
         ("Closed Hooli — enterprise, 3-year MSA", "Hooli"),
+        ("Closed Umbrella Corp 2x their previous contract", "Umbrella Corp"),
     ],
 )
 def test_contract_words_and_periods_are_passed_over_for_the_customer(
@@ -114,6 +116,8 @@ CHATTER = [
     "Congrats on closing out the quarter's board deck, team",
     "signed up for the webinar on Thursday",
     "Our office is closed on Friday for the holiday",
+    "Globex escalation closed out",
+    "Resolved and closed Initech's P1",
 ]
 
 
