@@ -232,7 +232,8 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
 # Win words that announce a sale even when no name is read ("Closed it!").
 STRONG_WIN = re.compile(
     r"\bclosed\b|\b(?:counter)?signed\b|\binked\b|\bnew (?:customer|client|logo)\b|"
-    r"\bdeal (?:is )?done\b|\bdone deal\b|\bbooked\b|\blanded\b|\brenewed\b",
+    r"\bdeal (?:is )?done\b|\bdone deal\b|\bbooked\b|\blanded\b|\brenewed\b|"
+    r"\b(?:po|purchase order)\b",
     re.I,
 )
 
@@ -299,7 +300,10 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
 HINT = re.compile(
     r"\bsaid yes\b|\bsignatures? (?:is |are )?(?:back|in|done|received)\b|"
     r"\b(?:sign|signed|signs) the (?:contract|order form|deal|"
-    r"paperwork|agreement|msa|sow)\b|\bclosed[\s-]*won\b|\bis done\b",
+    r"paperwork|agreement|msa|sow)\b|\bclosed[\s-]*won\b|\bis done\b|"
+    r"\bink is dry\b(?!\s+on\s+(?:the|a|an|my|our|this|that)\b)|"
+    r"\bsold\s+(?:\d[\d,]*\s+|an?\s+|the\s+|our\s+)?(?:[\w-]+\s+)?(?:seats?|licen[cs]es?|"
+    r"plans?|subscriptions?|contracts?|deals?)\b",
     re.I,
 )
 

@@ -271,6 +271,9 @@ def test_recognise_deal_is_exactly_the_sure_reading() -> None:
         "Pinecrest Labs said yes and the paperwork went through :raised_hands: 20 000 SEK",
         "paperwork came back — bluebird dental is done! $12k",
         "we closing with Monte Azul today, they sign the contract, 9.000 EUR",
+        "ink is dry: Orion Labs",
+        "PO received from Initech",
+        "Sold 40 seats to Acme",
     ],
 )
 def test_a_win_the_rules_cannot_read_is_asked_about(text: str) -> None:
@@ -286,6 +289,8 @@ def test_a_win_the_rules_cannot_read_is_asked_about(text: str) -> None:
         "Globex said yes to a second demo, we still need the signature",
         "We won the hackathon!",
         "Initech won't renew :broken_heart:",
+        "the ink is dry on the poster, don't touch",
+        "Tickets sold out for the conference",
     ],
 )
 def test_a_weak_or_pending_sign_is_not_asked_about(text: str) -> None:
