@@ -91,6 +91,7 @@ def _collapsed(found: Sequence[Word]) -> list[Word]:
 @lru_cache(maxsize=1024)
 def template(text: str, customer: str | None) -> Template:
     """The shape of a labelled message, with its customer's place as a slot."""
+    text = markup.unescape(text)
     found = words(text)
     slot_at = _locate(text, found, customer) if customer else None
     if slot_at is None:
@@ -106,7 +107,7 @@ def _locate(text: str, found: Sequence[Word], customer: str) -> tuple[int, int] 
     wanted = [m.group().casefold() for m in TOKEN.finditer(markup.unescape(customer))]
     if not wanted or len(wanted) > SLOT_WORDS_MAX:
         return None
-    typed = [markup.unescape(text[w.start : w.end]).casefold() for w in found]
+    typed = [text[w.start : w.end].casefold() for w in found]
     for i in range(len(found) - len(wanted) + 1):
         if typed[i] == wanted[0] and typed[i : i + len(wanted)] == wanted:
             return i, i + len(wanted)
@@ -116,6 +117,7 @@ def _locate(text: str, found: Sequence[Word], customer: str) -> tuple[int, int] 
 def closest(text: str, labelled: Sequence[tuple[str, str | None]]) -> Likeness | None:
     """The first of the `labelled` (text, customer) examples that `text` is shaped like,
     with the name in the customer's place; examples are tried in the order given."""
+    text = markup.unescape(text)  # "Kite &amp; Key" as typed: Kite & Key
     found = words(text)
     whole = _collapsed(found)
     shapes = tuple(w.shape for w in whole)
@@ -153,5 +155,5 @@ def _in_slot(text: str, found: Sequence[Word], head: Sequence[Word], kept: Templ
         return None
     if any(w.shape in (PERSON, CHANNEL, LINK) for w in inside):
         return None  # a mention or a link is nobody's company name
-    name = markup.unescape(text[inside[0].start : inside[-1].end]).strip()
+    name = text[inside[0].start : inside[-1].end].strip()
     return name if len(name) <= NAME_CHARS_MAX and naming.makes_sense(name) else None

@@ -242,6 +242,9 @@ def prose(message: Mapping[str, Any]) -> str:
     """The words of a message as recognition reads them (text, attachments, blocks),
     within what it reads: what look-alikes are compared by."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+    text = str(message.get("text") or "")
+    if text and not message.get("attachments") and not (integration and message.get("blocks")):
+        return text[:READ_LIMIT]  # what `_read` would find, without reading its fields
     texts, _ = _read(message, integration)
     return "\n".join(texts)[:READ_LIMIT]
 

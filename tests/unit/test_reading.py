@@ -218,6 +218,14 @@ def test_a_changed_customer_is_read_from_where_the_person_put_it() -> None:
     )
 
 
+def test_a_look_alike_name_is_read_as_typed_past_slack_escapes() -> None:
+    logged = said("big news: Kite &amp; Key said yes to the full rollout")
+    examples = [Example(logged, deal("Kite & Key"), DEC_3)]
+    reading = read_post(said("big news: Salt &amp; Stone said yes to the full rollout"), examples)
+    assert reading.outcome is Outcome.SURE
+    assert reading.sighting is not None and reading.sighting.customer == "Salt & Stone"
+
+
 def test_a_look_alike_of_a_post_marked_not_a_deal_is_nothing() -> None:
     marked = said("Signed Umbrella Hotels for the offsite venue!")
     assert read_post(marked).outcome is Outcome.SURE
