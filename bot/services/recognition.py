@@ -276,6 +276,12 @@ def owner_in(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return _owner(fields, "\n".join(texts)[:READ_LIMIT], message, integration)
 
 
+def signals_a_win(message: Mapping[str, Any]) -> bool:
+    """Whether the message says something like a win, sure or not: a reading of it is
+    sure or unsure, never nothing."""
+    return guess_deal(message) is not None or hints_a_win(message)
+
+
 def hints_a_win(message: Mapping[str, Any]) -> bool:
     """Whether a post the rules do not read as a win still says something like one, in
     a clause that is no question, no loss, no forecast and no other kind of closing:

@@ -369,3 +369,11 @@ def test_on_every_table_recognise_deal_is_exactly_the_sure_reading() -> None:
             assert recognise_deal(row["message"]) == sure, (path.name, row["name"])
             if reading.outcome is Outcome.SURE:
                 assert reading.sighting is not None and reading.sighting.customer
+
+
+def test_a_sign_of_a_win_is_what_makes_a_reading_something() -> None:
+    from bot.services.recognition import signals_a_win
+
+    for text in [*CHATTER, "Closed Acme Corp!", "We closed it!", "PO received from Initech"]:
+        reading = read_post(said(text))
+        assert signals_a_win(said(text)) == (reading.outcome is not Outcome.NO), text
