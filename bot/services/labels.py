@@ -1,18 +1,21 @@
 """How well Serve reads a workspace's own channel: the messages people labelled ("Not a
 deal", "Log as a closed deal") and the deals they kept, read again by today's
-recognition."""
+recognition, by its rules alone and with the workspace's examples. With the examples,
+each labelled message is read with the *other* examples only (leave one out): a message
+always reads like itself, so counting that would flatter Serve."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.store import labels as queries
 from bot.store.db import Store
-from bot.store.models import Label
+from bot.store.models import Deal, Label, LabelledMessage
 
-from .recognition import recognise_deal
+from .reading import Example, Outcome, read_post
+from .recognition import DealSighting
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,26 @@ class Misread:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """One way of reading the workspace's messages, scored: sure readings count as
+    deals; unsure ones are asked about, and counted apart."""
+
+    found: int = 0  # deals read surely among the kept and logged
+    false_alarms: int = 0  # deals read surely among the not-deals
+    asked: int = 0  # messages that would be asked about
+    deals: int = 0  # kept and logged deals
+
+    @property
+    def precision(self) -> float | None:
+        said_deal = self.found + self.false_alarms
+        return self.found / said_deal if said_deal else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.deals if self.deals else None
+
+
+@dataclass(frozen=True)
 class RecognitionReport:
     kept: int = 0  # deals read from a message and kept as read
     logged: int = 0  # messages people logged as a closed deal
@@ -30,6 +53,8 @@ class RecognitionReport:
     found: int = 0  # deals recognised among the kept and logged
     false_alarms: int = 0  # deals recognised among the not-deals
     misread: list[Misread] = field(default_factory=list)
+    asked: int = 0  # messages the rules alone would ask about
+    learned: Figures = Figures()  # read with the workspace's other examples
 
     @property
     def precision(self) -> float | None:
@@ -42,28 +67,74 @@ class RecognitionReport:
         return self.found / deals if deals else None
 
 
+@dataclass(frozen=True)
+class _Scored:
+    said: Label
+    message: Mapping[str, Any]
+    example: int | None  # its place among the examples, left out when it is read
+
+
 def recognition_report(store: Store, team_id: str | None = None) -> RecognitionReport:
     with store.reading() as session:
-        examples = [(Label(m.label), m.message) for m in queries.labelled(session, team_id)]
+        labelled = queries.labelled_with_deals(session, team_id)
         kept = [d.announcement for d in queries.kept_deals(session, team_id) if d.announcement]
-    found = false_alarms = 0
+        examples = [_example(message, deal) for message, deal in labelled]
+    scored = [_Scored(Label.DEAL, m, None) for m in kept] + [
+        _Scored(Label(m.label), m.message, i) for i, (m, _) in enumerate(labelled)
+    ]
+    found = false_alarms = asked = 0
+    learned = Figures(deals=sum(s.said == Label.DEAL for s in scored))
     misread: list[Misread] = []
-    for said, message in [(Label.DEAL, m) for m in kept] + examples:
-        read = recognise_deal(message)
-        if said == Label.DEAL:
-            found += read is not None
-        else:
-            false_alarms += read is not None
-        if (read is not None) != (said == Label.DEAL):
-            misread.append(Misread(said, _text(message), read.customer if read else None))
-    logged = sum(1 for said, _ in examples if said == Label.DEAL)
+    for item in scored:
+        alone = read_post(item.message)
+        sure = alone.sighting if alone.outcome is Outcome.SURE else None
+        found += item.said == Label.DEAL and sure is not None
+        false_alarms += item.said == Label.NOT_A_DEAL and sure is not None
+        asked += alone.outcome is Outcome.UNSURE
+        if (sure is not None) != (item.said == Label.DEAL):
+            misread.append(Misread(item.said, _text(item.message), sure.customer if sure else None))
+        others = examples if item.example is None else _without(examples, item.example)
+        learned = _count(learned, item.said, read_post(item.message, others).outcome)
+    logged = sum(1 for s in scored if s.example is not None and s.said == Label.DEAL)
     return RecognitionReport(
         kept=len(kept),
         logged=logged,
-        not_deals=len(examples) - logged,
+        not_deals=len(labelled) - logged,
         found=found,
         false_alarms=false_alarms,
         misread=misread,
+        asked=asked,
+        learned=learned,
+    )
+
+
+def _example(message: LabelledMessage, deal: Deal | None) -> Example:
+    """A label as an example: a logged message with its deal as the person settled it."""
+    if Label(message.label) == Label.NOT_A_DEAL:
+        return Example(message.message, None, message.labelled_at)
+    customer = deal.customer if deal is not None else ""
+    settled = DealSighting(
+        customer,
+        deal.owner_id if deal else None,
+        deal.owner_name if deal else None,
+        deal.amount if deal else None,
+        deal.currency if deal else None,
+        deal.from_integration if deal else False,
+    )
+    return Example(message.message, settled, message.labelled_at)
+
+
+def _without(examples: Sequence[Example], index: int) -> list[Example]:
+    return [example for i, example in enumerate(examples) if i != index]
+
+
+def _count(figures: Figures, said: Label, outcome: Outcome) -> Figures:
+    sure = outcome is Outcome.SURE
+    return Figures(
+        found=figures.found + (sure and said == Label.DEAL),
+        false_alarms=figures.false_alarms + (sure and said == Label.NOT_A_DEAL),
+        asked=figures.asked + (outcome is Outcome.UNSURE),
+        deals=figures.deals,
     )
 
 

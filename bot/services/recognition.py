@@ -8,12 +8,12 @@ in its input, so no post can hold the bot up."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import markup
+from . import markup, naming
 from .markup import Kind, Token
 
 READ_LIMIT = 4000
@@ -99,7 +99,8 @@ NOT_YET = re.compile(
     r"aim(?:ing)? to|trying to|try to|want to|should|might|may|could|likely to|set to|"
     r"on track to|close to|need to|needs to|must)\s+(?:\w+\s+){0,2}(?:be\s+)?"
     r"(?:clos|sign|win|land|book)|"
-    r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish\b|"
+    r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish\b|\bwon['’]?t\b|\bunpaid\b|\bpoc\b|"
+    r"\bproof of concept\b|\bfree (?:pilot|trial)\b|"
     r"\bcloses\b|\bnext (?:week|month|quarter|year|monday|tuesday|wednesday|thursday|friday)\b|"
     r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
@@ -109,7 +110,8 @@ NOT_YET = re.compile(
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\bpipeline\b|\bquota\b|\bforecast\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
-    r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop)s?\s+(?:is\s+)?booked\b|"
+    r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop|lunch|dinner|"
+    r"breakfast|table|trip|travel|venue|offsite|tickets?)s?\s+(?:is\s+|are\s+)?booked\b|"
     r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)",
     re.I,
 )
@@ -125,10 +127,16 @@ NOT_A_SALE = re.compile(
     r"those|these|two|three|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?:ticket|issue|bug|pr|pull request|"
     r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
-    r"browser|app|story|stories|milestone|round|quarter|month)s?\b|"
-    r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira)s?\b[^.;!?]{0,40}?"
+    r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
+    r"slides?|books|report|survey|escalation|outage|postmortem|p[0-4]|sev-?[0-4])s?\b|"
+    r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira|build|deploy(?:ment)?|"
+    r"job|role|position|req|requisition|hiring|opening|vacancy|sprint|milestone|alert|"
+    r"poll|survey|epic|story|escalation|outage|p[0-4]|sev-?[0-4])s?\b[^.;!?]{0,40}?"
     r"\bclos(?:ed|ing)\b|\bissue resolved\b|"
-    r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym)s?\s+"
+    r"\bnew logo (?:slide|design|artwork|file|font|colou?r)s?\b|"
+    r"\bsigned (?:copy|copies|photo|poster|jersey|shirt|ball|card|print)s?\b|"
+    r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym|desk|"
+    r"helpdesk|queue|portal|registration|signups?|applications?|restaurant|cafe)s?\s+"
     r"(?:is|are|was|were|will be)\s+closed\b|"
     r"\bof the (?:month|quarter|year)\b|\baward|\bprize\b|\btrophy\b|\brookie\b|\bmvp\b",
     re.I,
@@ -182,7 +190,25 @@ MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 1_000_000_000, 
 
 
 def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
-    """Return what a closed-deal post says, or None when the message is not one."""
+    """Return what a closed-deal post says, or None when the message is not one, or not
+    one Serve is sure of (see `guess_deal`): exactly the sure readings of `read_post`."""
+    guess = guess_deal(message)
+    return guess.sighting if guess is not None and guess.sure else None
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What the rules make of a post that says a deal was won: the deal, and whether its
+    customer is the best-ranked name and one that makes sense (else a person settles it;
+    the customer may then be "", when no name was found)."""
+
+    sighting: DealSighting
+    sure: bool
+
+
+def guess_deal(message: Mapping[str, Any]) -> Guess | None:
+    """The rules' reading of a post that announces a win, sure or not; None when the
+    post does not announce one."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
     raw_text = "\n".join(texts)[:READ_LIMIT]
@@ -192,24 +218,35 @@ def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
             return None
     elif not _announces_a_win(_plain(raw_text)):
         return None
-    customer = _customer(fields, message, raw_text, integration)
+    customer, sure = _customer(fields, message, raw_text, integration)
     if customer is None:
         return None
+    if not customer and stage is None and not STRONG_WIN.search(_plain(raw_text)):
+        return None  # "won the hackathon", "secured a room": no sale without a name
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
     amount, currency = _amount(fields, raw_text)
-    return DealSighting(customer, owner_id, owner_name, amount, currency, integration)
+    sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
+    return Guess(sighting, sure)
 
 
-def signals_a_win(message: Mapping[str, Any]) -> bool:
-    """Whether the message says something like a win, read plainly or not: what makes a
-    post recognition cannot read worth asking about."""
+# Win words that announce a sale even when no name is read ("Closed it!").
+STRONG_WIN = re.compile(
+    r"\bclosed\b|\b(?:counter)?signed\b|\binked\b|\bnew (?:customer|client|logo)\b|"
+    r"\bdeal (?:is )?done\b|\bdone deal\b|\bbooked\b|\blanded\b|\brenewed\b|"
+    r"\b(?:po|purchase order)\b",
+    re.I,
+)
+
+
+def prose(message: Mapping[str, Any]) -> str:
+    """The words of a message as recognition reads them (text, attachments, blocks),
+    within what it reads: what look-alikes are compared by."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
-    texts, fields = _read(message, integration)
-    stage = _field(fields, STAGE_KEYS)
-    if stage is not None:
-        return bool(WON_STAGE.search(_plain(stage).strip())) and not LOST_STAGE.search(stage)
-    text = _plain("\n".join(texts)[:READ_LIMIT])
-    return bool(text) and not LOST.search(text) and bool(POSITIVE.search(text))
+    text = str(message.get("text") or "")
+    if text and not message.get("attachments") and not (integration and message.get("blocks")):
+        return text[:READ_LIMIT]  # what `_read` would find, without reading its fields
+    texts, _ = _read(message, integration)
+    return "\n".join(texts)[:READ_LIMIT]
 
 
 def as_read(message: Mapping[str, Any]) -> dict[str, Any]:
@@ -230,6 +267,62 @@ def amount_in(message: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
     return _amount(fields, "\n".join(texts)[:READ_LIMIT])
+
+
+def owner_in(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """Who a message says owns its deal (a Slack id, or a name), as a win post would."""
+    integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+    texts, fields = _read(message, integration)
+    return _owner(fields, "\n".join(texts)[:READ_LIMIT], message, integration)
+
+
+def signals_a_win(message: Mapping[str, Any]) -> bool:
+    """Whether the message says something like a win, sure or not: a reading of it is
+    sure or unsure, never nothing."""
+    return guess_deal(message) is not None or hints_a_win(message)
+
+
+def hints_a_win(message: Mapping[str, Any]) -> bool:
+    """Whether a post the rules do not read as a win still says something like one, in
+    a clause that is no question, no loss, no forecast and no other kind of closing:
+    worth asking its poster about. "X is done" counts only beside an amount."""
+    text = _plain(prose(message))
+    if not text or QUESTION_START.match(text) or LOST.search(text) or NOT_YET.search(text):
+        return False
+    if PENDING.search(text):
+        return False
+    priced = _money(text)[0] is not None
+    for sentence in SENTENCE_BREAK.split(text):
+        if sentence.rstrip(" !.;").endswith("?") or NOT_A_SALE_DOCUMENT.search(sentence):
+            continue
+        for clause in CLAUSE_BREAK.split(sentence):
+            hint = HINT.search(clause)
+            if hint is None or NOT_YET.search(clause) or NOT_A_SALE.search(clause):
+                continue
+            if priced or hint.group().lower() != "is done":
+                return True
+    return False
+
+
+# A win said in words the rules do not read surely ("said yes", "signature is back",
+# "they sign the contract").
+HINT = re.compile(
+    r"\bsaid yes\b|\bsignatures? (?:is |are )?(?:back|in|done|received)\b|"
+    r"\b(?:sign|signed|signs) the (?:contract|order form|deal|"
+    r"paperwork|agreement|msa|sow)\b|\bclosed[\s-]*won\b|\bis done\b|"
+    r"\bink is dry\b(?!\s+on\s+(?:the|a|an|my|our|this|that)\b)|"
+    r"\bsold\s+(?:\d[\d,]*\s+|an?\s+|the\s+|our\s+)?(?:[\w-]+\s+)?(?:seats?|licen[cs]es?|"
+    r"plans?|subscriptions?|contracts?|deals?)\b",
+    re.I,
+)
+
+
+# A signature still to come: no win yet, however the rest reads.
+PENDING = re.compile(
+    r"\bneeds? (?:the |a |their |your )?signatures?\b|\bfor (?:e-?)?signatures?\b|"
+    r"\bout for sign|\bhaven'?t (?:yet )?signed\b|\bnot (?:yet )?signed\b|\bunsigned\b",
+    re.I,
+)
 
 
 # -- reading the message -------------------------------------------------------------
@@ -585,24 +678,53 @@ NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
 
 def _customer(
     fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
-) -> str | None:
+) -> tuple[str | None, bool]:
+    """The best-ranked name and whether it makes sense; when it does not, the first
+    sensible one ranked after it is the guess offered to the person ("" when none).
+    None when the win word's only object is a thing ("signed the lease"): no sale."""
+    thing, rank = False, 0
+    for name in _candidates(fields, message, text, integration):
+        if name == OBJECT:
+            thing = True  # a thing won ("the lease"), no name: counts for no rank
+            continue
+        if naming.makes_sense(name):
+            return name, rank == 0
+        rank += 1
+        if rank > CANDIDATES_MAX:
+            break
+    return (None, False) if thing and rank == 0 else ("", False)
+
+
+CANDIDATES_MAX = 8
+
+
+def _candidates(
+    fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
+) -> Iterator[str]:
+    """Customer names in the order they are believed: a CRM field, an attachment's
+    title, a bold name in a CRM post, the name by the win word, a bold name, a welcome."""
     named = _field(fields, CUSTOMER_KEYS)
     if named:
         first = re.split(r"\s+[-–—|(·]\s*|\s*\(", _plain(named))[0]
         cleaned = _name(_words(first), strict=False)
         if cleaned:
-            return cleaned
+            yield cleaned
     for attachment in message.get("attachments") or []:
         if attachment.get("title"):
             title = re.split(r"\s+[-–—|]\s+", _plain(str(attachment["title"])[:READ_LIMIT]))[0]
             cleaned = _name(_words(title), strict=True)
             if cleaned and not _announces_a_win(title) and not POSITIVE.search(title):
-                return cleaned
+                yield cleaned
     bold = _bold_name(text)
     if integration and bold:
-        return bold
+        yield bold
     words = _words(_plain(text))
-    return _named_by_win(words) or bold or _welcomed(words)
+    yield from _named_by_win(words)
+    if bold:
+        yield bold
+    welcomed = _welcomed(words)
+    if welcomed:
+        yield welcomed
 
 
 def _words(text: str) -> list[str]:
@@ -626,19 +748,18 @@ def _is_pause(token: str) -> bool:
     return token in PAUSES or not any(c.isalnum() or c in "&@" for c in token)
 
 
-def _named_by_win(words: Sequence[str]) -> str | None:
-    """The name said after a win word ("signed Acme", "New logo: Hooli"), else before one
+def _named_by_win(words: Sequence[str]) -> Iterator[str]:
+    """Names said after a win word ("signed Acme", "New logo: Hooli"), then before one
     ("Acme is officially a customer", "the Acme renewal is signed")."""
-    anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)]
+    anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)][:CANDIDATES_MAX]
     for i in anchors:
         after = None if words[i].lower() in NAMED_BEFORE else _name_after(words, i)
-        if after:
-            return after
+        if after is not None:  # OBJECT ("") too: the win's object was a thing
+            yield after
     for i in anchors:
         before = _name_before(words, i)
         if before:
-            return before
-    return None
+            yield before
 
 
 def _is_anchor(words: Sequence[str], i: int) -> bool:
@@ -687,6 +808,8 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     run = _run(words, i, 1)
     if not run:
         return None
+    if words[i - 1].lower() in ARTICLES and not any(_proper(word) for word in run):
+        return OBJECT  # "signed the lease", "booked the room": a thing, not a customer
     last = i + len(run)
     ends_in_deal_word = run[-1].lower() in DEAL_WORDS or (
         last < len(words) and words[last].lower() in DEAL_WORDS
@@ -695,11 +818,19 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     return _name(run, strict=weak)
 
 
+# What `_name_after` finds when the win word's object is a thing ("the lease").
+OBJECT = ""
+ARTICLES = {"the", "a", "an", "our", "their", "my", "his", "her", "this", "that"}
+
+
 def _before_a_name(word: str) -> bool:
-    """Words between a win and its customer: "inked a $15k, 2-year deal with Acme"."""
+    """Words between a win and its customer: "inked a $15k, 2-year deal with Acme", "signed
+    the enterprise plan with Acme", "closed the FY27 renewal with Globex"."""
     lowered = word.lower()
     return (
         lowered in FILLER
+        or (lowered in naming.CONTRACT_TERMS and (word.islower() or word.isupper()))
+        or naming.is_figure(word)
         or lowered in DEAL_WORDS
         or bool(MONEY.search(word))
         or bool(DURATION.fullmatch(word))
@@ -735,6 +866,8 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
             break
         if lowered in WIN_WORDS or DURATION.fullmatch(word) or (not run and lowered in CONNECTORS):
             break
+        if naming.is_figure(word):
+            break  # "Umbrella Corp 2x their contract": a multiple ends the name
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
         if lowered in NAME_ENDS and not (
             after_connector or lowered in CONNECTORS or _capitalised_midway(words, i)

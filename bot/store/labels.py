@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from .models import Deal, DealStatus, Label, LabelledMessage
@@ -75,3 +75,26 @@ def kept_deals(session: Session, team_id: str | None) -> Sequence[Deal]:
     if team_id:
         query = query.where(Deal.team_id == team_id)
     return session.scalars(query.order_by(Deal.id)).all()
+
+
+def labelled_with_deals(
+    session: Session, team_id: str | None
+) -> Sequence[tuple[LabelledMessage, Deal | None]]:
+    """Labelled messages, oldest first, each with the active deal logged from it (its
+    customer as the person settled it), if any: the workspace's examples."""
+    query = (
+        select(LabelledMessage, Deal)
+        .outerjoin(
+            Deal,
+            and_(
+                Deal.team_id == LabelledMessage.team_id,
+                Deal.channel_id == LabelledMessage.channel_id,
+                Deal.message_ts == LabelledMessage.message_ts,
+                Deal.status == DealStatus.ACTIVE.value,
+            ),
+        )
+        .order_by(LabelledMessage.labelled_at, LabelledMessage.id)
+    )
+    if team_id:
+        query = query.where(LabelledMessage.team_id == team_id)
+    return [(kept, deal) for kept, deal in session.execute(query).tuples()]

@@ -30,6 +30,8 @@ def report_lines(report: RecognitionReport, team_id: str | None) -> list[str]:
     lines.append(
         f"  recall:    {_share(report.recall)} ({report.found} of {deals} deals were read)"
     )
+    lines.append(f"  asked about: {report.asked} (unsure: the poster would be asked)")
+    lines.extend(_learned_lines(report))
     if report.misread:
         lines.append("Read wrongly today:")
         for wrong in report.misread:
@@ -37,6 +39,22 @@ def report_lines(report: RecognitionReport, team_id: str | None) -> list[str]:
             read_as = f" (read as {wrong.read_as})" if wrong.read_as else ""
             lines.append(f"  {kind} {_quoted(wrong.text)}{read_as}")
     return lines
+
+
+def _learned_lines(report: RecognitionReport) -> list[str]:
+    """The same messages read with the workspace's examples, each labelled one with the
+    others only: what the team's labels add to the rules."""
+    learned, examples = report.learned, report.logged + report.not_deals
+    if not examples:
+        return ["With the workspace's examples: none yet."]
+    said = learned.found + learned.false_alarms
+    return [
+        f"With the workspace's {examples} examples (each message read with the others):",
+        f"  precision: {_share(learned.precision)} ({learned.found} of {said} read as deals were)",
+        f"  recall:    {_share(learned.recall)} "
+        f"({learned.found} of {learned.deals} deals were read)",
+        f"  asked about: {learned.asked}",
+    ]
 
 
 def _share(value: float | None) -> str:

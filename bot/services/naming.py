@@ -1,0 +1,123 @@
+"""Whether a customer name Serve read makes sense as a customer's name.
+
+Rules meet wording nobody foresaw and then pick the wrong span: "enterprise", "FY27",
+"go", "2x", a teammate's first name. A check-in asking how "enterprise" is doing is
+worse than none, so a doubtful name is never replied to: the reading becomes unsure and
+a person settles it. Pure and linear in the name."""
+
+from __future__ import annotations
+
+import re
+
+# A period, a figure, a multiplier or a count: never a customer, whatever its case.
+FIGURE = re.compile(
+    r"(?:fy|cy|q|h)\s?'?\d{1,4}|\d{4}|'\d{2}|\d+(?:[.,]\d+)*\s?(?:x|k|m|mm|bn|b|%)?|"
+    r"[$€£¥₹]\s?\d.*|\d.*[$€£¥₹]|x\d+|\d+(?:st|nd|rd|th)|\d+[-/]\d+(?:[-/]\d+)?",
+    re.I,
+)
+
+
+def _listed(words: str) -> list[str]:
+    """Words written as prose, one list: easier to read and keep than quoted items."""
+    return words.split()
+
+
+# What is sold or signed, not who bought it.
+CONTRACT_TERMS = frozenset(
+    _listed(
+        """enterprise msa sow renewal renewals plan plans seats seat license licence licenses
+    licences contract contracts deal deals tier pro premium starter basic platinum gold
+    silver bronze standard business team teams edition package bundle subscription
+    subscriptions order form paperwork agreement agreements addendum amendment pilot poc
+    trial upsell expansion extension po invoice quote proposal terms redlines nda dpa
+    baa sla ela arr acv mrr tcv annual monthly multi-year multiyear yearly quarterly
+    platform product module add-on addon upgrade downgrade onboarding implementation
+    services support partnership tender account accounts opportunity logo customer
+    client pricing discount budget"""
+    )
+)
+# Words too common to be a name on their own: what rules take for a name when the
+# sentence is one they do not know ("closed it", "signed off and good to go").
+COMMON_WORDS = frozenset(
+    _listed(
+        """a an the and or but so if then than as at by for from in into of off on onto out
+    over to up with w/ without via per about after before again all also any both each
+    every few more most much no not now only other same some such too very just still yet
+    here there today tonight tomorrow yesterday morning afternoon evening night week month
+    quarter year weekend it its it's this that these those them they their theirs we our
+    ours us you your yours he him his she her hers i me my mine who whom whose which what
+    when where why how one two three four five six seven eight nine ten first second third
+    last next new old big huge great good nice cool amazing awesome fantastic excellent
+    win wins won go going gone went get got done do did does doing make made take took
+    sign signed signing close closed closing land landed book booked yes yeah yep ok okay
+    wow omg yay woohoo boom congrats congratulations thanks thank team everyone everybody
+    someone somebody anyone anybody nobody everything something anything nothing people
+    folks guys all-hands standup stand-up sprint ticket tickets case cases issue issues bug
+    bugs pr prs hire hiring role req update updates news note notes call meeting demo
+    is are was were be been being am has have had will would shall should can could may
+    might must let lets let's see look looks looking ready live finally officially
+    another many lot lots stuff thing things way work working back home time times day
+    days soon early late fast quick quickly strong well better best worse worst happy
+    excited proud glad hey hi hello welcome aboard please fyi eod eow eoq eoy asap tbd
+    tba wip n/a na ty np lol monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november
+    december holiday holidays vacation lunch dinner breakfast offsite"""
+    )
+)
+# First names alone are a teammate far more often than a customer ("closed with Sam").
+FIRST_NAMES = frozenset(
+    _listed(
+        """aaron adam adrian aisha alan alex alexander alexandra ali alice alicia amanda amy
+    ana andrea andrew andy angela anna anne anthony arjun ashley ben benjamin beth bill
+    bob brad brandon brian bruce carla carlos carol caroline chris christian christina
+    christine claire dan daniel dave david deb deborah dennis derek diana diego dmitri
+    ed eric erin emily emma ethan eva fatima frank gabriel gary george grace greg hannah
+    harry heather helen henry ian isaac isabel jack jacob jake james jamie jane jason jeff
+    jen jennifer jess jessica jim joe john jon jonathan jordan jose josh julia julie
+    justin karen kate katie kelly ken kevin kim kyle laura lauren leo lily linda lisa liam
+    lucas lucy luis luke maria mark matt matthew max megan mei mia michael michelle mike
+    mohammed nancy natalie nathan nick nicole noah nora olivia omar oscar pat patrick paul
+    peter phil priya rachel raj ravi rebecca richard rick rob robert ryan sam samantha
+    sara sarah scott sean sofia sophia sophie steve steven sue susan tanya tom tony tyler
+    victor vikram will william yuki zoe"""
+    )
+)
+PERIOD_OR_MULTIPLE = re.compile(r"(?:fy|cy|q|h)'?\d{1,4}|\d+(?:\.\d+)?(?:x|k|mm|bn)|x\d+")
+LETTERED_NUMBER = re.compile(r"\d{1,2}M")
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|(?<![\w&])@\w+")  # a person, not "<!channel>" typed
+
+
+def doubt(name: str) -> str | None:
+    """Why `name` is doubtful as a customer's name, or None when it makes sense."""
+    words = name.split()
+    if not words:
+        return "no name"
+    if MENTION.search(name):
+        return "a person mentioned"
+    if LETTERED_NUMBER.fullmatch(name):
+        return None  # 3M: a company written as its figure
+    lowered = [w.lower().strip(".,!?:;'\"()") for w in words]
+    if all(FIGURE.fullmatch(w) or not any(c.isalpha() for c in w) for w in lowered):
+        return "a number, amount or period"
+    if FIGURE.fullmatch(lowered[0]) and len(words) == 1:
+        return "a number, amount or period"
+    parts = [part for w in lowered for part in w.split("-") if part]
+    if all(w in COMMON_WORDS or w in CONTRACT_TERMS or FIGURE.fullmatch(w) for w in parts):
+        return "a common word or contract term"
+    if lowered[0] in COMMON_WORDS and not words[0][:1].isupper():
+        return "starts with a common word"
+    if len(words) == 1 and lowered[0] in FIRST_NAMES:
+        return "a person's first name"
+    return None
+
+
+def is_figure(word: str) -> bool:
+    """A period, multiplier or amount written as one word with letters: FY27, Q3, 2x,
+    40k (not a bare number, an ordinal or 3M, which start names: "42 Degrees")."""
+    lowered = word.lower()
+    return PERIOD_OR_MULTIPLE.fullmatch(lowered) is not None and not LETTERED_NUMBER.fullmatch(word)
+
+
+def makes_sense(name: str) -> bool:
+    """Whether Serve may reply with `name` as the customer without asking."""
+    return doubt(name) is None
