@@ -14,7 +14,8 @@ from slack_sdk.errors import SlackApiError
 from bot.services import checkins, deals
 from bot.services.commands import CUSTOMER_MAX, Command, DealWords, Refusal, parse_deal
 from bot.services.deals import Change, DealChange
-from bot.services.recognition import amount_in, as_read, recognise_deal
+from bot.services.reading import read_post
+from bot.services.recognition import amount_in, as_read
 from bot.services.typed import has_control_characters, text_problem
 from bot.store.models import CheckIn, Deal
 from bot.views import commands as command_views
@@ -174,7 +175,7 @@ def customer_changed(ack: Ack, incoming: Incoming) -> None:
 def log_from_message(ack: Ack, incoming: Incoming) -> None:
     ack()
     message = incoming.body.get("message") or {}
-    guess = recognise_deal(message)
+    guess = read_post(message).sighting  # an unsure reading's guess fills the form too
     owner = guess.owner_id if guess and guess.owner_id else message.get("user")
     customer = guess.customer if guess else ""
     read = as_read(message)

@@ -36,8 +36,8 @@ from bot.store.models import CheckIn, Deal, Label, LabelledMessage
 from bot.views import asks as ask_views
 from bot.views import deals as deal_views
 
-UNSURE = "we won it :tada: hooli, $30k"  # a win today's reader cannot name
-LOOK_ALIKE = "we won it :tada: initech, $12k"  # the same words, other names and figures
+UNSURE = "hooli said yes :tada: $30k"  # a win the rules cannot name
+LOOK_ALIKE = "initech said yes :tada: $12k"  # the same words, other names and figures
 
 
 def channel_event(message: Message, **extra: Any) -> dict[str, Any]:
@@ -236,15 +236,17 @@ def test_not_a_deal_on_the_ask_keeps_the_label_stores_nothing_and_says_so(
 def test_examples_come_newest_first_and_at_most_the_limit(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
-    for n in range(3):
-        post(fake_slack, bot, f"{UNSURE} #{n}")
+    unlike = [UNSURE, "PO received from initech, $12k", "the ink is dry at globex, $5k"]
+    for said in unlike:  # none shaped like another, so each is asked about
+        post(fake_slack, bot, said)
         click_ephemeral(fake_slack, asks(fake_slack)[-1], ask_views.NOT_A_DEAL)
         assert bot.wait_idle()
         clock.advance(timedelta(minutes=1))
 
     texts = [e.message["text"] for e in examples_for(bot.store, "T0SERVE", limit=2)]
 
-    assert texts == [f"{UNSURE} #2", f"{UNSURE} #1"]
+    assert len(asks(fake_slack)) == 3
+    assert texts == unlike[:0:-1]
     assert examples_for(bot.store, "T0OTHER") == []
 
 
@@ -321,7 +323,6 @@ def test_an_empty_customer_name_is_refused_under_its_field(
     assert deals_in(bot)[0].customer == "Initech thing" and labels_in(bot) == []
 
 
-@pytest.mark.xfail(reason="needs the reader's learning from examples", strict=False)
 def test_a_post_logged_with_a_corrected_name_teaches_its_look_alike(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,16 +341,15 @@ def test_a_post_logged_with_a_corrected_name_teaches_its_look_alike(
     assert (deal.customer.lower(), deal.amount) == ("initech", Decimal("12000"))
 
 
-@pytest.mark.xfail(reason="needs the reader's learning from examples", strict=False)
 def test_not_a_deal_on_an_unsure_post_makes_its_look_alike_silent(
     fake_slack: FakeSlack, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen = spy_on_reading(monkeypatch)
-    post(fake_slack, bot, UNSURE)
+    post(fake_slack, bot, UNSURE.capitalize())  # with no customer settled, only names
     click_ephemeral(fake_slack, asks(fake_slack)[-1], ask_views.NOT_A_DEAL)
-    assert bot.wait_idle()
+    assert bot.wait_idle()  # written as names are masked: "Initech" stands where "Hooli" did
 
-    post(fake_slack, bot, LOOK_ALIKE, user="U0BOB")
+    post(fake_slack, bot, LOOK_ALIKE.capitalize(), user="U0BOB")
 
     assert [e.deal for e in seen[-1]] == [None]
     assert len(asks(fake_slack)) == 1 and deals_in(bot) == []
