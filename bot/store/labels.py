@@ -97,4 +97,4 @@ def labelled_with_deals(
     )
     if team_id:
         query = query.where(LabelledMessage.team_id == team_id)
-    return [(kept, deal) for kept, deal in session.execute(query).tuples()]
+    return [(kept, deal) for kept, deal in session.execute(query)]
