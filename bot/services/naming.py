@@ -61,7 +61,10 @@ COMMON_WORDS = frozenset(
     excited proud glad hey hi hello welcome aboard please fyi eod eow eoq eoy asap tbd
     tba wip n/a na ty np lol monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november
-    december holiday holidays vacation lunch dinner breakfast offsite"""
+    december holiday holidays vacation lunch dinner breakfast offsite like positive
+    negative solved fixed resolved attached copy offer offers door doors books root cause
+    company customer client account lead leads contact opportunity award awards bell ring
+    office desk room build release launch funding round pilot trial"""
     )
 )
 # First names alone are a teammate far more often than a customer ("closed with Sam").

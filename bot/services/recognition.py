@@ -670,6 +670,7 @@ MONEY = re.compile(
     r"[$€£¥₹]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
 )
 WORD_OR_PAUSE = re.compile(r"[^\s]+")
+SPLIT_MARK = re.compile(r" ([.,’'])(?= |$)")  # a mark split off its word, put back
 LEADING = "\"'([{"
 TRAILING = ".,!?;:)]}\"'"
 PAUSES = {";", ",", ".", "!", "?", ":", "(", ")", "—", "–", "-", "|", "·", "<>", "[", "]", "/"}
@@ -899,7 +900,8 @@ def _name(words: Sequence[str], strict: bool) -> str | None:
         words.pop(0)
     if not words or (words[0].lower() in NOT_NAMES and not _proper(words[0])):
         return None
-    cleaned = " ".join(words[:NAME_WORDS_MAX]).strip(" .,!-'\"")[:NAME_CHARS_MAX]
+    joined = SPLIT_MARK.sub(r"\1", " ".join(words[:NAME_WORDS_MAX]))  # "J.P . Morgan"
+    cleaned = joined.strip(" .,!-'\"")[:NAME_CHARS_MAX]
     if not cleaned or not any(c.isalpha() for c in cleaned) or DURATION.fullmatch(cleaned):
         return None
     if words[0].isdigit() and (len(words) == 1 or words[1][:1].islower()):

@@ -377,3 +377,30 @@ def test_a_sign_of_a_win_is_what_makes_a_reading_something() -> None:
     for text in [*CHATTER, "Closed Acme Corp!", "We closed it!", "PO received from Initech"]:
         reading = read_post(said(text))
         assert signals_a_win(said(text)) == (reading.outcome is not Outcome.NO), text
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("Deal closed won\nCustomer: Dr. Oetker\nAmount: $5,000", "Dr. Oetker"),
+        ("Closed won\nAccount: J.P. Morgan Chase", "J.P. Morgan Chase"),
+    ],
+)
+def test_a_crm_name_with_dots_is_read_as_written(text: str, customer: str) -> None:
+    posted = {"type": "message", "subtype": "bot_message", "bot_id": "B0CRM", "text": text}
+    reading = read_post({**posted, "ts": "1.1"})
+    assert reading.sighting is not None and reading.sighting.customer == customer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Case 4411 closed, root cause was their proxy",
+        "Offer signed! <@U0NEWBIE> joins us on Monday :tada:",
+        "Deal with Hooli is closed positive",
+    ],
+)
+def test_ordinary_words_are_never_taken_for_a_customer(text: str) -> None:
+    reading = read_post({"type": "message", "user": "U0POSTER", "text": text, "ts": "1.1"})
+    named = reading.sighting.customer.lower() if reading.sighting else ""
+    assert reading.outcome != Outcome.SURE or named not in {"root cause", "offer", "positive"}
