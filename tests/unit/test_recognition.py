@@ -11,6 +11,9 @@ Issue 18's tables, `fresh_2026_12.yaml` (wins and near misses written by someone
 not read the rules) and `chatter.yaml` (ordinary deal-channel posts), are read through
 the three-outcome contract, `read_post`, and scored as wholes against `OUTCOME_BARS`:
 sure precision, sure-or-asked recall, customer right, and asks on what is no deal.
+`held_out_2026_12.yaml` and `chatter_held_out.yaml` are scored the same way but held
+out: written apart from the reader, never to be tuned on row by row, they measure how it
+reads text nobody foresaw.
 `python bench/recognition.py` prints the same figures for every table.
 """
 
@@ -269,6 +272,17 @@ OUTCOME_BARS = {
         rows_at_least=110,
         wins_at_least=0,
         near_misses_at_least=110,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
+    # Held out: written apart from the reader and never to be tuned on, row by row.
+    "held_out_2026_12": OutcomeBar(
+        rows_at_least=80, wins_at_least=40, near_misses_at_least=30, **ISSUE_18
+    ),
+    "chatter_held_out": OutcomeBar(
+        rows_at_least=80,
+        wins_at_least=0,
+        near_misses_at_least=80,
         asks_at_most=0.05,
         replies_to_none=True,
     ),
