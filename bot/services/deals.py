@@ -295,17 +295,7 @@ def dismiss_deal(
         if deal is None or not deal.is_active:
             return None
         _remove(session, deal, DealStatus.DISMISSED, user_id, now)
-        if deal.announcement and deal.channel_id and deal.message_ts:
-            labels.label(
-                session,
-                team_id,
-                deal.channel_id,
-                deal.message_ts,
-                Label.NOT_A_DEAL,
-                deal.announcement,
-                user_id,
-                now,
-            )
+        _label_announcement(session, deal, Label.NOT_A_DEAL, user_id, now)
         return deal
 
 
@@ -438,19 +428,26 @@ def change_customer(
         if deal is None or not deal.is_active:
             return None
         deal.customer, deal.updated_at = customer, now
-        if deal.announcement and deal.channel_id and deal.message_ts:
-            labels.label(
-                session,
-                team_id,
-                deal.channel_id,
-                deal.message_ts,
-                Label.DEAL,
-                deal.announcement,
-                by,
-                now,
-                customer,
-            )
+        _label_announcement(session, deal, Label.DEAL, by, now, customer)
         return deal
+
+
+def _label_announcement(
+    session: Session, deal: Deal, label: Label, by: str, now: datetime, customer: str | None = None
+) -> None:
+    """Keep the deal's announcement, as a person settled it, among the examples."""
+    if deal.announcement and deal.channel_id and deal.message_ts:
+        labels.label(
+            session,
+            deal.team_id,
+            deal.channel_id,
+            deal.message_ts,
+            label,
+            deal.announcement,
+            by,
+            now,
+            customer,
+        )
 
 
 def set_owner(

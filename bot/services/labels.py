@@ -57,14 +57,17 @@ class RecognitionReport:
     learned: Figures = Figures()  # read with the workspace's other examples
 
     @property
+    def by_rules(self) -> Figures:
+        """The rules' figures alone, scored as `learned` is."""
+        return Figures(self.found, self.false_alarms, self.asked, self.kept + self.logged)
+
+    @property
     def precision(self) -> float | None:
-        said_deal = self.found + self.false_alarms
-        return self.found / said_deal if said_deal else None
+        return self.by_rules.precision
 
     @property
     def recall(self) -> float | None:
-        deals = self.kept + self.logged
-        return self.found / deals if deals else None
+        return self.by_rules.recall
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome, Visibility
 
 from .blocks import actions, button, context, message, modal, plain, section
 from .checkins import HAND_OFF, OUTCOME_EMOJI, OUTCOME_LABELS, REACHED_OUT, SNOOZE, TIMELINE
+from .deals import customer_input
 from .mrkdwn import inline, mention, money, quote, slack_date
 from .refs import CheckInRef, DealRef, encode
 
@@ -210,16 +211,7 @@ def new_deal_modal() -> dict[str, Any]:
         "Log a closed deal",
         "Log it",
         [
-            {
-                "type": "input",
-                "block_id": "customer",
-                "label": plain("Customer"),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "max_length": CUSTOMER_MAX,
-                },
-            },
+            customer_input(),
             {
                 "type": "input",
                 "block_id": "owner",

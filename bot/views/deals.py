@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from bot.services.commands import CUSTOMER_MAX
 from bot.store.models import CheckIn, Deal, DealStatus
 
 from .blocks import actions, button, context, message, modal, plain, section
@@ -22,7 +23,6 @@ CHANGE_CUSTOMER_MODAL = "deal_change_customer_modal"
 NOT_YOURS_TO_CHANGE = (
     "Only the deal's owner, the person who posted it or a Serve admin can change its customer."
 )
-CUSTOMER_MAX = 200
 AMOUNT_MAX = 40
 AMOUNT_UNREAD = "Write an amount like $40k or 12,000 EUR, or leave it empty."
 NAME_THE_CUSTOMER = "Say who the customer is."
@@ -133,14 +133,6 @@ def log_deal_modal(
     for how much, each as read and each editable. The message (as recognition reads it)
     travels in the form, so logging it needs no read back from Slack, whose history a
     distributed app may call once a minute."""
-    customer_element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "value",
-        "max_length": CUSTOMER_MAX,
-        "placeholder": plain("Acme Corp"),
-    }
-    if customer:
-        customer_element["initial_value"] = customer[:CUSTOMER_MAX]
     owner_element: dict[str, Any] = {"type": "users_select", "action_id": "value"}
     if owner_id:
         owner_element["initial_user"] = owner_id
@@ -154,12 +146,7 @@ def log_deal_modal(
                 "I'll note this message as a closed deal, reply in its thread, and remind "
                 "the owner to check in with the customer."
             ),
-            {
-                "type": "input",
-                "block_id": "customer",
-                "label": plain("Customer"),
-                "element": customer_element,
-            },
+            customer_input(customer, placeholder=True),
             {
                 "type": "input",
                 "block_id": "owner",
@@ -169,6 +156,20 @@ def log_deal_modal(
             _amount_input(amount),
         ],
     )
+
+
+def customer_input(customer: str = "", placeholder: bool = False) -> dict[str, Any]:
+    """The customer's name in a form, as read or as it stands, editable."""
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": CUSTOMER_MAX,
+    }
+    if placeholder:
+        element["placeholder"] = plain("Acme Corp")
+    if customer:
+        element["initial_value"] = customer[:CUSTOMER_MAX]
+    return {"type": "input", "block_id": "customer", "label": plain("Customer"), "element": element}
 
 
 def _amount_input(amount: tuple[Decimal | None, str | None]) -> dict[str, Any]:
@@ -205,17 +206,7 @@ def change_customer_modal(deal: Deal) -> dict[str, Any]:
         "Change customer",
         "Save",
         [
-            {
-                "type": "input",
-                "block_id": "customer",
-                "label": plain("Customer"),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "max_length": CUSTOMER_MAX,
-                    "initial_value": deal.customer[:CUSTOMER_MAX],
-                },
-            },
+            customer_input(deal.customer),
             context("Check-ins and the customer's timeline will use the new name."),
         ],
     )
