@@ -64,7 +64,8 @@ COMMON_WORDS = frozenset(
     december holiday holidays vacation lunch dinner breakfast offsite like positive
     negative solved fixed resolved attached copy offer offers door doors books root cause
     company customer client account lead leads contact opportunity award awards bell ring
-    office desk room build release launch funding round pilot trial"""
+    office desk room build release launch funding round pilot trial kindly note jan feb
+    mar apr jun jul aug sep sept oct nov dec"""
     )
 )
 # First names alone are a teammate far more often than a customer ("closed with Sam").
@@ -111,7 +112,44 @@ def doubt(name: str) -> str | None:
         return "starts with a common word"
     if len(words) == 1 and lowered[0] in FIRST_NAMES:
         return "a person's first name"
+    return _shape_doubt(words, lowered)
+
+
+def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
+    """Doubts from how the name is written rather than which words it has."""
+    if any(TICKET.fullmatch(w) for w in lowered) or any(w in AMOUNT_WORDS for w in lowered):
+        return "a number, amount or period"
+    if any(CONTRACTION.search(w) for w in lowered):
+        return "a pronoun, not a name"
+    if not any(c.isupper() for c in "".join(words)):
+        if any(w.endswith(("'s", "’s")) for w in lowered):
+            return "a thing's, not a name"
+        if any(any(c.isdigit() for c in w) for w in lowered):
+            return "a thing and its number"
+    if YEAR.fullmatch(lowered[-1]) and len(words) > 1:
+        return "an event or prize of a year"
+    if (
+        len(words) == 2
+        and lowered[0] in FIRST_NAMES
+        and words[1][:1].isupper()
+        and lowered[1] not in COMPANY_WORDS
+    ):
+        return "a person's name"
     return None
+
+
+TICKET = re.compile(r"#\d+")
+AMOUNT_WORDS = frozenset(_listed("mio mio. mn mil million millions billion bn lakh lakhs crore crores"))
+CONTRACTION = re.compile(r"^(?:i|we|you|they|he|she|it|that|there)['’](?:ve|re|m|ll|d|s)$")
+YEAR = re.compile(r"(?:19|20)\d{2}")
+# A second word that makes a first name a company's: "Alex Bank", "Grace Health".
+COMPANY_WORDS = frozenset(
+    _listed(
+        """inc ltd llc plc corp co group bank health labs systems energy foods partners
+    holdings capital industries media studio studios clinic trust school university
+    college council motors logistics consulting solutions services technologies tech"""
+    )
+)
 
 
 def is_figure(word: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import markup, naming
+from . import markup, naming, signs
 from .markup import Kind, Token
 
 READ_LIMIT = 4000
@@ -138,7 +138,12 @@ NOT_A_SALE = re.compile(
     r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym|desk|"
     r"helpdesk|queue|portal|registration|signups?|applications?|restaurant|cafe)s?\s+"
     r"(?:is|are|was|were|will be)\s+closed\b|"
-    r"\bof the (?:month|quarter|year)\b|\baward|\bprize\b|\btrophy\b|\brookie\b|\bmvp\b",
+    r"\bof the (?:month|quarter|year)\b|\baward|\bprize\b|\btrophy\b|\brookie\b|\bmvp\b|"
+    # a thing's state: "the garage is closed for repairs", "door's closed", "closed till Jan"
+    r"\b(?:the|a|an|our|my|your|this|that)\s+(?:[a-z][\w'’-]*\s+){0,3}(?:is|are|was|were)\s+"
+    r"(?:now\s+|still\s+)?closed\b|\b[a-z]+['’]s\s+closed\b|"
+    r"\bclosed\s+(?:at|until|till|due to|because|over|on weekends)\b|"
+    r"\bclosed\s+for\s+(?!(?:a|an|the|our|us|me|good|\d)\b)[a-z]{3,}\b(?!\s+(?:deal|contract|renewal))",
     re.I,
 )
 QUESTION_START = re.compile(
@@ -225,8 +230,11 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
         return None  # "won the hackathon", "secured a room": no sale without a name
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
     amount, currency = _amount(fields, raw_text)
+    found = signs.weigh(_cues(raw_text), amount is not None, stage is not None)
+    if found.elsewhere is not None and not found.backed:
+        return None  # "Marco won the fantasy league": someone else's win, nothing sold
     sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
-    return Guess(sighting, sure)
+    return Guess(sighting, sure and found.elsewhere is None)
 
 
 # Win words that announce a sale even when no name is read ("Closed it!").
@@ -405,6 +413,11 @@ def _field(fields: Mapping[str, str], keys: Iterable[str]) -> str | None:
         if fields.get(key, "").strip():
             return fields[key].strip()
     return None
+
+
+def _cues(text: str) -> str:
+    """Slack mrkdwn as words with its emoji kept, for the signs around a win."""
+    return FORMAT.sub("", markup.plain(text, _as_words))
 
 
 def _plain(text: str) -> str:
@@ -663,17 +676,19 @@ NAME_ENDS |= {"morning", "afternoon", "evening", "week", "month", "year", "quart
 NAME_ENDS |= {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 NAME_ENDS |= {"is", "are", "was", "has", "have", "both", "moved", "live", "demo", "today"}
 NAME_ENDS |= {"years", "months", "weeks", "days", "seats", "yr", "yrs", "mo"}
+FIELD_WORDS = {"value", "amount", "owner", "stage", "status", "rep", "ae", "arr", "acv", "term"}
 CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(
     r"[$€£¥₹]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
 )
-WORD_OR_PAUSE = re.compile(r"[^\s]+")
+INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+WORD_OR_PAUSE = re.compile(r"\n|[^\s]+")  # a line break ends a name
 SPLIT_MARK = re.compile(r" ([.,’'])(?= |$)")  # a mark split off its word, put back
 LEADING = "\"'([{"
 TRAILING = ".,!?;:)]}\"'"
-PAUSES = {";", ",", ".", "!", "?", ":", "(", ")", "—", "–", "-", "|", "·", "<>", "[", "]", "/"}
+PAUSES = {"\n", ";", ",", ".", "!", "?", ":", "(", ")", "—", "–", "-", "|", "·", "<>", "[", "]", "/"}
 NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
 
 
@@ -734,6 +749,10 @@ def _words(text: str) -> list[str]:
     for chunk in WORD_OR_PAUSE.findall(text):
         if chunk in PAUSES or chunk == "<>":
             tokens.append(chunk)
+            continue
+        if INITIALS.fullmatch(chunk.rstrip(",!?;:")):
+            tokens.append(chunk.rstrip(",!?;:"))  # "J.P." keeps its dots
+            tokens.extend(chunk[len(chunk.rstrip(",!?;:")) :])
             continue
         lead = len(chunk) - len(chunk.lstrip(LEADING))
         tokens.extend(chunk[:lead])
@@ -809,13 +828,17 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     run = _run(words, i, 1)
     if not run:
         return None
-    if words[i - 1].lower() in ARTICLES and not any(_proper(word) for word in run):
+    thing_before = words[i - 1].lower() in ARTICLES or (
+        words[i - 1].lower() == "new" and i > 1 and words[i - 2].lower() in ARTICLES
+    )
+    if thing_before and not any(_proper(word) for word in run):
         return OBJECT  # "signed the lease", "booked the room": a thing, not a customer
     last = i + len(run)
     ends_in_deal_word = run[-1].lower() in DEAL_WORDS or (
         last < len(words) and words[last].lower() in DEAL_WORDS
     )
-    weak = words[anchor].lower() in WEAK_WIN_WORDS or (described and ends_in_deal_word)
+    passive = anchor > 0 and words[anchor - 1].lower() in ("is", "are", "was", "were")
+    weak = words[anchor].lower() in WEAK_WIN_WORDS or (described and ends_in_deal_word) or passive
     return _name(run, strict=weak)
 
 
@@ -852,7 +875,7 @@ def _name_before(words: Sequence[str], anchor: int) -> str | None:
     run = list(reversed(_run(words, i, -1)))
     if i - len(run) >= 1 and words[i - len(run)] == "<>":
         run = list(reversed(_run(words, i - len(run) - 1, -1)))
-    return _name(run, strict=False)
+    return _name(run, strict=words[anchor].lower() in WEAK_WIN_WORDS)  # "tacos won": no sale
 
 
 def _run(words: Sequence[str], start: int, step: int) -> list[str]:
@@ -898,6 +921,10 @@ def _name(words: Sequence[str], strict: bool) -> str | None:
         words.pop()
     while words and (words[0].lower() in CONNECTORS or words[0].lower() in FILLER):
         words.pop(0)
+    while len(words) > 1 and words[0].isalpha() and words[0].islower() and _proper(words[1]):
+        words.pop(0)  # "share that Van Dijk Maritime": the name is where the capitals start
+    while len(words) > 1 and words[-1].lower() in FIELD_WORDS:
+        words.pop()  # "Pinecrest Orthodontics Value": the next field's name
     if not words or (words[0].lower() in NOT_NAMES and not _proper(words[0])):
         return None
     joined = SPLIT_MARK.sub(r"\1", " ".join(words[:NAME_WORDS_MAX]))  # "J.P . Morgan"

@@ -1,0 +1,81 @@
+"""What else in a post speaks for a closed deal, or against one, beyond the clause the
+rules read it from.
+
+The rules find a win word and a name beside it; text nobody foresaw passes that test
+too: "the poll is closed: tacos won", "our competitor won the DWP contract", "we signed
+with Gong for call recording". So a sure reading needs more than the clause: something
+that backs it (an amount, what was sold, a cheer, a CRM stage) unless the name is
+unmistakably a customer's, and nothing in the message that says it is someone else's
+win, the team buying, a hire, a prize or a digest. And wins worded in ways the rules do
+not read ("got Bunnings over the line", "the LOA came in", "Pitch WON") are still signs
+worth asking the poster about. Pure and linear in the text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# What was sold: a deal said in the words around it.
+SOLD = re.compile(
+    r"\b(?:deal|contract|agreement|order|po|purchase order|subscription|licen[cs]es?|"
+    r"renewal|expansion|upsell|cross-sell|retainer|sow|msa|seats?|plan|tender|grant|"
+    r"work order|loa|letter of award|placement|arr|acv|mrr|tcv|tier|package|edition|"
+    r"rollout|roll-out|framework|term|multi-?year|\d+[- ]?(?:year|yr|month|mo)s?)\b",
+    re.I,
+)
+# A cheer: how people announce a win.
+CHEER = re.compile(
+    r":(?:tada|bell|trophy|champagne|moneybag|money_with_wings|moneybag|dollar|rocket|fire|"
+    r"muscle|raised_hands|partying_face|confetti_ball|clap|handshake|star-struck|boom|"
+    r"100|medal|first_place_medal|sports_medal|gong|fireworks|sparkles|heavy_dollar_sign|"
+    r"dancer|man_dancing|celebrate|party[\w-]*|crown|gem|star2?)[\w-]*:|"
+    r"[🎉🔔🏆🍾💰🚀🔥💪🙌🥳🎊👏🤝💸💵🥇✨]|!{2,}|"
+    r"\b(?:woo+hoo+|yay+|boom|huge|thrilled|delighted|pleased to (?:share|announce|inform)|"
+    r"happy to (?:share|announce|inform)|excited to|great news|good news|cracking|"
+    r"let'?s go+|get in|kudos|congrats|congratulations|well done|nice one|finally|"
+    r"it'?s official|officially)\b",
+    re.I,
+)
+# Someone else's win, the team buying, a hire, a prize, a digest: not a sale of ours.
+ELSEWHERE = re.compile(
+    r"\b(?:competitors?|rivals?|partners?(?:'s)?|their (?:series [a-e]|funding|round|ipo)|"
+    r"series [a-e]|raised (?:a|an|their|\$)|funding round|"
+    r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)\b|"
+    r"everyone gets|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
+    r"tool|provider|supplier)|vendor|"
+    r"new hire|candidate|offer letter|starts (?:on )?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|next)|joins us|joining us|"
+    r"quiz|league|tournament|sweepstake|raffle|hackathon|lottery|fantasy|step challenge|"
+    r"5-a-side|award for|best workplace|of the (?:month|quarter|year)|"
+    r"digest|leaderboard|win rate|0 won|"
+    r"another firm|went with (?:a |another |the )?(?:competitor|someone else)|"
+    r"closed their|SDR|BDR)\b"
+)  # case kept: "Ironclad Security Partners" is a name, "our partner" is not
+
+
+@dataclass(frozen=True)
+class Signs:
+    """What a post's words say beside the win the rules read in it."""
+
+    backing: frozenset[str]  # "amount", "sold", "cheer", "stage"
+    elsewhere: str | None  # what says the win is not a sale of ours, if anything
+
+    @property
+    def backed(self) -> bool:
+        return bool(self.backing)
+
+
+def weigh(text: str, priced: bool, staged: bool) -> Signs:
+    """The signs in `text` (plain words, markup read) for and against a sale of ours."""
+    backing = {
+        kind
+        for kind, present in (
+            ("amount", priced),
+            ("stage", staged),
+            ("sold", SOLD.search(text) is not None),
+            ("cheer", CHEER.search(text) is not None),
+        )
+        if present
+    }
+    against = ELSEWHERE.search(text)
+    return Signs(frozenset(backing), against.group().lower() if against else None)
