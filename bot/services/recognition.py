@@ -105,7 +105,7 @@ NOT_YET = re.compile(
     r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
-    r"\bfor review\b|\bshortlist|\btarget\b|\bprospect|"
+    r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
     r"\bsign(?:ed|s|ing)? (?:up|in|off|out)\b|\bsigned by us\b|\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\bpipeline\b|\bquota\b|\bforecast\b|\bso far\b|\bytd\b|\byear to date\b|"
@@ -124,7 +124,7 @@ NOT_THIS_DEAL = re.compile(r"pipeline|quota|target|forecast|\bytd\b|year to date
 PROGRESSIVE = re.compile(r"(?<!on )(?<!for )(?<!after )\b(?:closing|signing)\b", re.I)
 NOT_A_SALE = re.compile(
     r"\bclos(?:ed|ing)\s+(?:out\s+)?(?:(?:the|a|an|this|that|my|our|his|her|their|all|"
-    r"those|these|two|three|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?:ticket|issue|bug|pr|pull request|"
+    r"those|these|two|three|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?-i:ticket|issue|bug|pr|pull request|"
     r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
@@ -293,23 +293,46 @@ def signals_a_win(message: Mapping[str, Any]) -> bool:
 def hints_a_win(message: Mapping[str, Any]) -> bool:
     """Whether a post the rules do not read as a win still says something like one, in
     a clause that is no question, no loss, no forecast and no other kind of closing:
-    worth asking its poster about. "X is done" counts only beside an amount."""
-    text = _plain(prose(message))
-    if not text or QUESTION_START.match(text) or LOST.search(text) or NOT_YET.search(text):
+    worth asking its poster about. Words that only sound like a win ("done", "in",
+    "won") count beside something that backs them: an amount, what was sold, a cheer."""
+    raw = prose(message)
+    text = _plain(raw)
+    if not text or LOST.search(text) or PENDING.search(text):
         return False
-    if PENDING.search(text):
+    fields = _read(message, bool(message.get("bot_id")))[1]
+    priced = _amount(fields, raw)[0] is not None
+    found = signs.weigh(_cues(raw), priced, _field(fields, STAGE_KEYS) is not None)
+    if found.elsewhere is not None:
         return False
-    priced = _money(text)[0] is not None
+    if found.backed and signs.CHEERED_PRICE.search(_cues(raw)) and priced:
+        return True  # ":bell: Go Daddy :white_check_mark: $36k": a win said in emoji
     for sentence in SENTENCE_BREAK.split(text):
-        if sentence.rstrip(" !.;").endswith("?") or NOT_A_SALE_DOCUMENT.search(sentence):
+        if _asks(sentence) or NOT_A_SALE_DOCUMENT.search(sentence):
             continue
         for clause in CLAUSE_BREAK.split(sentence):
-            hint = HINT.search(clause)
-            if hint is None or NOT_YET.search(clause) or NOT_A_SALE.search(clause):
+            if _not_a_win(clause):
                 continue
-            if priced or hint.group().lower() != "is done":
+            hint = HINT.search(clause)
+            if hint is not None and (priced or hint.group().lower() != "is done"):
+                return True
+            if signs.sounds_like_a_win(clause, found):
                 return True
     return False
+
+
+def _not_a_win(clause: str) -> bool:
+    """Not yet, or another kind of closing; a shouted clause is read in lower case, so
+    "CLOSED THE ESCALATION" is the escalation (names keep their case elsewhere)."""
+    letters = [c for c in clause if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        clause = clause.lower()
+    return bool(NOT_YET.search(clause) or NOT_A_SALE.search(clause))
+
+
+def _asks(sentence: str) -> bool:
+    """A question, not "Guess who just signed?"."""
+    asked = sentence.rstrip(" !.;").endswith("?") or bool(QUESTION_START.match(sentence))
+    return asked and not re.match(r"\s*guess (?:who|what)\b", sentence, re.I)
 
 
 # A win said in words the rules do not read surely ("said yes", "signature is back",
@@ -458,7 +481,7 @@ def _announces_a_win(text: str) -> bool:
 
 
 def _clause_wins(clause: str) -> bool:
-    if NOT_YET.search(clause) or NOT_A_SALE.search(clause) or PROGRESSIVE.search(clause):
+    if _not_a_win(clause) or PROGRESSIVE.search(clause):
         return False
     return bool(POSITIVE.search(clause))
 
@@ -875,6 +898,9 @@ def _name_before(words: Sequence[str], anchor: int) -> str | None:
     run = list(reversed(_run(words, i, -1)))
     if i - len(run) >= 1 and words[i - len(run)] == "<>":
         run = list(reversed(_run(words, i - len(run) - 1, -1)))
+    start = i - len(run)
+    if start >= 0 and words[start].lower() in ARTICLES and not any(_proper(w) for w in run):
+        return None  # "the poll is closed", "done the needful and signed": a thing
     return _name(run, strict=words[anchor].lower() in WEAK_WIN_WORDS)  # "tacos won": no sale
 
 

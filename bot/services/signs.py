@@ -38,7 +38,7 @@ CHEER = re.compile(
 )
 # Someone else's win, the team buying, a hire, a prize, a digest: not a sale of ours.
 ELSEWHERE = re.compile(
-    r"\b(?:competitors?|rivals?|partners?(?:'s)?|their (?:series [a-e]|funding|round|ipo)|"
+    r"\b(?:competitors?|rivals?|(?-i:partners?)(?:'s)?|their (?:series [a-e]|funding|round|ipo)|"
     r"series [a-e]|raised (?:a|an|their|\$)|funding round|"
     r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)\b|"
     r"everyone gets|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
@@ -49,8 +49,42 @@ ELSEWHERE = re.compile(
     r"5-a-side|award for|best workplace|of the (?:month|quarter|year)|"
     r"digest|leaderboard|win rate|0 won|"
     r"another firm|went with (?:a |another |the )?(?:competitor|someone else)|"
-    r"closed their|SDR|BDR)\b"
-)  # case kept: "Ironclad Security Partners" is a name, "our partner" is not
+    r"closed their|SDR|BDR)\b",
+    re.I,
+)
+
+
+# Ways to say the business was won that the rules do not read surely, worth asking
+# about when something backs them: plain ones beside anything that does, ones that also
+# mean prizes or purchases beside an amount or what was sold, and everyday words only
+# beside an amount ("harlow & co done — £9.5k").
+SAYS_A_WIN = re.compile(
+    r"\b(?:signed|signs?|sigend|inked|closed|clsoed|clinched|nailed|sealed|awarded|"
+    r"(?:chose|chosen|picked|selected|appointed|went with|hired) us|over the line|"
+    r"across the line|said yes|green light|go-ahead|make the deal|done deal|"
+    r"(?:got|received|have|in hand|came in)\b[^.;!?]{0,30}\b(?:po|loa|order|contract|deal|"
+    r"business|grant|signature|mandate)|"
+    r"(?:po|loa|order|purchase order|work order|placement|grant)\s+(?:is\s+|was\s+|has been\s+)?"
+    r"(?:in|received|confirmed|approved|placed|arrived)|"
+    r"(?:is|are) (?:now )?(?:a |our )?(?:new )?(?:client|customer)s?|"
+    r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through))\b",
+    re.I,
+)
+SAYS_A_WIN_OR_PRIZE = re.compile(
+    r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked in|funded)\b", re.I
+)
+SAYS_IT_IS_DONE = re.compile(
+    r"\b(?:done|confirmed|booked|placed|accepted|committed|extended|upgraded|expanded|ordered|"
+    r"(?:are|is|we'?re|they'?re) (?:in|on|on board|onboard))\b",
+    re.I,
+)
+
+
+# A cheer and a price, with nothing else said: how some teams post a win.
+CHEERED_PRICE = re.compile(
+    r":(?:bell|trophy|tada|champagne|moneybag|money_with_wings|partying_face|confetti_ball|"
+    r"gong):|[🔔🏆🎉🍾💰🥳🎊]"
+)
 
 
 @dataclass(frozen=True)
@@ -79,3 +113,12 @@ def weigh(text: str, priced: bool, staged: bool) -> Signs:
     }
     against = ELSEWHERE.search(text)
     return Signs(frozenset(backing), against.group().lower() if against else None)
+
+
+def sounds_like_a_win(clause: str, signs: Signs) -> bool:
+    """Whether `clause` says a win in words the rules do not read, backed enough."""
+    if SAYS_A_WIN.search(clause):
+        return signs.backed
+    if SAYS_A_WIN_OR_PRIZE.search(clause):
+        return bool(signs.backing & {"amount", "sold", "stage"})
+    return "amount" in signs.backing and SAYS_IT_IS_DONE.search(clause) is not None
