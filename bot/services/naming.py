@@ -33,7 +33,8 @@ CONTRACT_TERMS = frozenset(
     baa sla ela arr acv mrr tcv annual monthly multi-year multiyear yearly quarterly
     platform product module add-on addon upgrade downgrade onboarding implementation
     services support partnership tender account accounts opportunity logo customer
-    client pricing discount budget"""
+    client pricing discount budget lease io insertion cta cda bid bids franchise site
+    call-off framework mandate retainer statement rfp rfq quotation sponsorship"""
     )
 )
 # Words too common to be a name on their own: what rules take for a name when the

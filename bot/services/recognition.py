@@ -80,15 +80,18 @@ POSITIVE = re.compile(
 # In a sentence, these are documents that come before a sale, not the sale.
 NOT_A_SALE_DOCUMENT = re.compile(
     r"\bnda\b|non-?disclosure|\bdpa\b|data processing|\bletter of intent\b|\bloi\b|"
-    r"\bterm sheet\b",
+    r"\bterm sheet\b|\bm?cda\b|confidentiality agreement|\bmnda\b",
     re.I,
 )
 # Anywhere in the message, these mean the deal did not happen.
 LOST = re.compile(
     r"closed[\s-]*lost|\blost\b|\bloses\b|fell through|fall(?:ing|s)? through|\bchurn|"
-    r"\bcancel|backed out|pulled out|walked away|\bdeclined\b|\bno deal\b|\bno longer\b",
+    r"backed out|pulled out|walked away|\bno deal\b",
     re.I,
 )
+# Within the clause that says it, these undo a win; elsewhere in a long story they are
+# history ("even when the RFP was cancelled").
+UNDONE = re.compile(r"\bcancel|\bdeclined\b|\bno longer\b|\bterminated\b", re.I)
 # Within the clause that says "closed" / "signed", these make it not (yet) a win, or
 # not a sale, or not one deal.
 NOT_YET = re.compile(
@@ -112,11 +115,13 @@ NOT_YET = re.compile(
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
     r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop|lunch|dinner|"
     r"breakfast|table|trip|travel|venue|offsite|tickets?)s?\s+(?:is\s+|are\s+)?booked\b|"
-    r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)",
+    r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)|"
+    r"\bbooked\s+(?:in\s+)?for\s+(?:the\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec|next|mon|tue|wed|thu|fri|sat|sun|tomorrow)",
     re.I,
 )
 CLAUSE_BREAK = re.compile(
-    r"[.!?;,:—–·|\n]+(?:\s|$)|\s[-|·]\s|[!?;,—–·|()\n]|\s(?:and that|which|so that)\s"
+    r"[.!?;,:—–·|\n]+(?:\s|$)|\s[-|·]\s|[!?;—–·|()\n]|,(?!\d)|\s(?:and that|which|so that)\s"
 )
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 TOTAL_BREAK = re.compile(r"\s(?:and|which|so|that)\s|[;—–(]|,\s")
@@ -124,11 +129,12 @@ NOT_THIS_DEAL = re.compile(r"pipeline|quota|target|forecast|\bytd\b|year to date
 PROGRESSIVE = re.compile(r"(?<!on )(?<!for )(?<!after )\b(?:closing|signing)\b", re.I)
 NOT_A_SALE = re.compile(
     r"\bclos(?:ed|ing)\s+(?:out\s+)?(?:(?:the|a|an|this|that|my|our|his|her|their|all|"
-    r"those|these|two|three|\d+)\s+)?(?:[\w'’-]+\s+){0,2}(?-i:ticket|issue|bug|pr|pull request|"
+    r"those|these|two|three|\d+)\s+)?(?:[\w$€£'’.,-]+\s+){0,2}(?-i:ticket|issue|bug|pr|pull request|"
     r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
-    r"slides?|books|report|survey|escalation|outage|postmortem|p[0-4]|sev-?[0-4])s?\b|"
+    r"slides?|books|report|survey|escalation|outage|postmortem|course|exam|class|training|"
+    r"p[0-4]|sev-?[0-4])s?\b|\bcertified\b|"
     r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira|build|deploy(?:ment)?|"
     r"job|role|position|req|requisition|hiring|opening|vacancy|sprint|milestone|alert|"
     r"poll|survey|epic|story|escalation|outage|p[0-4]|sev-?[0-4])s?\b[^.;!?]{0,40}?"
@@ -138,7 +144,8 @@ NOT_A_SALE = re.compile(
     r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym|desk|"
     r"helpdesk|queue|portal|registration|signups?|applications?|restaurant|cafe)s?\s+"
     r"(?:is|are|was|were|will be)\s+closed\b|"
-    r"\bof the (?:month|quarter|year)\b|\baward|\bprize\b|\btrophy\b|\brookie\b|\bmvp\b|"
+    r"\bof the (?:month|quarter|year)\b|\baward(?!ed\b)|\bprize\b|\blanded\s+(?:at|in|safely)\b|"
+    r"\b(?:flight|plane)\s+(?:has\s+)?landed\b|\btrophy\b|\brookie\b|\bmvp\b|"
     # a thing's state: "the garage is closed for repairs", "door's closed", "closed till Jan"
     r"\b(?:the|a|an|our|my|your|this|that)\s+(?:[a-z][\w'’-]*\s+){0,3}(?:is|are|was|were)\s+"
     r"(?:now\s+|still\s+)?closed\b|\b[a-z]+['’]s\s+closed\b|"
@@ -231,10 +238,10 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
     amount, currency = _amount(fields, raw_text)
     found = signs.weigh(_cues(raw_text), amount is not None, stage is not None)
-    if found.elsewhere is not None and not found.backed:
-        return None  # "Marco won the fantasy league": someone else's win, nothing sold
+    if found.elsewhere is not None:
+        return None  # "Marco won the fantasy league", "our competitor signed Target"
     sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
-    return Guess(sighting, sure and found.elsewhere is None)
+    return Guess(sighting, sure and found.unsettled is None)
 
 
 # Win words that announce a sale even when no name is read ("Closed it!").
@@ -323,10 +330,9 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
 def _not_a_win(clause: str) -> bool:
     """Not yet, or another kind of closing; a shouted clause is read in lower case, so
     "CLOSED THE ESCALATION" is the escalation (names keep their case elsewhere)."""
-    letters = [c for c in clause if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+    if signs.shouted(clause):
         clause = clause.lower()
-    return bool(NOT_YET.search(clause) or NOT_A_SALE.search(clause))
+    return bool(NOT_YET.search(clause) or NOT_A_SALE.search(clause) or UNDONE.search(clause))
 
 
 def _asks(sentence: str) -> bool:
@@ -351,7 +357,8 @@ HINT = re.compile(
 # A signature still to come: no win yet, however the rest reads.
 PENDING = re.compile(
     r"\bneeds? (?:the |a |their |your )?signatures?\b|\bfor (?:e-?)?signatures?\b|"
-    r"\bout for sign|\bhaven'?t (?:yet )?signed\b|\bnot (?:yet )?signed\b|\bunsigned\b",
+    r"\bout for sign|\bhaven'?t (?:yet )?(?:counter)?signed\b|\bnot (?:yet )?(?:counter)?signed\b|"
+    r"\bunsigned\b|\bwaiting (?:on|for) (?:their |the |a )?(?:counter)?signature",
     re.I,
 )
 
@@ -543,6 +550,7 @@ LINKING = {
     "on",
     "went",
     "moved",
+    "were",
 }
 # What a deal is called, around its customer's name: "the Acme renewal is signed".
 DEAL_WORDS = {
@@ -712,7 +720,7 @@ SPLIT_MARK = re.compile(r" ([.,’'])(?= |$)")  # a mark split off its word, put
 LEADING = "\"'([{"
 TRAILING = ".,!?;:)]}\"'"
 PAUSES = {"\n", ";", ",", ".", "!", "?", ":", "(", ")", "—", "–", "-", "|", "·", "<>", "[", "]", "/"}
-NAME_WORDS_MAX, NAME_CHARS_MAX = 6, 80
+NAME_WORDS_MAX, NAME_CHARS_MAX = 8, 80
 
 
 def _customer(
@@ -808,9 +816,11 @@ def _named_by_win(words: Sequence[str]) -> Iterator[str]:
 def _is_anchor(words: Sequence[str], i: int) -> bool:
     word = words[i].lower()
     before = words[i - 1].lower() if i else ""
-    if word in WIN_WORDS:
-        return not (word == "won" and before == "closed")
     after = words[i + 1].lower() if i + 1 < len(words) else ""
+    if word in WIN_WORDS:
+        if word == "signed" and after in ("up", "in", "off", "out"):
+            return False  # "signed up for the webinar"
+        return not (word == "won" and before == "closed")
     if word == "done":
         return (
             before in ("deal", "renewal", "contract")
@@ -840,6 +850,9 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     while i < len(words) and words[i].lower() in ("won", "closed-won"):
         i += 1
     headline = anchor == 0 or words[anchor - 1].lower() in ("new", "deal", "contract", "renewal")
+    headline = headline or (
+        anchor <= 3 and all(_about_the_deal(w) or _is_pause(w) for w in words[:anchor])
+    )
     described = False  # "signed the campus-wide license": the deal, not its customer
     while i < len(words) and (
         words[i] in (":", "—", "–", "-", "·", "|")
@@ -857,12 +870,28 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     if thing_before and not any(_proper(word) for word in run):
         return OBJECT  # "signed the lease", "booked the room": a thing, not a customer
     last = i + len(run)
+    if run[-1].endswith(("'s", "’s")) and last < len(words) and words[last].islower():
+        return OBJECT  # "won back Copperline's trust": a thing of theirs
+    if described:
+        beyond = _named_with(words, last)
+        if beyond is not None:
+            return beyond  # "won the Midlands distribution contract with Holloway Foods"
     ends_in_deal_word = run[-1].lower() in DEAL_WORDS or (
         last < len(words) and words[last].lower() in DEAL_WORDS
     )
     passive = anchor > 0 and words[anchor - 1].lower() in ("is", "are", "was", "were")
     weak = words[anchor].lower() in WEAK_WIN_WORDS or (described and ends_in_deal_word) or passive
     return _name(run, strict=weak)
+
+
+def _named_with(words: Sequence[str], start: int) -> str | None:
+    """A capitalised name after "with" / "for", within a few words of a described deal."""
+    for j in range(start, min(start + 4, len(words) - 1)):
+        if _is_pause(words[j]):
+            return None
+        if words[j].lower() in ("with", "for", "from") and words[j - 1].lower() in DEAL_WORDS:
+            return _name(_run(words, j + 1, 1), strict=True)
+    return None
 
 
 # What `_name_after` finds when the win word's object is a thing ("the lease").
@@ -918,6 +947,9 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
             break
         if naming.is_figure(word):
             break  # "Umbrella Corp 2x their contract": a multiple ends the name
+        if word.isalpha() and word.islower() and lowered not in CONNECTORS:
+            if any(_proper(w) for w in run):
+                break  # "Larkspur Learning added 300 seats": the name is what is capitalised
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
         if lowered in NAME_ENDS and not (
             after_connector or lowered in CONNECTORS or _capitalised_midway(words, i)
@@ -969,11 +1001,17 @@ def _proper(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit() or any(c.isupper() for c in word[1:])
 
 
+def _about_the_deal(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in DEAL_WORDS or lowered in CONNECTORS or lowered in naming.CONTRACT_TERMS
+
+
 def _bold_name(text: str) -> str | None:
     """A name set in bold, as CRMs write one: "*Initech* · $9,000"."""
     for match in BOLD.finditer(text):
         parts = re.split(r"\s+[-–—:|]\s+", _plain(match.group(1)))
-        inner = " ".join(p for p in parts if not all(w.lower() in DEAL_WORDS for w in p.split()))
+        named = [p for p in parts if not all(_about_the_deal(w) for w in p.split())]
+        inner = named[0] if named else ""  # "*Ellison Glass Works – kiln sensors*": who, then what
         if (
             not inner
             or POSITIVE.search(inner)

@@ -38,47 +38,59 @@ CHEER = re.compile(
 )
 # Someone else's win, the team buying, a hire, a prize, a digest: not a sale of ours.
 ELSEWHERE = re.compile(
-    r"\b(?:competitors?|rivals?|(?-i:partners?)(?:'s)?|their (?:series [a-e]|funding|round|ipo)|"
-    r"series [a-e]|raised (?:a|an|their|\$)|funding round|"
+    r"\b(?:competitors? (?:just |has |have )?(?:won|signed|closed|landed|got)|competitor news|"
+    r"(?:to|with) (?:a |the |our )?competitor|rivals?|their (?:series [a-e]|funding|round|ipo)|series [a-e]|"
+    r"raised (?:a|an|another|their|\$)|funding round|closed (?:a|an|their|its) [^.;!?]{0,20}round|"
     r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)\b|"
     r"everyone gets|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
-    r"tool|provider|supplier)|vendor|"
-    r"new hire|candidate|offer letter|starts (?:on )?(?:monday|tuesday|wednesday|"
+    r"tool|provider|supplier)|vendor|out of [\w'’ ]{0,20}budget|"
+    r"(?:the|our) new [\w ]{0,20}office|"
+    r"new hire|candidate|offer letter|offers? signed|starts (?:on )?(?:monday|tuesday|wednesday|"
     r"thursday|friday|next)|joins us|joining us|"
     r"quiz|league|tournament|sweepstake|raffle|hackathon|lottery|fantasy|step challenge|"
     r"5-a-side|award for|best workplace|of the (?:month|quarter|year)|"
-    r"digest|leaderboard|win rate|0 won|"
+    r"leaderboard|win rate|0 won|"
     r"another firm|went with (?:a |another |the )?(?:competitor|someone else)|"
     r"closed their|SDR|BDR)\b",
     re.I,
 )
-
+# A sale, but perhaps not ours alone or not done yet: a person settles it.
+UNSETTLED = re.compile(
+    r"\b(?:(?-i:partners?)(?:'s)?|draft|don'?t post|not yet|no (?:order|po|signature) yet|"
+    r"waiting (?:on|for)|awaiting|pending|fingers crossed)\b|"
+    r":(?:roll_eyes|face_with_rolling_eyes|upside_down_face|unamused|eyes):|/s\b",
+    re.I,
+)
 
 # Ways to say the business was won that the rules do not read surely, worth asking
 # about when something backs them: plain ones beside anything that does, ones that also
 # mean prizes or purchases beside an amount or what was sold, and everyday words only
 # beside an amount ("harlow & co done — £9.5k").
 SAYS_A_WIN = re.compile(
-    r"\b(?:signed|signs?|sigend|inked|closed|clsoed|clinched|nailed|sealed|awarded|"
-    r"(?:chose|chosen|picked|selected|appointed|went with|hired) us|over the line|"
-    r"across the line|said yes|green light|go-ahead|make the deal|done deal|"
+    r"\b(?:signed|signs?(?![-\s](?:off|up|in|out)\b)|sigend|inked|closed|clsoed|clinched|"
+    r"nailed|sealed|awarded|executed|countersigned|(?-i:CW)|new(?:est)? logo|over the line|across the line|said yes|green light|"
+    r"go-ahead|make the deal|done deal|went through|came through|"
+    r"(?:chose|chosen|picked|selected|appointed|went with|hired) us|"
+    r"(?:is|are|became|become|becomes) (?:now )?(?:a |our )?(?:new(?:est)? )?(?:client|customer)s?|"
+    r"new (?:subscription|customer|client|logo)|subscription (?:created|started|activated)|"
+    r"all (?:signers|parties|recipients) (?:have )?(?:signed|completed)|"
     r"(?:got|received|have|in hand|came in)\b[^.;!?]{0,30}\b(?:po|loa|order|contract|deal|"
     r"business|grant|signature|mandate)|"
     r"(?:po|loa|order|purchase order|work order|placement|grant)\s+(?:is\s+|was\s+|has been\s+)?"
     r"(?:in|received|confirmed|approved|placed|arrived)|"
-    r"(?:is|are) (?:now )?(?:a |our )?(?:new )?(?:client|customer)s?|"
     r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through))\b",
     re.I,
 )
 SAYS_A_WIN_OR_PRIZE = re.compile(
-    r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked in|funded)\b", re.I
+    r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked in|funded|"
+    r"completed)\b",
+    re.I,
 )
 SAYS_IT_IS_DONE = re.compile(
     r"\b(?:done|confirmed|booked|placed|accepted|committed|extended|upgraded|expanded|ordered|"
-    r"(?:are|is|we'?re|they'?re) (?:in|on|on board|onboard))\b",
+    r"(?:we|they)(?:'re| are) (?:in|on|on board|onboard))\b",
     re.I,
 )
-
 
 # A cheer and a price, with nothing else said: how some teams post a win.
 CHEERED_PRICE = re.compile(
@@ -93,6 +105,7 @@ class Signs:
 
     backing: frozenset[str]  # "amount", "sold", "cheer", "stage"
     elsewhere: str | None  # what says the win is not a sale of ours, if anything
+    unsettled: str | None  # what leaves it to a person, if anything
 
     @property
     def backed(self) -> bool:
@@ -111,8 +124,16 @@ def weigh(text: str, priced: bool, staged: bool) -> Signs:
         )
         if present
     }
-    against = ELSEWHERE.search(text)
-    return Signs(frozenset(backing), against.group().lower() if against else None)
+    against, unsettled = ELSEWHERE.search(text), UNSETTLED.search(text)
+    why_unsettled = unsettled.group().lower() if unsettled else None
+    if why_unsettled is None and shouted(text):
+        why_unsettled = "shouted: no case tells a name from the rest"
+    return Signs(frozenset(backing), against.group().lower() if against else None, why_unsettled)
+
+
+def shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
 def sounds_like_a_win(clause: str, signs: Signs) -> bool:
