@@ -97,7 +97,7 @@ UNDONE = re.compile(r"\bcancel|\bdeclined\b|\bno longer\b|\bterminated\b", re.I)
 NOT_YET = re.compile(
     r"\b(?:didn'?t|did not|don'?t|do not|not|never|hasn'?t|has not|haven'?t|have not|"
     r"won'?t|will not|isn'?t|wasn'?t|yet to|failed to|couldn'?t|could not|unable to)"
-    r"\s+(?:yet\s+|actually\s+|officially\s+)?(?:be\s+)?(?:sign|close|win|land|book)|"
+    r"\s+(?:yet\s+|actually\s+|officially\s+)?(?:be\s+)?(?:(?:counter)?sign|close|win|land|book)|"
     r"\b(?:will|'ll|going to|gonna|about to|plan(?:ning)? to|expect(?:ed|ing)? to|"
     r"aim(?:ing)? to|trying to|try to|want to|should|might|may|could|likely to|set to|"
     r"on track to|close to|need to|needs to|must)\s+(?:\w+\s+){0,2}(?:be\s+)?"
@@ -111,7 +111,7 @@ NOT_YET = re.compile(
     r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
     r"\bsign(?:ed|s|ing)? (?:up|in|off|out)\b|\bsigned by us\b|\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
-    r"\bpipeline\b|\bquota\b|\bforecast\b|\bso far\b|\bytd\b|\byear to date\b|"
+    r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
     r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop|lunch|dinner|"
     r"breakfast|table|trip|travel|venue|offsite|tickets?)s?\s+(?:is\s+|are\s+)?booked\b|"
@@ -162,13 +162,28 @@ QUESTION_START = re.compile(
 EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
+CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
+PAIR = re.compile(r"(?<![\w=])([A-Za-z][A-Za-z_ ]{0,30}?)\s*=\s*([^;,|\n=]{1,200})")
 FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S.*?)\s*$")
 INLINE_OWNER = re.compile(
     r"\b(?i:owner|ae|rep|account executive)\s*:\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})|"
     r"\b(?i:closed won|closed|won|signed)\s+by\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
 )
 
-CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+CURRENCY_SIGNS = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₦": "NGN",
+    "₩": "KRW",
+    "₱": "PHP",
+    "฿": "THB",
+    "₺": "TRY",
+    "₪": "ILS",
+}
+SIGNS = "$€£¥₹₦₩₱฿₺₪"
 DOLLAR_PREFIXES = {
     "C": "CAD",
     "A": "AUD",
@@ -179,26 +194,34 @@ DOLLAR_PREFIXES = {
     "R": "BRL",
     "MX": "MXN",
 }
-CURRENCY_CODES = "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD"
+CURRENCY_CODES = (
+    "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD|NGN|KES|GHS|EGP|AED|"
+    "SAR|QAR|PLN|CZK|HUF|RON|TRY|ILS|KRW|CNY|RMB|TWD|THB|MYR|IDR|PHP|VND|CLP|COP|ARS|PEN"
+)
 CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 NUMBER = (
     r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:['’\u00a0\u202f ]\d{3})+(?![\d])"
     r"|\d+,\d{1,2}(?=\s?(?:mm|[kKmM]|bn)\b)|\d+(?:\.\d+)?)"
 )
-MULTIPLIER = r"(?P<mult>mm|[kKmM]|bn|[bB])?"
+MULTIPLIER = (
+    r"(?P<mult>mm|[kKmM]|bn|[bB]|million|billion|mn|mio\.?|lakhs?|crores?|L|cr)?"
+)
 AMOUNT_PATTERNS = (
     re.compile(
-        rf"(?P<pre>\b(?:C|A|US|NZ|S|HK|R|MX))?(?P<sym>[$€£¥₹])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"
+        rf"(?P<pre>\b(?:C|A|US|NZ|S|HK|R|MX))?(?P<sym>[{SIGNS}])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"
     ),
     re.compile(rf"\b(?P<code>{CURRENCY_CODES})\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
-    re.compile(rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<sym>[$€£¥₹])"),
+    re.compile(rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<sym>[{SIGNS}])"),
     re.compile(
         rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<code>{CURRENCY_CODES}|dollars|euros|pounds)\b",
         re.I,
     ),
 )
 MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 1_000_000_000, "bn": 1_000_000_000}
+MULTIPLIERS |= {"million": 1_000_000, "billion": 1_000_000_000, "mn": 1_000_000, "mio": 1_000_000}
+MULTIPLIERS |= {"mio.": 1_000_000, "lakh": 100_000, "lakhs": 100_000, "l": 100_000}
+MULTIPLIERS |= {"crore": 10_000_000, "crores": 10_000_000, "cr": 10_000_000}
 
 
 def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
@@ -228,7 +251,7 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     if stage is not None:
         if LOST_STAGE.search(stage) or not WON_STAGE.search(_plain(stage).strip()):
             return None
-    elif not _announces_a_win(_plain(raw_text)):
+    elif not _announces_a_win(_plain(raw_text)) or PENDING.search(_plain(raw_text)):
         return None
     customer, sure = _customer(fields, message, raw_text, integration)
     if customer is None:
@@ -238,6 +261,8 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
     amount, currency = _amount(fields, raw_text)
     found = signs.weigh(_cues(raw_text), amount is not None, stage is not None)
+    if not customer and not found.backed:
+        return None  # "yes, signed and sent back to HR": no name, nothing sold, no cheer
     if found.elsewhere is not None:
         return None  # "Marco won the fantasy league", "our competitor signed Target"
     sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
@@ -307,8 +332,11 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
     if not text or LOST.search(text) or PENDING.search(text):
         return False
     fields = _read(message, bool(message.get("bot_id")))[1]
+    stage = _field(fields, STAGE_KEYS)
+    if stage is not None and not WON_STAGE.search(_plain(stage)):
+        return False  # the CRM says which stage it is, and it is not won
     priced = _amount(fields, raw)[0] is not None
-    found = signs.weigh(_cues(raw), priced, _field(fields, STAGE_KEYS) is not None)
+    found = signs.weigh(_cues(raw), priced, stage is not None)
     if found.elsewhere is not None:
         return False
     if found.backed and signs.CHEERED_PRICE.search(_cues(raw)) and priced:
@@ -389,10 +417,13 @@ def _read(message: Mapping[str, Any], integration: bool) -> tuple[list[str], dic
                 texts.append(block_text)
             for key, value in block_fields.items():
                 fields.setdefault(key, value[:READ_LIMIT])
+    texts = [CODE_BLOCK.sub(" ; ", text) for text in texts]  # a query, a log: no post's words
     for line in "\n".join(texts)[:READ_LIMIT].splitlines():
         match = FIELD_LINE.match(FORMAT.sub("", EMOJI.sub(" ", line)))
         if match:
             fields.setdefault(_key(match.group(1)), match.group(2))
+        for pair in PAIR.finditer(line):  # "company=Quayside Credit Union; stage=won"
+            fields.setdefault(_key(pair.group(1)), pair.group(2).strip())
     return texts, fields
 
 
@@ -712,7 +743,7 @@ CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y"
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(
-    r"[$€£¥₹]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
+    rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
 )
 INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 WORD_OR_PAUSE = re.compile(r"\n|[^\s]+")  # a line break ends a name
@@ -739,7 +770,7 @@ def _customer(
         rank += 1
         if rank > CANDIDATES_MAX:
             break
-    return (None, False) if thing and rank == 0 else ("", False)
+    return (None, False) if thing else ("", False)
 
 
 CANDIDATES_MAX = 8

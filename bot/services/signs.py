@@ -45,7 +45,7 @@ ELSEWHERE = re.compile(
     r"everyone gets|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
     r"tool|provider|supplier)|vendor|out of [\w'’ ]{0,20}budget|"
     r"(?:the|our) new [\w ]{0,20}office|"
-    r"new hire|candidate|offer letter|offers? signed|starts (?:on )?(?:monday|tuesday|wednesday|"
+    r"new hire|offer letter|offers? signed|starts (?:on )?(?:monday|tuesday|wednesday|"
     r"thursday|friday|next)|joins us|joining us|"
     r"quiz|league|tournament|sweepstake|raffle|hackathon|lottery|fantasy|step challenge|"
     r"5-a-side|award for|best workplace|of the (?:month|quarter|year)|"
