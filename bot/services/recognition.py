@@ -134,7 +134,7 @@ NOT_A_SALE = re.compile(
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
     r"slides?|books|report|survey|escalation|outage|postmortem|course|exam|class|training|"
-    r"p[0-4]|sev-?[0-4])s?\b|\bcertified\b|"
+    r"[pP][0-4]|(?:sev|SEV|Sev)-?[0-4])s?\b|\bcertified\b|"
     r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira|build|deploy(?:ment)?|"
     r"job|role|position|req|requisition|hiring|opening|vacancy|sprint|milestone|alert|"
     r"poll|survey|epic|story|escalation|outage|p[0-4]|sev-?[0-4])s?\b[^.;!?]{0,40}?"
@@ -978,7 +978,7 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
             break
         if naming.is_figure(word):
             break  # "Umbrella Corp 2x their contract": a multiple ends the name
-        if word.isalpha() and word.islower() and lowered not in CONNECTORS:
+        if word.islower() and not any(c.isdigit() for c in word) and lowered not in CONNECTORS:
             if any(_proper(w) for w in run):
                 break  # "Larkspur Learning added 300 seats": the name is what is capitalised
         after_connector = bool(run) and run[-1].lower() in CONNECTORS

@@ -261,8 +261,8 @@ def test_change_customer_renames_the_deal_its_check_ins_and_timeline_follow(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
     clock.set(FRIDAY_5PM_LA)
-    deal = close_deal(fake_slack, bot, "closed the Initech thing :tada:")
-    assert deal.customer == "Initech thing"
+    deal = close_deal(fake_slack, bot, "Closed Initech Europe :tada:")
+    assert deal.customer == "Initech Europe"
 
     change_customer(fake_slack, bot, deal, "U0BOB")  # neither owner, poster nor admin
     assert fake_slack.views == []
@@ -270,7 +270,7 @@ def test_change_customer_renames_the_deal_its_check_ins_and_timeline_follow(
 
     change_customer(fake_slack, bot, deal, "U0ALICE")
     [form] = fake_slack.views
-    assert form["blocks"][0]["element"]["initial_value"] == "Initech thing"
+    assert form["blocks"][0]["element"]["initial_value"] == "Initech Europe"
     ack = fake_slack.submit(
         "U0ALICE", form, {"customer": {"value": {"type": "plain_text_input", "value": "Initech"}}}
     )
@@ -285,7 +285,7 @@ def test_change_customer_renames_the_deal_its_check_ins_and_timeline_follow(
     assert "*Initech*" in str(fake_slack.calls_to("chat.update")[-1].args["blocks"])
     serve(fake_slack, bot, "U0ALICE", "timeline Initech")
     timeline = last_response(fake_slack)
-    assert "Initech" in timeline and "Initech thing" not in timeline
+    assert "Initech" in timeline and "Initech Europe" not in timeline
     assert labels_in(bot) == [(deal.message_ts, Label.DEAL, "U0ALICE", "Initech")]
     assert fake_slack.violations == []
 
@@ -294,7 +294,7 @@ def test_an_admin_may_change_a_customer_they_do_not_own(
     fake_slack: FakeSlack, start_bot: Callable[..., RunningBot]
 ) -> None:
     bot = start_bot(admins=("U0BOB",))
-    deal = close_deal(fake_slack, bot, "closed the Initech thing :tada:")
+    deal = close_deal(fake_slack, bot, "Closed Initech Europe :tada:")
 
     change_customer(fake_slack, bot, deal, "U0BOB")
     fake_slack.submit(
@@ -310,7 +310,7 @@ def test_an_admin_may_change_a_customer_they_do_not_own(
 def test_an_empty_customer_name_is_refused_under_its_field(
     fake_slack: FakeSlack, bot: RunningBot
 ) -> None:
-    deal = close_deal(fake_slack, bot, "closed the Initech thing :tada:")
+    deal = close_deal(fake_slack, bot, "Closed Initech Europe :tada:")
     change_customer(fake_slack, bot, deal, "U0ALICE")
 
     ack = fake_slack.submit(
@@ -320,7 +320,7 @@ def test_an_empty_customer_name_is_refused_under_its_field(
     )
 
     assert ack["errors"] == {"customer": deal_views.NAME_THE_CUSTOMER}
-    assert deals_in(bot)[0].customer == "Initech thing" and labels_in(bot) == []
+    assert deals_in(bot)[0].customer == "Initech Europe" and labels_in(bot) == []
 
 
 def test_a_post_logged_with_a_corrected_name_teaches_its_look_alike(

@@ -168,7 +168,7 @@ def test_report_reads_kept_deals_and_labelled_messages_again(
         (
             Label.NOT_A_DEAL,
             "Closed the Initech deal-desk review, all good",
-            "Initech deal-desk review",
+            "Initech",
         ),
     ]
     assert recognition_report(bot.store, "T0OTHER").kept == 0
