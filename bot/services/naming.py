@@ -66,7 +66,8 @@ COMMON_WORDS = frozenset(
     negative solved fixed resolved attached copy offer offers door doors books root cause
     company customer client account lead leads contact opportunity award awards bell ring
     office desk room build release launch funding round pilot trial kindly note jan feb
-    mar apr jun jul aug sep sept oct nov dec"""
+    mar apr jun jul aug sep sept oct nov dec whoever whatever whichever itself himself
+    herself themselves myself yourself ourselves cheers regards"""
     )
 )
 # First names alone are a teammate far more often than a customer ("closed with Sam").
@@ -148,7 +149,8 @@ COMPANY_WORDS = frozenset(
     _listed(
         """inc ltd llc plc corp co group bank health labs systems energy foods partners
     holdings capital industries media studio studios clinic trust school university
-    college council motors logistics consulting solutions services technologies tech"""
+    college council motors logistics consulting solutions services technologies tech
+    hospital hospitals centre center university institute foundation society association"""
     )
 )
 

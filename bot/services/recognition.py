@@ -102,14 +102,15 @@ NOT_YET = re.compile(
     r"aim(?:ing)? to|trying to|try to|want to|should|might|may|could|likely to|set to|"
     r"on track to|close to|need to|needs to|must)\s+(?:\w+\s+){0,2}(?:be\s+)?"
     r"(?:clos|sign|win|land|book)|"
-    r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish\b|\bwon['’]?t\b|\bunpaid\b|\bpoc\b|"
+    r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish(?:ed)?\s+(?:we|they|i|it|he|she)\b|\bwon['’]?t\b|\bunpaid\b|\bpoc\b|"
     r"\bproof of concept\b|\bfree (?:pilot|trial)\b|"
     r"\bcloses\b|\bnext (?:week|month|quarter|year|monday|tuesday|wednesday|thursday|friday)\b|"
     r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
     r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
-    r"\bsign(?:ed|s|ing)? (?:up|in|off|out)\b|\bsigned by us\b|\bwaiting (?:on|for)\b|"
+    r"\bsign(?:ed|s|ing)? (?:up|in|out)\b|\bsign(?:ed|s|ing)? off\b(?! (?:on )?(?:the|our) "
+    r"(?:sow|contract|retainer|agreement|order|po|proposal)\b)|\bsigned by us\b|\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
@@ -143,8 +144,11 @@ NOT_A_SALE = re.compile(
     r"\bsigned (?:copy|copies|photo|poster|jersey|shirt|ball|card|print)s?\b|"
     r"\b(?:office|store|shop|school|building|branch|bank|road|kitchen|canteen|gym|desk|"
     r"helpdesk|queue|portal|registration|signups?|applications?|restaurant|cafe)s?\s+"
-    r"(?:is|are|was|were|will be)\s+closed\b|"
-    r"\bof the (?:month|quarter|year)\b|\baward(?!ed\b)|\bprize\b|\blanded\s+(?:at|in|safely)\b|"
+    r"(?:is\s+|are\s+|was\s+|were\s+|will be\s+)?closed\b|"
+    r"\b(?:studio|warehouse|plant|factory|airport|station)s?\s+(?:is\s+|are\s+)?closed\b|"
+    r"\bsigned for (?:the|a|an|my|our|your)\s+(?:[\w-]+\s+)?(?:box|package|parcel|delivery|"
+    r"shipment|courier|post|letter)s?\b|"
+    r"\bof the (?:month|quarter|year)\b|(?<!letter of )(?<!notice of )\baward(?!ed\b|\s+letter)|\bprize\b|\blanded\s+(?:at|in|safely)\b|"
     r"\b(?:flight|plane)\s+(?:has\s+)?landed\b|\btrophy\b|\brookie\b|\bmvp\b|"
     # a thing's state: "the garage is closed for repairs", "door's closed", "closed till Jan"
     r"\b(?:the|a|an|our|my|your|this|that)\s+(?:[a-z][\w'’-]*\s+){0,3}(?:is|are|was|were)\s+"
@@ -266,7 +270,17 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     if found.elsewhere is not None:
         return None  # "Marco won the fantasy league", "our competitor signed Target"
     sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
-    return Guess(sighting, sure and found.unsettled is None)
+    sure = sure and found.unsettled is None and not _lower_among_capitals(customer, raw_text)
+    return Guess(sighting, sure)
+
+
+def _lower_among_capitals(customer: str, text: str) -> bool:
+    """A name in lower case from someone who writes names with capitals ("booked from
+    sequence: Police Bank"): more likely a word than a customer."""
+    if not customer or any(c.isupper() for c in customer):
+        return False
+    inside = re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+", _plain(text))
+    return len(inside) >= 2
 
 
 # Win words that announce a sale even when no name is read ("Closed it!").
@@ -745,7 +759,7 @@ DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?
 MONEY = re.compile(
     rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
 )
-INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
 WORD_OR_PAUSE = re.compile(r"\n|[^\s]+")  # a line break ends a name
 SPLIT_MARK = re.compile(r" ([.,’'])(?= |$)")  # a mark split off its word, put back
 LEADING = "\"'([{"
@@ -835,13 +849,26 @@ def _named_by_win(words: Sequence[str]) -> Iterator[str]:
     ("Acme is officially a customer", "the Acme renewal is signed")."""
     anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)][:CANDIDATES_MAX]
     for i in anchors:
+        if _names_its_subject(words, i):
+            subject = _name_before(words, i)  # "Apollo Hospitals signed the FP contract"
+            if subject and _proper(subject) and naming.makes_sense(subject):
+                yield subject
         after = None if words[i].lower() in NAMED_BEFORE else _name_after(words, i)
         if after is not None:  # OBJECT ("") too: the win's object was a thing
             yield after
     for i in anchors:
+        if words[i].lower() == "won" and i and not _is_pause(words[i - 1]):
+            continue  # "India won!!!": who won, not whom we won
         before = _name_before(words, i)
         if before:
             yield before
+
+
+def _names_its_subject(words: Sequence[str], i: int) -> bool:
+    """ "X signed the ...": the name right before the win word, what was won after it."""
+    if not 0 < i < len(words) - 1 or words[i + 1].lower() not in ("the", "a", "an", "our", "their"):
+        return False
+    return not _is_pause(words[i - 1])
 
 
 def _is_anchor(words: Sequence[str], i: int) -> bool:
@@ -889,20 +916,26 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
         words[i] in (":", "—", "–", "-", "·", "|")
         or (headline and _is_pause(words[i]) and words[i] not in (".", "("))
         or _before_a_name(words[i])
+        or _modifies_a_deal_word(words, i)
     ):
         described = described or words[i].lower() in ("the", "a", "an", "our", "their")
         i += 1
     run = _run(words, i, 1)
     if not run:
         return None
+    if run[0].isalpha() and run[0].islower() and any(_proper(word) for word in run[1:]):
+        return None  # "the leave form, enjoy Goa": a verb, then a place
     thing_before = words[i - 1].lower() in ARTICLES or (
         words[i - 1].lower() == "new" and i > 1 and words[i - 2].lower() in ARTICLES
     )
     if thing_before and not any(_proper(word) for word in run):
         return OBJECT  # "signed the lease", "booked the room": a thing, not a customer
     last = i + len(run)
-    if run[-1].endswith(("'s", "’s")) and last < len(words) and words[last].islower():
-        return OBJECT  # "won back Copperline's trust": a thing of theirs
+    if run[-1].endswith(("'s", "’s")) and last < len(words):
+        if _about_the_deal(words[last]):
+            run = [*run[:-1], run[-1][:-2]]  # "closing Shell's SOW": Shell
+        elif words[last].islower():
+            return OBJECT  # "won back Copperline's trust": a thing of theirs
     if described:
         beyond = _named_with(words, last)
         if beyond is not None:
@@ -913,6 +946,17 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
     passive = anchor > 0 and words[anchor - 1].lower() in ("is", "are", "was", "were")
     weak = words[anchor].lower() in WEAK_WIN_WORDS or (described and ends_in_deal_word) or passive
     return _name(run, strict=weak)
+
+
+def _modifies_a_deal_word(words: Sequence[str], i: int) -> bool:
+    """ "supply" in "a signed supply agreement", "managed network" in "the managed network
+    contract": lower-case words that say what the deal is."""
+    for j in range(i, min(i + 3, len(words))):
+        if not words[j].islower() or _is_pause(words[j]):
+            return False
+        if words[j] in DEAL_WORDS or words[j] in naming.CONTRACT_TERMS:
+            return j > i
+    return False
 
 
 def _named_with(words: Sequence[str], start: int) -> str | None:
@@ -978,9 +1022,18 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
             break
         if naming.is_figure(word):
             break  # "Umbrella Corp 2x their contract": a multiple ends the name
-        if word.islower() and not any(c.isdigit() for c in word) and lowered not in CONNECTORS:
+        if (
+            word.islower()
+            and not any(c.isdigit() for c in word)
+            and lowered not in CONNECTORS
+            and not INITIALS.fullmatch(word)
+        ):
             if any(_proper(w) for w in run):
                 break  # "Larkspur Learning added 300 seats": the name is what is capitalised
+        if step == 1 and word.endswith(("'s", "’s")) and i + 1 < len(words):
+            if _about_the_deal(words[i + 1]):
+                run.append(word[:-2])  # "closing Shell's SOW": Shell
+                break
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
         if lowered in NAME_ENDS and not (
             after_connector or lowered in CONNECTORS or _capitalised_midway(words, i)
@@ -1012,6 +1065,13 @@ def _name(words: Sequence[str], strict: bool) -> str | None:
         words.pop(0)
     while len(words) > 1 and words[0].isalpha() and words[0].islower() and _proper(words[1]):
         words.pop(0)  # "share that Van Dijk Maritime": the name is where the capitals start
+    while (
+        len(words) > 1
+        and words[-1].islower()
+        and words[-1] not in naming.COMPANY_WORDS
+        and any(_proper(w) for w in words)
+    ):
+        words.pop()  # "The Cleveland Works maintenance department": the capitals again
     while len(words) > 1 and words[-1].lower() in FIELD_WORDS:
         words.pop()  # "Pinecrest Orthodontics Value": the next field's name
     if not words or (words[0].lower() in NOT_NAMES and not _proper(words[0])):

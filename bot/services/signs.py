@@ -43,12 +43,12 @@ ELSEWHERE = re.compile(
     r"raised (?:a|an|another|their|\$)|funding round|closed (?:a|an|their|its) [^.;!?]{0,20}round|"
     r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)\b|"
     r"everyone gets|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
-    r"tool|provider|supplier)|vendor|out of [\w'’ ]{0,20}budget|"
+    r"tool|provider|supplier)|(?:our|a|the|new) vendor(?!-)|out of [\w'’ ]{0,20}budget|"
     r"(?:the|our) new [\w ]{0,20}office|"
     r"new hire|offer letter|offers? signed|starts (?:on )?(?:monday|tuesday|wednesday|"
     r"thursday|friday|next)|joins us|joining us|"
     r"quiz|league|tournament|sweepstake|raffle|hackathon|lottery|fantasy|step challenge|"
-    r"5-a-side|award for|best workplace|of the (?:month|quarter|year)|"
+    r"5-a-side|award for|best workplace|(?<![:\w])(?:pencil|medal|accolade)s?(?!:)|of the (?:month|quarter|year)|"
     r"leaderboard|win rate|0 won|"
     r"another firm|went with (?:a |another |the )?(?:competitor|someone else)|"
     r"closed their|SDR|BDR)\b",
@@ -74,10 +74,10 @@ SAYS_A_WIN = re.compile(
     r"(?:is|are|became|become|becomes) (?:now )?(?:a |our )?(?:new(?:est)? )?(?:client|customer)s?|"
     r"new (?:subscription|customer|client|logo)|subscription (?:created|started|activated)|"
     r"all (?:signers|parties|recipients) (?:have )?(?:signed|completed)|"
-    r"(?:got|received|have|in hand|came in)\b[^.;!?]{0,30}\b(?:po|loa|order|contract|deal|"
-    r"business|grant|signature|mandate)|"
+    r"(?:got|received|recieved|have|in hand|came in|issued)\b[^.;!?]{0,30}\b(?:po|loa|order|"
+    r"contract|deal|business|grant|signature|mandate|letter of award|award letter|award)|"
     r"(?:po|loa|order|purchase order|work order|placement|grant)\s+(?:is\s+|was\s+|has been\s+)?"
-    r"(?:in|received|confirmed|approved|placed|arrived)|"
+    r"(?:in|received|recieved|confirmed|approved|placed|arrived)|"
     r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through))\b",
     re.I,
 )
@@ -88,7 +88,7 @@ SAYS_A_WIN_OR_PRIZE = re.compile(
 )
 SAYS_IT_IS_DONE = re.compile(
     r"\b(?:done|confirmed|booked|placed|accepted|committed|extended|upgraded|expanded|ordered|"
-    r"(?:we|they)(?:'re| are) (?:in|on|on board|onboard))\b",
+    r"(?:we|they)(?:'re| are) (?:in|on|on board|onboard)|(?:are|is) in(?=\s*(?:[!.,:;]|$)))\b",
     re.I,
 )
 
