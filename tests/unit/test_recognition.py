@@ -286,6 +286,27 @@ OUTCOME_BARS = {
         asks_at_most=0.05,
         replies_to_none=True,
     ),
+    # Written blind in new styles, read once untouched, then tuned on.
+    "styles_2026_12_03": OutcomeBar(
+        rows_at_least=140, wins_at_least=75, near_misses_at_least=65, **ISSUE_18
+    ),
+    "chatter_styles_2026_12_03": OutcomeBar(
+        rows_at_least=130,
+        wins_at_least=0,
+        near_misses_at_least=130,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
+    "channels_2026_12_03": OutcomeBar(
+        rows_at_least=140, wins_at_least=75, near_misses_at_least=60, **ISSUE_18
+    ),
+    "chatter_channels_2026_12_03": OutcomeBar(
+        rows_at_least=130,
+        wins_at_least=0,
+        near_misses_at_least=130,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
 }
 REBUILDING = pytest.mark.xfail(reason="issue 18: the reader is being rebuilt", strict=False)
 
