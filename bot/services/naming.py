@@ -128,6 +128,10 @@ def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
             return "a thing's, not a name"
         if any(any(c.isdigit() for c in w) for w in lowered):
             return "a thing and its number"
+    if ":" in words or any(w.endswith(":") for w in words[:-1]):
+        return "a label and its value, not a name"
+    if PERIOD_OR_MULTIPLE.fullmatch(lowered[0]):
+        return "starts with a period or a figure"
     if YEAR.fullmatch(lowered[-1]) and len(words) > 1:
         return "an event or prize of a year"
     if (

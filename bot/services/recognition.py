@@ -46,6 +46,11 @@ CUSTOMER_KEYS = (
     "new logo",
     "new customer",
     "new client",
+    "customer name",
+    "client name",
+    "contracting authority",
+    "buyer",
+    "awarding body",
 )
 OWNER_KEYS = (
     "owner",
@@ -109,8 +114,8 @@ NOT_YET = re.compile(
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
     r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
-    r"\bsign(?:ed|s|ing)? (?:up|in|out)\b|\bsign(?:ed|s|ing)? off\b(?! (?:on )?(?:the|our) "
-    r"(?:sow|contract|retainer|agreement|order|po|proposal)\b)|\bsigned by us\b|\bwaiting (?:on|for)\b|"
+    r"\bsign(?:ed|s|ing)? (?:up|in|out)\b|\bsign(?:ed|s|ing)? off\b(?! (?:on )?(?:the|our)"
+    r"(?: [\w-]+)? (?:sow|contract|retainer|agreement|order|po|proposal)\b)|\bsigned by us\b|\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
@@ -164,6 +169,7 @@ QUESTION_START = re.compile(
 )
 
 EMOJI = re.compile(r":[a-z0-9_+\-']+:")
+PICTOGRAPH = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]+[\ufe0f\u200d]*")
 BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
@@ -500,6 +506,7 @@ def _plain(text: str) -> str:
     emoji as a pause, and Slack's escapes as the characters a person typed."""
     text = markup.plain(text, _as_words)
     text = EMOJI.sub(" ; ", text)
+    text = PICTOGRAPH.sub(" ; ", text)
     text = FORMAT.sub("", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -1047,6 +1054,8 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
 def _capitalised_midway(words: Sequence[str], i: int) -> bool:
     """A capitalised stop word inside a sentence is part of a name ("Big Kahuna Burger")."""
     word = words[i]
+    if word == "A" and 0 < i < len(words) - 1:
+        return _proper(words[i - 1]) and _proper(words[i + 1]) and words[i - 1] not in PAUSES
     return (
         word[:1].isupper()
         and i > 0
@@ -1061,7 +1070,9 @@ def _name(words: Sequence[str], strict: bool) -> str | None:
     words = list(words)
     while words and (words[-1].lower() in CONNECTORS or words[-1].lower() in DEAL_WORDS):
         words.pop()
-    while words and (words[0].lower() in CONNECTORS or words[0].lower() in FILLER):
+    while words and (
+        (words[0].lower() in CONNECTORS and not _proper(words[0])) or words[0].lower() in FILLER
+    ):  # "of Acme" is trimmed, "Van Dijk Maritime" kept
         words.pop(0)
     while len(words) > 1 and words[0].isalpha() and words[0].islower() and _proper(words[1]):
         words.pop(0)  # "share that Van Dijk Maritime": the name is where the capitals start

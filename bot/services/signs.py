@@ -29,7 +29,7 @@ CHEER = re.compile(
     r"muscle|raised_hands|partying_face|confetti_ball|clap|handshake|star-struck|boom|"
     r"100|medal|first_place_medal|sports_medal|gong|fireworks|sparkles|heavy_dollar_sign|"
     r"dancer|man_dancing|celebrate|party[\w-]*|crown|gem|star2?)[\w-]*:|"
-    r"[🎉🔔🏆🍾💰🚀🔥💪🙌🥳🎊👏🤝💸💵🥇✨]|!{2,}|"
+    r"[🎉🔔🏆🍾💰🚀🔥💪🙌🥳🎊👏🤝💸💵🥇✨✅]|:white_check_mark:|!{2,}|"
     r"\b(?:woo+hoo+|yay+|boom|huge|thrilled|delighted|pleased to (?:share|announce|inform)|"
     r"happy to (?:share|announce|inform)|excited to|great news|good news|cracking|"
     r"let'?s go+|get in|kudos|congrats|congratulations|well done|nice one|finally|"
@@ -42,7 +42,7 @@ ELSEWHERE = re.compile(
     r"(?:to|with) (?:a |the |our )?competitor|rivals?|their (?:series [a-e]|funding|round|ipo)|series [a-e]|"
     r"raised (?:a|an|another|their|\$)|funding round|closed (?:a|an|their|its) [^.;!?]{0,20}round|"
     r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)\b|"
-    r"everyone gets|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
+    r"everyone gets|please use|start using|switch(?:ing|ed)? (?:over )?to|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
     r"tool|provider|supplier)|(?:our|a|the|new) vendor(?!-)|out of [\w'’ ]{0,20}budget|"
     r"(?:the|our) new [\w ]{0,20}office|"
     r"new hire|offer letter|offers? signed|starts (?:on )?(?:monday|tuesday|wednesday|"
@@ -68,7 +68,8 @@ UNSETTLED = re.compile(
 # beside an amount ("harlow & co done — £9.5k").
 SAYS_A_WIN = re.compile(
     r"\b(?:signed|signs?(?![-\s](?:off|up|in|out)\b)|sigend|inked|closed|clsoed|clinched|"
-    r"nailed|sealed|awarded|executed|countersigned|(?-i:CW)|new(?:est)? logo|over the line|across the line|said yes|green light|"
+    r"nailed|sealed|awarded|executed|countersigned|(?-i:CW)|new(?:est)? logo|"
+    r"(?:contract )?award notice|notice of award|letter of award|over the line|across the line|said yes|green light|"
     r"go-ahead|make the deal|done deal|went through|came through|"
     r"(?:chose|chosen|picked|selected|appointed|went with|hired) us|"
     r"(?:is|are|became|become|becomes) (?:now )?(?:a |our )?(?:new(?:est)? )?(?:client|customer)s?|"
