@@ -65,6 +65,7 @@ OWNER_KEYS = (
     "assigned to",
 )
 AMOUNT_KEYS = ("amount", "deal amount", "deal value", "value", "contract value", "arr", "acv")
+AMOUNT_KEYS += ("award value", "order value", "po value", "deal size", "total", "fee")
 
 WON_STAGE = re.compile(r"closed[\s_-]*won|\bwon\b|\bsigned\b", re.I)
 LOST_STAGE = re.compile(r"lost|dead|disqualif|cancel|churn", re.I)

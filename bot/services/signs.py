@@ -70,7 +70,7 @@ SAYS_A_WIN = re.compile(
     r"\b(?:signed|signs?(?![-\s](?:off|up|in|out)\b)|sigend|inked|closed|clsoed|clinched|"
     r"nailed|sealed|awarded|executed|countersigned|(?-i:CW)|new(?:est)? logo|"
     r"(?:contract )?award notice|notice of award|letter of award|over the line|across the line|said yes|green light|"
-    r"go-ahead|make the deal|done deal|went through|came through|"
+    r"go-ahead|make the deal|done deal|one the (?:deal|contract|tender|bid|account)|went through|came through|"
     r"(?:chose|chosen|picked|selected|appointed|went with|hired) us|"
     r"(?:is|are|became|become|becomes) (?:now )?(?:a |our )?(?:new(?:est)? )?(?:client|customer)s?|"
     r"new (?:subscription|customer|client|logo)|subscription (?:created|started|activated)|"
