@@ -51,6 +51,7 @@ CUSTOMER_KEYS = (
     "contracting authority",
     "buyer",
     "awarding body",
+    "item",
 )
 OWNER_KEYS = (
     "owner",
@@ -115,8 +116,8 @@ NOT_YET = re.compile(
     r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
     r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
-    r"\bsign(?:ed|s|ing)? (?:up|in|out)\b|\bsign(?:ed|s|ing)? off\b(?! (?:on )?(?:the|our)"
-    r"(?: [\w-]+)? (?:sow|contract|retainer|agreement|order|po|proposal)\b)|\bsigned by us\b|\bwaiting (?:on|for)\b|"
+    r"\bsign(?:ed|s|ing)? (?:in|out)\b|\bsign(?:ed|s|ing)? off\b(?![^.;!?]{0,30}\b(?:sow|contract|"
+    r"retainer|agreement|order|po|proposal)\b)|\bsigned by us\b|\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
@@ -133,6 +134,7 @@ CLAUSE_BREAK = re.compile(
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 TOTAL_BREAK = re.compile(r"\s(?:and|which|so|that)\s|[;—–(]|,\s")
 NOT_THIS_DEAL = re.compile(r"pipeline|quota|target|forecast|\bytd\b|year to date|so far", re.I)
+SIGNED_UP = re.compile(r"\bsign(?:ed|s|ing)? up\b", re.I)  # a plan, or a webinar: ask
 PROGRESSIVE = re.compile(r"(?<!on )(?<!for )(?<!after )\b(?:closing|signing)\b", re.I)
 NOT_A_SALE = re.compile(
     r"\bclos(?:ed|ing)\s+(?:out\s+)?(?:(?:the|a|an|this|that|my|our|his|her|their|all|"
@@ -152,7 +154,7 @@ NOT_A_SALE = re.compile(
     r"helpdesk|queue|portal|registration|signups?|applications?|restaurant|cafe)s?\s+"
     r"(?:is\s+|are\s+|was\s+|were\s+|will be\s+)?closed\b|"
     r"\b(?:studio|warehouse|plant|factory|airport|station)s?\s+(?:is\s+|are\s+)?closed\b|"
-    r"\bsigned for (?:the|a|an|my|our|your)\s+(?:[\w-]+\s+)?(?:box|package|parcel|delivery|"
+    r"\bsigned for (?:the|a|an|my|our|your)\s+(?:[\w-]+\s+)?(?:box|parcel|delivery|"
     r"shipment|courier|post|letter)s?\b|"
     r"\bof the (?:month|quarter|year)\b|(?<!letter of )(?<!notice of )\baward(?!ed\b|\s+letter)|\bprize\b|\blanded\s+(?:at|in|safely)\b|"
     r"\b(?:flight|plane)\s+(?:has\s+)?landed\b|\btrophy\b|\brookie\b|\bmvp\b|"
@@ -209,6 +211,7 @@ CURRENCY_CODES = (
     "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD|NGN|KES|GHS|EGP|AED|"
     "SAR|QAR|PLN|CZK|HUF|RON|TRY|ILS|KRW|CNY|RMB|TWD|THB|MYR|IDR|PHP|VND|CLP|COP|ARS|PEN"
 )
+LETTER_PREFIXES = {"RM": "MYR", "Rs": "INR", "KSh": "KES", "R": "ZAR"}
 CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 NUMBER = (
     r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"
@@ -223,6 +226,7 @@ AMOUNT_PATTERNS = (
         rf"(?P<pre>\b(?:C|A|US|NZ|S|HK|R|MX))?(?P<sym>[{SIGNS}])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"
     ),
     re.compile(rf"\b(?P<code>{CURRENCY_CODES})\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
+    re.compile(rf"(?<![\w$])(?P<lp>RM|Rs\.?|KSh|R)\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
     re.compile(rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<sym>[{SIGNS}])"),
     re.compile(
         rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<code>{CURRENCY_CODES}|dollars|euros|pounds)\b",
@@ -274,6 +278,8 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     found = signs.weigh(_cues(raw_text), amount is not None, stage is not None)
     if not customer and not found.backed:
         return None  # "yes, signed and sent back to HR": no name, nothing sold, no cheer
+    if amount is None and NOT_A_SALE_DOCUMENT.search(_plain(raw_text)):
+        return None  # "Envelope completed - Mutual NDA ... All parties have signed."
     if found.elsewhere is not None:
         return None  # "Marco won the fantasy league", "our competitor signed Target"
     sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
@@ -358,7 +364,7 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
         return False  # the CRM says which stage it is, and it is not won
     priced = _amount(fields, raw)[0] is not None
     found = signs.weigh(_cues(raw), priced, stage is not None)
-    if found.elsewhere is not None:
+    if found.elsewhere is not None or (not priced and NOT_A_SALE_DOCUMENT.search(text)):
         return False
     if found.backed and signs.CHEERED_PRICE.search(_cues(raw)) and priced:
         return True  # ":bell: Go Daddy :white_check_mark: $36k": a win said in emoji
@@ -541,7 +547,7 @@ def _announces_a_win(text: str) -> bool:
 
 
 def _clause_wins(clause: str) -> bool:
-    if _not_a_win(clause) or PROGRESSIVE.search(clause):
+    if _not_a_win(clause) or PROGRESSIVE.search(clause) or SIGNED_UP.search(clause):
         return False
     return bool(POSITIVE.search(clause))
 
@@ -765,7 +771,7 @@ CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y"
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(
-    rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|usd|eur|gbp)$"
+    rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?i:{CURRENCY_CODES})$"
 )
 INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
 WORD_OR_PAUSE = re.compile(r"\n|[^\s]+")  # a line break ends a name
@@ -874,7 +880,8 @@ def _named_by_win(words: Sequence[str]) -> Iterator[str]:
 
 def _names_its_subject(words: Sequence[str], i: int) -> bool:
     """ "X signed the ...": the name right before the win word, what was won after it."""
-    if not 0 < i < len(words) - 1 or words[i + 1].lower() not in ("the", "a", "an", "our", "their"):
+    following = ("the", "a", "an", "our", "their", "for", "up")
+    if not 0 < i < len(words) - 1 or words[i + 1].lower() not in following:
         return False
     return not _is_pause(words[i - 1])
 
@@ -972,7 +979,7 @@ def _named_with(words: Sequence[str], start: int) -> str | None:
     for j in range(start, min(start + 4, len(words) - 1)):
         if _is_pause(words[j]):
             return None
-        if words[j].lower() in ("with", "for", "from") and words[j - 1].lower() in DEAL_WORDS:
+        if words[j].lower() in ("with", "from") and words[j - 1].lower() in DEAL_WORDS:
             return _name(_run(words, j + 1, 1), strict=True)
     return None
 
@@ -1104,6 +1111,9 @@ def _proper(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit() or any(c.isupper() for c in word[1:])
 
 
+LABELS = {*STAGE_KEYS, *CUSTOMER_KEYS, *OWNER_KEYS, *AMOUNT_KEYS, "won", "closed won", "item"}
+
+
 def _about_the_deal(word: str) -> bool:
     lowered = word.lower()
     return lowered in DEAL_WORDS or lowered in CONNECTORS or lowered in naming.CONTRACT_TERMS
@@ -1113,7 +1123,11 @@ def _bold_name(text: str) -> str | None:
     """A name set in bold, as CRMs write one: "*Initech* · $9,000"."""
     for match in BOLD.finditer(text):
         parts = re.split(r"\s+[-–—:|]\s+", _plain(match.group(1)))
-        named = [p for p in parts if not all(_about_the_deal(w) for w in p.split())]
+        named = [
+            p
+            for p in parts
+            if not all(_about_the_deal(w) for w in p.split()) and _key(p) not in LABELS
+        ]
         inner = named[0] if named else ""  # "*Ellison Glass Works – kiln sensors*": who, then what
         if (
             not inner
@@ -1198,7 +1212,9 @@ def _money(text: str) -> tuple[Decimal | None, str | None]:
         if match is None:
             continue
         groups = match.groupdict()
-        if groups.get("sym"):
+        if groups.get("lp"):
+            currency = LETTER_PREFIXES[groups["lp"].rstrip(".")]
+        elif groups.get("sym"):
             prefix = groups.get("pre") if groups["sym"] == "$" else None
             currency = DOLLAR_PREFIXES[prefix] if prefix else CURRENCY_SIGNS[groups["sym"]]
         else:

@@ -42,7 +42,11 @@ ELSEWHERE = re.compile(
     r"(?:to|with) (?:a |the |our )?competitor|rivals?|their (?:series [a-e]|funding|round|ipo)|series [a-e]|"
     r"raised (?:a|an|another|their|\$)|funding round|closed (?:a|an|their|its) [^.;!?]{0,20}round|"
     r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)\b|"
-    r"everyone gets|please use|start using|switch(?:ing|ed)? (?:over )?to|for (?:call recording|our team|the team|internal use)|our new (?:vendor|"
+    r"everyone (?:gets|keeps|has)|please use|start using|switch(?:ing|ed)? (?:over )?to|"
+    r"for (?:call recording|internal use)|licen[cs]es? for (?:the|our) team|"
+    r"(?:price|pricing|discount|deal[- ]desk|internal) approvals?|"
+    r"signed (?:off )?by (?:management|finance|legal|the cfo|our)|"
+    r"free\b[^.;!?]{0,20}\b(?:pilot|trial|poc)|(?:new )?meetings? (?:booked|scheduled)|booked (?:by|via)|our new (?:vendor|"
     r"tool|provider|supplier)|(?:our|a|the|new) vendor(?!-)|out of [\w'’ ]{0,20}budget|"
     r"(?:the|our) new [\w ]{0,20}office|"
     r"new hire|offer letter|offers? signed|starts (?:on )?(?:monday|tuesday|wednesday|"
@@ -70,14 +74,17 @@ SAYS_A_WIN = re.compile(
     r"\b(?:signed|signs?(?![-\s](?:off|up|in|out)\b)|sigend|inked|closed|clsoed|clinched|"
     r"nailed|sealed|awarded|executed|countersigned|(?-i:CW)|new(?:est)? logo|"
     r"(?:contract )?award notice|notice of award|letter of award|over the line|across the line|said yes|green light|"
-    r"go-ahead|make the deal|done deal|one the (?:deal|contract|tender|bid|account)|went through|came through|"
+    r"go-ahead|make the deal|done deal|done and dusted|in the bag|siged|signd|"
+    r"converted (?:in)?to (?:a )?(?:po|order|contract|paid|customer)|"
+    r"(?:cut|issued|sent|raised|released|placed)\b[^.;!?]{0,20}\b(?:po|purchase order)|one the (?:deal|contract|tender|bid|account)|went through|came through|"
     r"(?:chose|chosen|picked|selected|appointed|went with|hired) us|"
     r"(?:is|are|became|become|becomes) (?:now )?(?:a |our )?(?:new(?:est)? )?(?:client|customer)s?|"
     r"new (?:subscription|customer|client|logo)|subscription (?:created|started|activated)|"
     r"all (?:signers|parties|recipients) (?:have )?(?:signed|completed)|"
     r"(?:got|received|recieved|have|in hand|came in|issued)\b[^.;!?]{0,30}\b(?:po|loa|order|"
     r"contract|deal|business|grant|signature|mandate|letter of award|award letter|award)|"
-    r"(?:po|loa|order|purchase order|work order|placement|grant)\s+(?:is\s+|was\s+|has been\s+)?"
+    r"(?:po|loa|order|purchase order|work order|placement|grant|award letter|letter of award)\s+"
+    r"(?:is\s+|was\s+|has been\s+)?"
     r"(?:in|received|recieved|confirmed|approved|placed|arrived)|"
     r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through))\b",
     re.I,
@@ -89,6 +96,7 @@ SAYS_A_WIN_OR_PRIZE = re.compile(
 )
 SAYS_IT_IS_DONE = re.compile(
     r"\b(?:done|confirmed|booked|placed|accepted|committed|extended|upgraded|expanded|ordered|"
+    r"sign(?:ed)? up|siged up|"
     r"(?:we|they)(?:'re| are) (?:in|on|on board|onboard)|(?:are|is) in(?=\s*(?:[!.,:;]|$)))\b",
     re.I,
 )
@@ -96,7 +104,7 @@ SAYS_IT_IS_DONE = re.compile(
 # A cheer and a price, with nothing else said: how some teams post a win.
 CHEERED_PRICE = re.compile(
     r":(?:bell|trophy|tada|champagne|moneybag|money_with_wings|partying_face|confetti_ball|"
-    r"gong):|[🔔🏆🎉🍾💰🥳🎊]"
+    r"gong|white_check_mark):|[🔔🏆🎉🍾💰🥳🎊✅]"
 )
 
 

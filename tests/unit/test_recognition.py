@@ -307,6 +307,16 @@ OUTCOME_BARS = {
         asks_at_most=0.05,
         replies_to_none=True,
     ),
+    "many_teams_2026_12_03": OutcomeBar(
+        rows_at_least=160, wins_at_least=90, near_misses_at_least=65, **ISSUE_18
+    ),
+    "chatter_many_teams_2026_12_03": OutcomeBar(
+        rows_at_least=130,
+        wins_at_least=0,
+        near_misses_at_least=130,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
 }
 REBUILDING = pytest.mark.xfail(reason="issue 18: the reader is being rebuilt", strict=False)
 
