@@ -767,6 +767,7 @@ NAME_ENDS |= {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 NAME_ENDS |= {"is", "are", "was", "has", "have", "both", "moved", "live", "demo", "today"}
 NAME_ENDS |= {"years", "months", "weeks", "days", "seats", "yr", "yrs", "mo"}
 FIELD_WORDS = {"value", "amount", "owner", "stage", "status", "rep", "ae", "arr", "acv", "term"}
+NAME_OPENERS = {"big", "new", "good", "first", "one"}  # New Balance, Good Hemp, One Medical
 CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
@@ -1050,8 +1051,12 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
                 run.append(word[:-2])  # "closing Shell's SOW": Shell
                 break
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
+        opens_a_name = step == -1 and bool(run) and lowered in NAME_OPENERS and word[:1].isupper()
         if lowered in NAME_ENDS and not (
-            after_connector or lowered in CONNECTORS or _capitalised_midway(words, i)
+            after_connector
+            or lowered in CONNECTORS
+            or _capitalised_midway(words, i)
+            or opens_a_name  # "Big Blue is officially a customer"
         ):
             break
         run.append(word)
