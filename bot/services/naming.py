@@ -145,7 +145,9 @@ def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
 
 
 TICKET = re.compile(r"#\d+")
-AMOUNT_WORDS = frozenset(_listed("mio mio. mn mil million millions billion bn lakh lakhs crore crores"))
+AMOUNT_WORDS = frozenset(
+    _listed("mio mio. mn mil million millions billion bn lakh lakhs crore crores")
+)
 CONTRACTION = re.compile(r"^(?:i|we|you|they|he|she|it|that|there)['’](?:ve|re|m|ll|d|s)$")
 YEAR = re.compile(r"(?:19|20)\d{2}")
 # A second word that makes a first name a company's: "Alex Bank", "Grace Health".

@@ -65,8 +65,10 @@ OWNER_KEYS = (
     "closed by",
     "assigned to",
 )
-AMOUNT_KEYS = ("amount", "deal amount", "deal value", "value", "contract value", "arr", "acv")
-AMOUNT_KEYS += ("award value", "order value", "po value", "deal size", "total", "fee")
+AMOUNT_KEYS = (
+    *("amount", "deal amount", "deal value", "value", "contract value", "arr", "acv"),
+    *("award value", "order value", "po value", "deal size", "total", "fee"),
+)
 
 WON_STAGE = re.compile(r"closed[\s_-]*won|\bwon\b|\bsigned\b", re.I)
 LOST_STAGE = re.compile(r"lost|dead|disqualif|cancel|churn", re.I)
@@ -138,8 +140,9 @@ SIGNED_UP = re.compile(r"\bsign(?:ed|s|ing)? up\b", re.I)  # a plan, or a webina
 PROGRESSIVE = re.compile(r"(?<!on )(?<!for )(?<!after )\b(?:closing|signing)\b", re.I)
 NOT_A_SALE = re.compile(
     r"\bclos(?:ed|ing)\s+(?:out\s+)?(?:(?:the|a|an|this|that|my|our|his|her|their|all|"
-    r"those|these|two|three|\d+)\s+)?(?:[\w$€£'’.,-]+\s+){0,2}(?-i:ticket|issue|bug|pr|pull request|"
-    r"case|incident|door|laptop|loop|thread|tab|window|book|sprint|jira|epic|task|account|"
+    r"those|these|two|three|\d+)\s+)?(?:[\w$€£'’.,-]+\s+){0,2}"
+    r"(?-i:ticket|issue|bug|pr|pull request|case|incident|door|laptop|loop|thread|tab|window|"
+    r"book|sprint|jira|epic|task|account|"
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
     r"slides?|books|report|survey|escalation|outage|postmortem|course|exam|class|training|"
@@ -156,7 +159,8 @@ NOT_A_SALE = re.compile(
     r"\b(?:studio|warehouse|plant|factory|airport|station)s?\s+(?:is\s+|are\s+)?closed\b|"
     r"\bsigned for (?:the|a|an|my|our|your)\s+(?:[\w-]+\s+)?(?:box|parcel|delivery|"
     r"shipment|courier|post|letter)s?\b|"
-    r"\bof the (?:month|quarter|year)\b|(?<!letter of )(?<!notice of )\baward(?!ed\b|\s+letter)|\bprize\b|\blanded\s+(?:at|in|safely)\b|"
+    r"\bof the (?:month|quarter|year)\b|(?<!letter of )(?<!notice of )\baward(?!ed\b|\s+letter)|"
+    r"\bprize\b|\blanded\s+(?:at|in|safely)\b|"
     r"\b(?:flight|plane)\s+(?:has\s+)?landed\b|\btrophy\b|\brookie\b|\bmvp\b|"
     # a thing's state: "the garage is closed for repairs", "door's closed", "closed till Jan"
     r"\b(?:the|a|an|our|my|your|this|that)\s+(?:[a-z][\w'’-]*\s+){0,3}(?:is|are|was|were)\s+"
@@ -218,9 +222,7 @@ NUMBER = (
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:['’\u00a0\u202f ]\d{3})+(?![\d])"
     r"|\d+,\d{1,2}(?=\s?(?:mm|[kKmM]|bn)\b)|\d+(?:\.\d+)?)"
 )
-MULTIPLIER = (
-    r"(?P<mult>mm|[kKmM]|bn|[bB]|million|billion|mn|mio\.?|lakhs?|crores?|L|cr)?"
-)
+MULTIPLIER = r"(?P<mult>mm|[kKmM]|bn|[bB]|million|billion|mn|mio\.?|lakhs?|crores?|L|cr)?"
 AMOUNT_PATTERNS = (
     re.compile(
         rf"(?P<pre>\b(?:C|A|US|NZ|S|HK|R|MX))?(?P<sym>[{SIGNS}])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"
@@ -771,15 +773,32 @@ NAME_OPENERS = {"big", "new", "good", "first", "one"}  # New Balance, Good Hemp,
 CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
-MONEY = re.compile(
-    rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?i:{CURRENCY_CODES})$"
-)
+MONEY = re.compile(rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?i:{CURRENCY_CODES})$")
 INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
 WORD_OR_PAUSE = re.compile(r"\n|[^\s]+")  # a line break ends a name
 SPLIT_MARK = re.compile(r" ([.,’'])(?= |$)")  # a mark split off its word, put back
 LEADING = "\"'([{"
 TRAILING = ".,!?;:)]}\"'"
-PAUSES = {"\n", ";", ",", ".", "!", "?", ":", "(", ")", "—", "–", "-", "|", "·", "<>", "[", "]", "/"}
+PAUSES = {
+    "\n",
+    ";",
+    ",",
+    ".",
+    "!",
+    "?",
+    ":",
+    "(",
+    ")",
+    "—",
+    "–",
+    "-",
+    "|",
+    "·",
+    "<>",
+    "[",
+    "]",
+    "/",
+}
 NAME_WORDS_MAX, NAME_CHARS_MAX = 8, 80
 
 
@@ -1038,18 +1057,11 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
             break
         if naming.is_figure(word):
             break  # "Umbrella Corp 2x their contract": a multiple ends the name
-        if (
-            word.islower()
-            and not any(c.isdigit() for c in word)
-            and lowered not in CONNECTORS
-            and not INITIALS.fullmatch(word)
-        ):
-            if any(_proper(w) for w in run):
-                break  # "Larkspur Learning added 300 seats": the name is what is capitalised
-        if step == 1 and word.endswith(("'s", "’s")) and i + 1 < len(words):
-            if _about_the_deal(words[i + 1]):
-                run.append(word[:-2])  # "closing Shell's SOW": Shell
-                break
+        if _lower_after_capitals(word, run):
+            break  # "Larkspur Learning added 300 seats": the name is what is capitalised
+        if step == 1 and _possessive_of_the_deal(words, i):
+            run.append(word[:-2])  # "closing Shell's SOW": Shell
+            break
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
         opens_a_name = step == -1 and bool(run) and lowered in NAME_OPENERS and word[:1].isupper()
         if lowered in NAME_ENDS and not (
@@ -1062,6 +1074,17 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
         run.append(word)
         i += step
     return run
+
+
+def _lower_after_capitals(word: str, run: Sequence[str]) -> bool:
+    plain_word = word.islower() and not any(c.isdigit() for c in word)
+    if not plain_word or word in CONNECTORS or INITIALS.fullmatch(word):
+        return False
+    return any(_proper(w) for w in run)
+
+
+def _possessive_of_the_deal(words: Sequence[str], i: int) -> bool:
+    return words[i].endswith(("'s", "’s")) and i + 1 < len(words) and _about_the_deal(words[i + 1])
 
 
 def _capitalised_midway(words: Sequence[str], i: int) -> bool:

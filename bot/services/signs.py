@@ -36,27 +36,60 @@ CHEER = re.compile(
     r"it'?s official|officially)\b",
     re.I,
 )
+
+
+def _words_for(*alternatives: str) -> re.Pattern[str]:
+    """One pattern for many ways of saying a thing, each a whole word or phrase."""
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
+
+
 # Someone else's win, the team buying, a hire, a prize, a digest: not a sale of ours.
-ELSEWHERE = re.compile(
-    r"\b(?:competitors? (?:just |has |have )?(?:won|signed|closed|landed|got)|competitor news|"
-    r"(?:to|with) (?:a |the |our )?competitor|rivals?|their (?:series [a-e]|funding|round|ipo)|series [a-e]|"
-    r"raised (?:a|an|another|their|\$)|funding round|closed (?:a|an|their|its) [^.;!?]{0,20}round|"
-    r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)\b|"
-    r"everyone (?:gets|keeps|has)|please use|start using|switch(?:ing|ed)? (?:over )?to|"
-    r"for (?:call recording|internal use)|licen[cs]es? for (?:the|our) team|"
-    r"(?:price|pricing|discount|deal[- ]desk|internal) approvals?|"
-    r"signed (?:off )?by (?:management|finance|legal|the cfo|our)|"
-    r"free\b[^.;!?]{0,20}\b(?:pilot|trial|poc)|(?:new )?meetings? (?:booked|scheduled)|booked (?:by|via)|our new (?:vendor|"
-    r"tool|provider|supplier)|(?:our|a|the|new) vendor(?!-)|out of [\w'’ ]{0,20}budget|"
-    r"(?:the|our) new [\w ]{0,20}office|"
-    r"new hire|offer letter|offers? signed|starts (?:on )?(?:monday|tuesday|wednesday|"
-    r"thursday|friday|next)|joins us|joining us|"
-    r"quiz|league|tournament|sweepstake|raffle|hackathon|lottery|fantasy|step challenge|"
-    r"5-a-side|award for|best workplace|(?<![:\w])(?:pencil|medal|accolade)s?(?!:)|of the (?:month|quarter|year)|"
-    r"leaderboard|win rate|0 won|"
-    r"another firm|went with (?:a |another |the )?(?:competitor|someone else)|"
-    r"closed their|SDR|BDR)\b",
-    re.I,
+ELSEWHERE = _words_for(
+    r"competitors? (?:just |has |have )?(?:won|signed|closed|landed|got)",
+    r"competitor news",
+    r"(?:to|with) (?:a |the |our )?competitor",
+    r"rivals?",
+    r"another firm",
+    r"went with (?:a |another |the )?(?:competitor|someone else)",
+    r"their (?:series [a-e]|funding|round|ipo)",
+    r"series [a-e]",
+    r"raised (?:a|an|another|their|\$)",
+    r"funding round",
+    r"closed (?:a|an|their|its) [^.;!?]{0,20}round",
+    r"closed their",
+    r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)",
+    r"everyone (?:gets|keeps|has)",
+    r"please use",
+    r"start using",
+    r"switch(?:ing|ed)? (?:over )?to",
+    r"for (?:call recording|internal use)",
+    r"licen[cs]es? for (?:the|our) team",
+    r"our new (?:vendor|tool|provider|supplier)",
+    r"(?:our|a|the|new) vendor(?!-)",
+    r"out of [\w'’ ]{0,20}budget",
+    r"(?:the|our) new [\w ]{0,20}office",
+    r"(?:price|pricing|discount|deal[- ]desk|internal) approvals?",
+    r"signed (?:off )?by (?:management|finance|legal|the cfo|our)",
+    r"free\b[^.;!?]{0,20}\b(?:pilot|trial|poc)",
+    r"(?:new )?meetings? (?:booked|scheduled)",
+    r"booked (?:by|via)",
+    r"new hire",
+    r"offer letter",
+    r"offers? signed",
+    r"starts (?:on )?(?:monday|tuesday|wednesday|thursday|friday|next)",
+    r"joins us",
+    r"joining us",
+    r"SDR",
+    r"BDR",
+    r"quiz|league|tournament|sweepstake|raffle|hackathon|lottery|fantasy|step challenge",
+    r"5-a-side",
+    r"award for",
+    r"best workplace",
+    r"(?<![:\w])(?:pencil|medal|accolade)s?(?!:)",
+    r"of the (?:month|quarter|year)",
+    r"leaderboard",
+    r"win rate",
+    r"0 won",
 )
 # A sale, but perhaps not ours alone or not done yet: a person settles it.
 UNSETTLED = re.compile(
@@ -70,24 +103,28 @@ UNSETTLED = re.compile(
 # about when something backs them: plain ones beside anything that does, ones that also
 # mean prizes or purchases beside an amount or what was sold, and everyday words only
 # beside an amount ("harlow & co done — £9.5k").
-SAYS_A_WIN = re.compile(
-    r"\b(?:signed|signs?(?![-\s](?:off|up|in|out)\b)|sigend|inked|closed|clsoed|clinched|"
-    r"nailed|sealed|awarded|executed|countersigned|(?-i:CW)|new(?:est)? logo|"
-    r"(?:contract )?award notice|notice of award|letter of award|over the line|across the line|said yes|green light|"
-    r"go-ahead|make the deal|done deal|done and dusted|in the bag|siged|signd|"
-    r"converted (?:in)?to (?:a )?(?:po|order|contract|paid|customer)|"
-    r"(?:cut|issued|sent|raised|released|placed)\b[^.;!?]{0,20}\b(?:po|purchase order)|one the (?:deal|contract|tender|bid|account)|went through|came through|"
-    r"(?:chose|chosen|picked|selected|appointed|went with|hired) us|"
-    r"(?:is|are|became|become|becomes) (?:now )?(?:a |our )?(?:new(?:est)? )?(?:client|customer)s?|"
-    r"new (?:subscription|customer|client|logo)|subscription (?:created|started|activated)|"
-    r"all (?:signers|parties|recipients) (?:have )?(?:signed|completed)|"
+SAYS_A_WIN = _words_for(
+    r"signed|signs?(?![-\s](?:off|up|in|out)\b)|sigend|siged|signd|countersigned",
+    r"inked|closed|clsoed|clinched|nailed|sealed|awarded|executed",
+    r"(?-i:CW)",
+    r"new(?:est)? logo",
+    r"(?:contract )?award notice|notice of award|letter of award",
+    r"over the line|across the line|said yes|green light|go-ahead",
+    r"make the deal|done deal|done and dusted|in the bag",
+    r"one the (?:deal|contract|tender|bid|account)",  # dictated "won"
+    r"went through|came through",
+    r"converted (?:in)?to (?:a )?(?:po|order|contract|paid|customer)",
+    r"(?:cut|issued|sent|raised|released|placed)\b[^.;!?]{0,20}\b(?:po|purchase order)",
+    r"(?:chose|chosen|picked|selected|appointed|went with|hired) us",
+    r"(?:is|are|became|become|becomes) (?:now )?(?:a |our )?(?:new(?:est)? )?(?:client|customer)s?",
+    r"new (?:subscription|customer|client|logo)",
+    r"subscription (?:created|started|activated)",
+    r"all (?:signers|parties|recipients) (?:have )?(?:signed|completed)",
     r"(?:got|received|recieved|have|in hand|came in|issued)\b[^.;!?]{0,30}\b(?:po|loa|order|"
-    r"contract|deal|business|grant|signature|mandate|letter of award|award letter|award)|"
-    r"(?:po|loa|order|purchase order|work order|placement|grant|award letter|letter of award)\s+"
-    r"(?:is\s+|was\s+|has been\s+)?"
-    r"(?:in|received|recieved|confirmed|approved|placed|arrived)|"
-    r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through))\b",
-    re.I,
+    r"contract|deal|business|grant|signature|mandate|letter of award|award letter|award)",
+    r"(?:po|loa|order|purchase order|work order|placement|grant|award letter|letter of award)"
+    r"\s+(?:is\s+|was\s+|has been\s+)?(?:in|received|recieved|confirmed|approved|placed|arrived)",
+    r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through)",
 )
 SAYS_A_WIN_OR_PRIZE = re.compile(
     r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked in|funded|"

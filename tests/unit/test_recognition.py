@@ -318,6 +318,8 @@ OUTCOME_BARS = {
         replies_to_none=True,
     ),
 }
+
+
 @pytest.mark.parametrize("name", sorted(OUTCOME_BARS))
 def test_outcome_table_holds_the_rows_it_promises(name: str) -> None:
     rows, bar = recognition_table(name), OUTCOME_BARS[name]
