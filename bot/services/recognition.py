@@ -371,7 +371,7 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
     if found.backed and signs.CHEERED_PRICE.search(_cues(raw)) and priced:
         return True  # ":bell: Go Daddy :white_check_mark: $36k": a win said in emoji
     for sentence in SENTENCE_BREAK.split(text):
-        if _asks(sentence) or NOT_A_SALE_DOCUMENT.search(sentence):
+        if _asks(sentence) or _before_the_sale(sentence):
             continue
         for clause in CLAUSE_BREAK.split(sentence):
             if _not_a_win(clause):
@@ -390,6 +390,14 @@ def _not_a_win(clause: str) -> bool:
     if signs.shouted(clause):
         clause = clause.lower()
     return bool(NOT_YET.search(clause) or NOT_A_SALE.search(clause) or UNDONE.search(clause))
+
+
+def _before_the_sale(sentence: str) -> bool:
+    """An NDA or LOI, not the sale, unless it became one ("LOI converted to PO")."""
+    return bool(NOT_A_SALE_DOCUMENT.search(sentence)) and not BECAME.search(sentence)
+
+
+BECAME = re.compile(r"\b(?:converted|turned|became)\s+(?:in)?to\b", re.I)
 
 
 def _asks(sentence: str) -> bool:

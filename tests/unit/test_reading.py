@@ -404,3 +404,80 @@ def test_ordinary_words_are_never_taken_for_a_customer(text: str) -> None:
     reading = read_post({"type": "message", "user": "U0POSTER", "text": text, "ts": "1.1"})
     named = reading.sighting.customer.lower() if reading.sighting else ""
     assert reading.outcome != Outcome.SURE or named not in {"root cause", "offer", "positive"}
+
+
+# -- what else the post says: someone else's win, an unsettled one, a win in other words ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saw on LinkedIn that our competitor just signed Brightwater Foods :grimacing:",
+        "We signed with Loomly for social scheduling, everyone gets a seat Monday",
+        "Ravi won the office fantasy league again :trophy:",
+        "Two offers signed today :tada: an SDR and an SE start in Feb",
+        "New meeting booked: Harbour Bank intro, booked by Lena via Calendly",
+        "Fernhill Dairy closed a $40M funding round this morning",
+        "Heron Labs signed the pilot terms: free 45-day pilot, then we talk price",
+    ],
+)
+def test_someone_elses_win_or_no_sale_of_ours_is_nothing(text: str) -> None:
+    assert read_post(said(text)).outcome is Outcome.NO, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "draft: Closed Won Harrow Logistics £86k (don't post yet)",
+        "Closed Meadowlark Insurance with our partner Brightpath, $55k",
+        "SIGNED HALCYON LABS TODAY $120K LETS GO",
+        "Closed Orchard Analytics :roll_eyes: finally, $12k",
+    ],
+)
+def test_a_win_left_unsettled_by_the_rest_of_the_post_is_asked_about(text: str) -> None:
+    assert read_post(said(text)).outcome is Outcome.UNSURE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Got Ridgeway Builders over the line — A$210k for the national rollout",
+        "PO received from Marsh Valley Farms for 40 units, £18,400",
+        "Kestrel Schools LOI converted to PO today, ₹75 lakhs",
+        ":bell: Tamsin & Co :white_check_mark: $36k",
+        "harlow & sons done — £9.5k",
+    ],
+)
+def test_a_win_in_words_the_rules_do_not_read_is_asked_about_when_backed(text: str) -> None:
+    assert read_post(said(text)).outcome is Outcome.UNSURE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the sprint review is done, thanks all",
+        "flight landed, see you at the office",
+        "booked 3 meetings today",
+        "that's done then, Thursday lunch on the roof",
+    ],
+)
+def test_everyday_words_with_nothing_backing_them_are_nothing(text: str) -> None:
+    assert read_post(said(text)).outcome is Outcome.NO, text
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("Apollo Clinics signed the FP contract for the portal revamp, ₹1.9 Cr", "Apollo Clinics"),
+        ("Upsell closed — Larkspur Learning added 300 seats, +$19,800", "Larkspur Learning"),
+        ("Won the regional freight contract with Holloway Foods — £2.4m", "Holloway Foods"),
+        ("congrats team for closing Linden's SOW, USD 1.1M over 18 months", "Linden"),
+        ("Bluestone Energy is signed!! :zap:\nforwarded by Lena", "Bluestone Energy"),
+        ("e.l.f. Beauty signed, 1yr, $30k ARR", "e.l.f. Beauty"),
+        ("Van Dijk Maritime signed their enterprise agreement, €410,000", "Van Dijk Maritime"),
+    ],
+)
+def test_the_customer_is_the_name_not_what_was_sold_or_done(text: str, customer: str) -> None:
+    reading = read_post(said(text))
+    assert reading.outcome is Outcome.SURE, text
+    assert reading.sighting is not None and reading.sighting.customer == customer
