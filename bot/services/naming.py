@@ -67,7 +67,8 @@ COMMON_WORDS = frozenset(
     company customer client account lead leads contact opportunity award awards bell ring
     office desk room build release launch funding round pilot trial kindly note jan feb
     mar apr jun jul aug sep sept oct nov dec whoever whatever whichever itself himself
-    herself themselves myself yourself ourselves cheers regards"""
+    herself themselves myself yourself ourselves cheers regards procurement finance legal
+    marketing sales ops hr management"""
     )
 )
 # First names alone are a teammate far more often than a customer ("closed with Sam").
@@ -132,6 +133,10 @@ def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
         return "a label and its value, not a name"
     if PERIOD_OR_MULTIPLE.fullmatch(lowered[0]):
         return "starts with a period or a figure"
+    if len(words) == 1 and "-" in words[0]:
+        first, *rest = words[0].split("-")
+        if rest and all(part.isalpha() and part.islower() for part in rest) and first.isalpha():
+            return "a description of the deal"  # "Whole-of-agency agreement signed"
     if YEAR.fullmatch(lowered[-1]) and len(words) > 1:
         return "an event or prize of a year"
     if (

@@ -107,6 +107,7 @@ NOT_YET = re.compile(
     r"\b(?:didn'?t|did not|don'?t|do not|not|never|hasn'?t|has not|haven'?t|have not|"
     r"won'?t|will not|isn'?t|wasn'?t|yet to|failed to|couldn'?t|could not|unable to)"
     r"\s+(?:yet\s+|actually\s+|officially\s+)?(?:be\s+)?(?:(?:counter)?sign|close|win|land|book)|"
+    r"\bas commit\b|\bbest case\b|\b\d+% there\b|"
     r"\b(?:will|'ll|going to|gonna|about to|plan(?:ning)? to|expect(?:ed|ing)? to|"
     r"aim(?:ing)? to|trying to|try to|want to|should|might|may|could|likely to|set to|"
     r"on track to|close to|need to|needs to|must)\s+(?:\w+\s+){0,2}(?:be\s+)?"
@@ -777,9 +778,10 @@ NAME_ENDS |= {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 NAME_ENDS |= {"is", "are", "was", "has", "have", "both", "moved", "live", "demo", "today"}
 NAME_ENDS |= {"years", "months", "weeks", "days", "seats", "yr", "yrs", "mo"}
 FIELD_WORDS = {"value", "amount", "owner", "stage", "status", "rep", "ae", "arr", "acv", "term"}
-NAME_OPENERS = {"big", "new", "good", "first", "one"}  # New Balance, Good Hemp, One Medical
+# New Balance, Good Hemp, One Medical, Three UK: words that end a name, but may open one
+NAME_OPENERS = {"big", "new", "good", "first", "one", "two", "three", "four", "five", "six"}
 CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
-ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl."}
+ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl.", "dr."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?i:{CURRENCY_CODES})$")
 INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
@@ -807,7 +809,7 @@ PAUSES = {
     "]",
     "/",
 }
-NAME_WORDS_MAX, NAME_CHARS_MAX = 8, 80
+NAME_WORDS_MAX, NAME_CHARS_MAX = 12, 100
 
 
 def _customer(
@@ -840,7 +842,9 @@ def _candidates(
     named = _field(fields, CUSTOMER_KEYS)
     if named:
         first = re.split(r"\s+[-–—|(·]\s*|\s*\(", _plain(named))[0]
-        cleaned = _name(_words(first), strict=False)
+        said = _words(first)
+        start = next((i for i, word in enumerate(said) if word.lower() not in FILLER), len(said))
+        cleaned = _name(_run(said, start, 1), strict=False)  # "monday.com signed for …"
         if cleaned:
             yield cleaned
     for attachment in message.get("attachments") or []:
@@ -1070,6 +1074,10 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
         if step == 1 and _possessive_of_the_deal(words, i):
             run.append(word[:-2])  # "closing Shell's SOW": Shell
             break
+        if lowered == "for" and _joins_a_name(words, i, step, run):
+            run.append(word)  # "Transport for London", "Department for Work and Pensions"
+            i += step
+            continue
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
         opens_a_name = step == -1 and bool(run) and lowered in NAME_OPENERS and word[:1].isupper()
         if lowered in NAME_ENDS and not (
@@ -1082,6 +1090,17 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
         run.append(word)
         i += step
     return run
+
+
+def _joins_a_name(words: Sequence[str], i: int, step: int, run: Sequence[str]) -> bool:
+    """ "for" between two words written as names are ("Transport for London"), not before
+    what was sold ("Zoom Video Communications for L2 support", "Acme for 30 seats")."""
+    beyond = i + step
+    if not run or not 0 <= beyond < len(words) or run[-1].lower() in DEAL_WORDS:
+        return False
+    return all(
+        w.isalpha() and w[:1].isupper() and w[1:].islower() for w in (run[-1], words[beyond])
+    )
 
 
 def _lower_after_capitals(word: str, run: Sequence[str]) -> bool:

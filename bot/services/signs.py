@@ -57,7 +57,10 @@ ELSEWHERE = _words_for(
     r"funding round",
     r"closed (?:a|an|their|its) [^.;!?]{0,20}round",
     r"closed their",
-    r"(?:we|i) (?:signed|bought|purchased|subscribed) (?:up )?(?:with|from|to)",
+    r"(?:we|i) (?:bought|purchased|subscribed) (?:up )?(?:with|from|to)",
+    r"renewal of our|procurement signed",
+    r"heard (?:that )?[\w.&-]+ (?:just )?(?:signed|won|closed|landed)",
+    r"rumou?red",
     r"everyone (?:gets|keeps|has)",
     r"please use",
     r"start using",
@@ -71,16 +74,18 @@ ELSEWHERE = _words_for(
     r"(?:price|pricing|discount|deal[- ]desk|internal) approvals?",
     r"signed (?:off )?by (?:management|finance|legal|the cfo|our)",
     r"free\b[^.;!?]{0,20}\b(?:pilot|trial|poc)",
-    r"(?:new )?meetings? (?:booked|scheduled)",
-    r"booked (?:by|via)",
     r"new hire",
     r"offer letter",
     r"offers? signed",
     r"starts (?:on )?(?:monday|tuesday|wednesday|thursday|friday|next)",
     r"joins us",
     r"joining us",
-    r"SDR",
-    r"BDR",
+    r"(?:new|an|our new|hired an?|welcome our new) (?:SDR|BDR|AE|SE)",
+    r"spiffs?",
+    r"reseller agreement|partner agreement|new partner",
+    r"payment received|instal+ment|invoice paid",
+    r"awarded a place on|place on the [\w ]{0,30}framework",
+    r"customers'? choice|peer insights|magic quadrant|finalist",
     r"quiz|league|tournament|sweepstake|raffle|hackathon|lottery|fantasy|step challenge",
     r"5-a-side",
     r"award for",
@@ -91,9 +96,11 @@ ELSEWHERE = _words_for(
     r"win rate",
     r"0 won",
 )
+# A meeting booker's post: "New meeting booked: Shopee x PayRail intro".
+MEETING_BOOKED = re.compile(r"\W*(?:new )?meetings? (?:booked|scheduled)\b", re.I)
 # A sale, but perhaps not ours alone or not done yet: a person settles it.
 UNSETTLED = re.compile(
-    r"\b(?:(?-i:partners?)(?:'s)?|draft|don'?t post|not yet|no (?:order|po|signature) yet|"
+    r"\b(?:(?-i:partners?)(?:'s)?|(?:we|i) signed with|draft|don'?t post|not yet|no (?:order|po|signature) yet|"
     r"waiting (?:on|for)|awaiting|pending|fingers crossed)\b|"
     r":(?:roll_eyes|face_with_rolling_eyes|upside_down_face|unamused|eyes):|/s\b",
     re.I,
@@ -106,7 +113,7 @@ UNSETTLED = re.compile(
 SAYS_A_WIN = _words_for(
     r"signed|signs?(?![-\s](?:off|up|in|out)\b)|sigend|siged|signd|countersigned",
     r"inked|closed|clsoed|clinched|nailed|sealed|awarded|executed",
-    r"(?-i:CW)",
+    r"(?-i:CW)|signde|singed",
     r"new(?:est)? logo",
     r"(?:contract )?award notice|notice of award|letter of award",
     r"over the line|across the line|said yes|green light|go-ahead",
@@ -127,8 +134,8 @@ SAYS_A_WIN = _words_for(
     r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through)",
 )
 SAYS_A_WIN_OR_PRIZE = re.compile(
-    r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked in|funded|"
-    r"completed)\b",
+    r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked(?: in)?|funded|"
+    r"completed|(?:upsell|expansion|cross-sell|add-on) (?:at|with|for|from))\b",
     re.I,
 )
 SAYS_IT_IS_DONE = re.compile(
@@ -170,7 +177,8 @@ def weigh(text: str, priced: bool, staged: bool) -> Signs:
         )
         if present
     }
-    against, unsettled = ELSEWHERE.search(text), UNSETTLED.search(text)
+    against = ELSEWHERE.search(text) or MEETING_BOOKED.match(text)
+    unsettled = UNSETTLED.search(text)
     why_unsettled = unsettled.group().lower() if unsettled else None
     if why_unsettled is None and shouted(text):
         why_unsettled = "shouted: no case tells a name from the rest"

@@ -317,6 +317,16 @@ OUTCOME_BARS = {
         asks_at_most=0.05,
         replies_to_none=True,
     ),
+    "global_2026_12_03": OutcomeBar(
+        rows_at_least=160, wins_at_least=85, near_misses_at_least=70, **ISSUE_18
+    ),
+    "chatter_global_2026_12_03": OutcomeBar(
+        rows_at_least=160,
+        wins_at_least=0,
+        near_misses_at_least=160,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
 }
 
 
@@ -344,7 +354,8 @@ def _texts(value: Any) -> list[str]:
 
 
 SLACK_MARKUP = re.compile(
-    r"<(?:@U[0-9A-Z]+(?:\|[^<>]*)?|#C[0-9A-Z]+(?:\|[^<>]*)?|!\w+|https?://[^<>|]+(?:\|[^<>]*)?)>"
+    r"<(?:@U[0-9A-Z]+(?:\|[^<>]*)?|#C[0-9A-Z]+(?:\|[^<>]*)?|!\w+(?:\^[0-9A-Z]+)?(?:\|[^<>]*)?"
+    r"|https?://[^<>|]+(?:\|[^<>]*)?)>"
 )
 SLACK_ESCAPE = re.compile(r"&(?:amp|lt|gt);")
 
