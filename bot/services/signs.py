@@ -100,7 +100,8 @@ ELSEWHERE = _words_for(
 MEETING_BOOKED = re.compile(r"\W*(?:new )?meetings? (?:booked|scheduled)\b", re.I)
 # A sale, but perhaps not ours alone or not done yet: a person settles it.
 UNSETTLED = re.compile(
-    r"\b(?:(?-i:partners?)(?:'s)?|(?:we|i) signed with|draft|don'?t post|not yet|no (?:order|po|signature) yet|"
+    r"\b(?:(?-i:partners?)(?:'s)?|(?:we|i) signed with|draft|don'?t post|not yet|"
+    r"no (?:order|po|signature) yet|"
     r"waiting (?:on|for)|awaiting|pending|fingers crossed)\b|"
     r":(?:roll_eyes|face_with_rolling_eyes|upside_down_face|unamused|eyes):|/s\b",
     re.I,
