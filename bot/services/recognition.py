@@ -114,9 +114,8 @@ NOT_YET = re.compile(
     r"(?:clos|sign|win|land|book)|"
     r"\bhop(?:e|es|ed|ing)\b|\bpray(?:ing)?\b|\bwish(?:ed)?\s+(?:we|they|i|it|he|she)\b|\bwon['’]?t\b|\bunpaid\b|\bpoc\b|"
     r"\bproof of concept\b|\bfree (?:pilot|trial)\b|"
-    r"\bcloses\b|\bnext (?:week|month|quarter|year|monday|tuesday|wednesday|thursday|friday)\b|"
-    r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
-    r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|\bfingers crossed\b|"
+    r"\bcloses\b|\bfingers crossed\b|\bprovisional(?:ly)?\b|\btentative(?:ly)?\b|\bpencil(?:led)?\b|"
+    r"\bsubject to\b|\bon hold\b|\bin principle\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
     r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
     r"\bsign(?:ed|s|ing)? (?:in|out)\b|\bsign(?:ed|s|ing)? off\b(?![^.;!?]{0,30}\b(?:sow|contract|"
@@ -125,12 +124,23 @@ NOT_YET = re.compile(
     r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
     r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop|lunch|dinner|"
-    r"breakfast|table|trip|travel|venue|offsite|tickets?)s?\s+(?:is\s+|are\s+)?booked\b|"
-    r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)|"
+    r"breakfast|table|trip|travel|venue|offsite|tickets?|do|party|drinks|meal|reception|"
+    r"scaffold|tasting|viewing|visit|survey)s?\b[^.;!?]{0,40}?\bbooked\b|"
+    r"\bbooked\s+(?:a|an|the|our|my)?\s*(?:demo|meeting|call|webinar|flight|hotel|room)",
+    re.I,
+)
+# When: later, so not yet, beside a verb that says it happens then ("signs next week",
+# "booked for Feb"); beside one that says it happened, the deal is done and its work is
+# later ("confirmed canapés for next year").
+LATER = re.compile(
+    r"\bnext (?:week|month|quarter|year|monday|tuesday|wednesday|thursday|friday)\b|"
+    r"\btomorrow\b|\bsoon\b|\blater (?:this|today)\b|\bby (?:mon|tues|wednes|thurs|fri|"
+    r"satur|sun)day\b|\bby (?:eod|eow|eom|eoq|eoy|end of)\b|"
     r"\bbooked\s+(?:in\s+)?for\s+(?:the\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
     r"dec|next|mon|tue|wed|thu|fri|sat|sun|tomorrow)",
     re.I,
 )
+HAPPENS_THEN = re.compile(r"\b(?:signs|closes|signing|closing|lands|books)\b", re.I)
 CLAUSE_BREAK = re.compile(
     r"[.!?;,:—–·|\n]+(?:\s|$)|\s[-|·]\s|[!?;—–·|()\n]|,(?!\d)|\s(?:and that|which|so that)\s"
 )
@@ -375,7 +385,7 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
         if _asks(sentence) or _before_the_sale(sentence):
             continue
         for clause in CLAUSE_BREAK.split(sentence):
-            if _not_a_win(clause):
+            if _not_a_win(clause, said_when=bool(HAPPENS_THEN.search(clause))):
                 continue
             hint = HINT.search(clause)
             if hint is not None and (priced or hint.group().lower() != "is done"):
@@ -385,12 +395,13 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
     return False
 
 
-def _not_a_win(clause: str) -> bool:
+def _not_a_win(clause: str, said_when: bool = True) -> bool:
     """Not yet, or another kind of closing; a shouted clause is read in lower case, so
     "CLOSED THE ESCALATION" is the escalation (names keep their case elsewhere)."""
     if signs.shouted(clause):
         clause = clause.lower()
-    return bool(NOT_YET.search(clause) or NOT_A_SALE.search(clause) or UNDONE.search(clause))
+    later = said_when and LATER.search(clause) is not None
+    return bool(later or NOT_YET.search(clause) or NOT_A_SALE.search(clause) or UNDONE.search(clause))
 
 
 def _before_the_sale(sentence: str) -> bool:

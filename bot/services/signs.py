@@ -133,15 +133,27 @@ SAYS_A_WIN = _words_for(
     r"(?:po|loa|order|purchase order|work order|placement|grant|award letter|letter of award)"
     r"\s+(?:is\s+|was\s+|has been\s+)?(?:in|received|recieved|confirmed|approved|placed|arrived)",
     r"(?:deal|contract|renewal|order) (?:is )?(?:done|official|through)",
+    # in plain words: how trades, firms and venues say it
+    r"(?:gone|going|went) with us|go ahead with us|(?:given|got) (?:us )?the (?:nod|go-ahead)",
+    r"said go|greenlit|green-lit|commissioned us|instructed us|engaged us|retained (?:by|us)",
+    r"appointed us|letter of appointment|appointment letter|engagement letter",
+    r"accepted (?:our|the) (?:quote|proposal|offer|estimate|tender|bid|fee)",
+    r"(?:agreement|contract|letter|paperwork|forms?) (?:is |are |has |have )?(?:come )?back",
+    r"new matter|matter opened|placement (?:made|confirmed)",
+    r"status changed to \W*(?:definite|confirmed|booked)",
+    r"deposit (?:is |has been |was )?(?:paid|in|received|cleared|landed)",
+    r"(?:lpo|po|purchase order) (?:is |was )?(?:in|received|arrived)",
 )
 SAYS_A_WIN_OR_PRIZE = re.compile(
     r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked(?: in)?|funded|"
-    r"completed|(?:upsell|expansion|cross-sell|add-on) (?:at|with|for|from))\b",
+    r"completed|(?:upsell|expansion|cross-sell|add-on) (?:at|with|for|from)|"
+    r"(?:gave|given|giving) us|with us|want us (?:for|as|to)|having us|asked us to|"
+    r"we(?:'re| are) doing (?:their|the)|booked for|have taken|took)\b",
     re.I,
 )
 SAYS_IT_IS_DONE = re.compile(
     r"\b(?:done|confirmed|booked|placed|accepted|committed|extended|upgraded|expanded|ordered|"
-    r"sign(?:ed)? up|siged up|"
+    r"sign(?:ed)? up|siged up|signed off|fixed|we(?:'ve| have) got|we got the|"
     r"(?:we|they)(?:'re| are) (?:in|on|on board|onboard)|(?:are|is) in(?=\s*(?:[!.,:;]|$)))\b",
     re.I,
 )
