@@ -34,7 +34,8 @@ CONTRACT_TERMS = frozenset(
     platform product module add-on addon upgrade downgrade onboarding implementation
     services support partnership tender account accounts opportunity logo customer
     client pricing discount budget lease io insertion cta cda bid bids franchise site
-    call-off framework mandate retainer statement rfp rfq quotation sponsorship"""
+    call-off framework mandate retainer statement rfp rfq quotation sponsorship loa lpo
+    lor lol"""
     )
 )
 # Words too common to be a name on their own: what rules take for a name when the

@@ -7,6 +7,7 @@ in its input, so no post can hold the bot up."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -123,6 +124,10 @@ NOT_YET = re.compile(
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
+    r"\bbooked\b[^.;!?]{0,40}?\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|"
+    r"thu|thurs|fri|sat|sun|tmrw|tomorrow|tonight|\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|as backup)\b|"
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|sat|sun|tmrw|tomorrow|\d{1,2}(?:[:.]\d{2})?"
+    r"\s?(?:am|pm))\b[^.;!?]{0,20}?\bbooked\b|"
     r"\b(?:demo|meeting|call|webinar|flight|hotel|room|session|workshop|lunch|dinner|"
     r"breakfast|table|trip|travel|venue|offsite|tickets?|do|party|drinks|meal|reception|"
     r"scaffold|tasting|viewing|visit|survey)s?\b[^.;!?]{0,40}?\bbooked\b|"
@@ -926,7 +931,10 @@ def _names_its_subject(words: Sequence[str], i: int) -> bool:
     following = ("the", "a", "an", "our", "their", "for", "up")
     if not 0 < i < len(words) - 1 or words[i + 1].lower() not in following:
         return False
-    return not _is_pause(words[i - 1])
+    what = list(itertools.takewhile(lambda w: not _is_pause(w), words[i + 2 : i + 7]))
+    a_thing = bool(what) and all(w.islower() for w in what)  # "our visitor book"
+    sold = any(w in DEAL_WORDS or w in naming.CONTRACT_TERMS or MONEY.search(w) for w in what)
+    return not _is_pause(words[i - 1]) and (sold or not a_thing)
 
 
 def _is_anchor(words: Sequence[str], i: int) -> bool:
@@ -1080,15 +1088,15 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
             break
         if naming.is_figure(word):
             break  # "Umbrella Corp 2x their contract": a multiple ends the name
+        if lowered == "for" and _joins_a_name(words, i, step, run):
+            run.append(word)  # "Transport for London", "Department for Work and Pensions"
+            i += step
+            continue
         if _lower_after_capitals(word, run):
             break  # "Larkspur Learning added 300 seats": the name is what is capitalised
         if step == 1 and _possessive_of_the_deal(words, i):
             run.append(word[:-2])  # "closing Shell's SOW": Shell
             break
-        if lowered == "for" and _joins_a_name(words, i, step, run):
-            run.append(word)  # "Transport for London", "Department for Work and Pensions"
-            i += step
-            continue
         after_connector = bool(run) and run[-1].lower() in CONNECTORS
         opens_a_name = step == -1 and bool(run) and lowered in NAME_OPENERS and word[:1].isupper()
         if lowered in NAME_ENDS and not (
