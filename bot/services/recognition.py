@@ -119,8 +119,8 @@ NOT_YET = re.compile(
     r"\bsubject to\b|\bon hold\b|\bin principle\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
     r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
-    r"\bsign(?:ed|s|ing)? (?:in|out)\b|\bsign(?:ed|s|ing)? off\b(?![^.;!?]{0,30}\b(?:sow|contract|"
-    r"retainer|agreement|order|po|proposal)\b)|\bsigned by us\b|\bwaiting (?:on|for)\b|"
+    r"\bsign(?:ed|s|ing)? (?:in|out)\b|\bsign(?:ed|s|ing)? off\b(?![^.;!?]{0,40}(?:\b(?:sow|contract|"
+    r"retainer|agreement|order|po|proposal)\b|[$€£¥₹]))|\bsigned by us\b|\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
     r"\bthis (?:quarter|month|year)\b|\bdeals\b|"
@@ -406,7 +406,9 @@ def _not_a_win(clause: str, said_when: bool = True) -> bool:
     if signs.shouted(clause):
         clause = clause.lower()
     later = said_when and LATER.search(clause) is not None
-    return bool(later or NOT_YET.search(clause) or NOT_A_SALE.search(clause) or UNDONE.search(clause))
+    return bool(
+        later or NOT_YET.search(clause) or NOT_A_SALE.search(clause) or UNDONE.search(clause)
+    )
 
 
 def _before_the_sale(sentence: str) -> bool:
@@ -910,17 +912,22 @@ def _named_by_win(words: Sequence[str]) -> Iterator[str]:
     """Names said after a win word ("signed Acme", "New logo: Hooli"), then before one
     ("Acme is officially a customer", "the Acme renewal is signed")."""
     anchors = [i for i, word in enumerate(words) if _is_anchor(words, i)][:CANDIDATES_MAX]
+    things: set[int] = set()  # anchors whose object is a thing: "signed our visitor book"
     for i in anchors:
         if _names_its_subject(words, i):
             subject = _name_before(words, i)  # "Apollo Hospitals signed the FP contract"
             if subject and _proper(subject) and naming.makes_sense(subject):
                 yield subject
         after = None if words[i].lower() in NAMED_BEFORE else _name_after(words, i)
+        if after == OBJECT and not any(MONEY.search(w) for w in words):
+            things.add(i)  # priced, the thing is the deal: "signed the brand refresh, £160k"
         if after is not None:  # OBJECT ("") too: the win's object was a thing
             yield after
     for i in anchors:
         if words[i].lower() == "won" and i and not _is_pause(words[i - 1]):
             continue  # "India won!!!": who won, not whom we won
+        if i in things:
+            continue  # who signed a thing is no customer
         before = _name_before(words, i)
         if before:
             yield before

@@ -20,7 +20,9 @@ SOLD = re.compile(
     r"\b(?:deal|contract|agreement|order|po|purchase order|subscription|licen[cs]es?|"
     r"renewal|expansion|upsell|cross-sell|retainer|sow|msa|seats?|plan|tender|grant|"
     r"work order|loa|letter of award|placement|arr|acv|mrr|tcv|tier|package|edition|"
-    r"rollout|roll-out|framework|term|multi-?year|\d+[- ]?(?:year|yr|month|mo)s?)\b",
+    r"rollout|roll-out|framework|term|multi-?year|(?:sole |preferred )?supplier|new matter|"
+    r"matter opened|engagement letter|letter of appointment|gift agreement|"
+    r"\d[\d,.]*\s?(?:grand|lakhs?|crores?)|\d+[- ]?(?:year|yr|month|mo)s?)\b",
     re.I,
 )
 # A cheer: how people announce a win.
@@ -138,7 +140,8 @@ SAYS_A_WIN = _words_for(
     r"said go|greenlit|green-lit|commissioned us|instructed us|engaged us|retained (?:by|us)",
     r"appointed us|letter of appointment|appointment letter|engagement letter",
     r"accepted (?:our|the) (?:quote|proposal|offer|estimate|tender|bid|fee)",
-    r"(?:agreement|contract|letter|paperwork|forms?) (?:is |are |has |have )?(?:come )?back",
+    r"(?:agreement|contract|letter|paperwork|forms?) (?:is |are |has |have )?(?:come |came )?back",
+    r"returned the [\w ]{0,25}(?:agreement|contract)",
     r"new matter|matter opened|placement (?:made|confirmed)",
     r"status changed to \W*(?:definite|confirmed|booked)",
     r"deposit (?:is |has been |was )?(?:paid|in|received|cleared|landed)",

@@ -327,6 +327,16 @@ OUTCOME_BARS = {
         asks_at_most=0.05,
         replies_to_none=True,
     ),
+    "plain_words_2026_12_03": OutcomeBar(
+        rows_at_least=160, wins_at_least=90, near_misses_at_least=70, **ISSUE_18
+    ),
+    "chatter_plain_words_2026_12_03": OutcomeBar(
+        rows_at_least=160,
+        wins_at_least=0,
+        near_misses_at_least=160,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
 }
 
 
