@@ -35,7 +35,7 @@ CONTRACT_TERMS = frozenset(
     services support partnership tender account accounts opportunity logo customer
     client pricing discount budget lease io insertion cta cda bid bids franchise site
     call-off framework mandate retainer statement rfp rfq quotation sponsorship loa lpo
-    lor lol"""
+    lor lol deposit payment"""
     )
 )
 # Words too common to be a name on their own: what rules take for a name when the

@@ -96,7 +96,8 @@ NOT_A_SALE_DOCUMENT = re.compile(
 # Anywhere in the message, these mean the deal did not happen.
 LOST = re.compile(
     r"closed[\s-]*lost|\blost\b|\bloses\b|fell through|fall(?:ing|s)? through|\bchurn|"
-    r"backed out|pulled out|walked away|\bno deal\b",
+    r"backed out|pulled out|walked away|\bno deal\b|\bwe were (?:so+ |really |very )?close\b|"
+    r"\bpipped us\b|\bbeat us\b|\bnot (?:a |quite |yet )?(?:done deal|signed|closed|final)\b",
     re.I,
 )
 # Within the clause that says it, these undo a win; elsewhere in a long story they are
@@ -197,6 +198,7 @@ EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 PICTOGRAPH = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]+[\ufe0f\u200d]*")
 BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
+FIELD_SEPARATOR = re.compile(r"\s+[|·]\s+")  # "Deal Won | Account Name: Apollo | Amount: …"
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
 PAIR = re.compile(r"(?<![\w=])([A-Za-z][A-Za-z_ ]{0,30}?)\s*=\s*([^;,|\n=]{1,200})")
 FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S.*?)\s*$")
@@ -423,7 +425,9 @@ BECAME = re.compile(r"\b(?:converted|turned|became)\s+(?:in)?to\b", re.I)
 
 def _asks(sentence: str) -> bool:
     """A question, not "Guess who just signed?"."""
-    asked = sentence.rstrip(" !.;").endswith("?") or bool(QUESTION_START.match(sentence))
+    started = bool(QUESTION_START.match(sentence))
+    amazed = sentence.rstrip().endswith(("??", "?!", "!?")) and not started  # "signed too??"
+    asked = (sentence.rstrip(" !.;").endswith("?") and not amazed) or started
     return asked and not re.match(r"\s*guess (?:who|what)\b", sentence, re.I)
 
 
@@ -476,7 +480,8 @@ def _read(message: Mapping[str, Any], integration: bool) -> tuple[list[str], dic
             for key, value in block_fields.items():
                 fields.setdefault(key, value[:READ_LIMIT])
     texts = [CODE_BLOCK.sub(" ; ", text) for text in texts]  # a query, a log: no post's words
-    for line in "\n".join(texts)[:READ_LIMIT].splitlines():
+    lines = "\n".join(texts)[:READ_LIMIT].splitlines()
+    for line in (part for line in lines for part in FIELD_SEPARATOR.split(line)):
         match = FIELD_LINE.match(FORMAT.sub("", EMOJI.sub(" ", line)))
         if match:
             fields.setdefault(_key(match.group(1)), match.group(2))
@@ -800,11 +805,12 @@ NAME_ENDS |= {"years", "months", "weeks", "days", "seats", "yr", "yrs", "mo"}
 FIELD_WORDS = {"value", "amount", "owner", "stage", "status", "rep", "ae", "arr", "acv", "term"}
 # New Balance, Good Hemp, One Medical, Three UK: words that end a name, but may open one
 NAME_OPENERS = {"big", "new", "good", "first", "one", "two", "three", "four", "five", "six"}
-CONNECTORS = {"&", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
+CONNECTORS = {"&", "+", "n", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl.", "dr."}
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?i:{CURRENCY_CODES})$")
 INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
+INITIAL = re.compile(r"[A-Z]\.|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Mt\.")
 WORD_OR_PAUSE = re.compile(r"\n|[^\s]+")  # a line break ends a name
 SPLIT_MARK = re.compile(r" ([.,’'])(?= |$)")  # a mark split off its word, put back
 LEADING = "\"'([{"
@@ -888,9 +894,14 @@ def _candidates(
 def _words(text: str) -> list[str]:
     """Words and pauses (punctuation, emoji) in order: `Acme, Inc.` → Acme , Inc."""
     tokens: list[str] = []
-    for chunk in WORD_OR_PAUSE.findall(text):
+    chunks = WORD_OR_PAUSE.findall(text)
+    for at, chunk in enumerate(chunks):
         if chunk in PAUSES or chunk == "<>":
             tokens.append(chunk)
+            continue
+        following = chunks[at + 1] if at + 1 < len(chunks) else ""
+        if INITIAL.fullmatch(chunk) and following[:1].isupper():
+            tokens.append(chunk)  # "T. Rowe Price", "Mr. Lube"
             continue
         if INITIALS.fullmatch(chunk.rstrip(",!?;:")):
             tokens.append(chunk.rstrip(",!?;:"))  # "J.P." keeps its dots
@@ -907,7 +918,7 @@ def _words(text: str) -> list[str]:
 
 
 def _is_pause(token: str) -> bool:
-    return token in PAUSES or not any(c.isalnum() or c in "&@" for c in token)
+    return token in PAUSES or not any(c.isalnum() or c in "&@+" for c in token)
 
 
 def _named_by_win(words: Sequence[str]) -> Iterator[str]:
@@ -939,6 +950,8 @@ def _names_its_subject(words: Sequence[str], i: int) -> bool:
     """ "X signed the ...": the name right before the win word, what was won after it."""
     following = ("the", "a", "an", "our", "their", "for", "up")
     if not 0 < i < len(words) - 1 or words[i + 1].lower() not in following:
+        return False
+    if words[i].lower() in WEAK_WIN_WORDS:  # "WINDIES WON THE TEST": who won, not whom
         return False
     what = list(itertools.takewhile(lambda w: not _is_pause(w), words[i + 2 : i + 7]))
     a_thing = bool(what) and all(w.islower() for w in what)  # "our visitor book"
@@ -1209,7 +1222,9 @@ def _bold_name(text: str) -> str | None:
         named = [
             p
             for p in parts
-            if not all(_about_the_deal(w) for w in p.split()) and _key(p) not in LABELS
+            if not all(_about_the_deal(w) for w in p.split())
+            and _key(p) not in LABELS
+            and not _about_the_deal(p.split()[-1])  # "Brightwire Order Form": a document
         ]
         inner = named[0] if named else ""  # "*Ellison Glass Works – kiln sensors*": who, then what
         if (

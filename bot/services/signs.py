@@ -73,6 +73,15 @@ ELSEWHERE = _words_for(
     r"(?:our|a|the|new) vendor(?!-)",
     r"out of [\w'’ ]{0,20}budget",
     r"(?:the|our) new [\w ]{0,20}office",
+    r"for our (?:own )?(?:[\w-]+ ){0,3}(?:dinner|party|offsite|off-site|event|anniversary|kick-?off|"
+    r"launch|conference|reception|christmas|team|staff)",
+    r"(?:booth|stand|ballroom|band|marquee) (?:is )?booked|booked (?:the |a |our )?[\w ]{0,20}"
+    r"(?:booth|stand|ballroom|band)",
+    r"renewed our|our (?:[\w-]+ ){0,2}licen[cs]es|our subscription",
+    r"our new (?:[\w-]+ )?(?:designer|engineer|developer|hire|manager|intern|colleague|"
+    r"teammate|recruit|ae|sdr|bdr|se|csm)",
+    r"joins (?:on|next|the team)|starts on|first day",
+    r"employee share|share option|esop|employment (?:contract|agreement)",
     r"(?:price|pricing|discount|deal[- ]desk|internal) approvals?",
     r"signed (?:off )?by (?:management|finance|legal|the cfo|our)",
     r"free\b[^.;!?]{0,20}\b(?:pilot|trial|poc)",
@@ -97,6 +106,10 @@ ELSEWHERE = _words_for(
     r"leaderboard",
     r"win rate",
     r"0 won",
+)
+# A booking system or CRM moving a deal to its won stage: "Event moved to Definite".
+STAGE_MOVED = re.compile(
+    r"\b(?:changed|moved|set) to \W*(?:definite|confirmed|won|closed[ -]won)\b", re.I
 )
 # A meeting booker's post: "New meeting booked: Shopee x PayRail intro".
 MEETING_BOOKED = re.compile(r"\W*(?:new )?meetings? (?:booked|scheduled)\b", re.I)
@@ -146,6 +159,10 @@ SAYS_A_WIN = _words_for(
     r"status changed to \W*(?:definite|confirmed|booked)",
     r"deposit (?:is |has been |was )?(?:paid|in|received|cleared|landed)",
     r"(?:lpo|po|purchase order) (?:is |was )?(?:in|received|arrived)",
+    r"came back with (?:the |a |their |our )?(?:po|purchase order|order|contract|signature|yes)",
+    r"(?:job|contract|deal|tender|bid|work|account|business)(?:'s| is) ours|it'?s ours",
+    r"paid (?:the|a|their) deposit",
+    r"sales order (?:\S+ )?(?:approved|created|confirmed)",
 )
 SAYS_A_WIN_OR_PRIZE = re.compile(
     r"\b(?:won|wins?|secured|bagged|landed|renewed|bought|purchased|locked(?: in)?|funded|"
@@ -194,6 +211,7 @@ def weigh(text: str, priced: bool, staged: bool) -> Signs:
         if present
     }
     against = ELSEWHERE.search(text) or MEETING_BOOKED.match(text)
+    staged = staged or STAGE_MOVED.search(text) is not None
     unsettled = UNSETTLED.search(text)
     why_unsettled = unsettled.group().lower() if unsettled else None
     if why_unsettled is None and shouted(text):
@@ -202,7 +220,7 @@ def weigh(text: str, priced: bool, staged: bool) -> Signs:
 
 
 def shouted(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in re.sub(r":[a-z0-9_+'-]+:", " ", text) if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
