@@ -35,7 +35,7 @@ CONTRACT_TERMS = frozenset(
     services support partnership tender account accounts opportunity logo customer
     client pricing discount budget lease io insertion cta cda bid bids franchise site
     call-off framework mandate retainer statement rfp rfq quotation sponsorship loa lpo
-    lor lol deposit payment"""
+    lor lol deposit payment fwd fw re"""
     )
 )
 # Words too common to be a name on their own: what rules take for a name when the
@@ -134,6 +134,8 @@ def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
         return "a label and its value, not a name"
     if PERIOD_OR_MULTIPLE.fullmatch(lowered[0]):
         return "starts with a period or a figure"
+    if lowered[0] in GREETINGS and len(words) > 1:
+        return "a greeting"  # "Hi Omar"
     if len(words) == 1 and "-" in words[0]:
         first, *rest = words[0].split("-")
         if rest and all(part.isalpha() and part.islower() for part in rest) and first.isalpha():
@@ -151,6 +153,7 @@ def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
 
 
 TICKET = re.compile(r"#\d+")
+GREETINGS = frozenset(_listed("hi hello hey dear thanks thank cheers regards best morning"))
 AMOUNT_WORDS = frozenset(
     _listed("mio mio. mn mil million millions billion bn lakh lakhs crore crores")
 )

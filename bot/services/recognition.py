@@ -121,8 +121,8 @@ NOT_YET = re.compile(
     r"\bsubject to\b|\bon hold\b|\bin principle\b|"
     r"\balmost\b|\bnearly\b|\bverbal(?:ly)?\b|\bpending\b|\bif\b|\bonce (?:we|they)\b|"
     r"\bfor review\b|\bshortlist|\b(?-i:target|prospect)|"  # "Closed Target": a name
-    r"\bsign(?:ed|s|ing)? (?:in|out)\b|\bsign(?:ed|s|ing)? off\b(?![^.;!?]{0,40}(?:\b(?:sow|"
-    r"contract|retainer|agreement|order|po|proposal)\b|[$€£¥₹]))|\bsigned by us\b|"
+    r"\bsign(?:ed|s|ing)? (?:in|out)\b|\bsign(?:ed|s|ing)? off\b(?![^.;!?]{0,40}\b(?:sow|"
+    r"contract|retainer|agreement|order|po|proposal)\b|.{0,60}?[$€£¥₹])|\bsigned by us\b|"
     r"\bwaiting (?:on|for)\b|"
     r"\bawaiting\b|\bstill open\b|\blast year\b|\b(?:customer|client)s? of\b|"
     r"\b(?-i:pipeline|quota|forecast)\b|\bso far\b|\bytd\b|\byear to date\b|"
@@ -394,6 +394,8 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
         if _asks(sentence) or _before_the_sale(sentence):
             continue
         for clause in CLAUSE_BREAK.split(sentence):
+            if priced and SIGNED_OFF_BY_NAME.search(clause):
+                return True  # "Woolies signed off on the LED retrofit … $212k": their yes
             if _not_a_win(clause, said_when=bool(HAPPENS_THEN.search(clause))):
                 continue
             hint = HINT.search(clause)
@@ -413,6 +415,9 @@ def _not_a_win(clause: str, said_when: bool = True) -> bool:
     return bool(
         later or NOT_YET.search(clause) or NOT_A_SALE.search(clause) or UNDONE.search(clause)
     )
+
+
+SIGNED_OFF_BY_NAME = re.compile(r"\b[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*)* (?:have |has )?signed off\b")
 
 
 def _before_the_sale(sentence: str) -> bool:
@@ -1000,6 +1005,7 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
         anchor <= 3 and all(_about_the_deal(w) or _is_pause(w) for w in words[:anchor])
     )
     described = False  # "signed the campus-wide license": the deal, not its customer
+    sold_before = False  # "won the regional freight contract with Holloway Foods"
     while i < len(words) and (
         words[i] in (":", "—", "–", "-", "·", "|")
         or (headline and _is_pause(words[i]) and words[i] not in (".", "("))
@@ -1007,6 +1013,7 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
         or _modifies_a_deal_word(words, i)
     ):
         described = described or words[i].lower() in ("the", "a", "an", "our", "their")
+        sold_before = sold_before or _about_the_deal(words[i])
         i += 1
     run = _run(words, i, 1)
     if not run:
@@ -1032,6 +1039,10 @@ def _name_after(words: Sequence[str], anchor: int) -> str | None:
         last < len(words) and words[last].lower() in DEAL_WORDS
     )
     passive = anchor > 0 and words[anchor - 1].lower() in ("is", "are", "was", "were")
+    prize = words[anchor].lower() in WEAK_WIN_WORDS and described
+    prize = prize and not (ends_in_deal_word or sold_before)
+    if prize:
+        return OBJECT  # "won the pub quiz", "WON THE TEST": a prize; "won the Acme account" is not
     weak = words[anchor].lower() in WEAK_WIN_WORDS or (described and ends_in_deal_word) or passive
     return _name(run, strict=weak)
 
@@ -1086,14 +1097,35 @@ def _name_before(words: Sequence[str], anchor: int) -> str | None:
         or words[i] in (":", ";", "-", "—", "–")
         or (words[i].lower() in ("to", "into") and i and words[i - 1].lower() in ("went", "moved"))
     ):
+        if words[i] in ("—", "–"):
+            i = _before_an_aside(words, i)  # "AC Health — the Ayala group's arm — has signed"
         i -= 1
     run = list(reversed(_run(words, i, -1)))
+    if run and run[-1].isdigit() and i + 1 < len(words) and _about_the_deal(words[i + 1]):
+        run = _named_before_a_dash(words, i - len(run))  # "Oxford … Trust — G-Cloud 14 call-off"
     if i - len(run) >= 1 and words[i - len(run)] == "<>":
         run = list(reversed(_run(words, i - len(run) - 1, -1)))
     start = i - len(run)
     if start >= 0 and words[start].lower() in ARTICLES and not any(_proper(w) for w in run):
         return None  # "the poll is closed", "done the needful and signed": a thing
     return _name(run, strict=words[anchor].lower() in WEAK_WIN_WORDS)  # "tacos won": no sale
+
+
+def _before_an_aside(words: Sequence[str], dash: int) -> int:
+    """Where to go on reading back from a dash that closes an aside ("— the X arm —")."""
+    for j in range(dash - 1, max(dash - 12, -1), -1):
+        if words[j] in ("—", "–"):
+            opens_an_aside = j + 1 < dash and words[j + 1].lower() in ARTICLES
+            return j if opens_an_aside else dash
+    return dash
+
+
+def _named_before_a_dash(words: Sequence[str], start: int) -> list[str]:
+    """The name heading a "Customer — what was signed" line, when what was signed is a
+    framework and its number."""
+    if start >= 0 and words[start] in ("—", "–", "-"):
+        return list(reversed(_run(words, start - 1, -1)))
+    return []
 
 
 def _run(words: Sequence[str], start: int, step: int) -> list[str]:

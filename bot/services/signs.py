@@ -156,7 +156,7 @@ SAYS_A_WIN = _words_for(
     r"(?:agreement|contract|letter|paperwork|forms?) (?:is |are |has |have )?(?:come |came )?back",
     r"returned the [\w ]{0,25}(?:agreement|contract)",
     r"new matter|matter opened|placement (?:made|confirmed)",
-    r"status changed to \W*(?:definite|confirmed|booked)",
+    r"(?:status |event )?(?:changed|moved|set) to \W*(?:definite|confirmed|booked)",
     r"deposit (?:is |has been |was )?(?:paid|in|received|cleared|landed)",
     r"(?:lpo|po|purchase order) (?:is |was )?(?:in|received|arrived)",
     r"came back with (?:the |a |their |our )?(?:po|purchase order|order|contract|signature|yes)",
@@ -204,14 +204,13 @@ def weigh(text: str, priced: bool, staged: bool) -> Signs:
         kind
         for kind, present in (
             ("amount", priced),
-            ("stage", staged),
+            ("stage", staged or STAGE_MOVED.search(text) is not None),
             ("sold", SOLD.search(text) is not None),
             ("cheer", CHEER.search(text) is not None),
         )
         if present
     }
     against = ELSEWHERE.search(text) or MEETING_BOOKED.match(text)
-    staged = staged or STAGE_MOVED.search(text) is not None
     unsettled = UNSETTLED.search(text)
     why_unsettled = unsettled.group().lower() if unsettled else None
     if why_unsettled is None and shouted(text):
