@@ -165,6 +165,7 @@ NOT_A_SALE = re.compile(
     r"position|role|req|office|store|shop|meeting|call|chapter|gap|channel|poll|survey|"
     r"browser|app|story|stories|milestone|round|quarter|month|search|hunt|interview|deck|"
     r"slides?|books|report|survey|escalation|outage|postmortem|course|exam|class|training|"
+    r"findings|actions|items|tests|"
     r"[pP][0-4]|(?:sev|SEV|Sev)-?[0-4])s?\b|\bcertified\b|"
     r"\b(?:ticket|issue|bug|case|incident|request|pr|pull request|jira|build|deploy(?:ment)?|"
     r"job|role|position|req|requisition|hiring|opening|vacancy|sprint|milestone|alert|"
@@ -180,6 +181,7 @@ NOT_A_SALE = re.compile(
     r"shipment|courier|post|letter)s?\b|"
     r"\bof the (?:month|quarter|year)\b|(?<!letter of )(?<!notice of )\baward(?!ed\b|\s+letter)|"
     r"\bprize\b|\blanded\s+(?:at|in|safely)\b|"
+    r"\b(?:audit|inspection)s?\b[^.;!?]{0,15}\b(?:done|passed|complete|finished)\b|"
     r"\b(?:flight|plane)\s+(?:has\s+)?landed\b|\btrophy\b|\brookie\b|\bmvp\b|"
     # a thing's state: "the garage is closed for repairs", "door's closed", "closed till Jan"
     r"\b(?:the|a|an|our|my|your|this|that)\s+(?:[a-z][\w'’-]*\s+){0,3}(?:is|are|was|were)\s+"
@@ -417,7 +419,9 @@ def _not_a_win(clause: str, said_when: bool = True) -> bool:
     )
 
 
-SIGNED_OFF_BY_NAME = re.compile(r"\b[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*)* (?:have |has )?signed off\b")
+SIGNED_OFF_BY_NAME = re.compile(
+    r"\b[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*)* (?:have |has )?signed off\b"
+)
 
 
 def _before_the_sale(sentence: str) -> bool:
@@ -453,7 +457,12 @@ HINT = re.compile(
 PENDING = re.compile(
     r"\bneeds? (?:the |a |their |your )?signatures?\b|\bfor (?:e-?)?signatures?\b|"
     r"\bout for sign|\bhaven'?t (?:yet )?(?:counter)?signed\b|\bnot (?:yet )?(?:counter)?signed\b|"
-    r"\bunsigned\b|\bwaiting (?:on|for) (?:their |the |a )?(?:counter)?signature",
+    r"\bunsigned\b|\bwaiting (?:on|for) (?:their |the |a )?(?:counter)?signature|"
+    r"\bstill (?:has|have|needs?) to\b|\bstill (?:to|waiting|hasn'?t|haven'?t)\b|"
+    r"\bnot (?:yet )?countersigned\b|\bawaiting (?:signature|countersignature|(?:the )?po)\b|"
+    r"\bpo to follow\b|\bpending (?:the )?po\b|\benvelope sent\b|\bsent to \d+ recipients?\b|"
+    r"\bstatus: awaiting\b|\brenewal (?:in|due|reminder|date)\b|\bup for renewal\b|"
+    r"\brenews (?:on|in)\b",
     re.I,
 )
 

@@ -73,8 +73,19 @@ ELSEWHERE = _words_for(
     r"(?:our|a|the|new) vendor(?!-)",
     r"out of [\w'’ ]{0,20}budget",
     r"(?:the|our) new [\w ]{0,20}office",
-    r"for our (?:own )?(?:[\w-]+ ){0,3}(?:dinner|party|offsite|off-site|event|anniversary|kick-?off|"
-    r"launch|conference|reception|christmas|team|staff)",
+    r"for our (?:own )?(?:[\w-]+ ){0,3}(?:dinner|party|offsite|off-site|anniversary|"
+    r"kick-?off|conference|reception|christmas|meetup|meet-up|away ?day)",
+    r"for our (?:own )?(?:[\w-]+ ){0,3}(?:event|launch|team|staff|clients?)",
+    r"(?:on )?the company card",
+    r"organi[sz]ers?|exhibitors?",
+    r"lease on (?:the|our)|moving in|move-in|our (?:new )?office",
+    r"(?:placed |put )?(?:our |an |the |a )?(?:[\w-]+ )?order (?:is )?(?:placed |in |confirmed )?"
+    r"with (?!us\b)",
+    r"placed our order|ordered [^.;!?]{0,40}\bfrom\b|our order",
+    r"vendor (?:portal|onboarding|registration|set-?up|form)",
+    r"closed our (?:[\w-]+ )?(?:round|seed|series|funding|raise|extension)|led by",
+    r"accepted (?:the|our) offer",
+    r"our new (?:vp|head|director|cfo|cto|coo|ceo|chief)",
     r"(?:booth|stand|ballroom|band|marquee) (?:is )?booked|booked (?:the |a |our )?[\w ]{0,20}"
     r"(?:booth|stand|ballroom|band)",
     r"renewed our|our (?:[\w-]+ ){0,2}licen[cs]es|our subscription",
@@ -112,7 +123,9 @@ STAGE_MOVED = re.compile(
     r"\b(?:changed|moved|set) to \W*(?:definite|confirmed|won|closed[ -]won)\b", re.I
 )
 # A meeting booker's post: "New meeting booked: Shopee x PayRail intro".
-MEETING_BOOKED = re.compile(r"\W*(?:new )?meetings? (?:booked|scheduled)\b", re.I)
+MEETING_BOOKED = re.compile(
+    r"(?::[a-z0-9_+'-]+:|\W)*(?:new )?meetings? (?:booked|scheduled)\b", re.I
+)
 # A sale, but perhaps not ours alone or not done yet: a person settles it.
 UNSETTLED = re.compile(
     r"\b(?:(?-i:partners?)(?:'s)?|(?:we|i) signed with|draft|don'?t post|not yet|"
