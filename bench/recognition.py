@@ -20,9 +20,15 @@ import argparse
 import statistics
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from bot.sandbox.support import outcome_figures, recognition_table, recognition_table_names
+from bot.sandbox.support import (
+    RECOGNITION_TABLES,
+    outcome_figures,
+    recognition_table,
+    recognition_table_names,
+)
 from bot.services.reading import Example, read_post
 from bot.services.recognition import DealSighting, recognise_deal
 
@@ -61,8 +67,14 @@ def time_one(message: dict[str, Any], repeats: int = 20) -> float:
 
 def print_table_figures(misses: bool) -> None:
     print("the tables, read through the three outcomes (read_post, no workspace examples)")
-    for name in recognition_table_names():
-        rows = recognition_table(name)
+    print_folder(RECOGNITION_TABLES, misses)
+    print("blind tables, no rule changed for them yet: how Serve reads text nobody foresaw")
+    print_folder(RECOGNITION_TABLES / "blind", misses)
+
+
+def print_folder(folder: Path, misses: bool) -> None:
+    for name in recognition_table_names(folder):
+        rows = recognition_table(name, folder)
         figures = outcome_figures(rows)
         print(f"  {name} ({len(rows)} rows: {figures.wins} wins, {figures.not_deals} no deal)")
         print(f"    {figures.summary()}")

@@ -495,7 +495,7 @@ def _read(message: Mapping[str, Any], integration: bool) -> tuple[list[str], dic
                 fields.setdefault(key, value[:READ_LIMIT])
     texts = [CODE_BLOCK.sub(" ; ", text) for text in texts]  # a query, a log: no post's words
     lines = "\n".join(texts)[:READ_LIMIT].splitlines()
-    for line in (part for line in lines for part in FIELD_SEPARATOR.split(line)):
+    for line in (part for whole in lines for part in FIELD_SEPARATOR.split(whole)):
         match = FIELD_LINE.match(FORMAT.sub("", EMOJI.sub(" ", line)))
         if match:
             fields.setdefault(_key(match.group(1)), match.group(2))

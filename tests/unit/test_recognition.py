@@ -337,6 +337,23 @@ OUTCOME_BARS = {
         asks_at_most=0.05,
         replies_to_none=True,
     ),
+    "pilots_2026_12_03": OutcomeBar(
+        rows_at_least=150, wins_at_least=90, near_misses_at_least=60, **ISSUE_18
+    ),
+    "chatter_pilots_2026_12_03": OutcomeBar(
+        rows_at_least=170,
+        wins_at_least=0,
+        near_misses_at_least=170,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
+    "chatter_more_pilots_2026_12_03": OutcomeBar(
+        rows_at_least=140,
+        wins_at_least=0,
+        near_misses_at_least=140,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
 }
 
 
