@@ -849,7 +849,7 @@ PAUSES = {
     "]",
     "/",
 }
-NAME_WORDS_MAX, NAME_CHARS_MAX = 12, 100
+NAME_WORDS_MAX, NAME_CHARS_MAX = 12, 80
 
 
 def _customer(
