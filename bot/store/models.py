@@ -85,8 +85,8 @@ class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (
         UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_deals_message"),
-        UniqueConstraint(
-            "team_id", "source", "source_record", "source_stage", name="uq_deals_crm_win"
+        Index(
+            "uq_deals_crm_win", "team_id", "source", "source_record", "source_stage", unique=True
         ),
     )
 

@@ -442,19 +442,20 @@ def test_with_many_workspaces_each_is_verified_with_its_own_secret_from_the_stor
 
 
 def test_servebot_crm_secret_keeps_a_workspaces_secrets(
-    database_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)  # no .env but the test's
+    """The command's work, called as `servebot crm secret` calls it (in this process:
+    `main` would hand the process's logging to its own handler)."""
+    settings = Settings(database_url=database_url)
 
-    assert cli.main(["crm", "secret", "salesforce", "--team", "T0ONE"]) == 0
+    assert cli.crm_secret(settings, "salesforce", "T0ONE") == 0
     made = capsys.readouterr().out.strip()
     monkeypatch.setattr("sys.stdin", io.StringIO("hubspot-apps-own-secret\n"))
-    assert cli.main(["crm", "secret", "hubspot-app", "--team", "T0ONE"]) == 0
-    assert cli.main(["crm", "secret", "hubspot-key", "--team", "not a team"]) == 2
+    assert cli.crm_secret(settings, "hubspot-app", "T0ONE") == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("pasted wrongly\n"))
+    assert cli.crm_secret(settings, "hubspot-app", "T0TWO") == 2
+    assert cli.crm_secret(settings, "hubspot-key", "not a team") == 2
+    assert "pasted wrongly" not in capsys.readouterr().err
 
     store = Store(database_url)
     try:

@@ -16,15 +16,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("deals") as batch:
-        batch.add_column(sa.Column("source", sa.String(16)))
-        batch.add_column(sa.Column("source_record", sa.String(64)))
-        batch.add_column(sa.Column("source_stage", sa.String(100)))
-        batch.add_column(sa.Column("source_link", sa.Text()))
-        batch.add_column(sa.Column("owner_email", sa.String(254)))
-        batch.create_unique_constraint(
-            "uq_deals_crm_win", ["team_id", "source", "source_record", "source_stage"]
-        )
+    # Columns added in place, and a unique index rather than a constraint: on SQLite a
+    # new constraint means copying the table, which the check-ins' foreign key refuses.
+    op.add_column("deals", sa.Column("source", sa.String(16)))
+    op.add_column("deals", sa.Column("source_record", sa.String(64)))
+    op.add_column("deals", sa.Column("source_stage", sa.String(100)))
+    op.add_column("deals", sa.Column("source_link", sa.Text()))
+    op.add_column("deals", sa.Column("owner_email", sa.String(254)))
+    op.create_index(
+        "uq_deals_crm_win",
+        "deals",
+        ["team_id", "source", "source_record", "source_stage"],
+        unique=True,
+    )
     op.create_table(
         "crm_secrets",
         sa.Column("team_id", sa.String(32), primary_key=True),
@@ -36,7 +40,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("crm_secrets")
-    with op.batch_alter_table("deals") as batch:
-        batch.drop_constraint("uq_deals_crm_win", type_="unique")
-        for column in ("owner_email", "source_link", "source_stage", "source_record", "source"):
-            batch.drop_column(column)
+    op.drop_index("uq_deals_crm_win", "deals")
+    for column in ("owner_email", "source_link", "source_stage", "source_record", "source"):
+        op.drop_column("deals", column)
