@@ -34,11 +34,12 @@ from bot.sandbox.crm import (
 )
 from bot.sandbox.fakeslack import BOT_TOKEN, AppReceiver, FakeSlack, Message
 from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, Answer
-from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, checkins_of
+from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, checkins_of, serve
 from bot.services import crm
 from bot.services.crm import SecretName, Source
 from bot.store.db import Store
-from bot.store.models import Deal, DueWork, SeenRequest
+from bot.store.models import FORMER_TEAMMATE, Deal, DueWork, SeenRequest
+from bot.views.privacy import FORGET_ME
 from bot.web import request_headers
 from bot.webhooks import CrmWebhooks
 
@@ -481,3 +482,18 @@ def test_the_fake_finds_people_by_email_in_the_callers_workspace_only(
         with pytest.raises(SlackApiError) as raised:
             client.users_lookupByEmail(email=email)
         assert raised.value.response["error"] == "users_not_found"
+
+
+def test_forget_me_takes_the_owners_email_off_a_crm_deal(
+    fake_slack: FakeSlack, crm_bot: RunningBot
+) -> None:
+    from_hubspot(crm_bot, example("hubspot_deal"))
+    crm_bot.tick()
+    fake_slack.deliver_to(AppReceiver(crm_bot.app))
+    asked = serve(fake_slack, crm_bot, OWNER, "forget me")
+
+    fake_slack.click(OWNER, Message(channel="D0DANA", ts="0.1", blocks=asked["blocks"]), FORGET_ME)
+    assert crm_bot.wait_idle()
+
+    deal = only_deal(crm_bot)
+    assert (deal.owner_id, deal.owner_email, deal.owner_name) == (FORMER_TEAMMATE, None, None)
