@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.delivery import Delivery, Posted
 from bot.runner import GiveUp
@@ -57,7 +57,15 @@ def _find_owner(work: Work, due: Shown) -> bool:
     deal = due.deal
     if deal.owner_id or not deal.owner_email or work.job.progress.get(OWNER_LOOKED_FOR):
         return False
-    person = work.directory.person_by_email(work.delivery.client, deal.owner_email)
+    try:
+        person = work.directory.person_by_email(work.delivery.client, deal.owner_email)
+    except SlackApiError as error:
+        if error.response.status_code == 429 or error.response.status_code >= 500:
+            raise  # may pass: the runner tries again
+        # Slack refused the look-up itself (an install from before users:read.email was
+        # asked for says missing_scope): the owner is picked by hand, as for no match.
+        log.warning("deal %s: no owner look-up: %s", deal.id, error.response.get("error"))
+        person = None
     found = person is not None and person.reachable
     if person is not None and found:
         chosen, tz = work.workspace, person.tz

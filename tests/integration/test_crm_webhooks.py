@@ -166,7 +166,7 @@ def test_a_signed_salesforce_win_becomes_a_deal_the_same_way(
     assert len(checkins_of(crm_bot, deal)) == 4
 
 
-def test_an_owner_nobody_in_slack_has_is_left_to_the_owner_picker(
+def test_an_owner_nobody_in_slack_has_is_left_to_the_owner_picker_and_planned_once_picked(
     fake_slack: FakeSlack, crm_bot: RunningBot
 ) -> None:
     from_hubspot(crm_bot, example("hubspot_deal", owner_email="someone@elsewhere.test"))
@@ -182,6 +182,41 @@ def test_an_owner_nobody_in_slack_has_is_left_to_the_owner_picker(
 
     crm_bot.tick()  # the lookup is not tried again
     assert len(fake_slack.calls_to("users.lookupByEmail")) == 1
+
+    fake_slack.deliver_to(AppReceiver(crm_bot.app))
+    fake_slack.click("U0ALICE", announced, "deal_set_owner", selected_user="U0BOB")
+    assert crm_bot.wait_idle()
+
+    assert len(checkins_of(crm_bot, only_deal(crm_bot))) == 4
+    redrawn = fake_slack.message(DEALS_CHANNEL, announced.ts)
+    assert redrawn is not None and "<@U0BOB>" in json.dumps(redrawn.blocks)
+
+
+def test_an_install_without_users_read_email_still_gets_the_deal_announced(
+    fake_slack: FakeSlack, crm_bot: RunningBot
+) -> None:
+    fake_slack.fail_next("users.lookupByEmail", error="missing_scope")
+    from_hubspot(crm_bot, example("hubspot_deal"))
+
+    crm_bot.tick()
+
+    [announced] = announcements(fake_slack)
+    assert "pick the owner below" in json.dumps(announced.blocks)
+
+
+def test_a_rate_limited_lookup_waits_and_then_finds_the_owner(
+    fake_slack: FakeSlack, crm_bot: RunningBot, clock: ManualClock
+) -> None:
+    fake_slack.fail_next("users.lookupByEmail", status=429, retry_after=30)
+    from_hubspot(crm_bot, example("hubspot_deal"))
+
+    crm_bot.tick()
+    assert announcements(fake_slack) == []
+    clock.advance(timedelta(seconds=31))
+    crm_bot.tick()
+
+    [announced] = announcements(fake_slack)
+    assert f"<@{OWNER}>" in json.dumps(announced.blocks)
 
 
 def test_a_win_with_no_owner_email_is_announced_for_the_owner_picker(
