@@ -30,6 +30,7 @@ from bot.store.db import Store, hold_sqlite_file
 from bot.store.installations import Installations, oauth_states
 from bot.tokens import REFRESH_MINUTES_BEFORE_EXPIRY, BotTokens, InstalledTokens, OneWorkspace
 from bot.web import SlackSignatures, SlackWeb, WebServer
+from bot.webhooks import CrmWebhooks
 
 log = logging.getLogger(__name__)
 SEND_CONCURRENCY = 4
@@ -45,6 +46,7 @@ BOT_SCOPES = (
     "im:write",
     "im:history",
     "users:read",
+    "users:read.email",  # a CRM webhook's deal owner, found by e-mail
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -162,14 +164,17 @@ class RunningBot:
             else None
         )
         signatures = SlackSignatures(settings.slack_signing_secret, self.clock)
+        self.home_team: str | None = None  # the one workspace's, without installs
+        crm = CrmWebhooks(self.store, self.clock, settings, lambda: self.home_team, self._run_soon)
         self.web = (
-            WebServer(SlackWeb(self.app, self.store, self.metrics, signatures), settings.port)
+            WebServer(SlackWeb(self.app, self.store, self.metrics, signatures, crm), settings.port)
             if http
             else None
         )
         if self.installations is None:
             team_id = self.client.auth_test().get("team_id")
             if team_id:  # the one workspace's token works: the app is installed there
+                self.home_team = str(team_id)
                 installs.installed(self.store, self.clock, team_id)
 
     def _run_soon(self) -> None:

@@ -47,6 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "action", choices=["report"], help="report: precision and recall on labelled messages"
     )
     recognition.add_argument("--team", help="one workspace's id (default: every workspace)")
+    crm = commands.add_parser("crm", help="set up CRM webhooks (HubSpot, Salesforce)")
+    crm.add_argument(
+        "action",
+        choices=["secret"],
+        help="secret: keep a workspace's webhook secret (hubspot-app is read from stdin; "
+        "hubspot-key and salesforce are made up and printed once)",
+    )
+    crm.add_argument("name", choices=["hubspot-app", "hubspot-key", "salesforce"])
+    crm.add_argument("--team", required=True, help="the workspace's id (T0123…)")
     demo = commands.add_parser("demo", help="watch a week of Serve against a fake Slack")
     demo.add_argument("--step", action="store_true", help="wait for Enter between scenes")
     _add_simulate(commands)
@@ -64,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return upgrade_database(settings)
     if args.command == "recognition":
         return recognition_report(settings, args.team)
+    if args.command == "crm":
+        return crm_secret(settings, args.name, args.team)
     if args.command == "simulate":
         return simulate(settings, args)
     return run(settings, http=args.http)
@@ -189,6 +200,43 @@ def recognition_report(settings: Settings, team_id: str | None) -> int:
     finally:
         store.close()
     print("\n".join(report_lines(report, team_id)))
+    return 0
+
+
+def crm_secret(settings: Settings, name: str, team_id: str) -> int:
+    """Keep one workspace's CRM webhook secret in the database. The HubSpot app's
+    secret is HubSpot's, read from stdin so it never shows in a process list; the others
+    Serve makes up, and prints once: only the CRM's setup needs to see them again."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.config import parse_secret
+    from bot.services.crm import SecretName, set_secret
+    from bot.webhooks import TEAM_ID
+
+    if not TEAM_ID.fullmatch(team_id):
+        return fail(
+            "servebot crm secret: --team should be a workspace id, like T0123ABCD", EXIT_CONFIG
+        )
+    chosen = SecretName(name)
+    given = None
+    if not chosen.made_by_serve:
+        try:
+            given = parse_secret(sys.stdin.readline().strip())
+        except ValueError as error:
+            return fail(f"servebot crm secret: the HubSpot app secret {error}", EXIT_CONFIG)
+        if not given:
+            return fail("servebot crm secret: give the HubSpot app's secret on stdin", EXIT_CONFIG)
+    try:
+        store = open_database(settings)
+    except CannotStart as failure:
+        return fail(failure.line, failure.code)
+    try:
+        value = set_secret(store, SystemClock(), team_id, chosen, given)
+    except SQLAlchemyError as error:
+        return fail(database_problem(error), EXIT_FAILED)
+    finally:
+        store.close()
+    print(value if chosen.made_by_serve else f"servebot: kept {name} for {team_id}")
     return 0
 
 

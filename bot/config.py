@@ -397,6 +397,27 @@ class Settings:
         "Many workspaces (HTTP mode): the app's Client Secret.",
         parse_secret,
     )
+    hubspot_app_secret: str = setting(
+        "",
+        "HUBSPOT_APP_SECRET",
+        "CRM webhooks, one workspace: the HubSpot app's client secret, which signs its "
+        "workflow webhooks (see README, CRM webhooks).",
+        parse_secret,
+    )
+    hubspot_api_key: str = setting(
+        "",
+        "HUBSPOT_API_KEY",
+        "CRM webhooks, one workspace: a key HubSpot's webhook sends in X-Serve-Key instead "
+        "of a signature.",
+        parse_secret,
+    )
+    salesforce_webhook_secret: str = setting(
+        "",
+        "SALESFORCE_WEBHOOK_SECRET",
+        "CRM webhooks, one workspace: the secret Salesforce's Named Credential signs each "
+        "Flow callout's body with.",
+        parse_secret,
+    )
     uninstall_grace_days: int = setting(
         30,
         "SERVE_UNINSTALL_GRACE_DAYS",

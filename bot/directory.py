@@ -130,6 +130,17 @@ class Directory:
                 return stale
             return self.learn(user)
 
+    def person_by_email(self, client: WebClient, email: str) -> Person | None:
+        """The person whose Slack profile has this e-mail (users.lookupByEmail, which
+        needs users:read.email); None when nobody has it. Other failures are raised."""
+        try:
+            user = client.users_lookupByEmail(email=email)["user"]
+        except SlackApiError as error:
+            if error.response.get("error") == "users_not_found":
+                return None
+            raise
+        return self.learn(user)
+
     def _known(self, user_id: str, fresh: bool = True) -> Person | None:
         with self._lock:
             cached = self._people.get(user_id)

@@ -1,5 +1,6 @@
 """HTTP mode: Slack's Events API, slash commands and interactivity at /slack/events
-(and the OAuth install flow), a health check and metrics, served by waitress.
+(and the OAuth install flow), CRM webhooks at /crm/… (see bot/webhooks.py), a health
+check and metrics, served by waitress.
 
 Whatever reaches the port may come from anyone, so a request to /slack/events is
 checked here before Bolt sees it: its size (a few MB at most, refused before it is read
@@ -24,6 +25,7 @@ from waitress.server import create_server
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.store.db import Store, ping
+from bot.webhooks import CRM_BODY_LIMIT_BYTES, CRM_PATH, CrmWebhooks
 
 log = logging.getLogger(__name__)
 HTTP_THREADS = 8
@@ -79,13 +81,19 @@ class SlackWeb:
     to Bolt; the OAuth install pages to Bolt's own adapter."""
 
     def __init__(
-        self, app: App, store: Store, metrics: Metrics, signatures: SlackSignatures
+        self,
+        app: App,
+        store: Store,
+        metrics: Metrics,
+        signatures: SlackSignatures,
+        crm: CrmWebhooks | None = None,
     ) -> None:
         self.app = app
         self.oauth = SlackRequestHandler(app)
         self.store = store
         self.metrics = metrics
         self.signatures = signatures
+        self.crm = crm
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -97,6 +105,9 @@ class SlackWeb:
             return [body]
         if method == "POST" and path == EVENTS_PATH:
             return self._from_slack(environ, start_response)
+        if method == "POST" and path.startswith(CRM_PATH) and self.crm is not None:
+            sent = capped_body(environ, CRM_BODY_LIMIT_BYTES)
+            return self.crm(environ, start_response, sent, request_headers(environ))
         return self.oauth(environ, start_response)
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
@@ -135,17 +146,17 @@ def refuse(start_response: StartResponse, status: str, why: str) -> Iterable[byt
     return [why.encode() + b"\n"]
 
 
-def capped_body(environ: dict[str, Any]) -> bytes | None:
+def capped_body(environ: dict[str, Any], cap: int = BODY_LIMIT_BYTES) -> bytes | None:
     """The request's body, or None when it is over the cap: read no further than the cap
     (and one byte) whatever length is declared, or when none is (a chunked body, which
     waitress has already gathered, and capped the same way)."""
     declared = str(environ.get("CONTENT_LENGTH") or "")
-    length = int(declared) if declared.isdigit() else BODY_LIMIT_BYTES + 1
-    if declared.isdigit() and length > BODY_LIMIT_BYTES:
+    length = int(declared) if declared.isdigit() else cap + 1
+    if declared.isdigit() and length > cap:
         return None
     stream = environ.get("wsgi.input")
-    body = bytes(stream.read(min(length, BODY_LIMIT_BYTES + 1))) if stream is not None else b""
-    return None if len(body) > BODY_LIMIT_BYTES else body
+    body = bytes(stream.read(min(length, cap + 1))) if stream is not None else b""
+    return None if len(body) > cap else body
 
 
 def request_headers(environ: dict[str, Any]) -> dict[str, str]:

@@ -85,6 +85,9 @@ class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (
         UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_deals_message"),
+        Index(
+            "uq_deals_crm_win", "team_id", "source", "source_record", "source_stage", unique=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +112,14 @@ class Deal(Base):
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A deal a CRM's webhook sent (no post in Slack; Serve announces it): which CRM, its
+    # record and won stage (one deal each, however often the CRM sends it), a link to the
+    # record, and the owner's e-mail as the CRM knows them.
+    source: Mapped[str | None] = mapped_column(String(16))
+    source_record: Mapped[str | None] = mapped_column(String(64))
+    source_stage: Mapped[str | None] = mapped_column(String(100))
+    source_link: Mapped[str | None] = mapped_column(Text)
+    owner_email: Mapped[str | None] = mapped_column(String(254))
 
     @property
     def is_active(self) -> bool:
@@ -354,3 +365,16 @@ class SeenRequest(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of team:trigger
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class CrmSecret(Base):
+    """What a workspace's CRM webhooks are verified with, for workspaces that install
+    Serve through OAuth (one workspace uses the environment's): a HubSpot app's secret,
+    a Salesforce signing secret, or the digest of a HubSpot API key."""
+
+    __tablename__ = "crm_secrets"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -135,7 +135,7 @@ def name_former_teammate(
         session,
         update(Deal)
         .where(Deal.team_id == team_id, Deal.owner_id == user_id)
-        .values(owner_id=FORMER_TEAMMATE, owner_name=None, updated_at=now),
+        .values(owner_id=FORMER_TEAMMATE, owner_name=None, owner_email=None, updated_at=now),
     )
     for column in (Deal.posted_by, Deal.removed_by):
         _changed(

@@ -10,7 +10,7 @@ from bot.services.commands import CUSTOMER_MAX
 from bot.store.models import CheckIn, Deal, DealStatus
 
 from .blocks import actions, button, context, message, modal, plain, section
-from .mrkdwn import escape, mention, money, slack_date
+from .mrkdwn import escape, link, mention, money, slack_date
 from .refs import MAX_LENGTH as METADATA_LIMIT
 from .refs import DealRef, MessageRef, encode
 
@@ -36,6 +36,7 @@ SLACK_BUSY = (
 )
 ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."
 OWNER_NOT_A_PERSON = "Pick a person who is active in this workspace, not a bot."
+CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
 
 
 def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
@@ -46,6 +47,8 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
     details = [f"Owner: {_owner(deal)}"]
     if deal.amount is not None:
         details.append(f"Amount: {money(deal.amount, deal.currency)}")
+    if deal.source:
+        details.append(_from_crm(deal))
     return message(
         f"Noted a closed deal with {customer}. Owner: {_owner(deal)}.",
         [
@@ -112,6 +115,12 @@ def _removed_reply(deal: Deal) -> dict[str, Any]:
             )
         ],
     )
+
+
+def _from_crm(deal: Deal) -> str:
+    """Where a deal a CRM sent came from, linked to its record when the CRM gave one."""
+    crm = CRM_NAMES.get(str(deal.source), "the CRM")
+    return f"From {link(deal.source_link, crm)}" if deal.source_link else f"From {crm}"
 
 
 def _owner(deal: Deal) -> str:

@@ -115,6 +115,9 @@ EVERY_SETTING = {
     "SLACK_SIGNING_SECRET": ("8f3a", "slack_signing_secret", "8f3a"),
     "SLACK_CLIENT_ID": ("1234.5678", "slack_client_id", "1234.5678"),
     "SLACK_CLIENT_SECRET": ("c0ffee", "slack_client_secret", "c0ffee"),
+    "HUBSPOT_APP_SECRET": ("hs-secret", "hubspot_app_secret", "hs-secret"),
+    "HUBSPOT_API_KEY": ("hs-key", "hubspot_api_key", "hs-key"),
+    "SALESFORCE_WEBHOOK_SECRET": ("sf-secret", "salesforce_webhook_secret", "sf-secret"),
     "SERVE_UNINSTALL_GRACE_DAYS": ("7", "uninstall_grace_days", 7),
     "PORT": ("8080", "port", 8080),
     "DATABASE_URL": ("sqlite:///other.db", "database_url", "sqlite:///other.db"),
@@ -379,7 +382,14 @@ def test_any_text_as_a_url_gives_settings_or_one_line_of_problems(
 
 @pytest.mark.parametrize(
     "variable",
-    ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_SECRET"],
+    [
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CLIENT_SECRET",
+        "HUBSPOT_APP_SECRET",
+        "SALESFORCE_WEBHOOK_SECRET",
+    ],
 )
 @pytest.mark.parametrize("inside", ["\n", " ", "\t", "\x1b", "\x00", "é"])
 def test_a_secret_pasted_with_whitespace_or_control_characters_is_named_not_shown(

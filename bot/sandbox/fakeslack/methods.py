@@ -1,9 +1,9 @@
 """The Web API methods the bot calls, answered as Slack answers them from the workspace
 model: chat.* (post, update, ephemeral, permalink), conversations.* (info, open, list,
-members, and paged history and replies), users.info, views.* (modals and Home tabs),
-auth.test, apps.connections.open and oauth.v2.access. Each `api_<method>` handler takes
-the call's arguments and returns its JSON answer; the caller holds the workspace's lock.
-The files.* upload flow is in `uploads`."""
+members, and paged history and replies), users.info and users.lookupByEmail, views.*
+(modals and Home tabs), auth.test, apps.connections.open and oauth.v2.access. Each
+`api_<method>` handler takes the call's arguments and returns its JSON answer; the caller
+holds the workspace's lock. The files.* upload flow is in `uploads`."""
 
 from __future__ import annotations
 
@@ -191,6 +191,15 @@ class Methods:
     def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self._workspace.users.get(args["user"])
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def api_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The calling workspace's person whose profile has that e-mail, in any case."""
+        email, team = str(args["email"]).casefold(), self._calling_team()
+        for user in self._workspace.users.values():
+            found = str(user["profile"].get("email") or "").casefold()
+            if found and found == email and user["team_id"] == team:
+                return {"ok": True, "user": user}
+        return {"ok": False, "error": "users_not_found"}
 
     def api_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         view = {"id": f"V{self._workspace.serial():08d}", **decode(args["view"])}

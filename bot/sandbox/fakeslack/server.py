@@ -207,6 +207,7 @@ class FakeSlack:
     api_conversations_list = Delegated("_methods", Methods.api_conversations_list)
     api_conversations_members = Delegated("_methods", Methods.api_conversations_members)
     api_users_info = Delegated("_methods", Methods.api_users_info)
+    api_users_lookupByEmail = Delegated("_methods", Methods.api_users_lookupByEmail)
     api_views_open = Delegated("_methods", Methods.api_views_open)
     api_views_update = Delegated("_methods", Methods.api_views_update)
     api_views_push = Delegated("_methods", Methods.api_views_push)
