@@ -30,34 +30,33 @@ def register(app: App) -> None:
 def log_closed_deal(
     incoming: Incoming, inputs: dict[str, Any], complete: Complete, fail: Fail
 ) -> None:
-    def step() -> Outputs | Refused:
+    def step(run: Run) -> Outputs | Refused:
         logged = workflow.deal_inputs(inputs)
         if isinstance(logged, Refused):
             return logged
         if not incoming.reachable(logged.owner_id):
             return Refused(StepProblem.OWNER_NOT_A_PERSON, "owner")
         store, clock, team = incoming.store, incoming.clock, incoming.team
-        run = Run.of(incoming.body)
         return workflow.log_closed_deal(store, clock, team, run, logged, incoming.planning())
 
-    finish(step, complete, fail)
+    finish(incoming, step, complete, fail)
 
 
 def share_story(incoming: Incoming, inputs: dict[str, Any], complete: Complete, fail: Fail) -> None:
-    def step() -> Outputs | Refused:
+    def step(run: Run) -> Outputs | Refused:
         told = workflow.story_inputs(inputs)
         if isinstance(told, Refused):
             return told
         served = _name_of(incoming, told.served_id) if told.served_id else None
         if told.served_id and served is None:
             return Refused(StepProblem.SERVED_NOT_A_PERSON, "served")
-        chosen, run = incoming.workspace, Run.of(incoming.body)
+        chosen = incoming.workspace
         zone = zone_or_default(chosen.default_timezone)
         store, clock, team = incoming.store, incoming.clock, incoming.team
         notify = chosen.notify_recognised
         return workflow.share_story_step(store, clock, team, run, told, served, zone, notify)
 
-    finish(step, complete, fail)
+    finish(incoming, step, complete, fail)
 
 
 def _name_of(incoming: Incoming, user_id: str) -> str | None:
@@ -70,12 +69,17 @@ def _name_of(incoming: Incoming, user_id: str) -> str | None:
     return str(name).strip() or None
 
 
-def finish(run: Callable[[], Outputs | Refused], complete: Complete, fail: Fail) -> None:
-    """End the run as it went. Something that broke fails it with a sentence, unless the
-    database is away: then the event is held and replayed (errors.py), and the run ends
-    once it answers. A run Slack already saw end (a resent event) is only logged."""
+def finish(
+    incoming: Incoming, step: Callable[[Run], Outputs | Refused], complete: Complete, fail: Fail
+) -> None:
+    """Take the run, or end it as before when Slack sends it again; then end it as it
+    went. Something that broke fails it with a sentence, unless the database is away:
+    then the event is held and replayed (errors.py), and the run ends once it answers.
+    An end Slack refuses (the run had ended already) is only logged."""
+    run = Run.of(incoming.body)
     try:
-        outcome = run()
+        earlier = workflow.finished(incoming.store, run)
+        outcome = earlier if earlier is not None else step(run)
     except Exception as error:
         if not database_unavailable(error):
             _end(lambda: fail(error=views.SOMETHING_WENT_WRONG))

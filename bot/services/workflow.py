@@ -181,6 +181,13 @@ def _first_problem(draft: StoryDraft, inputs: Mapping[str, Any]) -> Refused | No
 # -- runs ---------------------------------------------------------------------------------------
 
 
+def finished(store: Store, run: Run) -> Outputs | None:
+    """The outputs a run was finished with before (Slack sent its event again), to end it
+    with at once: nothing is asked of Slack with a token that may have ended with it."""
+    with store.reading() as session:
+        return step_runs.outputs_of(session, run.execution_id)
+
+
 def log_closed_deal(
     store: Store,
     clock: Clock,

@@ -24,6 +24,12 @@ def claim_run(
     return dict(earlier.outputs or {}) if earlier is not None else {}
 
 
+def outputs_of(session: Session, execution_id: str) -> dict[str, Any] | None:
+    """What the run finished with; None for a run not taken yet."""
+    run = session.get(StepRun, execution_id)
+    return dict(run.outputs or {}) if run is not None else None
+
+
 def finish_run(session: Session, execution_id: str, outputs: dict[str, Any]) -> None:
     """What the run made, in the unit of work that made it."""
     run = session.get(StepRun, execution_id)
