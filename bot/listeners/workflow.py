@@ -62,7 +62,7 @@ def share_story(incoming: Incoming, inputs: dict[str, Any], complete: Complete, 
 def _name_of(incoming: Incoming, user_id: str) -> str | None:
     """A person as the story names who was served: their name in Slack."""
     person = incoming.directory.person(incoming.client, user_id)
-    if person is None or person.deleted:
+    if person is None or not person.reachable:
         return None
     profile = person.profile
     name = profile.get("real_name") or profile.get("display_name") or ""
