@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -246,6 +246,22 @@ def test_a_run_sent_again_makes_nothing_twice_and_answers_the_same(
     assert json.loads(once.args["outputs"]) == json.loads(twice.args["outputs"]) == first.outputs
     assert twice.response["error"] == "execution_not_in_running_state"  # Slack saw it end
     assert again.outputs == first.outputs
+
+
+def test_a_run_sent_again_long_after_asks_slack_nothing_with_its_ended_token(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    """As a run held while the database was away would be: what Serve knew of the owner
+    has gone stale, and the run's token ended with the run."""
+    first = run_step(fake_slack, bot, LOG_DEAL, customer="Acme", owner="U0BOB")
+    clock.advance(timedelta(hours=2))
+    calls = len(fake_slack.calls)
+
+    again = fake_slack.send_run_again(first.id)
+    assert bot.wait_idle()
+
+    assert [c.method for c in fake_slack.calls[calls:]] == ["functions.completeSuccess"]
+    assert again.outputs == first.outputs and len(deals_in(bot)) == 1
 
 
 def test_a_run_whose_end_slack_never_heard_ends_on_its_retry_with_the_same_deal(

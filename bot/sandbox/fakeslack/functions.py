@@ -106,13 +106,21 @@ class Functions:
         return copy.deepcopy(body)
 
     def run_function(
-        self, callback_id: str, inputs: Mapping[str, Any], timeout: float = 10.0
+        self,
+        callback_id: str,
+        inputs: Mapping[str, Any],
+        timeout: float = 10.0,
+        wait_end: bool = True,
     ) -> Execution:
         """Run the step `callback_id` in a workflow, over Socket Mode, and wait for the
-        app to end it (AssertionError if it doesn't within `timeout` seconds)."""
+        app to end it (AssertionError if it doesn't within `timeout` seconds); with
+        `wait_end=False`, only for the event's ack."""
         body = self.function_executed(callback_id, inputs)
         execution_id = body["event"]["function_execution_id"]
         self._envelopes.send_callback(body)
+        if not wait_end:
+            with self._workspace.changed:
+                return copy.deepcopy(self.executions[execution_id])
         return self.wait_for_end(execution_id, 1, timeout)
 
     def send_run_again(self, execution_id: str, timeout: float = 10.0) -> Execution:
