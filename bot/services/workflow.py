@@ -24,7 +24,7 @@ from bot.store.models import CheckIn, Deal, Visibility
 
 from . import deals, stories
 from .checkins import hours_for
-from .commands import DealWords, Refusal, parse_deal
+from .commands import COMMAND_MAX, DealWords, Refusal, parse_deal
 from .recognition import amount_in
 from .stories import SERVED_MAX, DraftProblem, StoryDraft, draft_problems
 from .typed import has_control_characters
@@ -37,6 +37,7 @@ MESSAGE_LINK = re.compile(
     r"(?:[?#]\S*)?"
 )
 LINK_MAX = 500
+AMOUNT_MAX = 60  # far more than any amount written out
 Outputs = dict[str, Any]
 
 
@@ -107,7 +108,7 @@ def deal_inputs(inputs: Mapping[str, Any]) -> DealInputs | Refused:
     typed = _text(inputs.get("customer"))
     if has_control_characters(typed):
         return Refused(StepProblem.CONTROL_CHARACTERS, "customer")
-    words = parse_deal(typed)
+    words = parse_deal(typed) if len(typed) <= COMMAND_MAX else Refusal.CUSTOMER_TOO_LONG
     if not isinstance(words, DealWords):
         empty = words == Refusal.NO_CUSTOMER
         return Refused(
@@ -131,6 +132,8 @@ def read_amount(typed: str) -> tuple[Decimal | None, str | None] | None:
     was typed is no amount Serve can read."""
     if not typed:
         return (None, None)
+    if len(typed) > AMOUNT_MAX:
+        return None
     read = amount_in({"type": "message", "text": typed})
     return read if read[0] is not None else None
 

@@ -70,6 +70,7 @@ def test_a_message_link_is_read_as_slacks_copy_link_writes_it(
         ("12,000 EUR", (Decimal("12000"), "EUR")),
         ("forty", None),
         ("40000", None),  # as `/serve deal` reads it: no currency, no amount
+        ("$40k " + "and more " * 10, None),
     ],
 )
 def test_an_amount_is_read_as_serve_deal_reads_one(
@@ -99,6 +100,7 @@ def test_the_customer_is_read_as_the_log_form_reads_it() -> None:
     [
         ({"customer": None}, Refused(StepProblem.NO_CUSTOMER, "customer")),
         ({"customer": "x" * 201}, Refused(StepProblem.CUSTOMER_TOO_LONG, "customer")),
+        ({"customer": "Acme " * 100_000}, Refused(StepProblem.CUSTOMER_TOO_LONG, "customer")),
         ({"customer": "Acme\x00"}, Refused(StepProblem.CONTROL_CHARACTERS, "customer")),
         ({"owner": ""}, Refused(StepProblem.OWNER_NOT_A_PERSON, "owner")),
         ({"amount": "lots"}, Refused(StepProblem.AMOUNT_UNREAD, "amount", "lots")),
