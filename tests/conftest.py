@@ -8,6 +8,7 @@ examples: `python -m pytest -m "not slow"` is the quick tier."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 
 from bot.app import RunningBot, Transport
@@ -31,6 +33,7 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
 ACCEPTANCE = Path(__file__).parent / "acceptance"
+MANIFEST = Path(__file__).parents[1] / "deploy" / "manifest.yml"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -108,9 +111,17 @@ def fake_slack(clock: ManualClock) -> Iterator[FakeSlack]:
     fake.add_user("U0BOB", "bob", tz="Europe/London")
     fake.add_channel(DEALS_CHANNEL, "deals", members=["U0ALICE", "U0BOB"])
     fake.add_channel("C0RANDOM", "random", members=["U0ALICE", "U0BOB"])
+    fake.define_functions(workflow_steps())
     yield fake
     fake.stop()
     assert fake.violations == [], "the bot made calls Slack would reject"
+
+
+@functools.cache
+def workflow_steps() -> dict[str, Any]:
+    """Serve's Workflow Builder steps, as the app manifest defines them for Slack."""
+    functions: dict[str, Any] = yaml.safe_load(MANIFEST.read_text())["functions"]
+    return functions
 
 
 @pytest.fixture

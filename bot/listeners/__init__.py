@@ -17,6 +17,7 @@ from . import (
     privacy,
     settings,
     stories,
+    workflow,
     workspace,
 )
 
@@ -26,3 +27,4 @@ def register(app: App, deps: Deps) -> None:
     errors.register(app, deps)
     for feature in (deals, asking, checkins, stories, settings, privacy, home, workspace, commands):
         feature.register(app)
+    workflow.register(app)

@@ -27,7 +27,8 @@ from bot.store.models import CheckIn, Deal
 from bot.views import settings as settings_views
 from bot.views import stories as story_views
 
-from .fakeslack import TEAM_ID, FakeSlack, Message
+from .fakeslack import TEAM_ID, Execution, FakeSlack, Message
+from .fakeslack.workspace import TEAM_DOMAIN
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -86,6 +87,19 @@ def close_deal(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE
         deal = deal_for_message(session, TEAM_ID, DEALS_CHANNEL, post.ts)
     assert deal is not None, f"no deal recorded for {text!r}"
     return deal
+
+
+def run_step(fake: FakeSlack, bot: RunningBot, step: str, **inputs: Any) -> Execution:
+    """A workflow runs one of Serve's steps with `inputs`; the run as it ended, once the
+    bot's listeners are done with it."""
+    ended = fake.run_function(step, inputs)
+    assert bot.wait_idle()
+    return ended
+
+
+def message_link(channel: str, ts: str) -> str:
+    """A message's link as Slack's "Copy link" gives it."""
+    return f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
 
 def message_changed(post: Message, text: str, **event: Any) -> dict[str, Any]:

@@ -312,23 +312,39 @@ def log_by_hand(
     chosen, tz = planning.ask(said.owner_id)
     now = clock.now()
     with store.session() as session:
-        workspace_queries.ensure_workspace(session, team_id, now)
-        deal = Deal(
-            team_id=team_id,
-            customer=said.customer,
-            owner_id=said.owner_id,
-            posted_by=said.logged_by,
-            amount=amount[0],
-            currency=amount[1],
-            from_integration=False,
-            status=DealStatus.ACTIVE.value,
-            closed_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        queries.add_deal(session, deal)
-        planned = checkins.plan(session, deal, chosen, tz, now)
-        return DealChange(Change.RECORDED, deal, tuple(planned))
+        return record_by_hand(session, team_id, said, amount, chosen, tz, now)
+
+
+def record_by_hand(
+    session: Session,
+    team_id: str,
+    said: LoggedDeal,
+    amount: tuple[Decimal | None, str | None],
+    chosen: Settings,
+    tz: str | None,
+    now: datetime,
+    permalink: str | None = None,
+) -> DealChange:
+    """`log_by_hand` within the caller's unit of work; `permalink` links back to where
+    the deal was told, when it was."""
+    workspace_queries.ensure_workspace(session, team_id, now)
+    deal = Deal(
+        team_id=team_id,
+        customer=said.customer,
+        owner_id=said.owner_id,
+        posted_by=said.logged_by,
+        amount=amount[0],
+        currency=amount[1],
+        from_integration=False,
+        permalink=permalink,
+        status=DealStatus.ACTIVE.value,
+        closed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    queries.add_deal(session, deal)
+    planned = checkins.plan(session, deal, chosen, tz, now)
+    return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from bot.clock import Clock
 from bot.store import due
 from bot.store import stories as queries
@@ -105,9 +107,23 @@ def share_story(
     """Keep a story exactly as typed; the caller has checked `draft_problems` first.
     With `notify_recognised`, each helper is told someone noticed, when they can hear
     from us (due work, as any message Serve sends unasked)."""
+    now = clock.now()
+    with store.session() as session:
+        return keep_story(session, team_id, user_id, draft, zone, notify_recognised, now)
+
+
+def keep_story(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    draft: StoryDraft,
+    zone: ZoneInfo,
+    notify_recognised: bool,
+    now: datetime,
+) -> Story:
+    """`share_story` within the caller's unit of work."""
     if draft_problems(draft):
         raise ValueError("a story with problems cannot be kept")
-    now = clock.now()
     story = Story(
         team_id=team_id,
         shared_by=user_id,
@@ -120,11 +136,10 @@ def share_story(
         source_link=draft.source_link,
         created_at=now,
     )
-    with store.session() as session:
-        queries.add_story(session, story)
-        for helper in people_to_tell(story, notify_recognised):
-            work = due.add(session, NOTICED, team_id, now, now, subject_id=story.id)
-            work.recipient = helper
+    queries.add_story(session, story)
+    for helper in people_to_tell(story, notify_recognised):
+        work = due.add(session, NOTICED, team_id, now, now, subject_id=story.id)
+        work.recipient = helper
     return story
 
 

@@ -378,3 +378,17 @@ class CrmSecret(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StepRun(Base):
+    """One run of a Workflow Builder step, by the execution id Slack gives it: kept with
+    what the step made in the same unit of work, so a run Slack sends again makes
+    nothing twice and finishes with the same outputs."""
+
+    __tablename__ = "step_runs"
+
+    execution_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(64))  # the function's callback id
+    outputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # set before the commit
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -22,7 +22,8 @@ from bot.sandbox.support import (
     dms,
     serve,
 )
-from bot.store.models import CheckIn, CheckInStatus, Deal
+from bot.services.workflow import SHARE_STORY
+from bot.store.models import CheckIn, CheckInStatus, Deal, Story
 from bot.views import checkins as checkin_views
 
 
@@ -93,3 +94,19 @@ def test_a_profile_change_reaches_the_bot_as_an_event_on_the_socket(
 
     assert person is not None and person.profile["status_text"] == "On vacation"
     assert len(fake_slack.calls_to("users.info")) == asked
+
+
+def test_a_workflow_step_runs_over_the_socket_on_the_runs_own_token(
+    fake_slack: FakeSlack, socket_bot: RunningBot
+) -> None:
+    told = "Alice stayed on after hours to get Globex's export working."
+    ended = fake_slack.run_function(
+        SHARE_STORY, {"helpers": ["U0ALICE"], "what_happened": told, "shared_by": "U0BOB"}
+    )
+    assert socket_bot.wait_idle()
+
+    with socket_bot.store.reading() as session:
+        [story] = session.scalars(select(Story))
+    assert (ended.state, ended.outputs) == ("completed", {"story_id": story.id})
+    [completed] = fake_slack.calls_to("functions.completeSuccess")
+    assert completed.token == ended.token

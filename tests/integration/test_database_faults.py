@@ -28,6 +28,7 @@ from bot.sandbox.support import (
     story_values,
     submit_story,
 )
+from bot.services.workflow import SHARE_STORY
 from bot.store.db import Store, ping
 from bot.store.models import CheckInStatus, Deal, DueWork, Story
 from bot.views import checkins as checkin_views
@@ -230,3 +231,22 @@ def test_a_check_in_logged_while_the_disk_is_full_says_so_and_is_kept_once_resen
     assert kept == {}
     first = checkins_of(bot, deal)[0]
     assert (first.status, first.outcome, first.note) == (CheckInStatus.DONE, "satisfied", note)
+
+
+@SQLITE_ONLY
+def test_a_workflow_run_while_the_disk_is_full_ends_once_there_is_room(
+    fake_slack: FakeSlack, bot: RunningBot
+) -> None:
+    told = {"helpers": ["U0ALICE"], "what_happened": STORY[:2000], "shared_by": "U0BOB"}
+    with disk_full(bot.store):
+        started = fake_slack.run_function(SHARE_STORY, told, wait_end=False)
+        assert bot.wait_idle()
+        assert count(bot, Story) == 0
+        assert fake_slack.calls_to("functions.completeError") == []  # not failed: held
+    bot.tick()  # there is room again: the held run is taken now
+    assert bot.wait_idle()
+
+    ended = fake_slack.wait_for_end(started.id)
+    with bot.store.reading() as session:
+        [story] = session.scalars(select(Story))
+    assert (ended.state, ended.outputs) == ("completed", {"story_id": story.id})

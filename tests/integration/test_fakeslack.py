@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -647,3 +648,147 @@ def test_enforced_limits_answer_429_with_retry_after_on_the_fake_clock() -> None
         assert outcome(web, "f") == "ok"
     finally:
         limited.stop()
+
+
+# -- Workflow Builder's custom steps ------------------------------------------------------
+
+GREET = {
+    "greet": {
+        "title": "Greet someone",
+        "input_parameters": {
+            "user_id": {"type": "slack#/types/user_id", "title": "Who", "is_required": True},
+            "tone": {"type": "string", "enum": ["warm", "brief"], "is_required": False},
+        },
+        "output_parameters": {
+            "greeted": {"type": "slack#/types/user_id", "title": "Greeted", "is_required": True},
+            "on": {"type": "slack#/types/date", "is_required": False},
+            "count": {"type": "integer", "is_required": False},
+        },
+    }
+}
+
+
+def test_a_run_carries_its_inputs_and_a_token_that_works_until_the_run_ends(
+    fake: FakeSlack,
+) -> None:
+    fake.define_functions(GREET)
+    body = fake.function_executed("greet", {"user_id": "U0ALICE"})
+    event = body["event"]
+    token, run = event["bot_access_token"], event["function_execution_id"]
+
+    assert body["type"] == "event_callback" and event["type"] == "function_executed"
+    assert event["inputs"] == {"user_id": "U0ALICE"}
+    assert event["function"]["callback_id"] == "greet"
+    assert [p["name"] for p in event["function"]["input_parameters"]] == ["user_id", "tone"]
+    assert post(client(fake, token), "hello from a workflow")["ok"]  # the bot's token, for now
+
+    ended = client(fake, token).functions_completeSuccess(
+        function_execution_id=run, outputs={"greeted": "U0ALICE", "on": "2026-11-23", "count": 2}
+    )
+
+    assert ended["ok"] and fake.executions[run].state == "completed"
+    assert fake.executions[run].outputs == {"greeted": "U0ALICE", "on": "2026-11-23", "count": 2}
+    assert fake.violations == []
+    with pytest.raises(SlackApiError, match="execution_not_in_running_state"):
+        client(fake, token).functions_completeError(function_execution_id=run, error="again")
+    assert fake.violations == []  # ending twice is refused, as Slack refuses it
+    assert outcome(no_retries(fake, token=token), "after the end") == "200 invalid_arguments"
+    assert fake.violations == ["chat.postMessage: called with the token of a run that ended"]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "problem"),
+    [
+        ({}, "'greeted' is required"),
+        ({"greeted": "alice"}, "'greeted': 'alice' is not a slack#/types/user_id"),
+        (
+            {"greeted": "U0ALICE", "on": "23/11/2026"},
+            "'on': '23/11/2026' is not a slack#/types/date",
+        ),
+        ({"greeted": "U0ALICE", "count": "2"}, "'count': '2' is not a integer"),
+        ({"greeted": "U0ALICE", "mood": "glad"}, "'mood' is no parameter of the step"),
+    ],
+)
+def test_outputs_that_do_not_fit_the_step_are_refused_and_a_violation(
+    fake: FakeSlack, outputs: dict[str, Any], problem: str
+) -> None:
+    fake.define_functions(GREET)
+    event = fake.function_executed("greet", {"user_id": "U0ALICE"})["event"]
+    web = no_retries(fake, token=event["bot_access_token"])
+
+    with pytest.raises(SlackApiError, match="parameter_validation_failed"):
+        web.functions_completeSuccess(
+            function_execution_id=event["function_execution_id"], outputs=outputs
+        )
+
+    assert fake.violations == [f"functions.completeSuccess: {problem}"]
+    assert fake.executions[event["function_execution_id"]].state == "running"
+
+
+def test_a_run_ends_with_its_own_token_or_the_bot_token_and_an_error_says_why(
+    fake: FakeSlack,
+) -> None:
+    fake.define_functions(GREET)
+    first = fake.function_executed("greet", {"user_id": "U0ALICE"})["event"]
+    second = fake.function_executed("greet", {"user_id": "U0BOB"})["event"]
+
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        client(fake, second["bot_access_token"]).functions_completeError(
+            function_execution_id=first["function_execution_id"], error="not mine"
+        )
+    assert fake.violations == [
+        f"functions.completeError: {first['function_execution_id']} ended with a token that"
+        " is neither its own nor its workspace's bot token"
+    ]
+    client(fake).functions_completeError(
+        function_execution_id=first["function_execution_id"], error="Customer is empty."
+    )
+    ended = fake.executions[first["function_execution_id"]]
+    assert (ended.state, ended.error, ended.outputs) == ("failed", "Customer is empty.", None)
+    with pytest.raises(SlackApiError, match="invalid_arguments"):
+        no_retries(fake).api_call("functions.completeSuccess", json={"function_execution_id": "x"})
+    assert fake.violations[-1] == "functions.completeSuccess: missing 'outputs'"
+
+
+@pytest.mark.parametrize(
+    ("callback_id", "inputs", "refused"),
+    [
+        ("wave", {"user_id": "U0ALICE"}, KeyError),
+        ("greet", {}, ValueError),  # a required input missing
+        ("greet", {"user_id": "alice"}, ValueError),  # not a user id
+        ("greet", {"user_id": "U0ALICE", "tone": "loud"}, ValueError),  # outside its enum
+        ("greet", {"user_id": "U0ALICE", "colour": "red"}, ValueError),  # no such input
+    ],
+)
+def test_a_run_workflow_builder_could_not_start_is_refused_to_the_test(
+    fake: FakeSlack, callback_id: str, inputs: dict[str, Any], refused: type[Exception]
+) -> None:
+    fake.define_functions(GREET)
+    with pytest.raises(refused):
+        fake.function_executed(callback_id, inputs)
+    assert fake.executions == {}
+
+
+def test_run_function_sends_the_run_over_socket_mode_and_waits_for_its_end(
+    fake: FakeSlack,
+) -> None:
+    fake.define_functions(GREET)
+
+    def end_it(request: SocketModeRequest) -> None:
+        event = request.payload["event"]
+        with contextlib.suppress(SlackApiError):  # the retry's end is refused: it ended
+            client(fake, event["bot_access_token"]).functions_completeSuccess(
+                function_execution_id=event["function_execution_id"],
+                outputs={"greeted": event["inputs"]["user_id"]},
+            )
+
+    with app(fake, end_it) as seen:
+        ended = fake.run_function("greet", {"user_id": "U0ALICE"})
+        again = fake.send_run_again(ended.id)
+
+    assert (ended.state, ended.outputs) == ("completed", {"greeted": "U0ALICE"})
+    assert [request.retry_attempt for request in seen] == [0, 1]
+    assert seen[0].payload == seen[1].payload  # Slack's retry is the same event
+    assert again.state == "completed"
+    [_, refused] = fake.calls_to("functions.completeSuccess")
+    assert refused.response["error"] == "execution_not_in_running_state"

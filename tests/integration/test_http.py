@@ -35,6 +35,7 @@ from bot.sandbox.fakeslack.http_delivery import (
     post_interaction,
 )
 from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, story_values
+from bot.services.workflow import LOG_DEAL
 from bot.store.db import Store
 from bot.store.models import Deal, Story
 from bot.views import stories as story_views
@@ -137,6 +138,23 @@ def test_slacks_retry_of_the_same_event_makes_one_deal(
     assert (first.status, again.status) == (200, 200)
     assert http_bot.wait_idle()
     assert deals(http_bot) == 1
+
+
+def test_a_workflow_step_run_posted_to_the_app_ends_with_its_deal_and_its_retry_with_none_more(
+    fake_slack: FakeSlack, http_bot: RunningBot
+) -> None:
+    body = fake_slack.function_executed(LOG_DEAL, {"customer": "Hooli", "owner": "U0BOB"})
+    run = body["event"]["function_execution_id"]
+    first = post_event(events_url(http_bot), body, timestamp=slack_time(http_bot))
+    again = post_event(events_url(http_bot), body, timestamp=slack_time(http_bot), retry_num=1)
+
+    assert (first.status, again.status) == (200, 200)
+    ended = fake_slack.wait_for_end(run, calls=2)
+    assert http_bot.wait_idle()
+    assert ended.state == "completed" and deals(http_bot) == 1
+    with http_bot.store.reading() as session:
+        [deal] = session.scalars(select(Deal))
+    assert ended.outputs is not None and ended.outputs["deal_id"] == deal.id
 
 
 def test_health_says_whether_the_database_answers(

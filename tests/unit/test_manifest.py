@@ -11,13 +11,20 @@ import yaml
 from slack_sdk import WebClient
 
 from bot.app import BOT_SCOPES, REDIRECT_PATH
-from bot.sandbox.fakeslack.spec import SPEC_DIR
+from bot.sandbox.fakeslack.spec import NEWER_METHOD_SCOPES, SPEC_DIR
+from bot.services.stories import QUALITIES
+from bot.services.workflow import LOG_DEAL, SHARE_STORY
+from bot.store.models import Visibility
 from bot.views.deals import LOG_FROM_MESSAGE
 from bot.views.stories import SHARE_FROM_MESSAGE
+from bot.views.workflow import TITLES
 
 ROOT = Path(__file__).parents[2]
 # files_upload_v2 is two Web API calls with the bytes posted between them; both need files:write.
 UPLOAD_SCOPES = {"files_upload_v2": ["files:write"]}
+# Bolt's complete() and fail() end a workflow step's run with these, for every
+# `app.function` listener.
+ENDING_A_RUN = {"functions_completeSuccess", "functions_completeError"}
 # Slack's description names the older scopes; a bot token gets the granular form.
 GRANULAR = {"chat:write:bot": "chat:write", "chat:write:user": "chat:write"}
 
@@ -35,6 +42,7 @@ def web_api_paths() -> dict[str, Any]:
 def web_api_methods_called() -> set[str]:
     """Every Web API method of WebClient that the bot's code calls, found in its syntax tree."""
     known = {path.lstrip("/").replace(".", "_") for path in web_api_paths()} | set(UPLOAD_SCOPES)
+    known |= {method.replace(".", "_") for method in NEWER_METHOD_SCOPES}
     called: set[str] = set()
     for path in (ROOT / "bot").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -42,12 +50,17 @@ def web_api_methods_called() -> set[str]:
                 name = node.func.attr
                 if name in known and hasattr(WebClient, name):
                     called.add(name)
+                if name == "function" and path.parent.name == "listeners":
+                    called |= ENDING_A_RUN
     return called
 
 
 def scopes_accepted(client_method: str) -> list[str]:
     if client_method in UPLOAD_SCOPES:
         return UPLOAD_SCOPES[client_method]
+    method = client_method.replace("_", ".")
+    if method in NEWER_METHOD_SCOPES:
+        return list(NEWER_METHOD_SCOPES[method])
     verbs = web_api_paths()["/" + client_method.replace("_", ".")]
     scopes = [s for verb in verbs.values() for rule in verb["security"] for s in rule["slackAuth"]]
     return [GRANULAR.get(s, s) for s in scopes]
@@ -56,7 +69,7 @@ def scopes_accepted(client_method: str) -> list[str]:
 def test_manifest_grants_a_scope_for_every_web_api_method_the_bot_calls() -> None:
     granted = set(manifest()["oauth_config"]["scopes"]["bot"])
     methods = web_api_methods_called()
-    assert {"chat_postMessage", "views_publish", "files_upload_v2"} <= methods
+    assert {"chat_postMessage", "views_publish", "files_upload_v2"} | ENDING_A_RUN <= methods
     missing = {
         method: accepted
         for method in sorted(methods)
@@ -101,3 +114,27 @@ def test_both_manifests_hear_when_the_app_leaves_a_workspace() -> None:
 def test_the_http_manifest_sends_installers_back_to_the_oauth_redirect() -> None:
     [url] = manifest("manifest-http.yml")["oauth_config"]["redirect_urls"]
     assert url.endswith(REDIRECT_PATH)
+
+
+def test_both_manifests_offer_the_workflow_steps_the_app_runs() -> None:
+    for name in ("manifest.yml", "manifest-http.yml"):
+        found = manifest(name)
+        assert set(found["functions"]) == {LOG_DEAL, SHARE_STORY}, name
+        assert found["settings"]["org_deploy_enabled"] is True, name  # Workflow Builder asks it
+
+
+def test_each_step_input_is_titled_as_a_failed_run_names_it() -> None:
+    for step in manifest()["functions"].values():
+        for name, parameter in step["input_parameters"].items():
+            assert TITLES[name] == parameter["title"], name
+
+
+def test_the_story_steps_choices_are_the_story_forms() -> None:
+    inputs = manifest()["functions"][SHARE_STORY]["input_parameters"]
+    assert inputs["visibility"]["enum"] == [v.value for v in Visibility]
+    assert [c["value"] for c in inputs["visibility"]["choices"]] == [v.value for v in Visibility]
+    assert inputs["quality"]["enum"] == list(QUALITIES)
+
+
+def test_ending_a_steps_run_needs_no_scope() -> None:
+    assert {scopes_accepted(method)[0] for method in ENDING_A_RUN} == {"none"}

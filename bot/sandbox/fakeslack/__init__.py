@@ -5,6 +5,7 @@ described in its own docstring, plus `spec` (checks calls against Slack's publis
 descriptions in `published/`) and `http_delivery` (Slack's side of HTTP mode)."""
 
 from .faults import Failure
+from .functions import Execution
 from .installs import APP_TOKEN, BOT_TOKEN, CLIENT_ID, CLIENT_SECRET
 from .server import FakeSlack
 from .socket_mode import AppReceiver
@@ -22,6 +23,7 @@ __all__ = [
     "TEAM_ID",
     "AppReceiver",
     "Call",
+    "Execution",
     "Failure",
     "FakeSlack",
     "Message",

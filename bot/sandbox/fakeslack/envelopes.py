@@ -37,6 +37,12 @@ class Envelopes:
         wait_ack: bool = True,
     ) -> str:
         body = self.event_callback(event, event_id)
+        return self.send_callback(body, retry_attempt, wait_ack)
+
+    def send_callback(
+        self, body: dict[str, Any], retry_attempt: int = 0, wait_ack: bool = True
+    ) -> str:
+        """Send an Events API body as it was built (a retry sends the same one again)."""
         envelope = {
             "type": "events_api",
             "payload": body,

@@ -26,6 +26,7 @@ class Installs:
         self._changed = changed
         self.tokens: dict[str, str] = {BOT_TOKEN: TEAM_ID}  # each live bot token's team
         self.revoked: set[str] = set()  # tokens revoked by an uninstall
+        self.ended: set[str] = set()  # tokens of workflow steps' runs that have ended
         self.issued: dict[str, str] = {}  # every token oauth.v2.access gave out -> team
         self.team_names: dict[str, str] = {TEAM_ID: "Serve Test"}
         self._codes: dict[str, tuple[str, str, int | None]] = {}  # code -> team, installer

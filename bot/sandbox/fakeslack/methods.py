@@ -40,8 +40,12 @@ class Methods:
         """The token of the call this thread answers, which names its workspace."""
         self._caller.token = token
 
+    def calling_token(self) -> str | None:
+        token: str | None = getattr(self._caller, "token", None)
+        return token
+
     def _calling_team(self) -> str:
-        return self._installs.team_of(getattr(self._caller, "token", None))
+        return self._installs.team_of(self.calling_token())
 
     def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         team = self._calling_team()

@@ -15,6 +15,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from .envelopes import Envelopes
 from .faults import Faults
+from .functions import COMPLETIONS, Functions
 from .http_server import WebServer, handler_for
 from .installs import Installs
 from .methods import Methods
@@ -66,8 +67,19 @@ class FakeSlack:
         self._envelopes = Envelopes(workspace, self._socket_mode, self._response_urls)
         self._uploads = Uploads(workspace, self.http_url)
         self._methods = Methods(workspace, self._installs, self._socket_mode)
+        self._functions = Functions(
+            workspace,
+            self._installs,
+            self._envelopes,
+            self._methods.calling_token,
+            self._completions_of,
+        )
         self._web_api = WebApi(
-            workspace, self._installs, self._faults, self._methods, others=[self._uploads]
+            workspace,
+            self._installs,
+            self._faults,
+            self._methods,
+            others=[self._uploads, self._functions],
         )
         # the parts' records, shared, so that a test reads what the parts write
         self.users = workspace.users
@@ -80,6 +92,7 @@ class FakeSlack:
         self.ephemerals = workspace.ephemerals
         self.violations = workspace.violations
         self.calls = self._web_api.calls
+        self.executions = self._functions.executions
         self.tokens = self._installs.tokens
         self.revoked = self._installs.revoked
         self.issued = self._installs.issued
@@ -136,6 +149,16 @@ class FakeSlack:
     def refusing_connections(self, refusing: bool) -> None:
         self._socket_mode.refusing_connections = refusing
 
+    def _completions_of(self, execution_id: str) -> int:
+        """How many calls tried to end the run, answered or faulted."""
+        with self._workspace.changed:
+            return sum(
+                1
+                for call in self._web_api.calls
+                if call.method in COMPLETIONS
+                and call.args.get("function_execution_id") == execution_id
+            )
+
     def limit_history(self, per_minute: int = 1, page: int = 15) -> None:
         """Slack's regime since 2025 for apps distributed outside the Marketplace:
         conversations.history and .replies answer `per_minute` calls a minute (429 with
@@ -186,6 +209,13 @@ class FakeSlack:
     submit = Delegated("_envelopes", Envelopes.submit)
     submission_payload = Delegated("_envelopes", Envelopes.submission_payload)
 
+    # Workflow Builder's custom steps
+    define_functions = Delegated("_functions", Functions.define_functions)
+    function_executed = Delegated("_functions", Functions.function_executed)
+    run_function = Delegated("_functions", Functions.run_function)
+    send_run_again = Delegated("_functions", Functions.send_run_again)
+    wait_for_end = Delegated("_functions", Functions.wait_for_end)
+
     # the Web API, and the URLs Slack serves besides it
     handle = Delegated("_web_api", WebApi.handle)
     calls_to = Delegated("_web_api", WebApi.calls_to)
@@ -212,6 +242,8 @@ class FakeSlack:
     api_views_update = Delegated("_methods", Methods.api_views_update)
     api_views_push = Delegated("_methods", Methods.api_views_push)
     api_views_publish = Delegated("_methods", Methods.api_views_publish)
+    api_functions_completeSuccess = Delegated("_functions", Functions.api_functions_completeSuccess)
+    api_functions_completeError = Delegated("_functions", Functions.api_functions_completeError)
     api_files_getUploadURLExternal = Delegated("_uploads", Uploads.api_files_getUploadURLExternal)
     api_files_completeUploadExternal = Delegated(
         "_uploads", Uploads.api_files_completeUploadExternal

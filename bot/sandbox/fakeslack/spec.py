@@ -43,6 +43,17 @@ NEWER_METHODS: dict[str, MethodSpec] = {
         known={"channel_id", "channels", "initial_comment", "thread_ts", "blocks"},
         required={"files"},
     ),
+    # How a Workflow Builder custom step's run ends (docs.slack.dev/reference/methods/
+    # functions.completeSuccess, .completeError): Tier 3, no scope; called with the run's
+    # own token (the function_executed event's bot_access_token) or the bot token.
+    "functions.completeSuccess": _spec(required={"function_execution_id", "outputs"}),
+    "functions.completeError": _spec(required={"function_execution_id", "error"}),
+}
+# The bot scopes some of the methods above accept, written as the 2021 description
+# writes its own: "none" for a method any token of the app may call.
+NEWER_METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "functions.completeSuccess": ("none",),
+    "functions.completeError": ("none",),
 }
 NEWER_ARGUMENTS: dict[str, frozenset[str]] = {
     "chat.postMessage": frozenset({"metadata"}),

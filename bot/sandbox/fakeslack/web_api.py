@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .faults import Failure, Faults
+from .functions import COMPLETIONS
 from .installs import APP_TOKEN, CLIENT_ID, CLIENT_SECRET, Installs, client_credentials
 from .methods import Methods
 from .spec import argument_problems, payload_problems
@@ -91,6 +92,10 @@ class WebApi:
             with self._workspace.changed:
                 if token in installs.revoked:
                     return [*problems, f"{method}: called with a token revoked by an uninstall"]
+                if token in installs.ended:
+                    if method in COMPLETIONS:  # a resent run's event: Slack says it ended
+                        return problems
+                    return [*problems, f"{method}: called with the token of a run that ended"]
                 good = token in installs.tokens
                 if good:
                     problems += self._other_workspace(method, args, installs.tokens[token or ""])
