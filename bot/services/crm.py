@@ -30,6 +30,7 @@ from bot.store.models import DealStatus
 
 from .commands import CUSTOMER_MAX
 from .deals import Planning, Shown, set_owner
+from .same_win import from_a_post, same_win
 from .typed import has_control_characters
 
 ANNOUNCE = "crm_deal"  # due work: find the owner by e-mail, then announce the deal, once
@@ -223,6 +224,8 @@ def record_win(store: Store, clock: Clock, team_id: str, win: CrmWin, request_ke
         if not seen.first_sight(session, request_key, now):
             return Taken.REPLAY
         workspace_queries.ensure_workspace(session, team_id, now)
+        if same_win(session, team_id, win.customer, now, now, from_a_post) is not None:
+            return Taken.ALREADY  # the CRM's own post in the channel (or a person's) made it
         deal = queries.add_win_once(
             session,
             {

@@ -27,6 +27,7 @@ from . import checkins
 from .examples import examples_for
 from .reading import Outcome, read_post
 from .recognition import DealSighting, amount_in, as_read
+from .same_win import from_a_webhook, same_win
 
 REPLY = "deal_reply"  # due work: post a deal's thread reply, once
 ANNOUNCING_SUBTYPES = {None, "bot_message", "thread_broadcast", "file_share"}
@@ -122,6 +123,9 @@ def capture_deal(
     now = clock.now()
     with store.session() as session:
         workspace_queries.ensure_workspace(session, team_id, now)
+        at = _ts_time(message["ts"])
+        if same_win(session, team_id, sighting.customer, at, now, from_a_webhook):
+            return UNCHANGED  # the CRM's webhook brought this win already, and announced it
         deal = _record(session, team_id, channel_id, message, sighting, now)
         if deal is None:
             return UNCHANGED

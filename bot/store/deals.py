@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,6 +20,19 @@ def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
     """The new deal, or None when this message already has one (any status)."""
     deal_id = insert_if_absent(session, Deal, values, ["team_id", "channel_id", "message_ts"])
     return session.get(Deal, deal_id) if deal_id is not None else None
+
+
+def active_deals_closed_between(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Sequence[Deal]:
+    """Active deals of a workspace closed in [start, end], the newest first (any door)."""
+    query = select(Deal).where(
+        Deal.team_id == team_id,
+        Deal.status == DealStatus.ACTIVE.value,
+        Deal.closed_at >= start,
+        Deal.closed_at <= end,
+    )
+    return session.scalars(query.order_by(Deal.closed_at.desc()).limit(200)).all()
 
 
 def add_deal(session: Session, deal: Deal) -> Deal:

@@ -34,7 +34,13 @@ from bot.sandbox.crm import (
 )
 from bot.sandbox.fakeslack import BOT_TOKEN, AppReceiver, FakeSlack, Message
 from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, Answer
-from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, checkins_of, serve
+from bot.sandbox.support import (
+    DEALS_CHANNEL,
+    FRIDAY_5PM_LA,
+    checkins_of,
+    close_deal,
+    serve,
+)
 from bot.services import crm
 from bot.services.crm import SecretName, Source
 from bot.store.db import Store
@@ -532,3 +538,51 @@ def test_forget_me_takes_the_owners_email_off_a_crm_deal(
 
     deal = only_deal(crm_bot)
     assert (deal.owner_id, deal.owner_email, deal.owner_name) == (FORMER_TEAMMATE, None, None)
+
+
+# -- one deal per real deal, whichever door it came through ---------------------------------
+
+CRM_POST = "Deal won: *ACME Corporation* · $40,000 · closed by the team :tada:"
+
+
+def test_the_crms_own_post_after_its_webhook_makes_no_second_deal(
+    fake_slack: FakeSlack, crm_bot: RunningBot, clock: ManualClock
+) -> None:
+    assert from_hubspot(crm_bot, example("hubspot_deal")).json()["deal"] == "recorded"
+    crm_bot.tick()
+    clock.advance(timedelta(minutes=2))
+    fake_slack.deliver_to(AppReceiver(crm_bot.app))
+    post = fake_slack.post_as_user(DEALS_CHANNEL, CRM_POST, user="U0HUBSPOT", bot_id="B0HUBSPOT")
+    fake_slack.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
+    assert crm_bot.wait_idle()
+    crm_bot.tick()
+
+    assert stored(crm_bot)["Deal"] == 1
+    assert len(announcements(fake_slack)) == 2  # Serve's announcement, and the CRM's post
+    assert [m for m in fake_slack.messages[DEALS_CHANNEL] if m.thread_ts] == []
+
+
+def test_a_webhook_after_the_post_of_the_same_win_makes_no_second_deal(
+    fake_slack: FakeSlack, crm_bot: RunningBot, clock: ManualClock
+) -> None:
+    fake_slack.deliver_to(AppReceiver(crm_bot.app))
+    close_deal(fake_slack, crm_bot, "Closed Acme Corp! $40k :tada:", user=OWNER)
+    clock.advance(timedelta(hours=3))
+
+    answer = from_hubspot(crm_bot, example("hubspot_deal"))
+    crm_bot.tick()
+
+    assert (answer.status, answer.json()["deal"]) == (200, "already recorded")
+    assert stored(crm_bot)["Deal"] == 1
+    assert fake_slack.calls_to("users.lookupByEmail") == []
+
+
+def test_the_same_customer_days_apart_is_two_deals(
+    fake_slack: FakeSlack, crm_bot: RunningBot, clock: ManualClock
+) -> None:
+    fake_slack.deliver_to(AppReceiver(crm_bot.app))
+    close_deal(fake_slack, crm_bot, "Closed Acme Corp! $40k :tada:", user=OWNER)
+    clock.advance(timedelta(days=3))
+
+    assert from_hubspot(crm_bot, example("hubspot_deal")).json()["deal"] == "recorded"
+    assert stored(crm_bot)["Deal"] == 2

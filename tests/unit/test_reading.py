@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bot.sandbox.support import hostile_text
 from bot.services.reading import Example, Outcome, Reading, read_post
 from bot.services.recognition import DealSighting, recognise_deal
+from bot.services.same_win import customer_key
 
 DEC_3 = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
 DEC_1 = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -481,3 +482,20 @@ def test_the_customer_is_the_name_not_what_was_sold_or_done(text: str, customer:
     reading = read_post(said(text))
     assert reading.outcome is Outcome.SURE, text
     assert reading.sighting is not None and reading.sighting.customer == customer
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Acme Corp", "ACME Corporation"),
+        ("Globex, Inc.", "globex"),
+        ("Müller GmbH", "MÜLLER"),
+        ("Ben & Jerry's", "ben & jerry's"),
+    ],
+)
+def test_two_doors_name_one_customer_the_same_way(one: str, other: str) -> None:
+    assert customer_key(one) == customer_key(other)
+
+
+def test_a_company_suffix_alone_is_still_a_name() -> None:
+    assert customer_key("Co") == "co" and customer_key("Acme Group") != customer_key("Acme")
