@@ -23,7 +23,9 @@ from bot.store.models import Deal
 # person may post the next morning.
 WITHIN = timedelta(hours=36)
 SUFFIXES = frozenset(
-    ["inc", "incorporated", "ltd", "limited", "llc", "llp", "corp", "corporation", "co", "company", "plc", "gmbh", "ag", "sa", "sas", "srl", "bv", "nv", "pty", "pte", "oy", "ab", "as", "kk"]
+    {"inc", "incorporated", "ltd", "limited", "llc", "llp", "corp", "corporation", "co"}
+    | {"company", "plc", "gmbh", "ag", "sa", "sas", "srl", "bv", "nv", "pty", "pte", "oy"}
+    | {"ab", "as", "kk"}
 )
 
 
