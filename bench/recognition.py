@@ -42,6 +42,8 @@ HOSTILE = {
     "ampersands": "Closed " + "&amp; " * 20_000,
     "not-yet words": "we will not close " * 6_000,
     "numbers": "Closed Acme for $" + "1," * 50_000,
+    "digits": "Closed Acme, a 3-year deal for " + "9" * 100_000 + " grand",
+    "pictographs": "Closed Acme :tada: " + "🎉✅" * 25_000,
     "mentions": "<@U0ABC> " * 12_000,
     "field lines": "Closed won: Acme\n" * 7_000,
 }

@@ -22,7 +22,8 @@ SOLD = re.compile(
     r"work order|loa|letter of award|placement|arr|acv|mrr|tcv|tier|package|edition|"
     r"rollout|roll-out|framework|term|multi-?year|(?:sole |preferred )?supplier|new matter|"
     r"matter opened|engagement letter|letter of appointment|gift agreement|"
-    r"\d[\d,.]*\s?(?:grand|lakhs?|crores?)|\d+[- ]?(?:year|yr|month|mo)s?)\b",
+    r"(?<![\d,.])\d[\d,.]{0,12}\s?(?:grand|lakhs?|crores?)|"
+    r"(?<!\d)\d{1,3}[- ]?(?:year|yr|month|mo)s?)\b",
     re.I,
 )
 # A cheer: how people announce a win.
