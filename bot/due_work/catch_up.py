@@ -63,7 +63,7 @@ def read_channel(work: Work) -> str | None:
                 window = catch_up.begin(store, clock, claim, job.team_id, channel, days)
                 if window is None:
                     return f"caught up ({pages} pages read)"
-            _wait_for_a_turn(work, pages)
+            _wait_for_a_turn(work)
             window = _read_page(work, channel, window)
             pages += 1
     except RateLimited as limited:
@@ -87,17 +87,14 @@ def _watched(work: Work, channel: str) -> bool:
     )
 
 
-def _wait_for_a_turn(work: Work, pages: int) -> None:
-    """Where Slack allows a call a minute: one page a run, and only on the workspace's
-    turn."""
+def _wait_for_a_turn(work: Work) -> None:
+    """Where Slack allows a call a minute, each call waits for the workspace's turn: a
+    page, then the catch-up is due again when the next minute's call may go."""
     if not work.settings.history_limited:
         return
-    now = work.clock.now()
-    if pages:
-        raise Later(now + catch_up.HISTORY_SPACING, "reading history a page a minute")
-    turn = catch_up.take_turn(work.store, work.team_id, now)
+    turn = catch_up.take_turn(work.store, work.team_id, work.clock.now())
     if turn is not None:
-        raise Later(turn, "another catch-up has this minute's history call")
+        raise Later(turn, "reading history a page a minute")
 
 
 def _read_page(work: Work, channel: str, window: Window) -> Window | None:

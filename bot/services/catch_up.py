@@ -208,7 +208,10 @@ def begin(
     store: Store, clock: Clock, claim: Claim, team_id: str, channel_id: str, days: int
 ) -> Window | None:
     """The next window to read, taking the catch-up asked for, in one unit of work with
-    the job's progress saying so: a crash loses neither. None when none is asked for."""
+    the job's progress saying so: a crash loses neither. The channel counts as seen up to
+    the window's end from now on, since the window is kept until it is read through: a
+    catch-up asked for meanwhile (another replica starting) reads on from there. None
+    when none is asked for."""
     now = clock.now()
     with store.session() as session:
         read = queries.known(session, team_id, channel_id, lock=True)
@@ -217,6 +220,7 @@ def begin(
         oldest = min(now, max(read.wanted_from - OVERLAP, now - timedelta(days=days)))
         window = Window(ts_of(oldest), ts_of(now), ts_of(now - CLOCK_SKEW))
         read.wanted_from, read.updated_at = None, now
+        read.seen_to = max(read.seen_to, now)
         _save(session, claim, window)
     return window
 
@@ -234,7 +238,7 @@ def take_page(
     """Take a page of the window (its messages, newest first, and the cursor to the next
     page) as the events would have: new posts captured, edits made meanwhile applied,
     deals whose posts the page should show and does not removed. Then save how far the
-    window is read, or, read through, mark the channel seen up to its end."""
+    window is read."""
     team_id, channel_id = where
     messages, cursor = page
     low = Decimal(str(messages[-1]["ts"])) if cursor and messages else Decimal(window.oldest)
@@ -256,10 +260,6 @@ def take_page(
     left = Window(window.oldest, window.latest, str(low), cursor) if cursor else None
     with store.session() as session:
         _save(session, claim, left)
-        if left is None:
-            end = time_of(window.latest)
-            if end is not None:
-                queries.saw(session, team_id, channel_id, end, clock.now())
     return PageTaken(tuple(changes), tuple(asks), left)
 
 

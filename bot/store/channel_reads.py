@@ -60,20 +60,21 @@ def unmarked_channels(session: Session, team_ids: Collection[str]) -> list[tuple
     mark (Serve kept none before it caught up), each with the newest such post's ts: how
     far Serve had seen it."""
     teams = list(team_ids)
-    marked = set(
-        session.execute(
+    marked = {
+        (team_id, channel_id)
+        for team_id, channel_id in session.execute(
             select(ChannelRead.team_id, ChannelRead.channel_id).where(
                 ChannelRead.team_id.in_(teams)
             )
-        ).tuples()
-    )
+        )
+    }
     newest: dict[tuple[str, str], str] = {}
     for model in (Deal, DealAsk):
         rows = session.execute(
             select(model.team_id, model.channel_id, func.max(model.message_ts))
             .where(model.team_id.in_(teams), model.channel_id.is_not(None))
             .group_by(model.team_id, model.channel_id)
-        ).tuples()
+        )
         for team_id, channel_id, ts in rows:
             key = (team_id, str(channel_id))
             if not ts or key in marked:
