@@ -29,10 +29,10 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(32), primary_key=True),
         sa.Column("next_at", sa.DateTime(timezone=True), nullable=False),
     )
-    with op.batch_alter_table("deals") as batch:
-        batch.add_column(
-            sa.Column("caught_up", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN (SQLite takes one with a default) rather than a table rebuilt.
+    op.add_column(
+        "deals", sa.Column("caught_up", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
