@@ -207,7 +207,7 @@ class RunningBot:
 
     def start(self) -> RunningBot:
         """Ask for what was posted while Serve was away before anything new comes in."""
-        catch_up.started(self.store, self.clock, self.settings.catch_up_days)
+        catch_up.started(self.store, self.clock, self.settings)
         if self.web is not None:
             self.web.start()
         if self.socket is not None:

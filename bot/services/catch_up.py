@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.config import CHANNEL_ID, Settings
 from bot.store import channel_reads as queries
 from bot.store import deals as deal_queries
 from bot.store import due
@@ -36,6 +37,7 @@ from bot.store.models import ChannelRead, Deal, DealStatus
 
 from . import deals
 from .deals import Ask, Change, DealChange, Planning
+from .workspaces import effective
 
 CATCH_UP = "catch_up"  # due work: read a deal channel's history since Serve last saw it
 FIND_CHANNELS = "catch_up_channels"  # due work: learn a workspace's deal channels
@@ -114,21 +116,29 @@ def time_of(ts: str) -> datetime | None:
 # -- asking for a catch-up --------------------------------------------------------------------
 
 
-def started(store: Store, clock: Clock, days: int) -> None:
+def started(store: Store, clock: Clock, env: Settings) -> None:
     """Serve starts: in every workspace it is installed in, each channel it has seen is
     caught up from where it last saw it (one it recorded deals in before it kept marks,
-    from the newest of those), and the deal channels are looked for, so one not seen yet
-    is watched from now on."""
-    if days <= 0:
+    from the newest of those), and a deal channel not seen yet is watched from now on:
+    at once when the settings give ids, else once Slack has said which channels the
+    settings' names (or the bot's channels) are."""
+    if env.catch_up_days <= 0:
         return
     now = clock.now()
     with store.session() as session:
-        teams = [w.team_id for w in workspace_queries.installed_workspaces(session)]
+        workspaces = workspace_queries.installed_workspaces(session)
+        teams = [workspace.team_id for workspace in workspaces]
         for team_id, channel_id, ts in queries.unmarked_channels(session, teams):
             queries.held(session, team_id, channel_id, time_of(ts) or now, now)
         _ask(session, queries.channels_of(session, teams, lock=True), now)
-        for team_id in teams:
-            due.open_once(session, FIND_CHANNELS, team_id, PERIOD, EVERY_CHANNEL, now, now)
+        for workspace in workspaces:
+            chosen = effective(workspace, env).deal_channels
+            if chosen and all(CHANNEL_ID.fullmatch(channel) for channel in chosen):
+                _watch(session, workspace.team_id, chosen, now)
+            else:
+                due.open_once(
+                    session, FIND_CHANNELS, workspace.team_id, PERIOD, EVERY_CHANNEL, now, now
+                )
 
 
 def came_back(store: Store, clock: Clock, team_id: str, days: int) -> None:
@@ -153,12 +163,16 @@ def watch(store: Store, clock: Clock, team_id: str, channel_ids: Iterable[str]) 
     is watched from now on (nothing from before was missed: it was never watched). How
     many were new."""
     now = clock.now()
-    new = 0
     with store.session() as session:
-        for channel_id in dict.fromkeys(channel_ids):
-            if queries.known(session, team_id, channel_id) is None:
-                queries.held(session, team_id, channel_id, now, now)
-                new += 1
+        return _watch(session, team_id, channel_ids, now)
+
+
+def _watch(session: Session, team_id: str, channel_ids: Iterable[str], now: datetime) -> int:
+    new = 0
+    for channel_id in dict.fromkeys(channel_ids):
+        if queries.known(session, team_id, channel_id) is None:
+            queries.held(session, team_id, channel_id, now, now)
+            new += 1
     return new
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import RunningBot
@@ -332,6 +333,25 @@ def test_a_post_delivered_by_its_event_while_the_catch_up_reads_makes_one_deal(
     settle(clock, bot, step=timedelta(seconds=30), most=3)
 
     assert [d.customer for d in deals_in(bot)] == ["Hooli"]
+    assert len(replies_to(fake_slack, post)) == 1
+
+
+@pytest.mark.parametrize("chosen", [("deals",), ()], ids=["by name", "every channel"])
+def test_deal_channels_named_or_left_to_the_bots_channels_are_found_then_caught_up(
+    fake_slack: FakeSlack,
+    start_bot: Callable[..., RunningBot],
+    clock: ManualClock,
+    chosen: tuple[str, ...],
+) -> None:
+    ran_and_stopped(start_bot, clock, deal_channels=chosen)
+    clock.set(FRIDAY_5PM_LA)
+    post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Vandelay :tada:", user="U0ALICE")
+    clock.set(SATURDAY_NOON_LA)
+
+    bot = start_bot(deal_channels=chosen)
+    settle(clock, bot, step=timedelta(seconds=30), most=3)
+
+    assert [d.customer for d in deals_in(bot)] == ["Vandelay"]
     assert len(replies_to(fake_slack, post)) == 1
 
 
