@@ -232,7 +232,9 @@ def begin(
         if read is None or read.wanted_from is None:
             return None
         oldest = min(now, max(read.wanted_from - OVERLAP, now - timedelta(days=days)))
-        window = Window(ts_of(oldest), ts_of(now), ts_of(now - CLOCK_SKEW))
+        # Slack's clock may be ahead of ours, or behind: read a little past now, and
+        # take nothing as deleted that may not have been posted when the page was read.
+        window = Window(ts_of(oldest), ts_of(now + CLOCK_SKEW), ts_of(now - CLOCK_SKEW))
         read.wanted_from, read.updated_at = None, now
         read.seen_to = max(read.seen_to, now)
         _save(session, claim, window)
