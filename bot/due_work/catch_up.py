@@ -8,6 +8,7 @@ makes it wait as long as Slack says."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 PAGE_LIMITED = 15  # the most Slack gives distributed apps outside the Marketplace
 PAGE = 200  # Slack's advice for a page under Tier 3
 UNREADABLE = frozenset({"channel_not_found", "not_in_channel"})
+CLAIM_MARGIN = timedelta(minutes=1)  # a page and what it changes, at the most
 
 
 def register(wiring: Wiring) -> None:
@@ -64,6 +66,7 @@ def read_channel(work: Work) -> str | None:
                 if window is None:
                     return f"caught up ({pages} pages read)"
             _wait_for_a_turn(work)
+            _within_the_claim(work)
             window = _read_page(work, channel, window)
             pages += 1
     except RateLimited as limited:
@@ -95,6 +98,14 @@ def _wait_for_a_turn(work: Work) -> None:
     turn = catch_up.take_turn(work.store, work.team_id, work.clock.now())
     if turn is not None:
         raise Later(turn, "reading history a page a minute")
+
+
+def _within_the_claim(work: Work) -> None:
+    """A long catch-up carries on in a fresh claim rather than outlast this one."""
+    ends = work.job.claim_ends
+    now = work.clock.now()
+    if ends is not None and now + CLAIM_MARGIN >= ends:
+        raise Later(now, "carrying on in a fresh claim")
 
 
 def _read_page(work: Work, channel: str, window: Window) -> Window | None:

@@ -16,6 +16,9 @@ from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.due_work.catch_up import read_channel
+from bot.due_work.work import Work
+from bot.runner import Job, Later
 from bot.sandbox.fakeslack import TEAM_ID, FakeSlack, Message
 from bot.sandbox.support import (
     DEALS_CHANNEL,
@@ -355,6 +358,49 @@ def test_deal_channels_named_or_left_to_the_bots_channels_are_found_then_caught_
     assert len(replies_to(fake_slack, post)) == 1
 
 
+def test_a_channel_with_deals_from_before_serve_kept_marks_is_caught_up_from_the_newest(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    bot = start_bot()
+    post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Acme Corp :tada:", user="U0ALICE")
+    fake_slack.send_event({**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"})
+    assert bot.wait_idle()
+    bot.tick()
+    bot.stop()
+    with bot.store.session() as session:  # as a Serve from before marks left it
+        channel_reads.forget(session, TEAM_ID, DEALS_CHANNEL)
+    clock.set(FRIDAY_5PM_LA + timedelta(hours=1))
+    missed = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Globex :tada:", user="U0BOB")
+    clock.set(SATURDAY_NOON_LA)
+
+    again = start_bot()
+    settle(clock, again, step=timedelta(seconds=30), most=3)
+
+    assert [d.customer for d in deals_in(again)] == ["Acme Corp", "Globex"]
+    assert len(replies_to(fake_slack, missed)) == 1 and len(replies_to(fake_slack, post)) == 1
+
+
+def test_a_post_serve_is_unsure_of_made_while_stopped_is_asked_about_once(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    ran_and_stopped(start_bot, clock)
+    clock.set(FRIDAY_5PM_LA)
+    post = fake_slack.post_as_user(DEALS_CHANNEL, "hooli said yes :tada:", user="U0BOB")
+    clock.set(SATURDAY_NOON_LA)
+
+    bot = start_bot()
+    settle(clock, bot, step=timedelta(seconds=30), most=3)
+    event = {**post.as_event(), "channel": DEALS_CHANNEL, "channel_type": "channel"}
+    fake_slack.send_event(event, retry_attempt=2)
+    assert bot.wait_idle()
+
+    assert deals_in(bot) == []
+    [asked] = fake_slack.ephemerals
+    assert (asked["channel"], asked["user"]) == (DEALS_CHANNEL, "U0BOB")
+    assert "closed deal" in json.dumps(asked["blocks"])
+
+
 def test_a_channel_serve_never_watched_is_not_read_back(
     fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
 ) -> None:
@@ -399,3 +445,28 @@ def test_an_edit_heard_live_is_marked_seen(
         read = channel_reads.known(session, TEAM_ID, DEALS_CHANNEL)
     assert read is not None
     assert abs(read.seen_to - (FRIDAY_5PM_LA + timedelta(hours=1))) < timedelta(seconds=1)
+
+
+def test_a_long_catch_up_carries_on_in_a_fresh_claim_rather_than_outlast_its_own(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    now = clock.now()
+    reading = catch_up.Window(catch_up.ts_of(now - timedelta(hours=1)), catch_up.ts_of(now), "0")
+    job = Job(
+        1,
+        catch_up.CATCH_UP,
+        TEAM_ID,
+        None,
+        catch_up.PERIOD,
+        DEALS_CHANNEL,
+        "key",
+        1,
+        now,
+        progress={catch_up.WINDOW: reading.progress()},
+        claim_ends=now + timedelta(seconds=30),
+    )
+
+    with pytest.raises(Later):
+        read_channel(Work(job, bot.deps, bot.deliveries, bot.runner))
+
+    assert fake_slack.calls_to("conversations.history") == []
