@@ -26,7 +26,8 @@ class Deps:
     installations: Installations | None = None  # with many workspaces
     recent_settings: RecentSettings = field(default_factory=RecentSettings)
     held: HeldEvents = field(default_factory=HeldEvents)  # events kept while the database is away
-    channels_seen: ChannelsSeen = field(default_factory=ChannelsSeen)  # each channel's newest
+    # the newest message seen in each deal channel, where a catch-up would start from
+    channels_seen: ChannelsSeen = field(default_factory=ChannelsSeen)
     # Asks the runner to look for due work now, not at its next tick: a listener that
     # queued work someone waits to see (a deal's thread reply) calls it.
     run_soon: Callable[[], None] = field(default=lambda: None)

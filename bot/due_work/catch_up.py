@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.people import planning
 from bot.runner import GiveUp, Later
@@ -146,7 +146,7 @@ def _show(work: Work, taken: PageTaken) -> None:
         drawn = deal_reply(deal, change.planned)
         try:
             work.delivery.client.chat_update(channel=deal.channel_id, ts=deal.reply_ts, **drawn)
-        except SlackApiError as error:
+        except SlackClientError as error:
             log.warning("could not redraw deal %s's reply: %s", deal.id, error)
     for asked in taken.asks:
         _ask(work, asked)
@@ -162,5 +162,5 @@ def _ask(work: Work, asked: Ask) -> None:
         work.delivery.client.chat_postEphemeral(
             channel=asked.channel_id, user=asked.user_id, **drawn
         )
-    except SlackApiError as error:
-        log.warning("could not ask about a post: %s", error.response.get("error"))
+    except SlackClientError as error:
+        log.warning("could not ask about a post: %s", error)
