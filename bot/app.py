@@ -8,7 +8,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Literal
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
@@ -24,8 +23,9 @@ from bot.listeners.inbound import clean_text
 from bot.metrics import Metrics
 from bot.runner import Runner
 from bot.scheduler import Timer
-from bot.services import installs, weekly
+from bot.services import catch_up, installs, weekly
 from bot.slack_api import TIMEOUT_SECONDS, listener_client, runner_client
+from bot.socket_mode import SocketMode
 from bot.store.db import Store, hold_sqlite_file
 from bot.store.installations import Installations, oauth_states
 from bot.tokens import REFRESH_MINUTES_BEFORE_EXPIRY, BotTokens, InstalledTokens, OneWorkspace
@@ -159,7 +159,7 @@ class RunningBot:
         )
         due_work.register(self.runner, deps, self.deliveries)
         self.socket = (
-            SocketModeHandler(self.app, settings.slack_app_token)
+            SocketMode(self.app, settings.slack_app_token, self._came_back)
             if transport == "socket_mode"
             else None
         )
@@ -171,11 +171,12 @@ class RunningBot:
             if http
             else None
         )
+        self.team_id = ""
         if self.installations is None:
-            team_id = self.client.auth_test().get("team_id")
-            if team_id:  # the one workspace's token works: the app is installed there
-                self.home_team = str(team_id)
-                installs.installed(self.store, self.clock, team_id)
+            self.team_id = str(self.client.auth_test().get("team_id") or "")
+            if self.team_id:  # the one workspace's token works: the app is installed there
+                self.home_team = self.team_id
+                installs.installed(self.store, self.clock, self.team_id)
 
     def _run_soon(self) -> None:
         """On the real clock the timer ticks at once; on a clock moved by hand (tests, the
@@ -199,7 +200,19 @@ class RunningBot:
             name = clean_text(installation.team_name or "")  # not via the inbound middleware
             installs.installed(self.store, self.clock, installation.team_id, name)
 
+    def _came_back(self) -> None:
+        """The Socket Mode connection is back after a gap: catch up on what was posted."""
+        try:
+            catch_up.came_back(self.store, self.clock, self.team_id, self.settings.catch_up_days)
+        except Exception:
+            log.exception("could not ask to catch up after the connection came back")
+            return
+        log.info("Socket Mode is connected again; catching up on the deal channels")
+        self._run_soon()
+
     def start(self) -> RunningBot:
+        """Ask for what was posted while Serve was away before anything new comes in."""
+        catch_up.started(self.store, self.clock, self.settings)
         if self.web is not None:
             self.web.start()
         if self.socket is not None:

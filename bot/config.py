@@ -192,6 +192,27 @@ def parse_grace(raw: str) -> int:
     return int(raw)
 
 
+def parse_catch_up_days(raw: str) -> int:
+    """`7` → 7: how many days of a deal channel's history Serve reads back after being away."""
+    if not raw.isdigit() or int(raw) > 30:
+        raise ValueError("should be a number of days, 0 to 30 (like 7; 0 reads no history)")
+    return int(raw)
+
+
+HISTORY_RATES = ("tier3", "limited")
+
+
+def parse_history_rate(raw: str) -> str:
+    """`tier3` or `limited`: how often Slack lets this app read a channel's history."""
+    rate = raw.strip().lower()
+    if rate not in HISTORY_RATES:
+        raise ValueError(
+            "should be tier3 (an internal or Marketplace app) or limited (an app "
+            "distributed outside the Marketplace)"
+        )
+    return rate
+
+
 def parse_holidays(raw: str) -> tuple[date, ...]:
     try:
         return tuple(sorted({date.fromisoformat(p.strip()) for p in raw.split(",") if p.strip()}))
@@ -558,6 +579,21 @@ class Settings:
         PerWorkspace("notify_recognised", "Tell people when a story names them", "yes_no"),
         shown=lambda on: "true" if on else "false",
     )
+    catch_up_days: int = setting(
+        7,
+        "CATCH_UP_DAYS",
+        "After being away, Serve reads each deal channel's history back to what it last saw, "
+        "at most this many days (0: never).",
+        parse_catch_up_days,
+    )
+    history_rate: str = setting(
+        "",
+        "HISTORY_RATE",
+        "How often Slack lets Serve read history: tier3 (internal or Marketplace app) or limited "
+        "(distributed outside the Marketplace: a call a minute, 15 messages). Empty: limited "
+        "with SLACK_CLIENT_ID set, else tier3.",
+        parse_history_rate,
+    )
     max_messages_per_week: int = setting(
         3,
         "MAX_MESSAGES_PER_WEEK",
@@ -589,6 +625,15 @@ class Settings:
         """Installed through OAuth, each workspace with its own token, rather than one
         workspace's SLACK_BOT_TOKEN."""
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def history_limited(self) -> bool:
+        """Slack allows this app one history call a minute, fifteen messages a page: an
+        app distributed outside the Marketplace (installed through OAuth, unless
+        HISTORY_RATE says otherwise) rather than an internal one."""
+        if self.history_rate:
+            return self.history_rate == "limited"
+        return self.many_workspaces
 
     def http_problems(self) -> list[str]:
         """What stops HTTP mode from starting: a missing signing secret, or neither a bot

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.directory import Directory
 from bot.held_events import HeldEvents
 from bot.metrics import Metrics
+from bot.services.catch_up import ChannelsSeen
 from bot.services.workspaces import RecentSettings, settings_for
 from bot.store.db import Store
 from bot.store.installations import Installations
@@ -25,6 +26,8 @@ class Deps:
     installations: Installations | None = None  # with many workspaces
     recent_settings: RecentSettings = field(default_factory=RecentSettings)
     held: HeldEvents = field(default_factory=HeldEvents)  # events kept while the database is away
+    # the newest message seen in each deal channel, where a catch-up would start from
+    channels_seen: ChannelsSeen = field(default_factory=ChannelsSeen)
     # Asks the runner to look for due work now, not at its next tick: a listener that
     # queued work someone waits to see (a deal's thread reply) calls it.
     run_soon: Callable[[], None] = field(default=lambda: None)

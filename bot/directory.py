@@ -40,6 +40,7 @@ class Directory:
         self._named: dict[tuple[str, str], str] = {}
         self._people: dict[str, tuple[datetime, Person]] = {}
         self._dm_channels: dict[str, str] = {}
+        self._bot_ids: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self._lookups: dict[str, threading.Lock] = {}
 
@@ -80,6 +81,32 @@ class Directory:
                 if channel.get("name") == name:
                     return str(channel["id"])
         return None
+
+    def member_channels(self, client: WebClient) -> list[str]:
+        """The ids of the channels the bot is in, public and private, not archived."""
+        found: list[str] = []
+        for page in client.conversations_list(
+            types="public_channel,private_channel", exclude_archived=True, limit=200
+        ):
+            for channel in page.get("channels", []):
+                with self._lock:
+                    self._channel_names[channel["id"]] = channel.get("name")
+                if channel.get("is_member"):
+                    found.append(str(channel["id"]))
+        return found
+
+    def own_bot_id(self, client: WebClient) -> str | None:
+        """The app's bot id in the client's workspace (auth.test, asked once a token), so
+        Serve never reads its own posts as deals."""
+        token = client.token or ""
+        with self._lock:
+            if token in self._bot_ids:
+                return self._bot_ids[token]
+        found = client.auth_test().get("bot_id")
+        bot_id = str(found) if found else None
+        with self._lock:
+            self._bot_ids[token] = bot_id
+        return bot_id
 
     def message(self, client: WebClient, channel_id: str, ts: str) -> dict[str, Any] | None:
         """One message as Slack has it now; None when it is gone or out of the bot's sight.

@@ -44,13 +44,20 @@ def register(app: App) -> None:
 def on_message(event: dict[str, Any], incoming: Incoming) -> None:
     if event.get("channel_type") not in deals.CHANNEL_TYPES or not _watched(incoming):
         return
-    subtype = event.get("subtype")
-    if subtype == "message_deleted":
+    if event.get("subtype") == "message_deleted":
         _deleted(incoming, str(event["deleted_ts"]))
-        return
+    else:
+        _posted_or_edited(incoming, event)
+    seen = str(event.get("event_ts") or event.get("ts") or "")
+    incoming.deps.channels_seen.saw(
+        incoming.store, incoming.clock, incoming.team, incoming.channel, seen
+    )
+
+
+def _posted_or_edited(incoming: Incoming, event: dict[str, Any]) -> None:
     team, channel, bot_id = incoming.team, incoming.channel, incoming.bot_id
     store, clock, plans = incoming.store, incoming.clock, incoming.planning()
-    if subtype == "message_changed":
+    if event.get("subtype") == "message_changed":
         change = deals.revise_deal(store, clock, team, channel, event["message"], plans, bot_id)
     else:
         change = deals.capture_deal(store, clock, team, channel, event, plans, bot_id)

@@ -71,12 +71,18 @@ class HandOffProblem(StrEnum):
 
 
 def plan(
-    session: Session, deal: Deal, chosen: Settings, tz: str | None, now: datetime
+    session: Session,
+    deal: Deal,
+    chosen: Settings,
+    tz: str | None,
+    now: datetime,
+    overdue_after: datetime | None = None,
 ) -> list[CheckIn]:
     """Give an active, owned deal a check-in for each stage still to come, within the
     caller's unit of work. Stages it has already are kept; ones cancelled with the deal
     come back if their time is still ahead; an owner who said stop is not asked again.
-    Returns the deal's open check-ins."""
+    A new stage whose time passed after `overdue_after` is due now. Returns the deal's
+    open check-ins."""
     if not deal.is_active or not deal.owner_id:
         return []
     existing = {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
@@ -88,7 +94,8 @@ def plan(
     for stage, (offset, at) in enumerate(zip(offsets, times, strict=True)):
         checkin = existing.get(stage)
         when = at if checkin is None else _revived_at(checkin)
-        if when is None or when <= now:
+        overdue = checkin is None and overdue_after is not None and at > overdue_after
+        if when is None or (when <= now and not overdue):
             continue
         if checkin is None:
             checkin = CheckIn(
@@ -103,7 +110,7 @@ def plan(
             )
             queries.add_checkin(session, checkin)
         checkin.recipient_id = deal.owner_id
-        planned.append((checkin, when))
+        planned.append((checkin, max(when, now)))
     fresh = {id(checkin) for checkin, _ in planned if checkin.id is None}
     if fresh:
         session.flush()  # the new check-ins get their ids together

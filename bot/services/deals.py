@@ -105,12 +105,15 @@ def capture_deal(
     message: Mapping[str, Any],
     planning: Planning,
     own_bot_id: str | None = None,
+    caught_up: bool = False,
 ) -> DealChange:
     """Record the deal a new message announces, plan its check-ins and queue its thread
     reply, in one unit of work: the listener only stores, and the runner posts the reply
     (Socket Mode acks before a listener runs, so a post that failed there would never be
     tried again). Slack's retries and replays record nothing twice. A post Serve is unsure
-    of is recorded as asked about, once, and the change says whom to ask."""
+    of is recorded as asked about, once, and the change says whom to ask. A post
+    `caught_up` from history after Serve was away is recorded as such, and its check-ins
+    that fell due meanwhile are due now."""
     if not announces(message, own_bot_id):
         return UNCHANGED
     read = read_post(message, examples_for(store, team_id))
@@ -126,12 +129,21 @@ def capture_deal(
         at = _ts_time(message["ts"])
         if same_win(session, team_id, sighting.customer, at, now, from_a_webhook):
             return UNCHANGED  # the CRM's webhook brought this win already, and announced it
-        deal = _record(session, team_id, channel_id, message, sighting, now)
+        deal = _record(session, team_id, channel_id, message, sighting, now, caught_up)
         if deal is None:
             return UNCHANGED
-        planned = checkins.plan(session, deal, chosen, tz, now)
+        planned = _plan_new(session, deal, chosen, tz, now)
         _queue_reply(session, deal, now)
         return DealChange(Change.RECORDED, deal, tuple(planned))
+
+
+def _plan_new(
+    session: Session, deal: Deal, chosen: Settings, tz: str | None, now: datetime
+) -> list[CheckIn]:
+    """A new deal's check-ins: for one caught up after Serve was away, those that fell due
+    while it was away are due now, as a deal heard of in time would have them."""
+    overdue_after = deal.closed_at if deal.caught_up else None
+    return checkins.plan(session, deal, chosen, tz, now, overdue_after=overdue_after)
 
 
 def _ask_once(
@@ -224,11 +236,14 @@ def revise_deal(
     message: Mapping[str, Any],
     planning: Planning,
     own_bot_id: str | None = None,
+    edited_at: datetime | None = None,
 ) -> DealChange:
     """An announcement was edited: follow the new text, in one unit of work. A deal
     someone marked "Not a deal", or whose message was deleted, stays removed whatever
     the edit says; one the text retracted comes back, check-ins and all, when the text
-    announces it again. An edit never asks: the post was asked about, or not, as posted."""
+    announces it again. An edit never asks: the post was asked about, or not, as posted.
+    An edit read again from history (`edited_at`, when it was made) is not applied to a
+    deal changed since: that change followed it."""
     sighting = _surely_read(store, team_id, message, own_bot_id)
     chosen, tz = planning.ask(sighting.owner_id if sighting else None)
     now = clock.now()
@@ -236,13 +251,16 @@ def revise_deal(
         deal = queries.deal_for_message(session, team_id, channel_id, message["ts"], lock=True)
         if deal is None and sighting is not None:
             workspace_queries.ensure_workspace(session, team_id, now)
-            deal = _record(session, team_id, channel_id, message, sighting, now)
+            caught_up = edited_at is not None
+            deal = _record(session, team_id, channel_id, message, sighting, now, caught_up)
             if deal is None:
                 return UNCHANGED
-            planned = checkins.plan(session, deal, chosen, tz, now)
+            planned = _plan_new(session, deal, chosen, tz, now)
             _queue_reply(session, deal, now)
             return DealChange(Change.RECORDED, deal, tuple(planned))
         if deal is None or deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
+            return DealChange(Change.UNCHANGED, deal)
+        if edited_at is not None and deal.updated_at >= edited_at:
             return DealChange(Change.UNCHANGED, deal)
         if sighting is None:
             if deal.status == DealStatus.RETRACTED:
@@ -493,6 +511,7 @@ def _record(
     message: Mapping[str, Any],
     sighting: DealSighting,
     now: datetime,
+    caught_up: bool = False,
 ) -> Deal | None:
     """The new deal, or None when this message has one already (in any state)."""
     values = _deal_values(sighting, message) | {
@@ -501,6 +520,7 @@ def _record(
         "message_ts": message["ts"],
         "status": DealStatus.ACTIVE.value,
         "announcement": as_read(message),
+        "caught_up": caught_up,
         "closed_at": _ts_time(message["ts"]),
         "created_at": now,
         "updated_at": now,

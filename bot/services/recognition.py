@@ -341,10 +341,12 @@ def prose(message: Mapping[str, Any]) -> str:
 
 
 def as_read(message: Mapping[str, Any]) -> dict[str, Any]:
-    """The parts of a message recognition reads, within what it reads of each: kept with
-    a deal or a label so the message can be read again."""
+    """The parts of a message recognition reads, within what it reads of each, and the
+    thread it is in, if any: kept with a deal or a label so the message can be read again."""
     kept: dict[str, Any] = {
-        key: message[key] for key in ("type", "subtype", "user", "bot_id", "ts") if key in message
+        key: message[key]
+        for key in ("type", "subtype", "user", "bot_id", "ts", "thread_ts")
+        if key in message
     }
     kept["text"] = str(message.get("text") or "")[:READ_LIMIT]
     for key, most in (("attachments", 20), ("blocks", 50)):

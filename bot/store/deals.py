@@ -53,6 +53,21 @@ def deal_for_message(
     return session.scalars(query.with_for_update() if lock else query).one_or_none()
 
 
+def posted_between(
+    session: Session, team_id: str, channel_id: str, since: datetime, until: datetime
+) -> list[Deal]:
+    """The channel's deals whose posts are from this time (either end included), in any
+    state."""
+    query = select(Deal).where(
+        Deal.team_id == team_id,
+        Deal.channel_id == channel_id,
+        Deal.message_ts.is_not(None),
+        Deal.closed_at >= since,
+        Deal.closed_at <= until,
+    )
+    return list(session.scalars(query))
+
+
 def deal_by_id(session: Session, deal_id: int, team_id: str, lock: bool = False) -> Deal | None:
     """The deal, if it is this workspace's: an id from a button is never trusted alone."""
     deal = session.get(Deal, deal_id, with_for_update=lock)

@@ -62,6 +62,45 @@ def add_once(
     return insert_if_absent(session, DueWork, values, ["kind", "team_id", "period", "recipient"])
 
 
+def open_once(
+    session: Session,
+    kind: str,
+    team_id: str,
+    period: str,
+    recipient: str,
+    due_at: datetime,
+    now: datetime,
+) -> None:
+    """Work kept as one row for good (a channel's catch-up): made if absent, due again at
+    `due_at` if it had ended, its progress kept; left as it is while it is open (waiting
+    for its time, or claimed), so whoever has it carries on."""
+    if add_once(session, kind, team_id, period, recipient, due_at, now) is not None:
+        return
+    ended = [WorkStatus.DONE.value, WorkStatus.FAILED.value, WorkStatus.CANCELLED.value]
+    session.execute(
+        update(DueWork)
+        .where(
+            DueWork.kind == kind,
+            DueWork.team_id == team_id,
+            DueWork.period == period,
+            DueWork.recipient == recipient,
+            DueWork.status.in_(ended),
+        )
+        .values(
+            status=WorkStatus.TODO.value,
+            due_at=due_at,
+            attempts=0,
+            started_at=None,
+            claimed_at=None,
+            tried_from=None,
+            tried_until=None,
+            finished_at=None,
+            note=None,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def kinds_for_period(session: Session, team_id: str, period: str, kinds: Iterable[str]) -> set[str]:
     """Which of these kinds of once-per-period work exist for the period."""
     found = session.scalars(

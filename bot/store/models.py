@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -109,6 +110,8 @@ class Deal(Base):
     # release before may still run, since migrations only add. Drop it in the next one.
     reply_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     announcement: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the message, as read
+    # Read from the channel's history after Serve was away, not from its event.
+    caught_up: Mapped[bool] = mapped_column(default=False, server_default=false())
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -392,3 +395,29 @@ class StepRun(Base):
     step: Mapped[str] = mapped_column(String(64))  # the function's callback id
     outputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # set before the commit
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChannelRead(Base):
+    """How far Serve has seen a deal channel: the newest message it saw there (an event,
+    or its history read through), and a catch-up asked for and not yet begun, from the
+    time Serve last saw the channel before it was away. Written at most about once a
+    minute while events arrive, so a mark may lag: catching up reads a little before
+    it, and reading a message twice changes nothing."""
+
+    __tablename__ = "channel_reads"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_to: Mapped[datetime] = mapped_column(UTCDateTime())
+    wanted_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HistoryTurn(Base):
+    """When a workspace's next history call may go, where Slack allows one a minute:
+    every replica's catch-ups take turns here, so none is refused."""
+
+    __tablename__ = "history_turns"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime())

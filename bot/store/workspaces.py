@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from .db import insert_if_absent, rows_changed
 from .installations import delete_installations
 from .models import (
+    ChannelRead,
     CheckIn,
     Deal,
     DueWork,
     HandOff,
+    HistoryTurn,
     LabelledMessage,
     Member,
     Nudge,
@@ -25,7 +27,17 @@ from .models import (
 
 # What a workspace's data is, in the order it can be deleted (check-ins and hand-offs
 # name deals, deals name the workspace).
-WORKSPACE_TABLES = (HandOff, CheckIn, Nudge, Story, Member, LabelledMessage, Deal)
+WORKSPACE_TABLES = (
+    HandOff,
+    CheckIn,
+    Nudge,
+    Story,
+    Member,
+    LabelledMessage,
+    Deal,
+    ChannelRead,
+    HistoryTurn,
+)
 
 
 def ensure_workspace(session: Session, team_id: str, now: datetime) -> None:

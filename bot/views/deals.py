@@ -37,6 +37,7 @@ SLACK_BUSY = (
 ALREADY_REMOVED = "That deal is already removed, so there's nothing more to do."
 OWNER_NOT_A_PERSON = "Pick a person who is active in this workspace, not a bot."
 CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
+NOTICED_WHILE_AWAY = "I noticed it while I was away, so this comes a little late."
 
 
 def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
@@ -49,12 +50,13 @@ def deal_reply(deal: Deal, planned: Sequence[CheckIn] = ()) -> dict[str, Any]:
         details.append(f"Amount: {money(deal.amount, deal.currency)}")
     if deal.source:
         details.append(_from_crm(deal))
+    late = f" {NOTICED_WHILE_AWAY}" if deal.caught_up else ""
     return message(
-        f"Noted a closed deal with {customer}. Owner: {_owner(deal)}.",
+        f"Noted a closed deal with {customer}.{late} Owner: {_owner(deal)}.",
         [
             section(
-                f":handshake: Noted a closed deal with *{customer}*. I'll remind the owner "
-                "to check in on them as a person, not a pipeline."
+                f":handshake: Noted a closed deal with *{customer}*.{late} I'll remind the "
+                "owner to check in on them as a person, not a pipeline."
             ),
             context(" · ".join(details)),
             context(_plan_line(deal, planned)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.services.catch_up import CATCH_UP, FIND_CHANNELS
 from bot.services.checkins import MISS, REMIND, SEND, STORY_OFFER
 from bot.services.deals import REPLY
 from bot.services.home import Home, NotSent
@@ -30,6 +31,8 @@ WHAT_WAS_NOT_SENT = {
     DIGEST: "The weekly digest",
     NOTICED: "A note that someone noticed",
     REPLY: "A deal's thread reply",
+    CATCH_UP: "Catching up on a deal channel's history",
+    FIND_CHANNELS: "Finding the deal channels to catch up on",
 }
 
 

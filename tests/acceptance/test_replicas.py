@@ -97,7 +97,7 @@ def team(clock_file: ClockFile) -> Iterator[FakeSlack]:
 @pytest.fixture
 def replicas(
     empty_postgres: str, team: FakeSlack, clock_file: ClockFile, tmp_path: Path
-) -> Iterator[Callable[[], Replica]]:
+) -> Iterator[Callable[..., Replica]]:
     env = {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
@@ -112,8 +112,8 @@ def replicas(
     }
     started: list[Replica] = []
 
-    def start() -> Replica:
-        replica = Replica(env, tmp_path, clock_file)
+    def start(**more: str) -> Replica:
+        replica = Replica(env | more, tmp_path, clock_file)
         started.append(replica)
         replica.wait_healthy()
         return replica
@@ -154,7 +154,7 @@ def settle(engine: Any, clock_file: ClockFile, seconds: float = 60) -> None:
 
 def test_two_replicas_share_events_and_a_month_of_due_work_each_once(
     team: FakeSlack,
-    replicas: Callable[[], Replica],
+    replicas: Callable[..., Replica],
     clock_file: ClockFile,
     empty_postgres: str,
 ) -> None:
@@ -223,7 +223,7 @@ def test_two_replicas_share_events_and_a_month_of_due_work_each_once(
 
 def test_a_replica_killed_holding_claims_has_them_sent_once_by_the_other(
     team: FakeSlack,
-    replicas: Callable[[], Replica],
+    replicas: Callable[..., Replica],
     clock_file: ClockFile,
     empty_postgres: str,
 ) -> None:
@@ -264,3 +264,54 @@ def test_a_replica_killed_holding_claims_has_them_sent_once_by_the_other(
             .where(CheckIn.stage == 0, CheckIn.sent_at.is_(None))
         )
     assert unsent == 0
+
+
+def test_two_replicas_started_after_downtime_catch_up_each_post_once_a_call_a_minute(
+    team: FakeSlack,
+    replicas: Callable[..., Replica],
+    clock_file: ClockFile,
+    empty_postgres: str,
+) -> None:
+    limited = {"HISTORY_RATE": "limited"}  # as an app distributed outside the Marketplace
+    replicas(**limited).stop()  # Serve ran, learned its deal channel, and went away
+    team.limit_history(per_minute=1, page=15)
+    posts = []
+    for n in range(3):
+        team.add_messages(DEALS, 10, "coffee later?", as_bot=False, user=OWNERS[n])
+        posts.append(team.post_as_user(DEALS, f"Closed Customer{n:03d} :tada:", user=OWNERS[n]))
+    clock_file.set(FRIDAY_5PM_LA + timedelta(hours=2))
+    engine = database(empty_postgres)
+
+    replicas(**limited), replicas(**limited)
+    moment = clock_file.now()
+    while not all(thread_replies(team, post) for post in posts) or catching_up(engine):
+        assert moment < FRIDAY_5PM_LA + timedelta(hours=2, minutes=5), "never caught up"
+        settle(engine, clock_file)
+        moment += timedelta(seconds=30)
+        clock_file.set(moment)
+        time.sleep(1.2)  # each replica's timer ticks (every second) at least once
+
+    assert [len(thread_replies(team, post)) for post in posts] == [1, 1, 1]
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Deal)) == 3
+    history = team.calls_to("conversations.history")
+    assert {c.status for c in history} == {200}  # none refused
+    assert len(history) in (3, 4)  # 33 posts at 15 a page (and the later replica's own look)
+
+
+def thread_replies(fake: FakeSlack, post: Any) -> list[Any]:
+    return [m for m in fake.messages[DEALS] if m.thread_ts == post.ts and m.bot_id]
+
+
+def catching_up(engine: Any) -> bool:
+    with engine.connect() as connection:
+        return bool(
+            connection.scalar(
+                select(func.count())
+                .select_from(DueWork)
+                .where(
+                    DueWork.kind == "catch_up",
+                    DueWork.status.in_([WorkStatus.TODO.value, WorkStatus.DOING.value]),
+                )
+            )
+        )

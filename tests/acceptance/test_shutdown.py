@@ -86,9 +86,11 @@ def stop(process: subprocess.Popen[str]) -> tuple[float, str]:
 
 
 def work_rows(database_url: str) -> list[DueWork]:
+    """The prompts' due work (the start also asks to catch up on the deal channels)."""
     store = Store(database_url)
     with store.session() as session:
-        rows = list(session.scalars(select(DueWork).order_by(DueWork.id)))
+        prompts = select(DueWork).where(DueWork.kind == "prompt")
+        rows = list(session.scalars(prompts.order_by(DueWork.id)))
     store.close()
     return rows
 

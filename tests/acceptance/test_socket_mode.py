@@ -5,14 +5,16 @@ hands Slack's payloads to the app directly; these prove the socket itself."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
-from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.support import (
     ALICE_DM,
     DEALS_CHANNEL,
@@ -110,3 +112,32 @@ def test_a_workflow_step_runs_over_the_socket_on_the_runs_own_token(
     assert (ended.state, ended.outputs) == ("completed", {"story_id": story.id})
     [completed] = fake_slack.calls_to("functions.completeSuccess")
     assert completed.token == ended.token
+
+
+def test_a_deal_posted_while_the_connection_was_lost_is_caught_up_once_it_is_back(
+    fake_slack: FakeSlack, socket_bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    socket_bot.tick()
+    fake_slack.hang_up()  # Slack drops the connection and, for a while, takes no new one
+    assert fake_slack.wait_for(lambda: fake_slack.connections == 0)
+    clock.set(FRIDAY_5PM_LA + timedelta(minutes=10))
+    post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Acme Corp :tada:", user="U0ALICE")
+    history = len(fake_slack.calls_to("conversations.history"))
+
+    fake_slack.refusing_connections = False
+    assert fake_slack.wait_for(lambda: fake_slack.connections == 1, timeout=60)
+    deadline = time.monotonic() + 10  # the catch-up is asked for on slack_sdk's thread
+    while not replies_to(fake_slack, post) and time.monotonic() < deadline:
+        socket_bot.tick()
+        time.sleep(0.05)
+
+    assert len(replies_to(fake_slack, post)) == 1
+    assert len(fake_slack.calls_to("conversations.history")) == history + 1
+    with socket_bot.store.reading() as session:
+        [deal] = session.scalars(select(Deal)).all()
+    assert deal.caught_up and deal.customer == "Acme Corp"
+
+
+def replies_to(fake: FakeSlack, post: Message) -> list[Message]:
+    return [m for m in fake.messages[DEALS_CHANNEL] if m.thread_ts == post.ts and m.bot_id]

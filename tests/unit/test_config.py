@@ -1,5 +1,6 @@
 import os
 import sys
+from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 
@@ -135,6 +136,8 @@ EVERY_SETTING = {
     "DIGEST_TIME": ("9:15", "digest_time", time(9, 15)),
     "NOTIFY_RECOGNISED": ("off", "notify_recognised", False),
     "MAX_MESSAGES_PER_WEEK": ("5", "max_messages_per_week", 5),
+    "CATCH_UP_DAYS": ("2", "catch_up_days", 2),
+    "HISTORY_RATE": ("Limited", "history_rate", "limited"),
     "SERVE_ADMINS": ("U0ANN, <@U0BEN|ben>", "admins", ("U0ANN", "U0BEN")),
     "LOG_LEVEL": ("debug", "log_level", "DEBUG"),
     "LOG_FORMAT": ("TEXT", "log_format", "text"),
@@ -194,6 +197,9 @@ def test_weekly_schedule_and_cadence_parse(tmp_path: Path) -> None:
         ("PORT", "70000"),
         ("LOG_FORMAT", "xml"),
         ("MAX_MESSAGES_PER_WEEK", "lots"),
+        ("CATCH_UP_DAYS", "31"),
+        ("CATCH_UP_DAYS", "a week"),
+        ("HISTORY_RATE", "tier2"),
     ],
 )
 def test_bad_value_names_its_variable(tmp_path: Path, name: str, value: str) -> None:
@@ -477,3 +483,11 @@ def test_the_holder_of_a_file_is_read_from_the_systems_lock_table() -> None:
     assert holder_pid((device, 99), locks) == 4242
     assert holder_pid((device, 101), locks) is None
     assert holder_pid((device, 99), "") is None
+
+
+def test_history_is_read_at_the_distributed_apps_rate_when_installed_through_oauth() -> None:
+    oauth = Settings(slack_client_id="1234.5678", slack_client_secret="c0ffee")
+    assert Settings().history_limited is False  # one workspace's token: an internal app
+    assert oauth.history_limited is True
+    assert replace(oauth, history_rate="tier3").history_limited is False  # a Marketplace app
+    assert Settings(history_rate="limited").history_limited is True

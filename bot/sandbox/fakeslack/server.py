@@ -172,6 +172,8 @@ class FakeSlack:
     add_channel = Delegated("_workspace", Workspace.add_channel)
     post_as_user = Delegated("_workspace", Workspace.post_as_user)
     add_messages = Delegated("_workspace", Workspace.add_messages)
+    edit_as_user = Delegated("_workspace", Workspace.edit_as_user)
+    delete_message = Delegated("_workspace", Workspace.delete_message)
     message = Delegated("_workspace", Workspace.message)
     wait_for = Delegated("_workspace", Workspace.wait_for)
     next_ts = Delegated("_workspace", Workspace.next_ts)

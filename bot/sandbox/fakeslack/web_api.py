@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from .faults import Failure, Faults
@@ -31,6 +32,7 @@ class Call:
     token: str | None
     status: int
     response: dict[str, Any]
+    at: datetime | None = None  # on the fake's clock, when it was answered
 
 
 class WebApi:
@@ -66,7 +68,7 @@ class WebApi:
             status, headers, body = self._answer(method, args, failure, problems)
             with self._workspace.changed:
                 self._workspace.violations.extend(problems)
-                self.calls.append(Call(method, args, token, status, body))
+                self.calls.append(Call(method, args, token, status, body, self._workspace.now()))
                 self._workspace.changed.notify_all()
         return status, headers, body
 

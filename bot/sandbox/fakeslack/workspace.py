@@ -40,10 +40,11 @@ class Message:
     broadcast: bool = False
     subtype: str | None = None  # "file_share" for a message that shares files
     files: list[dict[str, Any]] = field(default_factory=list)
+    edited: dict[str, str] | None = None  # who edited it last, and when (their edit's ts)
 
     def as_event(self) -> dict[str, Any]:
         event: dict[str, Any] = {"type": "message", "ts": self.ts, "text": self.text}
-        for key in ("subtype", "user", "bot_id", "thread_ts", "metadata"):
+        for key in ("subtype", "user", "bot_id", "thread_ts", "metadata", "edited"):
             if getattr(self, key) is not None:
                 event[key] = getattr(self, key)
         if self.blocks:
@@ -155,6 +156,24 @@ class Workspace:
             message = Message(channel=channel, ts=self.next_ts(), text=text, user=user, **extra)
             self.messages[channel].append(message)
             return message
+
+    def edit_as_user(self, /, channel: str, ts: str, text: str) -> Message:
+        """Someone edits their message, as Slack then keeps it (an `edited` field says who
+        and when); no event is sent: tests send `message_changed` when the bot hears it."""
+        with self.changed:
+            message = self.message(channel, ts)
+            if message is None:
+                raise KeyError(f"no message {ts} in {channel}")
+            message.text = text
+            message.edited = {"user": message.user or "", "ts": self.next_ts()}
+            self.changed.notify_all()
+            return message
+
+    def delete_message(self, /, channel: str, ts: str) -> None:
+        """Someone deletes a message: gone from history (no event is sent)."""
+        with self.changed:
+            self.messages[channel] = [m for m in self.messages[channel] if m.ts != ts]
+            self.changed.notify_all()
 
     def add_messages(
         self,
