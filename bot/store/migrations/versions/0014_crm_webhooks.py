@@ -3,7 +3,7 @@ e-mail), one a record and stage; and each workspace's CRM webhook secrets.
 
 Revision ID: 0014
 Revises: 0012
-Create Date: 2026-12-10
+Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa

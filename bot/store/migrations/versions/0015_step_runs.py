@@ -1,8 +1,8 @@
 """Runs of Workflow Builder steps, by execution id, with the outputs each finished with.
 
 Revision ID: 0015
-Revises: 0012
-Create Date: 2026-12-10
+Revises: 0014
+Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
