@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -26,6 +27,7 @@ from . import deals, stories
 from .checkins import hours_for
 from .commands import COMMAND_MAX, DealWords, Refusal, parse_deal
 from .recognition import amount_in
+from .same_win import same_win
 from .stories import SERVED_MAX, DraftProblem, StoryDraft, draft_problems
 from .typed import has_control_characters
 
@@ -211,6 +213,8 @@ def log_closed_deal(
             return earlier
         deal, planned = _linked_deal(session, team_id, logged.link)
         if deal is None:
+            deal, planned = _told_elsewhere(session, team_id, logged.customer, now)
+        if deal is None:
             said = deals.LoggedDeal(logged.customer, logged.owner_id, logged.owner_id)
             url = logged.link.url if logged.link else None
             change = deals.record_by_hand(
@@ -224,6 +228,16 @@ def log_closed_deal(
             outputs["first_checkin"] = hours_for(chosen, tz).local_date(first).isoformat()
         step_runs.finish_run(session, run.execution_id, outputs)
         return outputs
+
+
+def _told_elsewhere(
+    session: Session, team_id: str, customer: str, now: datetime
+) -> tuple[Deal | None, Sequence[CheckIn]]:
+    """The deal another door (a post, the CRM's webhook) recorded for this win, if any."""
+    deal = same_win(session, team_id, customer, now, now, lambda _: True)
+    if deal is None:
+        return None, ()
+    return deal, checkin_queries.open_checkins(session, deal.id)
 
 
 def _linked_deal(

@@ -135,6 +135,22 @@ def test_a_link_to_a_message_that_is_a_deal_already_makes_no_second_deal(
     assert ended.outputs is not None and ended.outputs["deal_id"] == posted.id
 
 
+def test_a_run_for_a_win_already_posted_in_the_channel_makes_no_second_deal(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    posted = close_deal(fake_slack, bot, "Closed Acme Corp: 3-year renewal! :tada:")
+    clock.advance(timedelta(hours=2))
+
+    ended = run_step(fake_slack, bot, LOG_DEAL, customer="ACME Corporation", owner="U0BOB")
+    clock.advance(timedelta(days=2))
+    later = run_step(fake_slack, bot, LOG_DEAL, customer="Acme Corp", owner="U0BOB")
+
+    assert ended.state == later.state == "completed"
+    assert ended.outputs is not None and ended.outputs["deal_id"] == posted.id
+    assert later.outputs is not None and later.outputs["deal_id"] != posted.id  # days apart
+    assert len(deals_in(bot)) == 2
+
+
 def test_a_link_to_a_message_that_is_no_deal_is_kept_with_the_new_deal(
     fake_slack: FakeSlack, bot: RunningBot
 ) -> None:
