@@ -164,18 +164,18 @@ class RunningBot:
             else None
         )
         signatures = SlackSignatures(settings.slack_signing_secret, self.clock)
-        self.home_team: str | None = None  # the one workspace's, without installs
-        crm = CrmWebhooks(self.store, self.clock, settings, lambda: self.home_team, self._run_soon)
+        self.team_id = ""  # the one workspace's, without installs
+        crm = CrmWebhooks(
+            self.store, self.clock, settings, lambda: self.team_id or None, self._run_soon
+        )
         self.web = (
             WebServer(SlackWeb(self.app, self.store, self.metrics, signatures, crm), settings.port)
             if http
             else None
         )
-        self.team_id = ""
         if self.installations is None:
             self.team_id = str(self.client.auth_test().get("team_id") or "")
             if self.team_id:  # the one workspace's token works: the app is installed there
-                self.home_team = self.team_id
                 installs.installed(self.store, self.clock, self.team_id)
 
     def _run_soon(self) -> None:

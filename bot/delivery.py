@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.directory import Directory
 from bot.tokens import BotTokens
@@ -35,6 +36,14 @@ class Delivery:
     def __init__(self, client: WebClient, directory: Directory) -> None:
         self.client = client
         self.directory = directory
+
+    def permalink(self, channel: str, ts: str) -> str | None:
+        """A link to a message, for the check-in DMs; none is no reason to fail."""
+        try:
+            answer = self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except SlackClientError:
+            return None
+        return str(answer.get("permalink") or "") or None
 
     def post_once(
         self,

@@ -9,7 +9,6 @@ import logging
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery import Delivery, Posted
 from bot.runner import GiveUp
 from bot.services import crm
 from bot.services.deals import Shown
@@ -26,7 +25,7 @@ def register(wiring: Wiring) -> None:
 
 
 def announce(work: Work) -> str | None:
-    deal_id = _deal_id(work)
+    deal_id = work.deal_id
     due = crm.announcement_due(work.store, deal_id)
     if isinstance(due, str):
         return due
@@ -39,7 +38,7 @@ def announce(work: Work) -> str | None:
         return "recorded; no deal channel is set, so it was not announced"
     drawn = deal_reply(due.deal, due.planned)
     posted = work.post_once(channel, drawn)
-    permalink = _link(work, posted)
+    permalink = work.delivery.permalink(posted.channel, posted.ts)
     now = crm.record_announcement(work.store, deal_id, posted.channel, posted.ts, permalink)
     if now is None or (redrawn := deal_reply(now.deal, now.planned)) == drawn:
         return None
@@ -85,20 +84,3 @@ def _deal_channel(work: Work) -> str | None:
     if found is None:
         raise GiveUp(f"the deal channel {chosen[0]} is not one the bot can see")
     return found
-
-
-def _link(work: Work, posted: Posted) -> str | None:
-    """A link to the announcement, for the check-in DMs; none is no reason to fail."""
-    delivery: Delivery = work.delivery
-    try:
-        answer = delivery.client.chat_getPermalink(channel=posted.channel, message_ts=posted.ts)
-    except SlackClientError:
-        return None
-    return str(answer.get("permalink") or "") or None
-
-
-def _deal_id(work: Work) -> int:
-    job = work.job
-    if job.subject_id is None:
-        raise ValueError(f"{job.kind} {job.id} names no deal")
-    return job.subject_id

@@ -35,6 +35,13 @@ class Work(OnDeps):
     def team_id(self) -> str:
         return self.job.team_id
 
+    @property
+    def deal_id(self) -> int:
+        """The deal a job about one deal is about."""
+        if self.job.subject_id is None:
+            raise ValueError(f"{self.job.kind} {self.job.id} names no deal")
+        return self.job.subject_id
+
     def post_once(
         self,
         to: str,
