@@ -10,7 +10,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from bot.sandbox.support import hostile_text
 from bot.services.crm import Keys, Source, Unreadable, digest, read_win
 from bot.webhooks import CrmRequest, Refused, hubspot_proof, hubspot_uri, salesforce_proof
 
@@ -190,3 +192,20 @@ def test_what_is_not_a_wins_payload_is_named(body: bytes, problem: str) -> None:
 def test_a_lost_stage_is_no_win() -> None:
     assert read_win(payload(stage="Closed Lost"), Source.SALESFORCE).is_lost
     assert not read_win(payload(stage="Closed Won"), Source.SALESFORCE).is_lost
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(customer=hostile_text(), stage=hostile_text(), amount=hostile_text())
+def test_any_payload_text_is_read_or_refused_in_a_sentence(
+    customer: str, stage: str, amount: str
+) -> None:
+    body = json.dumps(
+        {"record_id": "42", "customer": customer, "stage": stage, "amount": amount}
+    ).encode("utf-8", "surrogatepass")
+    try:
+        win = read_win(body, Source.HUBSPOT)
+    except Unreadable as refused:
+        assert str(refused) and "\n" not in str(refused)
+        return
+    assert win.customer == " ".join(win.customer.split()) and 0 < len(win.customer) <= 200
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in win.customer + win.stage)

@@ -7,7 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from bot.sandbox.support import hostile_text
 from bot.services.stories import DraftProblem
 from bot.services.workflow import (
     DealInputs,
@@ -159,3 +161,19 @@ def test_every_refusal_is_one_sentence_naming_its_input_with_what_it_held_made_i
 def test_a_run_is_named_by_its_execution_and_its_step() -> None:
     body = {"event": {"function_execution_id": "Fx1", "function": {"callback_id": "log"}}}
     assert Run.of(body) == Run("Fx1", "log")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(customer=hostile_text(), amount=hostile_text(), link=hostile_text())
+def test_any_step_input_is_read_or_refused_with_a_sentence(
+    customer: str, amount: str, link: str
+) -> None:
+    read = deal_inputs(
+        {"customer": customer, "owner": "U0BOB", "amount": amount, "message_link": link}
+    )
+    if isinstance(read, Refused):
+        sentence = refusal(read)
+        assert sentence and len(sentence) <= 1000
+        return
+    assert read.customer.strip() == read.customer and 0 < len(read.customer) <= 200
+    assert not any(ord(c) < 32 for c in read.customer)
