@@ -111,14 +111,18 @@ def _within_the_claim(work: Work) -> None:
 def _read_page(work: Work, channel: str, window: Window) -> Window | None:
     """One page of history, taken; what is left of the window."""
     client = work.delivery.client
-    answer = client.conversations_history(
-        channel=channel,
-        oldest=window.oldest,
-        latest=window.latest,
-        inclusive=True,
-        limit=PAGE_LIMITED if work.settings.history_limited else PAGE,
-        cursor=window.cursor,
-    )
+    try:
+        answer = client.conversations_history(
+            channel=channel,
+            oldest=window.oldest,
+            latest=window.latest,
+            inclusive=True,
+            limit=PAGE_LIMITED if work.settings.history_limited else PAGE,
+            cursor=window.cursor,
+        )
+    finally:
+        if work.settings.history_limited:
+            catch_up.turn_answered(work.store, work.team_id, work.clock.now())
     messages = [dict(m) for m in answer.get("messages") or []]
     cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
     own = work.directory.own_bot_id(client)

@@ -189,6 +189,14 @@ def take_turn(store: Store, team_id: str, now: datetime) -> datetime | None:
         return queries.take_turn(session, team_id, now, HISTORY_SPACING)
 
 
+def turn_answered(store: Store, team_id: str, now: datetime) -> None:
+    """Space the next history call from when this one came back, not from when its turn
+    was taken: however long the call was on the way, Slack never sees two within
+    `HISTORY_SPACING`."""
+    with store.session() as session:
+        queries.turn_answered(session, team_id, now, HISTORY_SPACING)
+
+
 # -- marking what events bring -----------------------------------------------------------------
 
 

@@ -93,3 +93,11 @@ def take_turn(session: Session, team_id: str, now: datetime, spacing: timedelta)
         return turn.next_at
     turn.next_at = now + spacing
     return None
+
+
+def turn_answered(session: Session, team_id: str, now: datetime, spacing: timedelta) -> None:
+    """The call whose turn was taken came back at `now`: Slack counted it on arrival,
+    somewhere before, so the next waits `spacing` from here at least."""
+    turn = session.get(HistoryTurn, team_id, populate_existing=True, with_for_update=True)
+    if turn is not None and turn.next_at < now + spacing:
+        turn.next_at = now + spacing

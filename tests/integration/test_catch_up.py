@@ -5,6 +5,7 @@ Slack's history regimes, with one replica or two."""
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -204,6 +205,35 @@ def test_under_the_distributed_app_limits_two_replicas_read_a_page_a_minute_neve
     reads = [c.at for c in fake_slack.calls_to("conversations.history") if c.at]
     assert all(b - a >= timedelta(minutes=1) for a, b in pairwise(reads))
     assert clock.now() - started <= timedelta(minutes=4)
+
+
+def test_under_the_limits_a_page_slow_on_the_way_spaces_the_next_from_its_arrival(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    ran_and_stopped(start_bot, clock, history_rate="limited")
+    fake_slack.limit_history(per_minute=1, page=15)
+    clock.set(FRIDAY_5PM_LA)
+    post = fake_slack.post_as_user(DEALS_CHANNEL, "Closed Globex :tada:", user="U0ALICE")
+    fake_slack.add_messages(DEALS_CHANNEL, 20, "weekly sync", as_bot=False, user="U0BOB")
+    clock.set(SATURDAY_NOON_LA)
+    bot = start_bot(history_rate="limited")
+    fake_slack.hold("conversations.history", until_in_flight=2, timeout=10)
+    first = threading.Thread(target=bot.tick)
+    first.start()
+    assert fake_slack.wait_in_flight("conversations.history", 1)
+    clock.set(SATURDAY_NOON_LA + timedelta(seconds=40))  # Slack gets the call late
+    fake_slack.release("conversations.history")
+    first.join(timeout=10)
+    assert not first.is_alive()
+
+    settle(clock, bot, step=timedelta(seconds=30), most=12)
+
+    assert [d.customer for d in deals_in(bot)] == ["Globex"]
+    assert len(replies_to(fake_slack, post)) == 1
+    assert history_calls(fake_slack) == Counter({200: 2})  # none refused
+    reads = [c.at for c in fake_slack.calls_to("conversations.history") if c.at]
+    assert reads[0] == SATURDAY_NOON_LA + timedelta(seconds=40)
+    assert all(b - a >= catch_up.HISTORY_SPACING for a, b in pairwise(reads))
 
 
 def test_two_deal_channels_under_the_limits_take_turns_at_a_call_a_minute(

@@ -67,6 +67,10 @@ def test_ambiguous_sends_under_the_distributed_app_limits_settle_while_others_fl
     statuses = Counter(c.status for c in posts)
     assert (statuses[500], statuses[429]) == (20, 1) and statuses[200] < 4  # (4 at a time)
     assert dms_by_owner(fake_slack).total() == 20 + statuses[200]
+    # which sends heard the 500s depends on the order the threads reached Slack
+    unsure = {"U" + str(c.args["channel"])[1:] for c in posts if c.status == 500}
+    others = set(AMBIGUOUS + OTHERS) - unsure
+    assert len(unsure) == 20 and len(others) == 10
     clock.set(MONDAY_10AM_LA + timedelta(minutes=3))
     for owner in AMBIGUOUS + OTHERS:  # the conversations move on
         fake_slack.add_messages(owner, 40)
@@ -79,7 +83,7 @@ def test_ambiguous_sends_under_the_distributed_app_limits_settle_while_others_fl
             for owner, checkin in first_checkins(bot).items()
             if checkin.status != CheckInStatus.SENT
         }
-        if others_sent_by is None and not waiting & set(OTHERS):
+        if others_sent_by is None and not waiting & others:
             others_sent_by = seconds
         if not waiting:
             break

@@ -171,6 +171,12 @@ class Faults:
         with self._changed:
             return self._in_flight[method]
 
+    def wait_in_flight(self, method: str, count: int, timeout: float = 10.0) -> bool:
+        """True once `count` calls to `method` are being answered together (a hold keeps
+        them there); False after `timeout` seconds."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._in_flight[method] >= count, timeout)
+
     def max_in_flight(self, method: str) -> int:
         """The most calls to `method` ever answered at the same moment: proof of
         concurrency that does not depend on timing."""

@@ -192,6 +192,7 @@ class FakeSlack:
     hold = Delegated("_faults", Faults.hold)
     release = Delegated("_faults", Faults.release)
     in_flight = Delegated("_faults", Faults.in_flight)
+    wait_in_flight = Delegated("_faults", Faults.wait_in_flight)
     max_in_flight = Delegated("_faults", Faults.max_in_flight)
 
     # Socket Mode, and what people do that it carries
