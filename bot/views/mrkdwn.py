@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+
+from bot.languages import N_, _, voice
 from bot.store.models import FORMER_TEAMMATE
 
-CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+FORMER = N_("a former teammate")
+DATE_AND_TIME = N_("{date_short_pretty} at {time}")  # Slack's own date tokens, kept
 
 
 def escape(text: str) -> str:
@@ -18,7 +24,7 @@ def escape(text: str) -> str:
 def mention(user_id: str) -> str:
     """A person, as Slack shows them; someone Serve was asked to forget, without a name."""
     if user_id == FORMER_TEAMMATE:
-        return "a former teammate"
+        return _(FORMER)
     return f"<@{user_id}>"
 
 
@@ -28,18 +34,38 @@ def link(url: str, label: str) -> str:
 
 
 def money(amount: Decimal, currency: str | None) -> str:
+    """An amount as the reader's locale writes it (R$ 45.000, 1.234,50 €, $84,000): no
+    cents on a whole amount."""
+    where = voice().formats
     whole = amount == amount.to_integral_value()
-    number = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    sign = CURRENCY_SIGNS.get(currency or "")
-    if sign:
-        return f"{sign}{number}"
-    return f"{number} {currency}" if currency else number
+    if not currency:
+        return format_decimal(amount, format="#,##0" if whole else "#,##0.00", locale=where)
+    pattern = Locale.parse(where).currency_formats["standard"].pattern.split(";")[0]
+    if whole:
+        pattern = pattern.replace(".00", "")
+    try:
+        return format_currency(
+            amount, currency, format=pattern, locale=where, currency_digits=False
+        )
+    except (ValueError, KeyError):
+        return f"{format_decimal(amount, locale=where)} {currency}"
 
 
-def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
-    """A date every reader sees in their own time zone; UTC text where clients can't."""
-    fallback = moment.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
+def number(value: int | Decimal) -> str:
+    """A count or limit as the reader's locale writes it (3,000 · 3.000 · 3 000)."""
+    return format_decimal(value, locale=voice().formats)
+
+
+def slack_date(moment: datetime, token: str | None = None) -> str:
+    """A date every reader sees in their own time zone, as their Slack writes dates;
+    UTC text in the reader's language where clients can't."""
+    fallback = format_datetime(moment.astimezone(UTC), "medium", tzinfo=UTC, locale=voice().formats)
+    return f"<!date^{int(moment.timestamp())}^{token or _(DATE_AND_TIME)}|{fallback} UTC>"
+
+
+def day(moment: date) -> str:
+    """A calendar day in the reader's locale (7 de dez. de 2026, 7. Dez. 2026)."""
+    return format_date(moment, "medium", locale=voice().formats)
 
 
 def quote(text: str) -> str:
