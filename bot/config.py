@@ -293,6 +293,22 @@ def parse_time_zone(raw: str) -> str:
     return raw
 
 
+LANGUAGES = {"en": "en", "es": "es", "pt": "pt-BR", "pt-br": "pt-BR", "de": "de", "fr": "fr"}
+
+
+def parse_language(raw: str) -> str:
+    """A language Serve speaks, as a Slack locale (en, es, pt-BR, de, fr); empty for each
+    channel's own language in Slack."""
+    tag = raw.strip().replace("_", "-").lower()
+    if not tag:
+        return ""
+    found = LANGUAGES.get(tag) or LANGUAGES.get(tag.split("-", 1)[0])
+    if found is None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise ValueError(f"{shown!r} is not a language I speak: use en, es, pt-BR, de or fr")
+    return found
+
+
 @dataclass(frozen=True)
 class PerWorkspace:
     """A setting each workspace's admins may choose for themselves: the `Workspace`
@@ -503,6 +519,23 @@ class Settings:
             "text",
             placeholder="Europe/London",
             longest=LONGEST_NAME,
+        ),
+    )
+    channel_language: str = setting(
+        "",
+        "CHANNEL_LANGUAGE",
+        "Language of posts in channels (deal replies, team asks, the digest): en, es, pt-BR, "
+        "de or fr. Empty: each channel's own language in Slack, else English. DMs, modals "
+        "and the Home tab always follow each person's Slack language.",
+        parse_language,
+        PerWorkspace(
+            "language",
+            "Language of channel posts",
+            "text",
+            kept=_or_none,
+            placeholder="en, es, pt-BR, de or fr",
+            optional=True,
+            longest=16,
         ),
     )
     dispatch_interval_seconds: int = setting(

@@ -27,6 +27,7 @@ class Person:
     deleted: bool
     profile: dict[str, Any]
     is_admin: bool = False  # a workspace admin or owner
+    locale: str | None = None  # their Slack language, "pt-BR"
 
     @property
     def reachable(self) -> bool:
@@ -37,6 +38,7 @@ class Directory:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._channel_names: dict[str, str | None] = {}
+        self._channel_locales: dict[str, str | None] = {}
         self._named: dict[tuple[str, str], str] = {}
         self._people: dict[str, tuple[datetime, Person]] = {}
         self._dm_channels: dict[str, str] = {}
@@ -48,17 +50,34 @@ class Directory:
         with self._lock:
             if channel_id in self._channel_names:
                 return self._channel_names[channel_id]
+        self._channel_info(client, channel_id)
+        with self._lock:
+            return self._channel_names.get(channel_id)
+
+    def channel_locale(self, client: WebClient, channel_id: str) -> str | None:
+        """The channel's own language, where Slack gives it one (conversations.info with
+        `include_locale`); None for most channels, which then speak the workspace's."""
+        with self._lock:
+            if channel_id in self._channel_locales:
+                return self._channel_locales[channel_id]
+        self._channel_info(client, channel_id)
+        with self._lock:
+            return self._channel_locales.get(channel_id)
+
+    def _channel_info(self, client: WebClient, channel_id: str) -> None:
+        """One conversations.info for both the name and the locale, remembered."""
         try:
-            found = client.conversations_info(channel=channel_id)["channel"].get("name")
+            found = client.conversations_info(channel=channel_id, include_locale=True)["channel"]
         except SlackApiError as error:
             log.warning("conversations.info %s failed: %s", channel_id, error.response.get("error"))
-            return None
-        name = str(found) if found else None
+            return
+        name = str(found["name"]) if found.get("name") else None
+        locale = str(found["locale"]) if found.get("locale") else None
         with self._lock:
             self._channel_names[channel_id] = name
+            self._channel_locales[channel_id] = locale
             if name:
                 self._named[(client.token or "", name)] = channel_id
-        return name
 
     def channel_id(self, client: WebClient, name_or_id: str) -> str | None:
         """A channel given by id or by name (as in settings), as an id; None when no
@@ -146,7 +165,7 @@ class Directory:
             if known is not None:
                 return known
             try:
-                user = client.users_info(user=user_id)["user"]
+                user = client.users_info(user=user_id, include_locale=True)["user"]
             except SlackApiError as error:
                 if error.response.get("error") in GONE:
                     return None
@@ -188,10 +207,17 @@ class Directory:
             deleted=bool(user.get("deleted")),
             profile=dict(user.get("profile") or {}),
             is_admin=any(user.get(k) for k in ("is_admin", "is_owner", "is_primary_owner")),
+            locale=str(user["locale"]) if user.get("locale") else self._locale_known(user),
         )
         with self._lock:
             self._people[person.user_id] = (self._clock.now(), person)
         return person
+
+    def _locale_known(self, user: dict[str, Any]) -> str | None:
+        """A `user_change` event carries no locale: keep the one users.info gave."""
+        with self._lock:
+            cached = self._people.get(str(user["id"]))
+        return cached[1].locale if cached else None
 
     def remember_dm(self, user_id: str, channel_id: str) -> None:
         with self._lock:

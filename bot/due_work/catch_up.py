@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.languages import speaking
 from bot.people import planning
 from bot.runner import GiveUp, Later
 from bot.services import catch_up, deals
@@ -147,7 +148,8 @@ def _show(work: Work, taken: PageTaken) -> None:
         if change.change == Change.RECORDED or not (deal.reply_ts and deal.channel_id):
             work.deps.run_soon()
             continue
-        drawn = deal_reply(deal, change.planned)
+        with speaking(work.speaking_in(deal.channel_id)):
+            drawn = deal_reply(deal, change.planned)
         try:
             work.delivery.client.chat_update(channel=deal.channel_id, ts=deal.reply_ts, **drawn)
         except SlackClientError as error:
@@ -161,7 +163,8 @@ def _ask(work: Work, asked: Ask) -> None:
     if Slack knows them as a person."""
     if asked.named_by_integration and work.person(asked.user_id) is None:
         return
-    drawn = ask_views.ask(asked.channel_id, asked.ts, asked.customer)
+    with speaking(work.speaking_to(asked.user_id)):
+        drawn = ask_views.ask(asked.channel_id, asked.ts, asked.customer)
     try:
         work.delivery.client.chat_postEphemeral(
             channel=asked.channel_id, user=asked.user_id, **drawn

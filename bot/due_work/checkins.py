@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackClientError
 
+from bot.languages import speaking
 from bot.runner import Later
 from bot.services import attention, checkins
 from bot.services.cadence import WorkingHours, add_working_days, back_from_pause, when_to_nudge
@@ -51,10 +52,9 @@ def send(work: Work) -> str | None:
         return f"postponed to {at.isoformat()}: the week's messages are spent"
     if not carried:
         return "overtaken: the check-in moved on"
-    posted = work.post_once(
-        step.checkin.recipient_id,
-        checkins_dm(carried),
-    )
+    with speaking(work.speaking_to(step.checkin.recipient_id)):
+        drawn = checkins_dm(carried)
+    posted = work.post_once(step.checkin.recipient_id, drawn)
     remind_at = add_working_days(clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
     sent = [checkin.id for checkin, _ in carried]
     checkins.mark_sent(store, clock, sent, (posted.channel, posted.ts), remind_at)
@@ -75,9 +75,11 @@ def remind(work: Work) -> str | None:
     reminds = not open_ids or min(open_ids) == checkin.id
     post = reminds and bool(waiting) and work.reserve(checkin.recipient_id, hours.zone)
     if post and checkin.dm_channel and checkin.message_ts:
+        with speaking(work.speaking_to(checkin.recipient_id)):
+            reminder = checkin_reminder(*waiting)
         work.post_once(
             checkin.dm_channel,
-            checkin_reminder(*waiting),
+            reminder,
             thread_ts=checkin.message_ts,
             broadcast=True,
         )
@@ -95,11 +97,12 @@ def miss(work: Work) -> str | None:
     if not (checkin.dm_channel and checkin.message_ts):
         return None
     shown = checkins.in_same_dm(work.store, checkin)
-    drawn = (
-        shared_dm_now(shown, checkin.recipient_id)
-        if len(shown) > 1
-        else checkin_missed(checkin, step.deal)
-    )
+    with speaking(work.speaking_to(checkin.recipient_id)):
+        drawn = (
+            shared_dm_now(shown, checkin.recipient_id)
+            if len(shown) > 1
+            else checkin_missed(checkin, step.deal)
+        )
     try:
         delivery.client.chat_update(channel=checkin.dm_channel, ts=checkin.message_ts, **drawn)
     except SlackClientError as error:
@@ -124,10 +127,9 @@ def offer_story(work: Work) -> str | None:
         at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
     if at > now:
         raise Later(at, "the owner can't hear from us now")
-    work.post_once(
-        owner,
-        help_story_offer(step.checkin, step.deal),
-    )
+    with speaking(work.speaking_to(owner)):
+        offer = help_story_offer(step.checkin, step.deal)
+    work.post_once(owner, offer)
     return None
 
 

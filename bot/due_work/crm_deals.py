@@ -9,6 +9,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.languages import speaking
 from bot.runner import GiveUp
 from bot.services import crm
 from bot.services.deals import Shown
@@ -36,11 +37,17 @@ def announce(work: Work) -> str | None:
     channel = _deal_channel(work)
     if channel is None:
         return "recorded; no deal channel is set, so it was not announced"
-    drawn = deal_reply(due.deal, due.planned)
+    voice = work.speaking_in(channel)
+    with speaking(voice):
+        drawn = deal_reply(due.deal, due.planned)
     posted = work.post_once(channel, drawn)
     permalink = work.delivery.permalink(posted.channel, posted.ts)
     now = crm.record_announcement(work.store, deal_id, posted.channel, posted.ts, permalink)
-    if now is None or (redrawn := deal_reply(now.deal, now.planned)) == drawn:
+    if now is None:
+        return None
+    with speaking(voice):
+        redrawn = deal_reply(now.deal, now.planned)
+    if redrawn == drawn:
         return None
     try:
         work.delivery.client.chat_update(channel=posted.channel, ts=posted.ts, **redrawn)

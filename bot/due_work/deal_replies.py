@@ -8,6 +8,7 @@ import logging
 
 from slack_sdk.errors import SlackClientError
 
+from bot.languages import speaking
 from bot.services import deals
 from bot.views.deals import deal_reply
 
@@ -27,11 +28,17 @@ def post_reply(work: Work) -> str | None:
     due = deals.reply_due(work.store, work.deal_id)
     if isinstance(due, str):
         return due
-    deal, drawn = due.deal, deal_reply(due.deal, due.planned)
+    deal, voice = due.deal, work.speaking_in(str(due.deal.channel_id))
+    with speaking(voice):
+        drawn = deal_reply(deal, due.planned)
     permalink = delivery.permalink(str(deal.channel_id), str(deal.message_ts))
     posted = work.post_once(str(deal.channel_id), drawn, thread_ts=deal.message_ts)
     now = deals.record_reply(work.store, deal.id, posted.ts, permalink)
-    if now is None or (redrawn := deal_reply(now.deal, now.planned)) == drawn:
+    if now is None:
+        return None
+    with speaking(voice):
+        redrawn = deal_reply(now.deal, now.planned)
+    if redrawn == drawn:
         return None
     try:
         delivery.client.chat_update(channel=posted.channel, ts=posted.ts, **redrawn)

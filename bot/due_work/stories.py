@@ -3,6 +3,7 @@ and only while their week's attention budget has room."""
 
 from __future__ import annotations
 
+from bot.languages import speaking
 from bot.runner import Later
 from bot.services import checkins, stories
 from bot.services.cadence import when_to_nudge
@@ -32,5 +33,7 @@ def tell_helper(work: Work) -> str | None:
         raise Later(at, "the helper can't hear from us now")
     if not work.reserve(helper, hours.zone):
         return "skipped: already had this week's messages (the digest still names them)"
-    work.post_once(helper, you_were_noticed(story))
+    with speaking(work.speaking_to(helper)):
+        told = you_were_noticed(story)
+    work.post_once(helper, told)
     return None

@@ -3,6 +3,7 @@ posting the workspace's digest."""
 
 from __future__ import annotations
 
+from bot.languages import speaking
 from bot.runner import GiveUp
 from bot.services import weekly
 from bot.services.cadence import away_until, zone_or_default
@@ -51,7 +52,9 @@ def send_prompt(work: Work) -> str | None:
         reason = "already had this week's messages"
     if reason:
         return f"skipped: {reason}"
-    work.post_once(recipient, story_prompt())
+    with speaking(work.speaking_to(recipient)):
+        prompt = story_prompt()
+    work.post_once(recipient, prompt)
     return None
 
 
@@ -70,7 +73,9 @@ def post_digest(work: Work) -> str | None:
     digest = weekly.compose_digest(work.store, job.team_id, week, zone, work.clock.now(), scheduled)
     root = job.progress.get("ts")
     done = int(job.progress.get("parts", 0))
-    for part, message in enumerate(digest_messages(digest)):
+    with speaking(work.speaking_in(channel)):
+        messages = digest_messages(digest)
+    for part, message in enumerate(messages):
         if part < done:
             continue
         posted = work.post_once(channel, message, str(part), thread_ts=root if part else None)

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.deps import Deps
+from bot.languages import Voice, speaking
 from bot.services import replays
 
 from .incoming import Incoming
@@ -81,7 +82,8 @@ class Arrival:
             if self.replayed(incoming):
                 outcome = "replayed"
                 return BoltResponse(status=200, body="")  # acked, so nothing is sent again
-            answer = next()
+            with speaking(Voice(lambda: self.locale_of(incoming))):
+                answer = next()
             outcome = "handled"
             return answer
         finally:
@@ -89,6 +91,14 @@ class Arrival:
             ms = round((time.monotonic() - started) * 1000)
             fields = {"workspace": context.team_id or "", "kind": kind, "outcome": outcome}
             log.info("%s: %s", kind, outcome, extra=fields | {"ms": ms})
+
+    def locale_of(self, incoming: Incoming) -> str | None:
+        """The Slack language of whoever the request came from: what Serve answers them
+        (ephemerals, modals, the Home tab) is said in it. Looked up only if something is."""
+        if not incoming.user:
+            return None
+        person = self.deps.directory.person(incoming.client, incoming.user)
+        return person.locale if person else None
 
     def replayed(self, incoming: Incoming) -> bool:
         """A command or interaction whose trigger was taken before. Slack gives each one

@@ -67,6 +67,7 @@ class Workspace(Base):
     digest_weekday: Mapped[int | None]
     digest_time: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))  # channel posts' ("de"); None: Slack's
     settings_changed_by: Mapped[str | None] = mapped_column(String(32))
     settings_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -125,7 +125,8 @@ class Methods:
         channel = self._workspace.channels.get(args["channel"])
         if channel is None or _hidden_from_bot(channel):
             return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "channel": {k: v for k, v in channel.items() if k != "members"}}
+        hidden = {"members"} if args.get("include_locale") in _TRUE else {"members", "locale"}
+        return {"ok": True, "channel": {k: v for k, v in channel.items() if k not in hidden}}
 
     def api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = [u for u in str(args.get("users", "")).split(",") if u]
@@ -194,7 +195,9 @@ class Methods:
 
     def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self._workspace.users.get(args["user"])
-        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": _as_shown(user, args)}
 
     def api_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
         """The calling workspace's person whose profile has that e-mail, in any case."""
@@ -202,7 +205,7 @@ class Methods:
         for user in self._workspace.users.values():
             found = str(user["profile"].get("email") or "").casefold()
             if found and found == email and user["team_id"] == team:
-                return {"ok": True, "user": user}
+                return {"ok": True, "user": _as_shown(user, args)}
         return {"ok": False, "error": "users_not_found"}
 
     def api_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -242,3 +245,13 @@ class Methods:
         }
         workspace.home[user] = view
         return {"ok": True, "view": copy.deepcopy(view)}
+
+
+_TRUE = (True, "true", "1", 1)
+
+
+def _as_shown(user: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """A person as a call sees them: their locale only where the call asked for it."""
+    if args.get("include_locale") in _TRUE:
+        return user
+    return {k: v for k, v in user.items() if k != "locale"}

@@ -105,10 +105,12 @@ class Workspace:
         is_owner: bool = False,
         is_primary_owner: bool = False,
         team: str = TEAM_ID,
+        locale: str = "en-US",
         **profile: Any,
     ) -> dict[str, Any]:
         """A person (or bot) as users.info shows them. The admin flags are top-level
-        user fields and are taken as given: Slack reports each separately."""
+        user fields and are taken as given: Slack reports each separately. `locale` is
+        their Slack language, shown only to a call that asks for it (`include_locale`)."""
         user = {
             "id": user_id,
             "team_id": team,
@@ -123,6 +125,7 @@ class Workspace:
             "is_restricted": False,
             "is_ultra_restricted": False,
             "profile": {"real_name": name.title(), "display_name": name, **profile},
+            "locale": locale,
         }
         with self.changed:
             self.users[user_id] = user
@@ -136,9 +139,11 @@ class Workspace:
         team: str = TEAM_ID,
         bot_is_member: bool = True,
         is_private: bool = False,
+        locale: str | None = None,
     ) -> None:
         """A channel as conversations.info shows it to the bot. A private channel the bot
-        is not in is hidden from it, as Slack hides it."""
+        is not in is hidden from it, as Slack hides it. `locale`, where a channel has one,
+        is shown only to a call that asks for it."""
         with self.changed:
             self.channels[channel_id] = {
                 "id": channel_id,
@@ -148,6 +153,7 @@ class Workspace:
                 "is_private": is_private,
                 "is_member": bot_is_member,
                 "members": list(members or []),
+                **({"locale": locale} if locale else {}),
             }
 
     def post_as_user(self, /, channel: str, text: str, user: str, **extra: Any) -> Message:
