@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
 from bot.languages import N_, _, voice
@@ -59,7 +59,11 @@ def number(value: int | Decimal) -> str:
 def slack_date(moment: datetime, token: str | None = None) -> str:
     """A date every reader sees in their own time zone, as their Slack writes dates;
     UTC text in the reader's language where clients can't."""
-    fallback = format_datetime(moment.astimezone(UTC), "medium", tzinfo=UTC, locale=voice().formats)
+    where, utc = voice().formats, moment.astimezone(UTC)
+    joined = str(Locale.parse(where).datetime_formats["medium"])
+    fallback = joined.replace("{1}", format_date(utc, "medium", locale=where)).replace(
+        "{0}", format_time(utc, "short", tzinfo=UTC, locale=where)
+    )
     return f"<!date^{int(moment.timestamp())}^{token or _(DATE_AND_TIME)}|{fallback} UTC>"
 
 
