@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from dotenv import dotenv_values
 
+from bot.languages import N_
 from bot.zones import LONGEST_NAME, is_time_zone
 
 if TYPE_CHECKING:
@@ -381,7 +382,7 @@ def _weekday_name(day: int) -> str:
 
 CHANNELS = PerWorkspace(
     "deal_channels",
-    "Deal channels",
+    N_("Deal channels"),
     "channels",
     kept=lambda channels: list(channels) or None,
     read=tuple,
@@ -481,7 +482,9 @@ class Settings:
         "CHECKIN_CADENCE_DAYS",
         "Days after a deal closes when its owner is nudged to check in, comma-separated.",
         parse_cadence,
-        PerWorkspace("checkin_cadence_days", "Check-in days after a close", "text", list, tuple),
+        PerWorkspace(
+            "checkin_cadence_days", N_("Check-in days after a close"), "text", list, tuple
+        ),
         shown=_days,
     )
     checkin_hour: int = setting(
@@ -489,7 +492,7 @@ class Settings:
         "CHECKIN_HOUR",
         "Local hour (each owner's Slack time zone) when check-ins arrive, 6 to 18.",
         parse_hour,
-        PerWorkspace("checkin_hour", "Check-in hour (each owner's time)", "hour"),
+        PerWorkspace("checkin_hour", N_("Check-in hour (each owner's time)"), "hour"),
     )
     holidays: tuple[date, ...] = setting(
         (),
@@ -498,7 +501,7 @@ class Settings:
         parse_holidays,
         PerWorkspace(
             "holidays",
-            "Holidays (no check-ins)",
+            N_("Holidays (no check-ins)"),
             "text",
             kept=lambda days: [day.isoformat() for day in days],
             read=lambda kept: tuple(date.fromisoformat(day) for day in kept),
@@ -515,7 +518,7 @@ class Settings:
         parse_time_zone,
         PerWorkspace(
             "timezone",
-            "Workspace time zone",
+            N_("Workspace time zone"),
             "text",
             placeholder="Europe/London",
             longest=LONGEST_NAME,
@@ -530,10 +533,10 @@ class Settings:
         parse_language,
         PerWorkspace(
             "language",
-            "Language of channel posts",
+            N_("Language of channel posts"),
             "text",
             kept=_or_none,
-            placeholder="en, es, pt-BR, de or fr",
+            placeholder=N_("en, es, pt-BR, de or fr"),
             optional=True,
             longest=16,
         ),
@@ -551,7 +554,7 @@ class Settings:
         _no_hash,
         PerWorkspace(
             "team_channel",
-            "Team channel (weekly story prompt)",
+            N_("Team channel (weekly story prompt)"),
             "channel",
             kept=_or_none,
             optional=True,
@@ -564,7 +567,7 @@ class Settings:
         _no_hash,
         PerWorkspace(
             "recognition_channel",
-            "Recognition channel (weekly digest)",
+            N_("Recognition channel (weekly digest)"),
             "channel",
             kept=_or_none,
             optional=True,
@@ -575,7 +578,7 @@ class Settings:
         "PROMPT_DAY",
         "Day of the weekly story prompt.",
         parse_weekday,
-        PerWorkspace("prompt_weekday", "Story prompt day", "weekday"),
+        PerWorkspace("prompt_weekday", N_("Story prompt day"), "weekday"),
         shown=_weekday_name,
     )
     prompt_time: time = setting(
@@ -584,7 +587,11 @@ class Settings:
         "Local time of the weekly story prompt, in each person's own time zone.",
         parse_time,
         PerWorkspace(
-            "prompt_time", "Story prompt time (each person's time)", "time", _clock_time, parse_time
+            "prompt_time",
+            N_("Story prompt time (each person's time)"),
+            "time",
+            _clock_time,
+            parse_time,
         ),
         shown=_clock_time,
     )
@@ -593,7 +600,7 @@ class Settings:
         "DIGEST_DAY",
         "Day of the weekly digest.",
         parse_weekday,
-        PerWorkspace("digest_weekday", "Digest day", "weekday"),
+        PerWorkspace("digest_weekday", N_("Digest day"), "weekday"),
         shown=_weekday_name,
     )
     digest_time: time = setting(
@@ -601,7 +608,7 @@ class Settings:
         "DIGEST_TIME",
         "Time of the weekly digest, in DEFAULT_TIMEZONE (or the workspace's zone).",
         parse_time,
-        PerWorkspace("digest_time", "Digest time", "time", _clock_time, parse_time),
+        PerWorkspace("digest_time", N_("Digest time"), "time", _clock_time, parse_time),
         shown=_clock_time,
     )
     notify_recognised: bool = setting(
@@ -609,7 +616,7 @@ class Settings:
         "NOTIFY_RECOGNISED",
         "Whether the person recognised in a story gets a DM that someone noticed: true or false.",
         parse_flag,
-        PerWorkspace("notify_recognised", "Tell people when a story names them", "yes_no"),
+        PerWorkspace("notify_recognised", N_("Tell people when a story names them"), "yes_no"),
         shown=lambda on: "true" if on else "false",
     )
     catch_up_days: int = setting(
