@@ -9,6 +9,7 @@ import logging
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
+from bot.languages import _
 from bot.services import asking
 from bot.services.deals import Ask
 from bot.services.recognition import amount_in
@@ -46,7 +47,7 @@ def log_it(ack: Ack, incoming: Incoming) -> None:
         asking.asked_about(incoming.store, incoming.team, ref.channel_id, ref.ts) if ref else None
     )
     if ref is None or asked is None:
-        incoming.tell(views.ASK_GONE)
+        incoming.tell(_(views.ASK_GONE))
         return
     amount = amount_in(asked.message)
     form = deal_views.log_deal_modal(
@@ -61,5 +62,5 @@ def not_a_deal(ack: Ack, incoming: Incoming) -> None:
     noted = ref is not None and asking.not_a_deal(
         incoming.store, incoming.clock, incoming.team, ref.channel_id, ref.ts, incoming.user
     )
-    gone = message(views.ASK_GONE, [context(views.ASK_GONE)])
+    gone = message(_(views.ASK_GONE), [context(_(views.ASK_GONE))])
     incoming.replace(views.noted_not_a_deal() if noted else gone)

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.languages import _
 from bot.services import checkins, timeline
 from bot.services.cadence import next_working_slot, snooze_until
 from bot.services.checkins import Step
@@ -57,11 +58,11 @@ def open_form(ack: Ack, incoming: Incoming) -> None:
 def reached_out(ack: Ack, incoming: Incoming) -> None:
     outcome, note = incoming.chosen("outcome"), incoming.text_field("note")
     if outcome not in set(Outcome):
-        ack(response_action="errors", errors={"outcome": views.PICK_A_FEELING})
+        ack(response_action="errors", errors={"outcome": _(views.PICK_A_FEELING)})
         return
     problem = text_problem(note, checkins.NOTE_LIMIT, lines=True)
     if problem:
-        ack(response_action="errors", errors={"note": field_error(problem, views.NOTE_TOO_LONG)})
+        ack(response_action="errors", errors={"note": field_error(problem, views.note_too_long())})
         return
     step = checkins.log_outcome(
         incoming.store,
@@ -73,7 +74,7 @@ def reached_out(ack: Ack, incoming: Incoming) -> None:
         note,
     )
     if step is None:
-        ack(response_action="errors", errors={"outcome": views.ALREADY_HANDLED})
+        ack(response_action="errors", errors={"outcome": _(views.ALREADY_HANDLED)})
         return
     ack()
     update_checkin_dm(incoming, step, views.checkin_logged(step.checkin, step.deal))
@@ -83,14 +84,14 @@ def reached_out(ack: Ack, incoming: Incoming) -> None:
 def snoozed(ack: Ack, incoming: Incoming) -> None:
     days = incoming.chosen("days")
     if days not in views.SNOOZE_CHOICES:
-        ack(response_action="errors", errors={"days": views.PICK_WHEN})
+        ack(response_action="errors", errors={"days": _(views.PICK_WHEN)})
         return
     until = snooze_until(incoming.clock.now(), int(days), incoming.hours_of(incoming.user))
     step = checkins.snooze(
         incoming.store, incoming.clock, _modal_checkin(incoming), incoming.team, until
     )
     if step is None:
-        ack(response_action="errors", errors={"days": views.ALREADY_HANDLED})
+        ack(response_action="errors", errors={"days": _(views.ALREADY_HANDLED)})
         return
     ack()
     update_checkin_dm(incoming, step, views.checkin_snoozed(step.deal, until))
@@ -102,14 +103,14 @@ def handed_off(ack: Ack, incoming: Incoming) -> None:
     reachable = bool(teammate) and incoming.reachable(teammate)
     problem = checkins.hand_off_problem(incoming.user, teammate, reachable)
     if problem:
-        ack(response_action="errors", errors={"teammate": views.HAND_OFF_PROBLEMS[problem]})
+        ack(response_action="errors", errors={"teammate": _(views.HAND_OFF_PROBLEMS[problem])})
         return
     due = next_working_slot(incoming.clock.now(), incoming.hours_of(teammate))
     step = checkins.hand_off(
         incoming.store, incoming.clock, _modal_checkin(incoming), incoming.team, teammate, due
     )
     if step is None:
-        ack(response_action="errors", errors={"teammate": views.ALREADY_HANDLED})
+        ack(response_action="errors", errors={"teammate": _(views.ALREADY_HANDLED)})
         return
     ack()
     update_checkin_dm(incoming, step, views.checkin_handed_off(step.deal, teammate))
@@ -125,7 +126,7 @@ def stop(ack: Ack, incoming: Incoming) -> None:
         return
     step = checkins.stop_for_customer(incoming.store, incoming.clock, own.checkin.id, incoming.team)
     if step is None:
-        incoming.tell(views.ALREADY_HANDLED)
+        incoming.tell(_(views.ALREADY_HANDLED))
         return
     update_checkin_dm(incoming, step, views.checkin_stopped(step.deal))
     update_reply(incoming, step.deal, ())
@@ -141,10 +142,10 @@ def _own_step(incoming: Incoming) -> Step | None:
         else None
     )
     if step is None:
-        incoming.tell(views.ALREADY_HANDLED)
+        incoming.tell(_(views.ALREADY_HANDLED))
         return None
     if step.checkin.recipient_id != incoming.user:
-        incoming.tell(views.NOT_YOURS)
+        incoming.tell(_(views.NOT_YOURS))
         return None
     return step
 
@@ -174,7 +175,7 @@ def show_timeline_button(ack: Ack, incoming: Incoming) -> None:
     ref = incoming.ref(DealRef)
     shown = show_timeline(incoming, ref.deal_id) if ref else None
     if shown is None:
-        incoming.tell(ALREADY_REMOVED)
+        incoming.tell(_(ALREADY_REMOVED))
         return
     incoming.show(**shown)
 
@@ -216,7 +217,7 @@ def ask_team(ack: Ack, incoming: Incoming) -> None:
     team_channel = incoming.workspace.team_channel
     channel = incoming.directory.channel_id(incoming.client, team_channel) if team_channel else None
     if channel is None:
-        incoming.tell(views.NO_TEAM_CHANNEL)
+        incoming.tell(_(views.NO_TEAM_CHANNEL))
         return
     step = (
         checkins.ask_team(
@@ -226,7 +227,7 @@ def ask_team(ack: Ack, incoming: Incoming) -> None:
         else None
     )
     if step is None:
-        incoming.tell(views.CANT_ASK)
+        incoming.tell(_(views.CANT_ASK))
         return
     posted = incoming.client.chat_postMessage(
         channel=channel, **views.team_help_request(step.checkin, step.deal)
@@ -245,7 +246,7 @@ def offer_help(ack: Ack, incoming: Incoming) -> None:
         else None
     )
     if offer is None:
-        incoming.tell(views.ALREADY_HANDLED)
+        incoming.tell(_(views.ALREADY_HANDLED))
         return
     checkin, deal = offer.step.checkin, offer.step.deal
     if not offer.first:

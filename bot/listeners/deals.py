@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
+from bot.languages import _
 from bot.services import checkins, deals
 from bot.services.commands import CUSTOMER_MAX, Command, DealWords, Refusal, parse_deal
 from bot.services.deals import Change, DealChange
@@ -292,7 +293,7 @@ def logged_by_hand(ack: Ack, incoming: Incoming) -> None:
     words = parse_deal(typed) if not has_control_characters(typed) else None
     owner = str(incoming.field("owner").get("selected_user") or "")
     if not isinstance(words, DealWords):
-        refused = command_views.REFUSALS[words] if words else CONTROL_CHARACTERS
+        refused = command_views.REFUSALS[words] if words else _(CONTROL_CHARACTERS)
         ack(response_action="errors", errors={"customer": refused})
         return
     if not incoming.reachable(owner):

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.languages import _
 from bot.store.db import database_unavailable
 from bot.views.errors import NOT_SAVED, SOMETHING_WENT_WRONG
 
@@ -55,7 +56,7 @@ def form_not_saved(body: dict[str, Any]) -> BoltResponse | None:
     first = next((b.get("block_id") for b in blocks if b.get("type") == "input"), None)
     if not first:
         return None
-    answer = {"response_action": "errors", "errors": {first: NOT_SAVED}}
+    answer = {"response_action": "errors", "errors": {first: _(NOT_SAVED)}}
     return BoltResponse(status=200, body=answer)
 
 
@@ -66,6 +67,6 @@ def something_went_wrong(error: Exception, body: dict[str, Any], client: WebClie
     if not (user and channel):
         return
     try:
-        client.chat_postEphemeral(channel=channel, user=user, text=SOMETHING_WENT_WRONG)
+        client.chat_postEphemeral(channel=channel, user=user, text=_(SOMETHING_WENT_WRONG))
     except SlackApiError:
         log.warning("could not tell %s that something went wrong", user)

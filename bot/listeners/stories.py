@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
+from bot.languages import _
 from bot.services import checkins, stories, weekly
 from bot.services.cadence import zone_or_default
 from bot.services.commands import Command
@@ -53,7 +54,7 @@ def share_help(ack: Ack, incoming: Incoming) -> None:
     ref = incoming.ref(CheckInRef)
     step = checkins.helped(incoming.store, ref.checkin_id) if ref else None
     if step is None or step.checkin.helper_id is None:
-        incoming.tell(checkin_views.ALREADY_HANDLED)
+        incoming.tell(_(checkin_views.ALREADY_HANDLED))
         return
     helpers = [step.checkin.helper_id]
     incoming.open(views.story_modal("help", helpers=helpers, served=step.deal.customer))
@@ -67,7 +68,7 @@ def serve_story(incoming: Incoming, command: Command) -> None:
 def story_shared(ack: Ack, incoming: Incoming) -> None:
     draft = _draft(incoming)
     if draft is None:
-        ack(response_action="errors", errors={"visibility": views.PICK_VISIBILITY})
+        ack(response_action="errors", errors={"visibility": _(views.PICK_VISIBILITY)})
         return
     problems = stories.draft_problems(draft)
     if problems:

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App, Complete, Fail
 from slack_sdk.errors import SlackApiError
 
+from bot.languages import _
 from bot.services import workflow
 from bot.services.cadence import zone_or_default
 from bot.services.workflow import Outputs, Refused, Run, StepProblem
@@ -82,7 +83,7 @@ def finish(
         outcome = earlier if earlier is not None else step(run)
     except Exception as error:
         if not database_unavailable(error):
-            _end(lambda: fail(error=views.SOMETHING_WENT_WRONG))
+            _end(lambda: fail(error=_(views.SOMETHING_WENT_WRONG)))
         raise
     if isinstance(outcome, Refused):
         _end(lambda: fail(error=views.refusal(outcome)))

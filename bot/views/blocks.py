@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.languages import _
+
 from .mrkdwn import fit
 
 SECTION_LIMIT = 3000
@@ -86,6 +88,7 @@ def modal(
         "private_metadata": metadata,
         "title": plain(title, MODAL_TITLE_LIMIT),
         "submit": plain(submit, MODAL_TITLE_LIMIT),
-        "close": plain("Cancel", MODAL_TITLE_LIMIT),
+        # Translators: the button that closes a form; at most 24 characters.
+        "close": plain(_("Cancel"), MODAL_TITLE_LIMIT),
         "blocks": blocks,
     }

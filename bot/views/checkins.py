@@ -6,11 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.languages import N_, _
 from bot.services.checkins import NOTE_LIMIT, HandOffProblem
 from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome
 
 from .blocks import actions, button, context, divider, message, modal, option, plain, section
-from .mrkdwn import escape, inline, link, mention, quote, slack_date
+from .mrkdwn import escape, inline, mention, number, quote, slack_date
 from .refs import CheckInRef, DealRef, encode
 
 REACHED_OUT = "checkin_reached_out"
@@ -21,55 +22,100 @@ TIMELINE = "timeline_show"
 ASK_TEAM = "help_ask_team"
 OFFER_HELP = "help_offer"
 SHARE_HELP_STORY = "help_share_story"
-NO_TEAM_CHANNEL = (
+# Translators: `/serve settings` is a command, typed as it is.
+NO_TEAM_CHANNEL = N_(
     "There's no team channel to ask yet. An admin can pick one with `/serve settings`."
 )
-CANT_ASK = "The team has already been asked about this check-in, so I didn't ask again."
+CANT_ASK = N_("The team has already been asked about this check-in, so I didn't ask again.")
 REACHED_OUT_MODAL = "checkin_reached_out_modal"
 SNOOZE_MODAL = "checkin_snooze_modal"
 HAND_OFF_MODAL = "checkin_hand_off_modal"
-SNOOZE_CHOICES = {"1": "Tomorrow", "7": "In a week"}
+# Translators: when to be reminded of a snoozed check-in; options, at most 75 characters.
+SNOOZE_CHOICES = {"1": N_("Tomorrow"), "7": N_("In a week")}
+# Translators: how a customer feels after a check-in; options, at most 75 characters.
 OUTCOME_LABELS = {
-    Outcome.SATISFIED: "Satisfied",
-    Outcome.NEUTRAL: "Neutral",
-    Outcome.NEEDS_HELP: "Needs help",
+    Outcome.SATISFIED: N_("Satisfied"),
+    Outcome.NEUTRAL: N_("Neutral"),
+    Outcome.NEEDS_HELP: N_("Needs help"),
+}
+# A logged check-in, a whole sentence for each way the customer feels.
+LOGGED = {
+    # Translators: {customer} is the customer's name.
+    Outcome.SATISFIED: N_(
+        ":large_green_circle: Logged: *{customer}* feels *satisfied*. Thank you for reaching out."
+    ),
+    # Translators: {customer} is the customer's name.
+    Outcome.NEUTRAL: N_(
+        ":white_circle: Logged: *{customer}* feels *neutral*. Thank you for reaching out."
+    ),
+    # Translators: {customer} is the customer's name.
+    Outcome.NEEDS_HELP: N_(
+        ":red_circle: Logged: *{customer}* feels *needs help*. Thank you for reaching out."
+    ),
+}
+# Translators: a notification's text; {customer} is the customer's name.
+LOGGED_FALLBACK = {
+    Outcome.SATISFIED: N_("Logged: {customer} feels satisfied."),
+    Outcome.NEUTRAL: N_("Logged: {customer} feels neutral."),
+    Outcome.NEEDS_HELP: N_("Logged: {customer} feels needs help."),
 }
 OUTCOME_EMOJI = {
-    Outcome.SATISFIED: ":large_green_circle:",
+    Outcome.SATISFIED: ":large_green_circle:",  # not said: an emoji code
     Outcome.NEUTRAL: ":white_circle:",
     Outcome.NEEDS_HELP: ":red_circle:",
 }
-ALREADY_HANDLED = "This check-in has already been taken care of, so nothing changed."
-NOT_YOURS = "This check-in belongs to someone else, so nothing changed."
-PICK_A_FEELING = "Pick how the customer feels."
-NOTE_TOO_LONG = f"Keep the note under {NOTE_LIMIT:,} characters."
-PICK_WHEN = "Pick when to be reminded."
+ALREADY_HANDLED = N_("This check-in has already been taken care of, so nothing changed.")
+NOT_YOURS = N_("This check-in belongs to someone else, so nothing changed.")
+PICK_A_FEELING = N_("Pick how the customer feels.")
+NOTE_TOO_LONG = N_("Keep the note under {limit} characters.")
+PICK_WHEN = N_("Pick when to be reminded.")
 HAND_OFF_PROBLEMS = {
-    HandOffProblem.NOBODY: "Pick a teammate.",
-    HandOffProblem.YOURSELF: "Pick someone other than yourself.",
-    HandOffProblem.NOT_A_PERSON: "Pick a person who is active in this workspace, not a bot.",
+    HandOffProblem.NOBODY: N_("Pick a teammate."),
+    HandOffProblem.YOURSELF: N_("Pick someone other than yourself."),
+    HandOffProblem.NOT_A_PERSON: N_("Pick a person who is active in this workspace, not a bot."),
 }
+WAVE = ":wave:"
 
 # One prompt per stage: first days, settling in, what goes unsaid, help nobody asked for.
+# Translators: {customer} is the customer's name, in bold.
 PROMPTS = (
-    "It's been a few days since {customer} signed. A quick hello to ask how the first "
-    "days are going would mean a lot.",
-    "{customer} should be settling in by now. Ask what has felt easy and what has not, "
-    "and just listen.",
-    "A month or so in, the real story is often the one nobody mentions. Check in with "
-    "{customer} and listen for what sits under the surface.",
-    "Is there something you could do for {customer} that they haven't asked for? A "
-    "check-in now can be a small, unexpected help.",
+    N_(
+        "It's been a few days since {customer} signed. A quick hello to ask how the first "
+        "days are going would mean a lot."
+    ),
+    N_(
+        "{customer} should be settling in by now. Ask what has felt easy and what has not, "
+        "and just listen."
+    ),
+    N_(
+        "A month or so in, the real story is often the one nobody mentions. Check in with "
+        "{customer} and listen for what sits under the surface."
+    ),
+    N_(
+        "Is there something you could do for {customer} that they haven't asked for? A "
+        "check-in now can be a small, unexpected help."
+    ),
 )
 
 
+def url(address: str) -> str:
+    """A link's address made safe inside a `<address|words>` token, as `link` makes it."""
+    return address.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+
+
+def note_too_long() -> str:
+    return _(NOTE_TOO_LONG).format(limit=number(NOTE_LIMIT))
+
+
 def prompt_for(stage: int, customer: str) -> str:
-    return PROMPTS[min(stage, len(PROMPTS) - 1)].format(customer=f"*{escape(customer)}*")
+    chosen = PROMPTS[min(stage, len(PROMPTS) - 1)]
+    return _(chosen).format(customer=f"*{escape(customer)}*")
 
 
 def checkin_dm(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     return message(
-        f"Time to check in with {escape(deal.customer)}.",
+        # Translators: a notification's text; {customer} is the customer's name.
+        _("Time to check in with {customer}.").format(customer=escape(deal.customer)),
         _waiting(checkin, deal, "checkin_actions"),
     )
 
@@ -79,20 +125,27 @@ def checkins_dm(carried: Sequence[tuple[CheckIn, Deal]]) -> dict[str, Any]:
     customer, each with its own buttons."""
     if len(carried) == 1:
         return checkin_dm(*carried[0])
-    names = _names(deal for _, deal in carried)
-    blocks = [section(f":wave: A few of your customers are due a check-in: {names}.")]
+    names = _names(deal for _n, deal in carried)
+    blocks = [section(_due(names))]
     for checkin, deal in carried:
         blocks += [divider(), *_waiting(checkin, deal, f"checkin:{checkin.id}")]
-    return message(f"Time to check in with {names}.", blocks)
+    # Translators: {customer} is a list of customers' names.
+    return message(_("Time to check in with {customer}.").format(customer=names), blocks)
+
+
+def _due(names: str) -> str:
+    # Translators: {names} is a list of customers' names, in bold.
+    return _(":wave: A few of your customers are due a check-in: {names}.").format(names=names)
 
 
 def shared_dm_now(shown: Sequence[tuple[CheckIn, Deal]], recipient: str) -> dict[str, Any]:
     """A DM that carries several check-ins, drawn again as each one stands now."""
-    names = _names(deal for _, deal in shown)
-    blocks = [section(f":wave: A few of your customers are due a check-in: {names}.")]
+    names = _names(deal for _n, deal in shown)
+    blocks = [section(_due(names))]
     for checkin, deal in shown:
         blocks += [divider(), *_own_block_ids(_as_now(checkin, deal, recipient), checkin.id)]
-    return message(f"Check-ins for {names}.", blocks)
+    # Translators: a notification's text; {names} is a list of customers' names.
+    return message(_("Check-ins for {names}.").format(names=names), blocks)
 
 
 def _as_now(checkin: CheckIn, deal: Deal, recipient: str) -> list[dict[str, Any]]:
@@ -111,7 +164,9 @@ def _as_now(checkin: CheckIn, deal: Deal, recipient: str) -> list[dict[str, Any]
         drawn = checkin_snoozed(deal, checkin.due_at)
     else:
         drawn = _closed(
-            f"*{escape(deal.customer)}*: nothing more to do here.", "Nothing more to do."
+            # Translators: {customer} is the customer's name.
+            _("*{customer}*: nothing more to do here.").format(customer=escape(deal.customer)),
+            _("Nothing more to do."),
         )
     return list(drawn["blocks"])
 
@@ -126,35 +181,52 @@ def _own_block_ids(blocks: list[dict[str, Any]], checkin_id: int) -> list[dict[s
 
 def _names(deals: Iterable[Deal]) -> str:
     names = [f"*{inline(deal.customer, 200)}*" for deal in deals]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    # Translators: the end of a list of customers' names: {names} are all but the last,
+    # separated by commas, and {last} is the last one.
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def _waiting(checkin: CheckIn, deal: Deal, block_id: str) -> list[dict[str, Any]]:
     prompt = prompt_for(checkin.stage, deal.customer)
-    source = link(deal.permalink, "the deal announcement") if deal.permalink else "the deal"
-    value = encode(CheckInRef(checkin.id))
-    return [
-        section(f":wave: {prompt}"),
-        context(
-            f"Day {checkin.offset_days} after {source}. Not a sales call: "
+    day = number(checkin.offset_days)
+    if deal.permalink:
+        # Translators: {day} is how many days after the deal closed; {url} is the deal's
+        # announcement in Slack: keep <{url}|...> whole.
+        when = _(
+            "Day {day} after <{url}|the deal announcement>. Not a sales call: "
             "just a person checking in."
-        ),
+        ).format(day=day, url=url(deal.permalink))
+    else:
+        # Translators: {day} is how many days after the deal closed.
+        when = _("Day {day} after the deal. Not a sales call: just a person checking in.")
+        when = when.format(day=day)
+    value = encode(CheckInRef(checkin.id))
+    # Translators: {customer} is the customer's name; at most 300 characters in all.
+    stop_text = _("No more check-ins will be sent for *{customer}*.")
+    return [
+        section(f"{WAVE} {prompt}"),
+        context(when),
         actions(
             block_id,
-            button("I reached out", REACHED_OUT, value, style="primary"),
-            button("Snooze", SNOOZE, value),
-            button("Hand off", HAND_OFF, value),
-            button("Timeline", TIMELINE, encode(DealRef(deal.id))),
+            # Translators: buttons on a check-in, each at most 75 characters.
+            button(_("I reached out"), REACHED_OUT, value, style="primary"),
+            button(_("Snooze"), SNOOZE, value),
+            button(_("Hand off"), HAND_OFF, value),
+            button(_("Timeline"), TIMELINE, encode(DealRef(deal.id))),
             button(
-                "Stop for this customer",
+                _("Stop for this customer"),
                 STOP,
                 value,
                 style="danger",
                 confirm=(
-                    "Stop check-ins?",
-                    f"No more check-ins will be sent for *{escape(deal.customer)}*.",
-                    "Stop them",
-                    "Keep them",
+                    # Translators: a dialog's title (at most 100 characters) and its two
+                    # buttons (at most 30 characters each).
+                    _("Stop check-ins?"),
+                    stop_text.format(customer=escape(deal.customer)),
+                    _("Stop them"),
+                    _("Keep them"),
                 ),
             ),
         ),
@@ -162,20 +234,18 @@ def _waiting(checkin: CheckIn, deal: Deal, block_id: str) -> list[dict[str, Any]
 
 
 def checkin_reminder(*deals: Deal) -> dict[str, Any]:
-    text = (
-        f"A gentle nudge about {_names(deals)}: a short note is plenty. "
+    # Translators: {names} is a list of customers' names, in bold.
+    text = _(
+        "A gentle nudge about {names}: a short note is plenty. "
         "When you've reached out, the buttons above will log it."
-    )
+    ).format(names=_names(deals))
     return message(text, [section(text)])
 
 
 def checkin_logged(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     outcome = Outcome(checkin.outcome or Outcome.NEUTRAL)
     customer = escape(deal.customer)
-    lines = [
-        f"{OUTCOME_EMOJI[outcome]} Logged: *{customer}* feels "
-        f"*{OUTCOME_LABELS[outcome].lower()}*. Thank you for reaching out."
-    ]
+    lines = [_(LOGGED[outcome]).format(customer=customer)]
     if checkin.note:
         lines.append(quote(checkin.note))
     blocks = [section("\n".join(lines))]
@@ -183,12 +253,13 @@ def checkin_logged(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
         blocks.append(
             actions(
                 "help_actions",
-                button("Ask the team for a hand", ASK_TEAM, encode(CheckInRef(checkin.id))),
+                # Translators: a button, at most 75 characters.
+                button(_("Ask the team for a hand"), ASK_TEAM, encode(CheckInRef(checkin.id))),
             )
         )
     elif outcome == Outcome.NEEDS_HELP:
-        blocks.append(context(":raised_hands: The team has been asked for a hand."))
-    fallback = f"Logged: {customer} feels {OUTCOME_LABELS[outcome].lower()}."
+        blocks.append(context(_(":raised_hands: The team has been asked for a hand.")))
+    fallback = _(LOGGED_FALLBACK[outcome]).format(customer=customer)
     return message(fallback, blocks)
 
 
@@ -196,23 +267,34 @@ def team_help_request(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     """The team channel's call for a hand, in the owner's words."""
     customer = escape(deal.customer)
     owner = mention(checkin.logged_by or checkin.recipient_id)
-    text = f":raised_hands: *{customer}* needs a hand. {owner} checked in and heard:"
-    heard = quote(checkin.note) if checkin.note else "_(no note)_"
+    # Translators: {customer} is the customer's name; {owner} the person who checked in.
+    text = _(":raised_hands: *{customer}* needs a hand. {owner} checked in and heard:").format(
+        customer=customer, owner=owner
+    )
+    # Translators: shown in place of a note that was left empty; mrkdwn italics.
+    heard = quote(checkin.note) if checkin.note else _("_(no note)_")
     if checkin.helper_id:
+        helper = mention(checkin.helper_id)
         return message(
-            f"{customer} needs a hand: {mention(checkin.helper_id)} stepped in.",
+            # Translators: a notification's text; {helper} is the person who offered help.
+            _("{customer} needs a hand: {helper} stepped in.").format(
+                customer=customer, helper=helper
+            ),
             [
                 section(f"{text}\n{heard}"),
-                context(f":handshake: {mention(checkin.helper_id)} stepped in."),
+                # Translators: {helper} is the person who offered help.
+                context(_(":handshake: {helper} stepped in.").format(helper=helper)),
             ],
         )
     return message(
-        f"{customer} needs a hand. Can you help?",
+        # Translators: a notification's text; {customer} is the customer's name.
+        _("{customer} needs a hand. Can you help?").format(customer=customer),
         [
             section(f"{text}\n{heard}"),
             actions(
                 "help_offer",
-                button("I'll help", OFFER_HELP, encode(CheckInRef(checkin.id)), "primary"),
+                # Translators: a button, at most 75 characters.
+                button(_("I'll help"), OFFER_HELP, encode(CheckInRef(checkin.id)), "primary"),
             ),
         ],
     )
@@ -220,76 +302,102 @@ def team_help_request(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
 
 def thanks_for_helping(deal: Deal, owner: str, timeline: dict[str, Any] | None) -> dict[str, Any]:
     """What the helper is told: whom to talk to, and the customer's timeline."""
-    text = (
-        f":pray: Thank you. {mention(owner)} looks after *{escape(deal.customer)}*; "
-        "here is their relationship so far."
-    )
+    # Translators: {owner} is the person who looks after the customer {customer}.
+    text = _(
+        ":pray: Thank you. {owner} looks after *{customer}*; here is their relationship so far."
+    ).format(owner=mention(owner), customer=escape(deal.customer))
     return message(text, [section(text), *(timeline["blocks"] if timeline else [])][:50])
 
 
 def someone_stepped_in(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    text = (
-        f":handshake: {mention(checkin.helper_id or '')} stepped in to help with "
-        f"*{escape(deal.customer)}*."
+    # Translators: {helper} is the person who offered help; {customer} the customer's name.
+    text = _(":handshake: {helper} stepped in to help with *{customer}*.").format(
+        helper=mention(checkin.helper_id or ""), customer=escape(deal.customer)
     )
     return message(text, [section(text)])
 
 
 def already_helping(checkin: CheckIn) -> str:
-    return f"{mention(checkin.helper_id or '')} has already stepped in. Thank you for offering."
+    # Translators: {helper} is the person who offered help first.
+    return _("{helper} has already stepped in. Thank you for offering.").format(
+        helper=mention(checkin.helper_id or "")
+    )
 
 
 def help_story_offer(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    text = (
-        f":seedling: A week ago {mention(checkin.helper_id or '')} stepped in to help "
-        f"*{escape(deal.customer)}*. If that's a story worth telling, share it with the team."
-    )
+    # Translators: {helper} is the person who offered help; {customer} the customer's name.
+    text = _(
+        ":seedling: A week ago {helper} stepped in to help *{customer}*. If that's a story "
+        "worth telling, share it with the team."
+    ).format(helper=mention(checkin.helper_id or ""), customer=escape(deal.customer))
     return message(
         text,
         [
             section(text),
             actions(
                 "help_story",
-                button("Share it as a story", SHARE_HELP_STORY, encode(CheckInRef(checkin.id))),
+                # Translators: a button, at most 75 characters.
+                button(_("Share it as a story"), SHARE_HELP_STORY, encode(CheckInRef(checkin.id))),
             ),
         ],
     )
 
 
 def checkin_snoozed(deal: Deal, until: datetime) -> dict[str, Any]:
+    customer = escape(deal.customer)
     return _closed(
-        f":zzz: Snoozed. I'll bring *{escape(deal.customer)}* up again {slack_date(until)}.",
-        f"Snoozed check-in for {escape(deal.customer)}.",
+        # Translators: {customer} is the customer's name; {date} a date and time, such as
+        # "Tuesday, December 8th at 9:00 AM".
+        _(":zzz: Snoozed. I'll bring *{customer}* up again {date}.").format(
+            customer=customer, date=slack_date(until)
+        ),
+        # Translators: a notification's text; {customer} is the customer's name.
+        _("Snoozed check-in for {customer}.").format(customer=customer),
     )
 
 
 def checkin_handed_off(deal: Deal, to_user: str) -> dict[str, Any]:
+    customer = escape(deal.customer)
     return _closed(
-        f":handshake: Handed off: {mention(to_user)} will check in with "
-        f"*{escape(deal.customer)}* from now on.",
-        f"Handed off {escape(deal.customer)}.",
+        # Translators: {teammate} is the person now looking after {customer}.
+        _(":handshake: Handed off: {teammate} will check in with *{customer}* from now on.").format(
+            teammate=mention(to_user), customer=customer
+        ),
+        # Translators: a notification's text; {customer} is the customer's name.
+        _("Handed off {customer}.").format(customer=customer),
     )
 
 
 def checkin_stopped(deal: Deal) -> dict[str, Any]:
+    customer = escape(deal.customer)
     return _closed(
-        f":octagonal_sign: Stopped. No more check-ins for *{escape(deal.customer)}*.",
-        f"Stopped check-ins for {escape(deal.customer)}.",
+        # Translators: {customer} is the customer's name.
+        _(":octagonal_sign: Stopped. No more check-ins for *{customer}*.").format(
+            customer=customer
+        ),
+        # Translators: a notification's text; {customer} is the customer's name.
+        _("Stopped check-ins for {customer}.").format(customer=customer),
     )
 
 
 def checkin_missed(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
+    customer = escape(deal.customer)
     return message(
-        f"Check-in for {escape(deal.customer)} marked missed.",
+        # Translators: a notification's text; {customer} is the customer's name.
+        _("Check-in for {customer} marked missed.").format(customer=customer),
         [
             section(
-                f"This check-in with *{escape(deal.customer)}* is marked missed. If you do "
-                "reach out later, you can still log it."
+                # Translators: {customer} is the customer's name.
+                _(
+                    "This check-in with *{customer}* is marked missed. If you do "
+                    "reach out later, you can still log it."
+                ).format(customer=customer)
             ),
             actions(
                 "checkin_actions",
                 button(
-                    "I reached out",
+                    # Translators: a button, at most 75 characters.
+                    _("I reached out"),
                     REACHED_OUT,
                     encode(CheckInRef(checkin.id)),
                     style="primary",
@@ -300,25 +408,29 @@ def checkin_missed(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
 
 
 def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    options = [option(label, outcome.value) for outcome, label in OUTCOME_LABELS.items()]
+    options = [option(_(label), outcome.value) for outcome, label in OUTCOME_LABELS.items()]
     return modal(
         REACHED_OUT_MODAL,
         encode(CheckInRef(checkin.id)),
-        "Log a check-in",
-        "Log it",
+        # Translators: a form's title and its submit button, each at most 24 characters.
+        _("Log a check-in"),
+        _("Log it"),
         [
-            section(f"How does *{escape(deal.customer)}* feel right now?"),
+            # Translators: {customer} is the customer's name.
+            section(
+                _("How does *{customer}* feel right now?").format(customer=escape(deal.customer))
+            ),
             {
                 "type": "input",
                 "block_id": "outcome",
-                "label": plain("The customer feels"),
+                "label": plain(_("The customer feels")),
                 "element": {"type": "radio_buttons", "action_id": "value", "options": options},
             },
             {
                 "type": "input",
                 "block_id": "note",
                 "optional": True,
-                "label": plain("What did you hear?"),
+                "label": plain(_("What did you hear?")),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "value",
@@ -331,17 +443,19 @@ def reached_out_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
 
 
 def snooze_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
-    options = [option(label, days) for days, label in SNOOZE_CHOICES.items()]
+    options = [option(_(label), days) for days, label in SNOOZE_CHOICES.items()]
     return modal(
         SNOOZE_MODAL,
         encode(CheckInRef(checkin.id)),
-        "Snooze check-in",
-        "Snooze",
+        # Translators: a form's title and its submit button, each at most 24 characters.
+        _("Snooze check-in"),
+        _("Snooze"),
         [
             {
                 "type": "input",
                 "block_id": "days",
-                "label": plain(f"Remind me about {deal.customer}"),
+                # Translators: {customer} is the customer's name, as typed (plain text).
+                "label": plain(_("Remind me about {customer}").format(customer=deal.customer)),
                 "element": {
                     "type": "radio_buttons",
                     "action_id": "value",
@@ -357,14 +471,20 @@ def hand_off_modal(checkin: CheckIn, deal: Deal) -> dict[str, Any]:
     return modal(
         HAND_OFF_MODAL,
         encode(CheckInRef(checkin.id)),
-        "Hand off",
-        "Hand off",
+        # Translators: a form's title and its submit button, each at most 24 characters.
+        _("Hand off"),
+        _("Hand off"),
         [
-            section(f"Who should look after *{escape(deal.customer)}* from now on?"),
+            # Translators: {customer} is the customer's name.
+            section(
+                _("Who should look after *{customer}* from now on?").format(
+                    customer=escape(deal.customer)
+                )
+            ),
             {
                 "type": "input",
                 "block_id": "teammate",
-                "label": plain("Teammate"),
+                "label": plain(_("Teammate")),
                 "element": {"type": "users_select", "action_id": "value"},
             },
         ],

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from bot.languages import _
 from bot.services.checkins import MyCheckins, Step
 from bot.services.commands import COMMAND_MAX, CUSTOMER_MAX, Command, Refusal
 from bot.services.timeline import Entry, Moment, Timeline
@@ -179,7 +180,7 @@ def _checkin_text(checkin: CheckIn | None) -> str:
         return "check-in"
     day = f"day-{checkin.offset_days} check-in"
     if checkin.outcome:
-        feeling = OUTCOME_LABELS[Outcome(checkin.outcome)].lower()
+        feeling = _(OUTCOME_LABELS[Outcome(checkin.outcome)]).lower()
         note = f"\n{quote(checkin.note)}" if checkin.note else ""
         return f"{day}: {feeling}, logged by {mention(checkin.logged_by or '')}{note}"
     states = {

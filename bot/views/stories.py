@@ -5,36 +5,56 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.languages import N_, _
 from bot.services.stories import QUALITIES, SERVED_MAX, TEXT_MAX, TEXT_MIN, DraftProblem
 from bot.store.models import Story, Visibility
 
 from .blocks import actions, button, context, message, modal, option, plain, section
+from .checkins import url
 from .errors import CONTROL_CHARACTERS
-from .mrkdwn import escape, link, mention, quote
+from .mrkdwn import escape, mention, number, quote
 from .refs import StoryOrigin, encode
 
 STORY_MODAL = "story_modal"
 OPEN_STORY = "story_open"
 SHARE_FROM_MESSAGE = "story_from_message"
+# Translators: who may read a story, as options in the story form; at most 75 characters.
 VISIBILITY_LABELS = {
-    Visibility.NAMED: "In the digest, with my name",
-    Visibility.ANONYMOUS: "In the digest, anonymously",
-    Visibility.LEADS: "Only for team leads",
+    Visibility.NAMED: N_("In the digest, with my name"),
+    Visibility.ANONYMOUS: N_("In the digest, anonymously"),
+    Visibility.LEADS: N_("Only for team leads"),
 }
-THANKS = "Thank you for noticing. Stories like this show the team what good service looks like."
-PICK_VISIBILITY = "Pick who can read it."
+# Translators: the qualities a story can show, as options in the story form.
+QUALITY_LABELS = {
+    "listening": N_("Listening"),
+    "empathy": N_("Empathy"),
+    "awareness": N_("Awareness"),
+    "foresight": N_("Foresight"),
+    "stewardship": N_("Stewardship"),
+    "growth": N_("Growth"),
+    "community": N_("Community"),
+}
+THANKS = N_("Thank you for noticing. Stories like this show the team what good service looks like.")
+PICK_VISIBILITY = N_("Pick who can read it.")
+SPARKLES = ":sparkles:"
 
 
 def draft_problem_text(problem: DraftProblem, length: int = 0) -> str:
     """What a person is told about a field of their story that can't be kept."""
-    return {
-        DraftProblem.NO_HELPERS: "Pick at least one person who helped.",
-        DraftProblem.TOO_SHORT: f"Tell a little more: at least {TEXT_MIN} characters.",
-        DraftProblem.TOO_LONG: f"Keep it under {TEXT_MAX:,} characters (it is {length:,}).",
-        DraftProblem.SERVED_TOO_LONG: f"Keep this under {SERVED_MAX} characters.",
-        DraftProblem.UNKNOWN_QUALITY: "Pick one of the listed qualities, or none.",
-        DraftProblem.CONTROL_CHARACTERS: CONTROL_CHARACTERS,
-    }[problem]
+    if problem is DraftProblem.NO_HELPERS:
+        return _("Pick at least one person who helped.")
+    if problem is DraftProblem.TOO_SHORT:
+        return _("Tell a little more: at least {limit} characters.").format(limit=number(TEXT_MIN))
+    if problem is DraftProblem.TOO_LONG:
+        # Translators: {limit} is the most a story may have; {length} is how long it is now.
+        return _("Keep it under {limit} characters (it is {length}).").format(
+            limit=number(TEXT_MAX), length=number(length)
+        )
+    if problem is DraftProblem.SERVED_TOO_LONG:
+        return _("Keep this under {limit} characters.").format(limit=number(SERVED_MAX))
+    if problem is DraftProblem.UNKNOWN_QUALITY:
+        return _("Pick one of the listed qualities, or none.")
+    return _(CONTROL_CHARACTERS)
 
 
 def story_modal(
@@ -46,8 +66,8 @@ def story_modal(
 ) -> dict[str, Any]:
     """The form for one story; `source` (prompt, command, shortcut) and the message
     link travel in private_metadata."""
-    visibility = [option(label, value.value) for value, label in VISIBILITY_LABELS.items()]
-    qualities = [option(q.capitalize(), q) for q in QUALITIES]
+    visibility = [option(_(label), value.value) for value, label in VISIBILITY_LABELS.items()]
+    qualities = [option(_(QUALITY_LABELS.get(q, q.capitalize())), q) for q in QUALITIES]
     helpers_element: dict[str, Any] = {"type": "multi_users_select", "action_id": "value"}
     if helpers:
         helpers_element["initial_users"] = list(helpers)
@@ -57,7 +77,7 @@ def story_modal(
         "multiline": True,
         "min_length": TEXT_MIN,
         "max_length": TEXT_MAX,
-        "placeholder": plain("What did they do, and what difference did it make?"),
+        "placeholder": plain(_("What did they do, and what difference did it make?")),
     }
     if what_happened:
         story_element["initial_value"] = what_happened[:TEXT_MAX]
@@ -69,43 +89,43 @@ def story_modal(
     if served:
         served_element["initial_value"] = served[:SERVED_MAX]
     blocks: list[dict[str, Any]] = [
-        section("Help given without being asked is worth telling. What did you see?"),
+        section(_("Help given without being asked is worth telling. What did you see?")),
         {
             "type": "input",
             "block_id": "helpers",
-            "label": plain("Who helped?"),
+            "label": plain(_("Who helped?")),
             "element": helpers_element,
         },
         {
             "type": "input",
             "block_id": "served",
             "optional": True,
-            "label": plain("Who did they help?"),
-            "hint": plain("A customer, a teammate, a neighbour…"),
+            "label": plain(_("Who did they help?")),
+            "hint": plain(_("A customer, a teammate, a neighbour…")),
             "element": served_element,
         },
         {
             "type": "input",
             "block_id": "what_happened",
-            "label": plain("What happened?"),
+            "label": plain(_("What happened?")),
             "element": story_element,
         },
         {
             "type": "input",
             "block_id": "quality",
             "optional": True,
-            "label": plain("What did it show?"),
+            "label": plain(_("What did it show?")),
             "element": {
                 "type": "static_select",
                 "action_id": "value",
-                "placeholder": plain("Listening, empathy, foresight…"),
+                "placeholder": plain(_("Listening, empathy, foresight…")),
                 "options": qualities,
             },
         },
         {
             "type": "input",
             "block_id": "visibility",
-            "label": plain("Who can read it?"),
+            "label": plain(_("Who can read it?")),
             "element": {
                 "type": "radio_buttons",
                 "action_id": "value",
@@ -115,41 +135,60 @@ def story_modal(
         },
     ]
     if source_link:
-        blocks.insert(1, context(f"From {link(source_link, 'this message')}"))
+        # Translators: {url} is the message a story is told from: keep <{url}|...> whole.
+        shared_from = _("From <{url}|this message>").format(url=url(source_link))
+        blocks.insert(1, context(shared_from))
     metadata = encode(StoryOrigin(source, source_link))
-    return modal(STORY_MODAL, metadata, "Share a story", "Share", blocks)
+    # Translators: the story form's title and its submit button, each at most 24 characters.
+    title, submit = _("Share a story"), _("Share")
+    return modal(STORY_MODAL, metadata, title, submit, blocks)
 
 
 def story_prompt() -> dict[str, Any]:
-    text = (
+    text = _(
         ":seedling: Did you see someone help this week without being asked? A teammate, "
         "a customer, a neighbour: tell the story so the team can see it too."
     )
     return message(
-        "Did you see someone help this week without being asked?",
+        _("Did you see someone help this week without being asked?"),
         [
             section(text),
             actions(
-                "story_prompt_actions", button("Share a story", OPEN_STORY, "prompt", "primary")
+                "story_prompt_actions",
+                # Translators: a button, at most 75 characters.
+                button(_("Share a story"), OPEN_STORY, "prompt", "primary"),
             ),
         ],
     )
 
 
 def you_were_noticed(story: Story) -> dict[str, Any]:
-    who = "Someone" if story.visibility == Visibility.ANONYMOUS else mention(story.shared_by)
-    served = f" for *{escape(story.served)}*" if story.served else ""
-    text = f":sparkles: {who} noticed what you did{served} and shared it:\n"
-    text += quote(story.what_happened)
-    return message(
-        f"{'Someone' if who == 'Someone' else 'A teammate'} noticed your help.", [section(text)]
-    )
+    anonymous = story.visibility == Visibility.ANONYMOUS
+    teller = mention(story.shared_by)
+    served = escape(story.served) if story.served else ""
+    if anonymous and served:
+        # Translators: {served} is whom the help was for, as the story names them.
+        said = _(":sparkles: Someone noticed what you did for *{served}* and shared it:")
+    elif anonymous:
+        said = _(":sparkles: Someone noticed what you did and shared it:")
+    elif served:
+        # Translators: {teller} is the person who told the story; {served} whom the help
+        # was for.
+        said = _(":sparkles: {teller} noticed what you did for *{served}* and shared it:")
+    else:
+        # Translators: {teller} is the person who told the story.
+        said = _(":sparkles: {teller} noticed what you did and shared it:")
+    text = said.format(teller=teller, served=served) + "\n" + quote(story.what_happened)
+    fallback = _("Someone noticed your help.") if anonymous else _("A teammate noticed your help.")
+    return message(fallback, [section(text)])
 
 
 def story_saved() -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": plain("Story shared"),
-        "close": plain("Done"),
-        "blocks": [section(f":sparkles: {THANKS}")],
+        # Translators: a form's title, at most 24 characters.
+        "title": plain(_("Story shared")),
+        # Translators: the button that closes a form, at most 24 characters.
+        "close": plain(_("Done")),
+        "blocks": [section(f"{SPARKLES} {_(THANKS)}")],
     }
