@@ -107,6 +107,14 @@ def speaking(voice: Voice) -> Iterator[Voice]:
         _speaking.reset(token)
 
 
+def speak_from_now(voice: Voice) -> None:
+    """Say everything from here on in this thread (and what it hands to the listener
+    pool) in `voice`. For Bolt's middleware, which runs before the listener and
+    returns before it starts, so `speaking` would end too soon: each request sets its
+    own voice as it arrives."""
+    _speaking.set(voice)
+
+
 def voice() -> Voice:
     return _speaking.get()
 

@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.deps import Deps
-from bot.languages import Voice, speaking
+from bot.languages import Voice, speak_from_now
 from bot.services import replays
 
 from .incoming import Incoming
@@ -82,8 +82,8 @@ class Arrival:
             if self.replayed(incoming):
                 outcome = "replayed"
                 return BoltResponse(status=200, body="")  # acked, so nothing is sent again
-            with speaking(Voice(lambda: self.locale_of(incoming))):
-                answer = next()
+            speak_from_now(Voice(lambda: self.locale_of(incoming)))
+            answer = next()
             outcome = "handled"
             return answer
         finally:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.languages import ENGLISH, Voice, _, formats_of, language_of, ngettext, speaking, voice
+from bot.languages import ENGLISH, Voice, _, language_of, ngettext, speaking, voice
 from bot.languages.pseudo import KEPT, PSEUDO, pseudo
 from bot.views.mrkdwn import money, number, slack_date
 
