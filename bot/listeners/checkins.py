@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.languages import _
 from bot.services import checkins, timeline
 from bot.services.cadence import next_working_slot, snooze_until
 from bot.services.checkins import Step
@@ -174,7 +175,7 @@ def show_timeline_button(ack: Ack, incoming: Incoming) -> None:
     ref = incoming.ref(DealRef)
     shown = show_timeline(incoming, ref.deal_id) if ref else None
     if shown is None:
-        incoming.tell(ALREADY_REMOVED)
+        incoming.tell(_(ALREADY_REMOVED))
         return
     incoming.show(**shown)
 
