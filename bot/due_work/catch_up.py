@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.languages import speaking
+from bot.languages import _, speaking
 from bot.people import planning
 from bot.runner import GiveUp, Later
 from bot.services import catch_up, deals
@@ -73,7 +73,9 @@ def read_channel(work: Work) -> str | None:
     except RateLimited as limited:
         raise Later(limited.until, "waiting to read the channel's history") from limited
     except ClaimLost as lost:
-        raise GiveUp("its claim was lost; another attempt carries on") from lost
+        # Translators: shown to admins on the Home tab, after "Catching up on a deal
+        # channel's history".
+        raise GiveUp(_("its claim was lost; another attempt carries on")) from lost
     except SlackApiError as error:
         code = str(error.response.get("error") or "")
         if code not in UNREADABLE:

@@ -9,7 +9,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.languages import speaking
+from bot.languages import _, speaking
 from bot.runner import GiveUp
 from bot.services import crm
 from bot.services.deals import Shown
@@ -89,5 +89,8 @@ def _deal_channel(work: Work) -> str | None:
         return None
     found = work.directory.channel_id(work.delivery.client, chosen[0])
     if found is None:
-        raise GiveUp(f"the deal channel {chosen[0]} is not one the bot can see")
+        # Translators: why a deal was not announced, shown to admins on the Home tab;
+        # {channel} is a channel's id or name.
+        unseen = _("the deal channel {channel} is not one the bot can see")
+        raise GiveUp(unseen.format(channel=chosen[0]))
     return found

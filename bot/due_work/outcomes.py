@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
+from bot.languages import _, ngettext
 from bot.runner import GiveUp, Handler, Job, Later, Retry
 from bot.slack_api import HISTORY, RateLimited, method_of, retry_after
 from bot.tokens import NotInstalled
+from bot.views.mrkdwn import number
 
 # An uninstalled workspace's work waits, looked at again this often, in case the app is
 # installed again before the workspace's data is deleted.
@@ -64,10 +66,15 @@ def _waiting(job: Job, method: str, until: datetime, clock: Clock) -> Exception:
         return Later(until, f"{method} is rate limited", holds_kind=True)
     if job.tried is not None and clock.now() - job.tried[1] > LOOK_WITHIN:
         hours = LOOK_WITHIN // timedelta(hours=1)
-        return GiveUp(
-            f"not sent: an earlier attempt may have posted it, and Slack's history stayed "
-            f"rate limited for {hours} hours, so it could not be checked"
+        # Translators: why a message was not sent, shown to admins on the Home tab.
+        said = ngettext(
+            "not sent: an earlier attempt may have posted it, and Slack's history stayed "
+            "rate limited for {hours} hour, so it could not be checked",
+            "not sent: an earlier attempt may have posted it, and Slack's history stayed "
+            "rate limited for {hours} hours, so it could not be checked",
+            hours,
         )
+        return GiveUp(said.format(hours=number(hours)))
     return Later(until, f"waiting to read Slack's history: {method} is rate limited")
 
 
@@ -79,5 +86,7 @@ def _meaning(job: Job, error: SlackApiError, clock: Clock) -> Exception:
         wait = timedelta(seconds=retry_after(error.response.headers))
         return _waiting(job, method, clock.now() + wait, clock)
     if code in NEVER_SUCCEEDS:
-        return GiveUp(f"{method}: Slack said {code}")
+        # Translators: shown to admins on the Home tab; {method} is a Slack API method
+        # (chat.postMessage), {code} the error Slack gave (channel_not_found).
+        return GiveUp(_("{method}: Slack said {code}").format(method=method, code=code))
     return Retry(f"{method}: Slack said {code} ({status})")

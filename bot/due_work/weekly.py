@@ -3,7 +3,7 @@ posting the workspace's digest."""
 
 from __future__ import annotations
 
-from bot.languages import speaking
+from bot.languages import N_, _, speaking
 from bot.runner import GiveUp
 from bot.services import weekly
 from bot.services.cadence import away_until, zone_or_default
@@ -11,6 +11,10 @@ from bot.views.digest import digest_messages
 from bot.views.stories import story_prompt
 
 from .work import Wiring, Work
+
+# Translators: why a weekly post was not sent, shown to admins on the Home tab; {channel}
+# is a channel's name, quoted.
+NO_CHANNEL = N_("no channel {channel}: is the bot invited to it?")
 
 
 def register(wiring: Wiring) -> None:
@@ -24,7 +28,7 @@ def plan_prompts(work: Work) -> str | None:
     team_channel = work.workspace.team_channel
     channel = directory.channel_id(client, team_channel)
     if channel is None:
-        raise GiveUp(f"no channel {team_channel!r}: is the bot invited to it?")
+        raise GiveUp(_(NO_CHANNEL).format(channel=repr(team_channel)))
     people = []
     for user_id in directory.members(client, channel):
         person = work.person(user_id)
@@ -67,7 +71,7 @@ def post_digest(work: Work) -> str | None:
         delivery.client, chosen.recognition_channel
     )
     if channel is None:
-        raise GiveUp(f"no channel {chosen.recognition_channel!r}: is the bot invited to it?")
+        raise GiveUp(_(NO_CHANNEL).format(channel=repr(chosen.recognition_channel)))
     week = _week(work)
     zone, scheduled = weekly.zone_of(chosen), weekly.digest_due(chosen, week)
     digest = weekly.compose_digest(work.store, job.team_id, week, zone, work.clock.now(), scheduled)

@@ -118,7 +118,7 @@ def not_a_deal(ack: Ack, incoming: Incoming) -> None:
             incoming.store, incoming.clock, incoming.team, ref.deal_id, incoming.user
         )
     if deal is None:
-        incoming.tell(views.ALREADY_REMOVED)
+        incoming.tell(_(views.ALREADY_REMOVED))
         return
     update_reply(incoming, deal, ())
 
@@ -127,7 +127,7 @@ def set_owner(ack: Ack, incoming: Incoming) -> None:
     ack()
     owner = str(incoming.action.get("selected_user") or "")
     if not incoming.reachable(owner):
-        incoming.tell(views.OWNER_NOT_A_PERSON)
+        incoming.tell(_(views.OWNER_NOT_A_PERSON))
         return
     ref = incoming.ref(DealRef, where="block_id")
     change = deals.DealChange(Change.UNCHANGED)
@@ -136,7 +136,7 @@ def set_owner(ack: Ack, incoming: Incoming) -> None:
             incoming.store, incoming.clock, incoming.team, ref.deal_id, owner, incoming.planning()
         )
     if change.deal is None:
-        incoming.tell(views.ALREADY_REMOVED)
+        incoming.tell(_(views.ALREADY_REMOVED))
         return
     show_change(incoming, change)
 
@@ -146,10 +146,10 @@ def change_customer(ack: Ack, incoming: Incoming) -> None:
     ref = incoming.ref(DealRef)
     deal = deals.shown_deal(incoming.store, incoming.team, ref.deal_id) if ref else None
     if deal is None:
-        incoming.tell(views.ALREADY_REMOVED)
+        incoming.tell(_(views.ALREADY_REMOVED))
         return
     if not deals.may_change_customer(deal, incoming.user, lambda: incoming.is_admin):
-        incoming.tell(views.NOT_YOURS_TO_CHANGE)
+        incoming.tell(_(views.NOT_YOURS_TO_CHANGE))
         return
     incoming.open(views.change_customer_modal(deal))
 
@@ -166,13 +166,13 @@ def customer_changed(ack: Ack, incoming: Incoming) -> None:
         deal, incoming.user, lambda: incoming.is_admin
     ):
         ack()
-        incoming.tell(views.ALREADY_REMOVED if deal is None else views.NOT_YOURS_TO_CHANGE)
+        incoming.tell(_(views.ALREADY_REMOVED if deal is None else views.NOT_YOURS_TO_CHANGE))
         return
     store, clock, team = incoming.store, incoming.clock, incoming.team
     changed = deals.change_customer(store, clock, team, deal.id, customer, incoming.user)
     ack()  # once stored: a form that could not be saved stays open (see errors.py)
     if changed is None:
-        incoming.tell(views.ALREADY_REMOVED)
+        incoming.tell(_(views.ALREADY_REMOVED))
         return
     update_reply(incoming, changed)
 
@@ -200,7 +200,7 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
         ack(response_action="errors", errors=problem)
         return
     ref = incoming.modal_ref(MessageRef)
-    message = _message_to_log(incoming, ref) if ref else views.COULD_NOT_LOG
+    message = _message_to_log(incoming, ref) if ref else _(views.COULD_NOT_LOG)
     if ref is None or isinstance(message, str):
         ack()
         incoming.tell(str(message))
@@ -213,7 +213,7 @@ def logged_from_message(ack: Ack, incoming: Incoming) -> None:
     ack()  # once stored: a form that could not be saved stays open (see errors.py)
     if change.change == deals.Change.UNCHANGED:
         incoming.client.chat_postEphemeral(
-            channel=ref.channel_id, user=incoming.user, text=views.ALREADY_A_DEAL
+            channel=ref.channel_id, user=incoming.user, text=_(views.ALREADY_A_DEAL)
         )
         return
     show_change(incoming, change)
@@ -229,7 +229,7 @@ def typed_amount(incoming: Incoming) -> tuple[Decimal | None, str | None] | str 
     if not typed:
         return (None, None)
     read = amount_in({"type": "message", "text": typed})
-    return read if read[0] is not None else views.AMOUNT_UNREAD
+    return read if read[0] is not None else _(views.AMOUNT_UNREAD)
 
 
 def _log_form_problem(
@@ -240,7 +240,7 @@ def _log_form_problem(
     if problem:
         return {"customer": problem}
     if not incoming.reachable(owner):
-        return {"owner": views.OWNER_NOT_A_PERSON}
+        return {"owner": _(views.OWNER_NOT_A_PERSON)}
     return {"amount": amount} if isinstance(amount, str) else None
 
 
@@ -252,8 +252,8 @@ def _message_to_log(incoming: Incoming, ref: MessageRef) -> dict[str, Any] | str
     try:
         found = incoming.directory.message(incoming.client, ref.channel_id, ref.ts)
     except SlackApiError:  # only a rate limit comes through: Slack said to wait
-        return views.SLACK_BUSY
-    return found if found is not None else views.COULD_NOT_LOG
+        return _(views.SLACK_BUSY)
+    return found if found is not None else _(views.COULD_NOT_LOG)
 
 
 # -- `/serve deal` -------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def serve_deal(incoming: Incoming, command: Command) -> None:
     incoming.ack()
     owner = words.owner_id or incoming.user
     if not incoming.reachable(owner):
-        incoming.later(command_views.said(command_views.OWNER_NOT_A_PERSON))
+        incoming.later(command_views.said(_(command_views.OWNER_NOT_A_PERSON)))
         return
     said = deals.LoggedDeal(words.customer, owner, incoming.user)
     change = _log_by_hand(incoming, said, (words.amount, words.currency))
@@ -282,7 +282,7 @@ def serve_deal(incoming: Incoming, command: Command) -> None:
 def customer_problem(customer: str) -> str | None:
     """What is wrong with a customer typed into a form, said under its field."""
     if not customer:
-        return views.NAME_THE_CUSTOMER
+        return _(views.NAME_THE_CUSTOMER)
     problem = text_problem(customer, CUSTOMER_MAX)
     too_long = command_views.REFUSALS[Refusal.CUSTOMER_TOO_LONG]
     return field_error(problem, too_long) if problem else None
@@ -297,7 +297,7 @@ def logged_by_hand(ack: Ack, incoming: Incoming) -> None:
         ack(response_action="errors", errors={"customer": refused})
         return
     if not incoming.reachable(owner):
-        ack(response_action="errors", errors={"owner": views.OWNER_NOT_A_PERSON})
+        ack(response_action="errors", errors={"owner": _(views.OWNER_NOT_A_PERSON)})
         return
     amount = amount_in({"type": "message", "text": incoming.text_field("amount")})
     change = _log_by_hand(incoming, deals.LoggedDeal(words.customer, owner, incoming.user), amount)

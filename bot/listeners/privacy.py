@@ -9,6 +9,7 @@ from datetime import timedelta
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
+from bot.languages import _
 from bot.services import export, privacy
 from bot.services.commands import Command
 from bot.views import commands as command_views
@@ -54,21 +55,21 @@ def forget_me(ack: Ack, incoming: Incoming) -> None:
 
 def serve_export(incoming: Incoming, command: Command) -> None:
     if not incoming.is_admin:
-        incoming.answer(command_views.said(ADMINS_ONLY))
+        incoming.answer(command_views.said(_(ADMINS_ONLY)))
         return
-    incoming.answer(command_views.said(command_views.EXPORT_STARTED))
+    incoming.answer(command_views.said(_(command_views.EXPORT_STARTED)))
     table = export.export_csv(incoming.store, incoming.team, can_see_leads=True)
     try:
         incoming.client.files_upload_v2(
             channel=incoming.directory.dm_channel(incoming.client, incoming.user),
             content=table,
             filename=f"serve-{incoming.team}-{incoming.clock.now():%Y-%m-%d}.csv",
-            title="Serve export",
-            initial_comment=command_views.EXPORT_SENT,
+            title=_("Serve export"),
+            initial_comment=_(command_views.EXPORT_SENT),
         )
     except SlackApiError as error:
         log.warning("could not send %s their export: %s", incoming.user, error)
-        incoming.later(command_views.said(command_views.EXPORT_FAILED))
+        incoming.later(command_views.said(_(command_views.EXPORT_FAILED)))
 
 
 def _did_you_mean(incoming: Incoming, typed: str, meant: str) -> None:

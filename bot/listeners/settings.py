@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App
 
 from bot.config import WORKSPACE_SETTINGS
+from bot.languages import _
 from bot.services import pauses, workspaces
 from bot.services.cadence import zone_or_default
 from bot.services.commands import Command, Refusal, parse_until
@@ -27,14 +28,14 @@ def open_settings(ack: Ack, incoming: Incoming) -> None:
     """The Home tab's Settings button."""
     ack()
     if not incoming.is_admin:
-        incoming.client.chat_postMessage(channel=incoming.user, text=views.ADMINS_ONLY)
+        incoming.client.chat_postMessage(channel=incoming.user, text=_(views.ADMINS_ONLY))
         return
     incoming.open(views.settings_modal(incoming.workspace, incoming.team))
 
 
 def serve_settings(incoming: Incoming, command: Command) -> None:
     if not incoming.is_admin:
-        incoming.answer(command_views.said(views.ADMINS_ONLY))
+        incoming.answer(command_views.said(_(views.ADMINS_ONLY)))
         return
     incoming.ack()
     incoming.open(views.settings_modal(incoming.workspace, incoming.team))
@@ -42,7 +43,7 @@ def serve_settings(incoming: Incoming, command: Command) -> None:
 
 def settings_saved(ack: Ack, incoming: Incoming) -> None:
     if not incoming.is_admin:
-        ack(response_action="errors", errors={ADMINS_ONLY_ON: views.ADMINS_ONLY})
+        ack(response_action="errors", errors={ADMINS_ONLY_ON: _(views.ADMINS_ONLY)})
         return
     problems = workspaces.change_settings(
         incoming.store,

@@ -121,7 +121,7 @@ def serve_digest(incoming: Incoming, command: Command) -> None:
     incoming.ack()
     chosen = incoming.workspace
     if not chosen.recognition_channel:
-        incoming.later(command_views.said(command_views.NO_RECOGNITION_CHANNEL))
+        incoming.later(command_views.said(_(command_views.NO_RECOGNITION_CHANNEL)))
         return
     now, zone = incoming.clock.now(), weekly.zone_of(chosen)
     week = week_of(now, zone)

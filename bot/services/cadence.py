@@ -23,9 +23,9 @@ AWAY_EMOJI = {
     ":palm_tree:",
     ":desert_island:",
     ":airplane:",
-    ":beach_with_umbrella:",
+    ":beach_with_umbrella:",  # not said: status emoji to match
     ":no_entry:",
-    ":face_with_thermometer:",
+    ":face_with_thermometer:",  # not said
     ":baby:",
     ":luggage:",
 }

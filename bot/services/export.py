@@ -105,5 +105,5 @@ def _story_row(story: Story) -> list[object]:
 def _row(**cells: object) -> list[object]:
     unknown = set(cells) - set(COLUMNS)
     if unknown:
-        raise KeyError(f"no such columns: {sorted(unknown)}")
+        raise KeyError(f"no such columns: {sorted(unknown)}")  # not said: a programming error
     return [cells.get(column) for column in COLUMNS]

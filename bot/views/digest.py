@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.languages import _, ngettext
 from bot.services.stories import week_start
 from bot.services.weekly import Digest
 from bot.store.models import Story, Visibility
 
 from .blocks import context, header, message, section
-from .mrkdwn import escape, fit, mention, quote
+from .mrkdwn import escape, fit, mention, number, quote, together, written_day
 
 BLOCKS_PER_MESSAGE = 50
 
@@ -18,19 +19,31 @@ BLOCKS_PER_MESSAGE = 50
 def digest_messages(digest: Digest) -> list[dict[str, Any]]:
     """Every message of the post, in order: [channel message, thread replies…]."""
     monday = week_start(digest.week)
-    head: list[dict[str, Any]] = [header(f"Help given unasked · week of {monday:%-d %B}")]
+    # Translators: the digest's header, 150 characters at most; {day} is a day and month,
+    # such as "7 December".
+    title = _("Help given unasked · week of {day}").format(day=written_day(monday, "d MMMM"))
+    head: list[dict[str, Any]] = [header(title)]
     if digest.late:
-        head.append(context(":hourglass: A little late this week: I was away at the usual time."))
+        head.append(
+            context(_(":hourglass: A little late this week: I was away at the usual time."))
+        )
     head.append(section(_picture(digest)))
     if digest.stories:
+        count = len(digest.stories)
         head.append(
-            section(f"*{len(digest.stories)} {_plural(len(digest.stories), 'story')} this week*")
+            section(
+                ngettext("*{count} story this week*", "*{count} stories this week*", count).format(
+                    count=number(count)
+                )
+            )
         )
     else:
         head.append(
             section(
-                "No stories this week. Help often goes unseen; if you notice some next week, "
-                "tell the story."
+                _(
+                    "No stories this week. Help often goes unseen; if you notice some next week, "
+                    "tell the story."
+                )
             )
         )
     story_blocks = [section(fit(_story_text(story))) for story in digest.stories]
@@ -40,9 +53,18 @@ def digest_messages(digest: Digest) -> list[dict[str, Any]]:
         pages.append(rest[:BLOCKS_PER_MESSAGE])
         rest = rest[BLOCKS_PER_MESSAGE:]
     total = len(pages)
-    summary = f"This week's service stories: {len(digest.stories)}"
+    # Translators: a notification's text; {count} is a number of stories.
+    summary = _("This week's service stories: {count}").format(count=number(len(digest.stories)))
+    # Translators: a notification's text; {summary} is "This week's service stories: 3",
+    # {part} and {total} numbers.
+    continued = _("{summary} (continued, {part} of {total})")
     return [
-        message(summary if n == 0 else f"{summary} (continued, {n + 1} of {total})", page)
+        message(
+            summary
+            if n == 0
+            else continued.format(summary=summary, part=number(n + 1), total=number(total)),
+            page,
+        )
         for n, page in enumerate(pages)
     ]
 
@@ -50,31 +72,46 @@ def digest_messages(digest: Digest) -> list[dict[str, Any]]:
 def _picture(digest: Digest) -> str:
     p = digest.picture
     lines = [
-        f":handshake: *{p.deals_closed}* {_plural(p.deals_closed, 'deal')} closed · "
-        f":speech_balloon: *{p.checkins_done}* of *{p.checkins_sent}* check-ins answered"
+        # Translators: {deals}, {done} and {sent} are numbers; the count is of deals.
+        ngettext(
+            ":handshake: *{deals}* deal closed · "
+            ":speech_balloon: *{done}* of *{sent}* check-ins answered",
+            ":handshake: *{deals}* deals closed · "
+            ":speech_balloon: *{done}* of *{sent}* check-ins answered",
+            p.deals_closed,
+        ).format(
+            deals=number(p.deals_closed),
+            done=number(p.checkins_done),
+            sent=number(p.checkins_sent),
+        )
     ]
     if p.needed_help:
+        # Translators: {customer} is a customer's name, {person} who stayed with them.
+        with_whom = _("{customer} ({person})")
         people = ", ".join(
-            f"{escape(customer)} ({mention(who)})" if who else escape(customer)
+            with_whom.format(customer=escape(customer), person=mention(who))
+            if who
+            else escape(customer)
             for customer, who in p.needed_help
         )
-        lines.append(f":raised_hands: Needed a hand, and someone stayed with them: {people}")
+        # Translators: {customers} is a list of customers' names, each with a person.
+        stayed = _(":raised_hands: Needed a hand, and someone stayed with them: {customers}")
+        lines.append(stayed.format(customers=people))
     return fit("\n".join(lines))
 
 
 def _story_text(story: Story) -> str:
-    helpers = " and ".join(mention(h) for h in story.helpers)
-    served = f" helped *{escape(story.served)}*" if story.served else " helped"
+    helpers = together(mention(h) for h in story.helpers)
+    if story.served:
+        # Translators: {helpers} are people, {served} whom they helped.
+        line = _("{helpers} helped *{served}*").format(helpers=helpers, served=escape(story.served))
+    else:
+        # Translators: {helpers} are people.
+        line = _("{helpers} helped").format(helpers=helpers)
     quality = f" · _{escape(story.quality)}_" if story.quality else ""
     by = (
-        "shared anonymously"
+        _("shared anonymously")
         if story.visibility == Visibility.ANONYMOUS
-        else f"shared by {mention(story.shared_by)}"
+        else _("shared by {sharer}").format(sharer=mention(story.shared_by))
     )
-    return f"{helpers}{served}{quality}\n{quote(story.what_happened)}\n{by}"
-
-
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{line}{quality}\n{quote(story.what_happened)}\n{by}"

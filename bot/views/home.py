@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.languages import N_, _, ngettext
 from bot.services.catch_up import CATCH_UP, FIND_CHANNELS
 from bot.services.checkins import MISS, REMIND, SEND, STORY_OFFER
 from bot.services.deals import REPLY
@@ -15,7 +16,7 @@ from bot.store.models import CheckInStatus, Story, Visibility
 from .blocks import actions, button, context, header, section
 from .checkins import TIMELINE
 from .commands import checkin_row
-from .mrkdwn import inline, mention, quote
+from .mrkdwn import inline, mention, number, quote, together
 from .refs import DealRef, encode
 from .stories import OPEN_STORY
 
@@ -23,41 +24,53 @@ HOME_PAGE = "home_page"
 OPEN_SETTINGS = "home_settings"
 STORY_QUOTE = 200
 WHAT_WAS_NOT_SENT = {
-    SEND: "A check-in DM",
-    REMIND: "A check-in reminder",
-    MISS: "A check-in marked missed",
-    STORY_OFFER: "An offer to share a story",
-    PROMPT: "A weekly story prompt",
-    DIGEST: "The weekly digest",
-    NOTICED: "A note that someone noticed",
-    REPLY: "A deal's thread reply",
-    CATCH_UP: "Catching up on a deal channel's history",
-    FIND_CHANNELS: "Finding the deal channels to catch up on",
+    SEND: N_("A check-in DM"),
+    REMIND: N_("A check-in reminder"),
+    MISS: N_("A check-in marked missed"),
+    STORY_OFFER: N_("An offer to share a story"),
+    PROMPT: N_("A weekly story prompt"),
+    DIGEST: N_("The weekly digest"),
+    NOTICED: N_("A note that someone noticed"),
+    REPLY: N_("A deal's thread reply"),
+    CATCH_UP: N_("Catching up on a deal channel's history"),
+    FIND_CHANNELS: N_("Finding the deal channels to catch up on"),
 }
+SOME_WORK = N_("Some work")
 
 
 def home_view(home: Home) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
-        header("Serve"),
+        header("Serve"),  # not said: the app's name
         actions(
             "home_actions",
-            button("Share a story", OPEN_STORY, "home", "primary"),
-            *([button("Settings", OPEN_SETTINGS, "home")] if home.week is not None else []),
+            # Translators: a button, 75 characters at most, as is the next.
+            button(_("Share a story"), OPEN_STORY, "home", "primary"),
+            *([button(_("Settings"), OPEN_SETTINGS, "home")] if home.week is not None else []),
         ),
     ]
     blocks += _checkins(home)
     blocks += _customers(home)
-    blocks += _stories("Stories you shared", home.my_stories, show_sharer=False)
-    blocks += _stories("Stories about you", home.stories_about_me, show_sharer=True)
+    blocks += _stories(_("Stories you shared"), home.my_stories, show_sharer=False)
+    blocks += _stories(_("Stories about you"), home.stories_about_me, show_sharer=True)
     if home.week is not None:
         week = home.week
-        needed = ", ".join(inline(customer, 80) for customer, _ in week.needed_help) or "none"
+        needed = ", ".join(inline(customer, 80) for customer, _who in week.needed_help) or _("none")
         blocks += [
-            header("This week (admins)"),
+            # Translators: a header, 150 characters at most.
+            header(_("This week (admins)")),
             section(
-                f":handshake: *{week.deals_closed}* deals closed · :speech_balloon: "
-                f"*{week.checkins_done}* of *{week.checkins_sent}* check-ins answered\n"
-                f":raised_hands: Needed a hand: {needed}"
+                # Translators: {deals}, {done} and {sent} are numbers; {needed} a list of
+                # customers' names, or "none".
+                _(
+                    ":handshake: *{deals}* deals closed · :speech_balloon: "
+                    "*{done}* of *{sent}* check-ins answered\n"
+                    ":raised_hands: Needed a hand: {needed}"
+                ).format(
+                    deals=number(week.deals_closed),
+                    done=number(week.checkins_done),
+                    sent=number(week.checkins_sent),
+                    needed=needed,
+                )
             ),
             *_not_sent(home.not_sent),
         ]
@@ -67,34 +80,52 @@ def home_view(home: Home) -> dict[str, Any]:
 def _not_sent(failed: list[NotSent]) -> list[dict[str, Any]]:
     if not failed:
         return []
+    # Translators: {what} is what was not sent ("A check-in DM"), {when} a date, {why} the
+    # reason Serve gave up.
+    line = _("{what}, {when}: {why}")
     lines = [
-        f"{WHAT_WAS_NOT_SENT.get(f.kind, 'Some work')}, <!date^{int(f.at.timestamp())}"
-        f"^{{date_short_pretty}}|{f.at:%Y-%m-%d}>: {inline(f.why, 200)}"
+        line.format(
+            what=_(WHAT_WAS_NOT_SENT.get(f.kind, SOME_WORK)),
+            when=f"<!date^{int(f.at.timestamp())}^{{date_short_pretty}}|{f.at:%Y-%m-%d}>",
+            why=inline(f.why, 200),
+        )
         for f in failed
     ]
-    return [context("What I couldn't send lately, and why:"), section("\n".join(lines))]
+    return [context(_("What I couldn't send lately, and why:")), section("\n".join(lines))]
 
 
 def _checkins(home: Home) -> list[dict[str, Any]]:
     blocks = [
-        header("Your check-ins"),
-        context(f"{home.waiting_total} waiting for you · {home.upcoming_total} coming up"),
+        # Translators: a header, 150 characters at most.
+        header(_("Your check-ins")),
+        context(
+            # Translators: {waiting} and {coming} are numbers of check-ins.
+            _("{waiting} waiting for you · {coming} coming up").format(
+                waiting=number(home.waiting_total), coming=number(home.upcoming_total)
+            )
+        ),
     ]
     if not home.checkins:
         return [
             *blocks,
-            section("Nothing to do. When a deal of yours closes, I'll plan check-ins."),
+            section(_("Nothing to do. When a deal of yours closes, I'll plan check-ins.")),
         ]
     for step in home.checkins:
         blocks += checkin_row(step, answerable=step.checkin.status != CheckInStatus.PLANNED)
     if home.pages > 1:
         paging = []
         if home.page > 0:
-            paging.append(button("Previous", HOME_PAGE, str(home.page - 1)))
+            # Translators: a button turning to the previous page, 75 characters at most.
+            paging.append(button(_("Previous"), HOME_PAGE, str(home.page - 1)))
         if home.page < home.pages - 1:
-            paging.append(button("See more", HOME_PAGE, str(home.page + 1)))
+            # Translators: a button turning to the next page, 75 characters at most.
+            paging.append(button(_("See more"), HOME_PAGE, str(home.page + 1)))
         blocks += [
-            context(f"Page {home.page + 1} of {home.pages}"),
+            context(
+                _("Page {page} of {pages}").format(
+                    page=number(home.page + 1), pages=number(home.pages)
+                )
+            ),
             actions("home_paging", *paging),
         ]
     return blocks
@@ -103,14 +134,21 @@ def _checkins(home: Home) -> list[dict[str, Any]]:
 def _customers(home: Home) -> list[dict[str, Any]]:
     if not home.customers:
         return []
-    blocks = [header("Customers you look after")]
+    # Translators: a header, 150 characters at most.
+    blocks = [header(_("Customers you look after"))]
     buttons = [button(deal.customer, TIMELINE, encode(DealRef(deal.id))) for deal in home.customers]
     blocks += [
         actions(f"home_customers:{n}", *buttons[n : n + 5]) for n in range(0, len(buttons), 5)
     ]
     if home.customers_total > len(home.customers):
         more = home.customers_total - len(home.customers)
-        blocks.append(context(f"…and {more} more: `/serve timeline <name>` finds any of them."))
+        # Translators: {count} customers are not shown; `<name>` is typed as it is.
+        text = ngettext(
+            "…and {count} more: `/serve timeline <name>` finds any of them.",
+            "…and {count} more: `/serve timeline <name>` finds any of them.",
+            more,
+        )
+        blocks.append(context(text.format(count=number(more))))
     return blocks
 
 
@@ -119,13 +157,22 @@ def _stories(title: str, stories: list[Story], show_sharer: bool) -> list[dict[s
         return []
     blocks = [header(title)]
     for story in stories:
-        helpers = " and ".join(mention(h) for h in story.helpers)
-        served = f" helped *{inline(story.served, 100)}*" if story.served else " helped"
+        helpers = together(mention(h) for h in story.helpers)
+        if story.served:
+            # Translators: {helpers} are people, {served} whom they helped.
+            line = _("{helpers} helped *{served}*").format(
+                helpers=helpers, served=inline(story.served, 100)
+            )
+        else:
+            # Translators: {helpers} are people.
+            line = _("{helpers} helped").format(helpers=helpers)
         by = ""
         if show_sharer:
             anonymous = story.visibility == Visibility.ANONYMOUS
-            by = "\nshared anonymously" if anonymous else f"\nshared by {mention(story.shared_by)}"
+            # Translators: {sharer} is a person.
+            shared_by = _("shared by {sharer}").format(sharer=mention(story.shared_by))
+            by = "\n" + (_("shared anonymously") if anonymous else shared_by)
         text = story.what_happened
         excerpt = text if len(text) <= STORY_QUOTE else text[: STORY_QUOTE - 1] + "…"
-        blocks.append(section(f"{helpers}{served}\n{quote(excerpt)}{by}"))
+        blocks.append(section(f"{line}\n{quote(excerpt)}{by}"))
     return blocks

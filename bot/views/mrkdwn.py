@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -14,6 +15,8 @@ from bot.store.models import FORMER_TEAMMATE
 
 FORMER = N_("a former teammate")
 DATE_AND_TIME = N_("{date_short_pretty} at {time}")  # Slack's own date tokens, kept
+# Translators: joins the people of a list, one more each time: "{people} and {person}".
+AND_ONE_MORE = N_("{people} and {person}")
 
 
 def escape(text: str) -> str:
@@ -70,6 +73,20 @@ def slack_date(moment: datetime, token: str | None = None) -> str:
 def day(moment: date) -> str:
     """A calendar day in the reader's locale (7 de dez. de 2026, 7. Dez. 2026)."""
     return format_date(moment, "medium", locale=voice().formats)
+
+
+def written_day(moment: date, pattern: str) -> str:
+    """A day spelled out with a CLDR pattern ("EEEE d MMMM y": Thursday 24 December
+    2026), its names in the reader's language."""
+    return format_date(moment, pattern, locale=voice().formats)
+
+
+def together(people: Iterable[str]) -> str:
+    """People (mentions, already escaped) as one list: "A and B and C" in English."""
+    joined = ""
+    for person in people:
+        joined = _(AND_ONE_MORE).format(people=joined, person=person) if joined else person
+    return joined
 
 
 def quote(text: str) -> str:

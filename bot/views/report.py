@@ -1,4 +1,5 @@
-"""`servebot recognition report` as a person reads it in a terminal."""
+"""`servebot recognition report` as a person reads it in a terminal: for operators, in
+English, so its lines are marked `# not said`."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ QUOTE_LIMIT = 100
 def report_lines(report: RecognitionReport, team_id: str | None) -> list[str]:
     where = f"workspace {team_id}" if team_id else "every workspace"
     lines = [
-        f"How Serve reads deal posts in {where}",
-        f"  deals read from a post and kept:  {report.kept}",
-        f"  messages logged as a closed deal: {report.logged}",
-        f'  messages marked "Not a deal":     {report.not_deals}',
+        f"How Serve reads deal posts in {where}",  # not said
+        f"  deals read from a post and kept:  {report.kept}",  # not said
+        f"  messages logged as a closed deal: {report.logged}",  # not said
+        f'  messages marked "Not a deal":     {report.not_deals}',  # not said
     ]
     if report.precision is None and report.recall is None:
         lines.append(
-            'Nothing to score yet. "Not a deal" under a reply and "Log as a closed deal" on '
-            "a message teach me, and show here."
+            'Nothing to score yet. "Not a deal" under a reply and '  # not said
+            '"Log as a closed deal" on a message teach me, and show here.'
         )
         return lines
     said = report.found + report.false_alarms
@@ -33,7 +34,7 @@ def report_lines(report: RecognitionReport, team_id: str | None) -> list[str]:
     lines.append(f"  asked about: {report.asked} (unsure: the poster would be asked)")
     lines.extend(_learned_lines(report))
     if report.misread:
-        lines.append("Read wrongly today:")
+        lines.append("Read wrongly today:")  # not said
         for wrong in report.misread:
             kind = "missed     " if wrong.said == Label.DEAL else "false alarm"
             read_as = f" (read as {wrong.read_as})" if wrong.read_as else ""
@@ -46,10 +47,11 @@ def _learned_lines(report: RecognitionReport) -> list[str]:
     others only: what the team's labels add to the rules."""
     learned, examples = report.learned, report.logged + report.not_deals
     if not examples:
-        return ["With the workspace's examples: none yet."]
+        return ["With the workspace's examples: none yet."]  # not said
     said = learned.found + learned.false_alarms
     return [
-        f"With the workspace's {examples} examples (each message read with the others):",
+        f"With the workspace's {examples} examples "  # not said
+        "(each message read with the others):",
         f"  precision: {_share(learned.precision)} ({learned.found} of {said} read as deals were)",
         f"  recall:    {_share(learned.recall)} "
         f"({learned.found} of {learned.deals} deals were read)",

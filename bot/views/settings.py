@@ -5,34 +5,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
+
 from bot.config import CHANNEL_ID, WEEKDAYS, WORKSPACE_SETTINGS, Setting, Settings
+from bot.languages import N_, _, voice
 
 from .blocks import modal, option, plain, section
 
 SETTINGS_MODAL = "settings_modal"
-ADMINS_ONLY = (
+# Translators: SERVE_ADMINS is the name of a setting; keep it as it is.
+ADMINS_ONLY = N_(
     "Only workspace admins and owners (and people in SERVE_ADMINS) can change Serve's "
     "settings or export its data, so nothing changed."
 )
-SETTINGS_SAVED = "Settings saved. They apply from now on."
-YES_NO = [option("Yes", "on"), option("No", "off")]
+SETTINGS_SAVED = N_(":white_check_mark: Settings saved. They apply from now on.")
+# Translators: a form's choices, 75 characters at most each.
+YES_NO = {"on": N_("Yes"), "off": N_("No")}
+SETTINGS_TITLE = N_("Serve settings")
+
+
+def _yes_no_options() -> list[dict[str, Any]]:
+    return [option(_(label), value) for value, label in YES_NO.items()]
 
 
 def settings_modal(current: Settings, team_id: str) -> dict[str, Any]:
     """The form, showing what the workspace runs by now."""
     blocks = [
-        section("Settings for this workspace. Empty deal channels means every channel I'm in."),
+        section(_("Settings for this workspace. Empty deal channels means every channel I'm in.")),
         *(_input(declared, getattr(current, declared.name)) for declared in WORKSPACE_SETTINGS),
     ]
-    return modal(SETTINGS_MODAL, team_id, "Serve settings", "Save", blocks)
+    # Translators: a modal's title and its submit button, 24 characters at most each.
+    return modal(SETTINGS_MODAL, team_id, _(SETTINGS_TITLE), _("Save"), blocks)
 
 
 def settings_saved() -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": plain("Serve settings", 24),
-        "close": plain("Done", 24),
-        "blocks": [section(f":white_check_mark: {SETTINGS_SAVED}")],
+        "title": plain(_(SETTINGS_TITLE), 24),
+        # Translators: a modal's close button, 24 characters at most.
+        "close": plain(_("Done"), 24),
+        "blocks": [section(_(SETTINGS_SAVED))],
     }
 
 
@@ -47,7 +59,7 @@ def _input(declared: Setting, value: Any) -> dict[str, Any]:
     block: dict[str, Any] = {
         "type": "input",
         "block_id": declared.name,
-        "label": plain(asked.label),
+        "label": plain(_(asked.label)),
         "element": ELEMENTS[asked.ask](declared, value),
     }
     if asked.optional:
@@ -83,7 +95,7 @@ def _text(declared: Setting, value: Any) -> dict[str, Any]:
         element["initial_value"] = shown[:longest]
     placeholder = asked.placeholder if asked else ""
     if placeholder:
-        element["placeholder"] = plain(placeholder, 150)
+        element["placeholder"] = plain(_(placeholder), 150)
     return element
 
 
@@ -102,7 +114,11 @@ def _hour(declared: Setting, value: Any) -> dict[str, Any]:
 
 
 def _weekday(declared: Setting, value: Any) -> dict[str, Any]:
-    return _select([option(day.capitalize(), day) for day in WEEKDAYS], WEEKDAYS[value])
+    names = Locale.parse(voice().formats).days["format"]["wide"]
+    return _select(
+        [option(str(names[n]).capitalize(), day) for n, day in enumerate(WEEKDAYS)],
+        WEEKDAYS[value],
+    )
 
 
 def _time(declared: Setting, value: Any) -> dict[str, Any]:
@@ -110,11 +126,12 @@ def _time(declared: Setting, value: Any) -> dict[str, Any]:
 
 
 def _yes_no(declared: Setting, value: Any) -> dict[str, Any]:
+    options = _yes_no_options()
     return {
         "type": "radio_buttons",
         "action_id": "value",
-        "options": YES_NO,
-        "initial_option": YES_NO[0 if value else 1],
+        "options": options,
+        "initial_option": options[0 if value else 1],
     }
 
 
