@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from . import languages
+
 # A period, a figure, a multiplier or a count: never a customer, whatever its case.
 FIGURE = re.compile(
     r"(?:fy|cy|q|h)\s?'?\d{1,4}|\d{4}|'\d{2}|\d+(?:[.,]\d+)*\s?(?:x|k|m|mm|bn|b|%)?|"
@@ -110,13 +112,18 @@ def doubt(name: str) -> str | None:
     if FIGURE.fullmatch(lowered[0]) and len(words) == 1:
         return "a number, amount or period"
     parts = [part for w in lowered for part in w.split("-") if part]
-    if all(w in COMMON_WORDS or w in CONTRACT_TERMS or FIGURE.fullmatch(w) for w in parts):
+    if all(_common(w) or w in CONTRACT_TERMS or FIGURE.fullmatch(w) for w in parts):
         return "a common word or contract term"
     if lowered[0] in COMMON_WORDS and not words[0][:1].isupper():
         return "starts with a common word"
     if len(words) == 1 and lowered[0] in FIRST_NAMES:
         return "a person's first name"
     return _shape_doubt(words, lowered)
+
+
+def _common(word: str) -> bool:
+    """A common word in English or in any language Serve reads ("contrato", "Woche")."""
+    return word in COMMON_WORDS or languages.fold(word) in languages.COMMON_WORDS
 
 
 def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
