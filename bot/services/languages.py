@@ -549,6 +549,15 @@ WORD = re.compile(r"[a-z][a-z'-]*")
 
 # Every language's common words, for the name rules: a name is never one of them.
 COMMON_WORDS = frozenset().union(*(language.common for language in LANGUAGES))
+# Every language's multiplier words ("Mrd", "millones"): an amount's, never a name's.
+MULTIPLIER_WORDS = frozenset(
+    word.rstrip(".") for language in LANGUAGES for word in language.multipliers
+) | {"millon", "milhao", "milhoes", "millones", "mio", "mrd", "tsd"}
+# A period's unit in every language ("3 años", "2 Jahre", "12 mois"): never a name's word.
+DURATION_WORDS = _listed(
+    """ano anos meses semana semanas dias jahr jahre monat monate woche wochen tage annee
+    annees ans mois semaines jours"""
+)
 # CRM stage values in every language: a stage is won or lost whatever the post's language.
 WON_STAGE = _words_for(
     r"ganad[oa]|cerrado ganado|ganho|fechado e ganho|fechado|gewonnen|gagnee?|fermee gagnee"

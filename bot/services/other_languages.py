@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterator, Sequence
 
 from . import naming
-from .languages import Language, fold
+from .languages import DURATION_WORDS, MULTIPLIER_WORDS, Language, fold
 
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 CLAUSE_BREAK = re.compile(r"[.!?;,:—–·|()\n]+")
 OPENING_MARKS = re.compile(r"[¡¿]")
 PAUSE_MARKS = frozenset(";,.!?:()—–-|·/<>[]\n")
+CURRENCY_SIGNS = frozenset("$€£¥₹₦₩₱฿₺₪")
 ANCHORS_MAX = 8
 NAME_WORDS_MAX = 8
 
@@ -217,7 +218,12 @@ def _is_pause(word: str) -> bool:
 
 def _is_figure(word: str) -> bool:
     """An amount, a figure, a period or a currency: never part of a name."""
-    return any(c.isdigit() for c in word) or word in "$€£¥₹R$" or naming.is_figure(word)
+    if any(c.isdigit() or c in CURRENCY_SIGNS for c in word) or naming.is_figure(word):
+        return True
+    if naming.CURRENCY_CODE.fullmatch(word):
+        return True  # "CHF 75'000"
+    folded = fold(word).rstrip(".")
+    return folded in MULTIPLIER_WORDS or folded in DURATION_WORDS  # "45 mil", "2 Jahre"
 
 
 def _proper(word: str) -> bool:

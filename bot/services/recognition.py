@@ -245,10 +245,7 @@ DOLLAR_PREFIXES = {
     "R": "BRL",
     "MX": "MXN",
 }
-CURRENCY_CODES = (
-    "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD|NGN|KES|GHS|EGP|AED|"
-    "SAR|QAR|PLN|CZK|HUF|RON|TRY|ILS|KRW|CNY|RMB|TWD|THB|MYR|IDR|PHP|VND|CLP|COP|ARS|PEN"
-)
+CURRENCY_CODES = naming.CURRENCY_CODES
 LETTER_PREFIXES = {"RM": "MYR", "Rs": "INR", "KSh": "KES", "R": "ZAR"}
 CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 
@@ -428,7 +425,8 @@ def amount_in(message: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     """What a message says a deal is worth, whether or not it reads as a win."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
-    return _amount(fields, "\n".join(texts)[:READ_LIMIT])
+    text = "\n".join(texts)[:READ_LIMIT]
+    return _amount(fields, text, _language(text, fields))
 
 
 def owner_in(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
