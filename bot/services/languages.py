@@ -310,7 +310,10 @@ GERMAN = Language(
         r"abgeschlossen|neukunde|neuer kunde|ist (?:jetzt |nun |ab sofort )?(?:unser )?kunde",
         r"verkaufschance gewonnen|deal gewonnen|ist durch(?=\s*(?:[!.:;]|$))|closed won",
     ),
-    strong=_words_for(r"unterschrieben|unterzeichnet|zuschlag|neukunde|abgeschlossen"),
+    strong=_words_for(
+        r"unterschrieben|unterzeichnet|zuschlag|neukunde|abgeschlossen",
+        r"auftrag (?:erhalten|bekommen)",
+    ),
     anchor_words=re.compile(
         r"unterschrieben|unterzeichnet|gegengezeichnet|gewonnen|abgeschlossen|neukunde"
     ),

@@ -6,6 +6,7 @@ amount or a period for a customer."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 from bot.services import languages, naming
 from bot.services.reading import Outcome, read_post
 from bot.services.recognition import amount_in
-from tests.unit.test_recognition import TABLES
+
+TABLES = Path(__file__).parent / "recognition"
 
 
 def said(text: str, user: str = "U0POSTER") -> dict[str, Any]:
@@ -78,6 +80,8 @@ def test_a_near_miss_in_each_language_gets_no_reply(text: str) -> None:
         "Firmado el contrato :tada: 30 k€",  # no name: a person says whose
         "Vertrag mit Woche unterschrieben, 12.000 €",  # "Woche" is no customer
         "Fechamos com Contrato! R$ 45 mil",  # "Contrato" is no customer
+        "Venta cerrada :tada:\nCliente: Semana\nImporte: 15.000 €",  # a field says a word
+        "Auftrag erhalten :tada:\nKunde: Woche\nBetrag: 22.000 €",
     ],
 )
 def test_a_win_without_a_name_that_makes_sense_is_asked_about(text: str) -> None:
@@ -162,17 +166,22 @@ def test_each_language_table_reads_the_amount_and_owner_it_says(code: str) -> No
 
 # -- any text in those languages -------------------------------------------------------
 
+
+def _each(said: str, between: str | None = None) -> list[str]:
+    return said.split(between)
+
+
 WORDS = [
-    *"cerramos firmado firmó ganamos fechamos assinado fechou unterschrieben gewonnen".split(),
-    *"signé signée c'est l'a eu dans la boîte Auftrag erhalten Zuschlag nuevo cliente".split(),
-    *"no não nicht pas encore noch semana Woche semaine contrato Vertrag contrat".split(),
-    *"cliente Kunde client con com mit avec de del do la le den ¡ ¿ ! ? , : —".split(),
-    *"Grupo Alvarado Padaria Real Schneider AG Mairie Lyon Bäckerei Huber Ñandú".split(),
-    *"comecamos unterschrieben!! signe Clinica ÉRABLIÈRE straße STRASSE".split(),
+    *_each("cerramos firmado firmó ganamos fechamos assinado fechou unterschrieben gewonnen"),
+    *_each("signé signée c'est l'a eu dans la boîte Auftrag erhalten Zuschlag nuevo cliente"),
+    *_each("no não nicht pas encore noch semana Woche semaine contrato Vertrag contrat"),
+    *_each("cliente Kunde client con com mit avec de del do la le den ¡ ¿ ! ? , : —"),
+    *_each("Grupo Alvarado Padaria Real Schneider AG Mairie Lyon Bäckerei Huber Ñandú"),
+    *_each("comecamos unterschrieben!! signe Clinica ÉRABLIÈRE straße STRASSE"),
 ]
 AMOUNTS = [
-    *"1.234,56 1 234,56 1'234.50 45 mil 1,2 Mio. 2 Mrd 30 k€ 12 millones 1,5 M€".split(" "),
-    *"R$ 45 mil|€ 12.500|CHF 75'000|MXN 850.000|COP 45.000.000|$25k|40 000 $ CAD".split("|"),
+    *_each("1.234,56 1 234,56 1'234.50 45 mil 1,2 Mio. 2 Mrd 30 k€ 12 millones 1,5 M€"),
+    *_each("R$ 45 mil|€ 12.500|CHF 75'000|MXN 850.000|COP 45.000.000|$25k|40 000 $ CAD", "|"),
 ]
 PERIODS = ["Q3", "FY27", "H1", "2027", "T1", "Q4/2026", "3 años", "2 Jahre", "12 mois"]
 MARKUP = ["<@U0LUCIA>", "<!here>", "<#C0VENTAS|ventas>", "<https://x.example|Acme>", "*", "_"]
@@ -209,3 +218,21 @@ def test_any_mix_of_the_languages_never_raises_nor_names_an_amount_or_a_period(
     assert naming.doubt(customer) != "a number, amount or period", (text, customer)
     if reading.outcome is Outcome.SURE:
         assert naming.makes_sense(customer), (text, customer)
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        *((word, "a common word or contract term") for word in _each("contrato Vertrag cliente")),
+        *((word, "a common word or contract term") for word in _each("Kunde semana Woche")),
+        *((word, "a common word or contract term") for word in _each("Semaine contrat Contrato")),
+        ("Mrd", "a number, amount or period"),
+        ("Millones", "a number, amount or period"),
+        ("Meses", "a number, amount or period"),
+        ("Grupo Alvarado", None),
+        ("Bäckerei Huber", None),
+        ("Mairie de Lyon", None),
+    ],
+)
+def test_the_name_rules_know_each_languages_common_words(name: str, why: str | None) -> None:
+    assert naming.doubt(name) == why
