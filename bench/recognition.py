@@ -46,6 +46,12 @@ HOSTILE = {
     "pictographs": "Closed Acme :tada: " + "🎉✅" * 25_000,
     "mentions": "<@U0ABC> " * 12_000,
     "field lines": "Closed won: Acme\n" * 7_000,
+    # Serve's other languages: their words, accents, local figures, markup and escapes
+    "spanish wins and figures": "¡Firmado con Grupo Alvarado! 1.234,56 € 45 mil " * 2_300,
+    "german nouns, then signed": "Vertrag Kunde Woche Müller GmbH " * 3_200 + "unterschrieben",
+    "french, accents left out": "c'est signe avec la Mairie de Lyon, 1 234,56 € " * 2_200,
+    "portuguese not-yet words": "não fechamos ainda com a Padaria Real amanhã " * 2_300,
+    "languages mixed": "Fechamos <@U0A> &amp; Zuschlag ¿signé? R$ 45 mil 1,2 Mio. € " * 1_800,
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from . import languages
+
 # A period, a figure, a multiplier or a count: never a customer, whatever its case.
 FIGURE = re.compile(
     r"(?:fy|cy|q|h)\s?'?\d{1,4}|\d{4}|'\d{2}|\d+(?:[.,]\d+)*\s?(?:x|k|m|mm|bn|b|%)?|"
@@ -110,7 +112,7 @@ def doubt(name: str) -> str | None:
     if FIGURE.fullmatch(lowered[0]) and len(words) == 1:
         return "a number, amount or period"
     parts = [part for w in lowered for part in w.split("-") if part]
-    if all(w in COMMON_WORDS or w in CONTRACT_TERMS or FIGURE.fullmatch(w) for w in parts):
+    if all(_common(w) or w in CONTRACT_TERMS or FIGURE.fullmatch(w) for w in parts):
         return "a common word or contract term"
     if lowered[0] in COMMON_WORDS and not words[0][:1].isupper():
         return "starts with a common word"
@@ -119,9 +121,23 @@ def doubt(name: str) -> str | None:
     return _shape_doubt(words, lowered)
 
 
+def _common(word: str) -> bool:
+    """A common word in English or in any language Serve reads ("contrato", "Woche")."""
+    return word in COMMON_WORDS or languages.fold(word) in languages.COMMON_WORDS
+
+
+def _amount_word(word: str) -> bool:
+    """A multiplier or a period's unit said as a word, in English or another language
+    ("mil", "Mrd", "Jahre")."""
+    folded = languages.fold(word).rstrip(".")
+    if word in AMOUNT_WORDS or (len(folded) > 2 and folded in languages.MULTIPLIER_WORDS):
+        return True
+    return len(folded) > 3 and folded in languages.DURATION_WORDS  # "Jahre", "meses"
+
+
 def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
     """Doubts from how the name is written rather than which words it has."""
-    if any(TICKET.fullmatch(w) for w in lowered) or any(w in AMOUNT_WORDS for w in lowered):
+    if any(TICKET.fullmatch(w) for w in lowered) or any(_amount_word(w) for w in lowered):
         return "a number, amount or period"
     if any(CONTRACTION.search(w) for w in lowered):
         return "a pronoun, not a name"
@@ -153,6 +169,12 @@ def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:
 
 
 TICKET = re.compile(r"#\d+")
+# The currencies Serve reads by their codes, as a regular expression's alternatives.
+CURRENCY_CODES = (
+    "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD|NGN|KES|GHS|EGP|AED|"
+    "SAR|QAR|PLN|CZK|HUF|RON|TRY|ILS|KRW|CNY|RMB|TWD|THB|MYR|IDR|PHP|VND|CLP|COP|ARS|PEN"
+)
+CURRENCY_CODE = re.compile(CURRENCY_CODES, re.I)
 GREETINGS = frozenset(_listed("hi hello hey dear thanks thank cheers regards best morning"))
 AMOUNT_WORDS = frozenset(
     _listed("mio mio. mn mil million millions billion bn lakh lakhs crore crores")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import markup, naming, signs
+from . import languages, markup, naming, other_languages, signs
+from .languages import Language
 from .markup import Kind, Token
 
 READ_LIMIT = 4000
@@ -30,8 +31,14 @@ class DealSighting:
     from_integration: bool
 
 
-STAGE_KEYS = ("stage", "deal stage", "opportunity stage", "pipeline stage", "status")
-CUSTOMER_KEYS = (
+STAGE_KEYS: tuple[str, ...] = (
+    "stage",
+    "deal stage",
+    "opportunity stage",
+    "pipeline stage",
+    "status",
+)
+CUSTOMER_KEYS: tuple[str, ...] = (
     "customer",
     "account",
     "account name",
@@ -54,7 +61,7 @@ CUSTOMER_KEYS = (
     "awarding body",
     "item",
 )
-OWNER_KEYS = (
+OWNER_KEYS: tuple[str, ...] = (
     "owner",
     "deal owner",
     "account owner",
@@ -66,10 +73,15 @@ OWNER_KEYS = (
     "closed by",
     "assigned to",
 )
-AMOUNT_KEYS = (
+AMOUNT_KEYS: tuple[str, ...] = (
     *("amount", "deal amount", "deal value", "value", "contract value", "arr", "acv"),
     *("award value", "order value", "po value", "deal size", "total", "fee"),
 )
+# The same fields as CRMs name them in Serve's other languages ("Organización", "Betrag").
+STAGE_KEYS = (*STAGE_KEYS, *languages.field_keys("stage"))
+CUSTOMER_KEYS = (*CUSTOMER_KEYS, *languages.field_keys("customer"))
+OWNER_KEYS = (*OWNER_KEYS, *languages.field_keys("owner"))
+AMOUNT_KEYS = (*AMOUNT_KEYS, *languages.field_keys("amount"))
 
 WON_STAGE = re.compile(r"closed[\s_-]*won|\bwon\b|\bsigned\b", re.I)
 LOST_STAGE = re.compile(r"lost|dead|disqualif|cancel|churn", re.I)
@@ -202,8 +214,8 @@ BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
 FIELD_SEPARATOR = re.compile(r"\s+[|·]\s+")  # "Deal Won | Account Name: Apollo | Amount: …"
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
-PAIR = re.compile(r"(?<![\w=])([A-Za-z][A-Za-z_ ]{0,30}?)\s*=\s*([^;,|\n=]{1,200})")
-FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S.*?)\s*$")
+PAIR = re.compile(r"(?<![\w=])([^\W\d_](?:[^\W\d]| ){0,30}?)\s*=\s*([^;,|\n=]{1,200})")
+FIELD_LINE = re.compile(r"^\s*([^\W\d_](?:[^\W\d_]| ){0,30}?)\s*:\s*(\S.*?)\s*$")
 INLINE_OWNER = re.compile(
     r"\b(?i:owner|ae|rep|account executive)\s*:\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})|"
     r"\b(?i:closed won|closed|won|signed)\s+by\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
@@ -233,34 +245,66 @@ DOLLAR_PREFIXES = {
     "R": "BRL",
     "MX": "MXN",
 }
-CURRENCY_CODES = (
-    "USD|EUR|GBP|JPY|CAD|AUD|CHF|SEK|NOK|DKK|INR|SGD|NZD|BRL|MXN|ZAR|HKD|NGN|KES|GHS|EGP|AED|"
-    "SAR|QAR|PLN|CZK|HUF|RON|TRY|ILS|KRW|CNY|RMB|TWD|THB|MYR|IDR|PHP|VND|CLP|COP|ARS|PEN"
-)
+CURRENCY_CODES = naming.CURRENCY_CODES
 LETTER_PREFIXES = {"RM": "MYR", "Rs": "INR", "KSh": "KES", "R": "ZAR"}
 CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "pounds": "GBP"}
-NUMBER = (
-    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"
-    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:['’\u00a0\u202f ]\d{3})+(?![\d])"
-    r"|\d+,\d{1,2}(?=\s?(?:mm|[kKmM]|bn)\b)|\d+(?:\.\d+)?)"
-)
+
+
+def _number_pattern(spoken: str) -> str:
+    """A figure as people write it (1,234.56, 1.234,56, 1 234,56, 1'234.50, 18,00,000, and
+    1,2 before a multiplier); `spoken` adds a language's multiplier words to that last."""
+    return (
+        r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"
+        r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:['’\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
+        rf"|\d+,\d{{1,2}}(?=\s?(?:{spoken}mm|[kKmM]|bn)\b)|\d+(?:\.\d+)?)"
+    )
+
+
+def _amount_patterns(spoken: str = "") -> tuple[re.Pattern[str], ...]:
+    """Where a currency goes around a figure; `spoken` is a language's multiplier words
+    as alternatives ("mil|Mio\\.?|"), tried before the English ones."""
+    number = _number_pattern(spoken)
+    multiplier = (
+        rf"(?P<mult>{spoken}mm|[kKmM]|bn|[bB]|million|billion|mn|mio\.?|lakhs?|crores?|L|cr)?"
+    )
+    patterns = (
+        re.compile(
+            rf"(?P<pre>\b(?:C|A|US|NZ|S|HK|R|MX))?(?P<sym>[{SIGNS}])\s?{number}\s?{multiplier}(?![\w])"
+        ),
+        re.compile(rf"\b(?P<code>{CURRENCY_CODES})\s?{number}\s?{multiplier}(?![\w])"),
+        re.compile(rf"(?<![\w$])(?P<lp>RM|Rs\.?|KSh|R)\s?{number}\s?{multiplier}(?![\w])"),
+        re.compile(rf"(?<![\w.,]){number}\s?{multiplier}\s?(?P<sym>[{SIGNS}])"),
+        re.compile(
+            rf"(?<![\w.,]){number}\s?{multiplier}\s?(?P<code>{CURRENCY_CODES}|dollars|euros|pounds)\b",
+            re.I,
+        ),
+    )
+    if not spoken:
+        return patterns
+    # "40 000 $ CAD": a dollar sign, then which dollar
+    named_dollar = re.compile(
+        rf"(?<![\w.,]){number}\s?{multiplier}\s?\$\s?(?P<code>{CURRENCY_CODES})\b"
+    )
+    return (named_dollar, *patterns)
+
+
+NUMBER = _number_pattern("")
 MULTIPLIER = r"(?P<mult>mm|[kKmM]|bn|[bB]|million|billion|mn|mio\.?|lakhs?|crores?|L|cr)?"
-AMOUNT_PATTERNS = (
-    re.compile(
-        rf"(?P<pre>\b(?:C|A|US|NZ|S|HK|R|MX))?(?P<sym>[{SIGNS}])\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"
-    ),
-    re.compile(rf"\b(?P<code>{CURRENCY_CODES})\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
-    re.compile(rf"(?<![\w$])(?P<lp>RM|Rs\.?|KSh|R)\s?{NUMBER}\s?{MULTIPLIER}(?![\w])"),
-    re.compile(rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<sym>[{SIGNS}])"),
-    re.compile(
-        rf"(?<![\w.,]){NUMBER}\s?{MULTIPLIER}\s?(?P<code>{CURRENCY_CODES}|dollars|euros|pounds)\b",
-        re.I,
-    ),
-)
+AMOUNT_PATTERNS = _amount_patterns()
 MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 1_000_000_000, "bn": 1_000_000_000}
 MULTIPLIERS |= {"million": 1_000_000, "billion": 1_000_000_000, "mn": 1_000_000, "mio": 1_000_000}
 MULTIPLIERS |= {"mio.": 1_000_000, "lakh": 100_000, "lakhs": 100_000, "l": 100_000}
 MULTIPLIERS |= {"crore": 10_000_000, "crores": 10_000_000, "cr": 10_000_000}
+# How each language's multiplier words are written in a post, accents and all.
+SPOKEN_MULTIPLIERS = {
+    "es": r"millones|mill[oó]n|mil|",
+    "pt_br": r"milh(?:ões|oes|ão|ao)|mil|mi|bi|",
+    "de": r"Millionen|Milliarden|Mio\.?|Mrd\.?|Tsd\.?|",
+    "fr": r"milliards|millions|million|Mds|Md|",
+}
+AMOUNT_PATTERNS_BY_LANGUAGE = {
+    code: _amount_patterns(spoken) for code, spoken in SPOKEN_MULTIPLIERS.items()
+}
 
 
 def recognise_deal(message: Mapping[str, Any]) -> DealSighting | None:
@@ -286,20 +330,21 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
     raw_text = "\n".join(texts)[:READ_LIMIT]
+    language = _language(raw_text, fields)
     stage = _field(fields, STAGE_KEYS)
     if stage is not None:
-        if LOST_STAGE.search(stage) or not WON_STAGE.search(_plain(stage).strip()):
+        if not _stage_won(stage):
             return None
-    elif not _announces_a_win(_plain(raw_text)) or PENDING.search(_plain(raw_text)):
+    elif not _announces_a_win(_plain(raw_text), language) or PENDING.search(_plain(raw_text)):
         return None
-    customer, sure = _customer(fields, message, raw_text, integration)
+    customer, sure = _customer(fields, message, raw_text, integration, language)
     if customer is None:
         return None
-    if not customer and stage is None and not STRONG_WIN.search(_plain(raw_text)):
+    if not customer and stage is None and not _says_it_plainly(_plain(raw_text), language):
         return None  # "won the hackathon", "secured a room": no sale without a name
     owner_id, owner_name = _owner(fields, raw_text, message, integration)
-    amount, currency = _amount(fields, raw_text)
-    found = signs.weigh(_cues(raw_text), amount is not None, stage is not None)
+    amount, currency = _amount(fields, raw_text, language)
+    found = signs.weigh(_cues(raw_text), amount is not None, stage is not None, language)
     if not customer and not found.backed:
         return None  # "yes, signed and sent back to HR": no name, nothing sold, no cheer
     if amount is None and NOT_A_SALE_DOCUMENT.search(_plain(raw_text)):
@@ -309,6 +354,27 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     sighting = DealSighting(customer, owner_id, owner_name, amount, currency, integration)
     sure = sure and found.unsettled is None and not _lower_among_capitals(customer, raw_text)
     return Guess(sighting, sure)
+
+
+def _language(text: str, fields: Mapping[str, str]) -> Language | None:
+    """The language the post is written in, when not English: from its words and its
+    fields' names and values, never from who posted it."""
+    said = " ".join([_plain(text), *fields, *fields.values()])
+    return languages.language_of(said)
+
+
+def _stage_won(stage: str) -> bool:
+    """A CRM stage that says won ("Closed Won", "Ganho", "Gewonnen"), and not lost."""
+    folded = languages.fold(_plain(stage).strip())
+    if LOST_STAGE.search(stage) or languages.LOST_STAGE.search(folded):
+        return False
+    return bool(WON_STAGE.search(_plain(stage).strip()) or languages.WON_STAGE.search(folded))
+
+
+def _says_it_plainly(text: str, language: Language | None) -> bool:
+    if language is not None and other_languages.says_it_plainly(text, language):
+        return True
+    return STRONG_WIN.search(text) is not None
 
 
 def _lower_among_capitals(customer: str, text: str) -> bool:
@@ -359,7 +425,8 @@ def amount_in(message: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     """What a message says a deal is worth, whether or not it reads as a win."""
     integration = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
     texts, fields = _read(message, integration)
-    return _amount(fields, "\n".join(texts)[:READ_LIMIT])
+    text = "\n".join(texts)[:READ_LIMIT]
+    return _amount(fields, text, _language(text, fields))
 
 
 def owner_in(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -385,13 +452,16 @@ def hints_a_win(message: Mapping[str, Any]) -> bool:
     if not text or LOST.search(text) or PENDING.search(text):
         return False
     fields = _read(message, bool(message.get("bot_id")))[1]
+    language = _language(raw, fields)
     stage = _field(fields, STAGE_KEYS)
-    if stage is not None and not WON_STAGE.search(_plain(stage)):
+    if stage is not None and not _stage_won(stage):
         return False  # the CRM says which stage it is, and it is not won
-    priced = _amount(fields, raw)[0] is not None
-    found = signs.weigh(_cues(raw), priced, stage is not None)
+    priced = _amount(fields, raw, language)[0] is not None
+    found = signs.weigh(_cues(raw), priced, stage is not None, language)
     if found.elsewhere is not None or (not priced and NOT_A_SALE_DOCUMENT.search(text)):
         return False
+    if language is not None:
+        return found.backed and other_languages.hints_a_win(other_languages.opened(text), language)
     if found.backed and signs.CHEERED_PRICE.search(_cues(raw)) and priced:
         return True  # ":bell: Go Daddy :white_check_mark: $36k": a win said in emoji
     for sentence in SENTENCE_BREAK.split(text):
@@ -545,7 +615,8 @@ def _rich_text(elements: Iterable[Mapping[str, Any]], depth: int = 0) -> Iterabl
 
 
 def _key(title: str) -> str:
-    return " ".join(str(title).lower().replace("_", " ").split())[:60]
+    """A field's name as the keys are written: lower case, no accents ("Organización")."""
+    return " ".join(languages.fold(str(title)).replace("_", " ").split())[:60]
 
 
 def _field(fields: Mapping[str, str], keys: Iterable[str]) -> str | None:
@@ -584,12 +655,17 @@ def _as_words(token: Token) -> str:
 # -- is it a win? ------------------------------------------------------------------------
 
 
-def _announces_a_win(text: str) -> bool:
+def _announces_a_win(text: str, language: Language | None = None) -> bool:
     """A win needs one clause, in a sentence that is not a question, that says so
     plainly: no "next week", "not", "if", "the ticket" or "NDA" in it. A lost deal
-    anywhere in the message rules it out."""
+    anywhere in the message rules it out. A post in another language is read in its
+    words, with English's losses and documents still ruling it out."""
     if not text or QUESTION_START.match(text) or LOST.search(text):
         return False
+    if language is not None:
+        return not NOT_A_SALE_DOCUMENT.search(text) and other_languages.announces_a_win(
+            other_languages.opened(text), language
+        )
     return any(
         _clause_wins(clause)
         for sentence in SENTENCE_BREAK.split(text)
@@ -855,13 +931,17 @@ NAME_WORDS_MAX, NAME_CHARS_MAX = 12, 80
 
 
 def _customer(
-    fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
+    fields: Mapping[str, str],
+    message: Mapping[str, Any],
+    text: str,
+    integration: bool,
+    language: Language | None = None,
 ) -> tuple[str | None, bool]:
     """The best-ranked name and whether it makes sense; when it does not, the first
     sensible one ranked after it is the guess offered to the person ("" when none).
     None when the win word's only object is a thing ("signed the lease"): no sale."""
     thing, rank = False, 0
-    for name in _candidates(fields, message, text, integration):
+    for name in _candidates(fields, message, text, integration, language):
         if name == OBJECT:
             thing = True  # a thing won ("the lease"), no name: counts for no rank
             continue
@@ -877,7 +957,11 @@ CANDIDATES_MAX = 8
 
 
 def _candidates(
-    fields: Mapping[str, str], message: Mapping[str, Any], text: str, integration: bool
+    fields: Mapping[str, str],
+    message: Mapping[str, Any],
+    text: str,
+    integration: bool,
+    language: Language | None = None,
 ) -> Iterator[str]:
     """Customer names in the order they are believed: a CRM field, an attachment's
     title, a bold name in a CRM post, the name by the win word, a bold name, a welcome."""
@@ -893,11 +977,25 @@ def _candidates(
         if attachment.get("title"):
             title = re.split(r"\s+[-–—|]\s+", _plain(str(attachment["title"])[:READ_LIMIT]))[0]
             cleaned = _name(_words(title), strict=True)
-            if cleaned and not _announces_a_win(title) and not POSITIVE.search(title):
+            said_a_win = _announces_a_win(title, language) or POSITIVE.search(title)
+            if language is not None and language.won.search(languages.fold(title)):
+                said_a_win = True  # "Negocio ganado: Metalúrgica Soler": the CRM's words
+            if cleaned and not said_a_win:
                 yield cleaned
     bold = _bold_name(text)
+    if language is not None and bold and language.won.search(languages.fold(bold)):
+        bold = None  # "*Negocio ganado*": the CRM's words, not a name
     if integration and bold:
         yield bold
+    if language is not None:
+        said = _words(other_languages.opened(_plain(text)))
+        yield from other_languages.named_by_win(said, language)
+        if bold:
+            yield bold
+        welcomed = other_languages.welcomed(said, language)
+        if welcomed:
+            yield welcomed
+        return
     words = _words(_plain(text))
     yield from _named_by_win(words)
     if bold:
@@ -1323,32 +1421,43 @@ def _owner(
     return None, None
 
 
-def _amount(fields: Mapping[str, str], text: str) -> tuple[Decimal | None, str | None]:
+def _amount(
+    fields: Mapping[str, str], text: str, language: Language | None = None
+) -> tuple[Decimal | None, str | None]:
     named = _field(fields, AMOUNT_KEYS)
     if named:
-        found = _money(named)
+        found = _money(named, language)
         if found[0] is not None:
             return found
         bare = re.fullmatch(rf"\s*{NUMBER}\s*{MULTIPLIER}\s*", named)
         if bare:
             return _number(bare.group("num"), bare.group("mult")), None
-    return _money_of_this_deal(_plain(text))
+    return _money_of_this_deal(_plain(text), language)
 
 
-def _money_of_this_deal(text: str) -> tuple[Decimal | None, str | None]:
+def _money_of_this_deal(
+    text: str, language: Language | None = None
+) -> tuple[Decimal | None, str | None]:
     """The amount said alongside the win, not a pipeline or quota total elsewhere."""
+    if language is not None:
+        text = ABBREVIATED_MULTIPLIER.sub(r"\1", text)  # "1,2 Mio. €" ends no sentence
     sentences = [s for s in SENTENCE_BREAK.split(text) if s.strip()]
     for sentence in [s for s in sentences if POSITIVE.search(s)] + sentences:
         about_this_deal = [c for c in TOTAL_BREAK.split(sentence) if not NOT_THIS_DEAL.search(c)]
-        found = _money(" ; ".join(about_this_deal))
+        found = _money(" ; ".join(about_this_deal), language)
         if found[0] is not None:
             return found
     return None, None
 
 
-def _money(text: str) -> tuple[Decimal | None, str | None]:
+ABBREVIATED_MULTIPLIER = re.compile(r"\b(Mio|Mrd|Tsd)\.")
+
+
+def _money(text: str, language: Language | None = None) -> tuple[Decimal | None, str | None]:
     found: list[tuple[int, Decimal, str]] = []
-    for pattern in AMOUNT_PATTERNS:
+    patterns = AMOUNT_PATTERNS_BY_LANGUAGE[language.code] if language else AMOUNT_PATTERNS
+    multipliers = language.multipliers if language else {}
+    for pattern in patterns:
         match = pattern.search(text)
         if match is None:
             continue
@@ -1361,7 +1470,7 @@ def _money(text: str) -> tuple[Decimal | None, str | None]:
         else:
             code = groups["code"]
             currency = CURRENCY_WORDS.get(code.lower(), code.upper())
-        amount = _number(groups["num"], groups.get("mult"))
+        amount = _number(groups["num"], groups.get("mult"), multipliers)
         if amount is not None:
             found.append((match.start(), amount, currency))
     if not found:
@@ -1370,16 +1479,23 @@ def _money(text: str) -> tuple[Decimal | None, str | None]:
     return amount, currency
 
 
-def _number(digits: str, multiplier: str | None) -> Decimal | None:
+def _number(
+    digits: str, multiplier: str | None, spoken: Mapping[str, int] | None = None
+) -> Decimal | None:
+    """The figure's value; `spoken` are the post's language's multipliers ("mil" is a
+    thousand in Spanish, and nothing Serve reads in English)."""
+    grouped = bool(re.search(r"['’\u00a0\u202f ]", digits))
     digits = re.sub(r"['’\u00a0\u202f ]", "", digits)
     if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", digits):  # 18,00,000: lakh grouping
         digits = digits.replace(",", "")
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):  # 120.000 or 1.234,56
         digits = digits.replace(".", "").replace(",", ".")
-    elif multiplier and re.fullmatch(r"\d+,\d{1,2}", digits):  # 1,2 M
+    elif (multiplier or grouped) and re.fullmatch(r"\d+,\d{1,2}", digits):  # 1,2 M; 1 234,56
         digits = digits.replace(",", ".")
+    said = languages.fold(multiplier or "")
+    times = (spoken or {}).get(said) or MULTIPLIERS.get(said, 1)
     try:
-        value = Decimal(digits.replace(",", "")) * MULTIPLIERS.get((multiplier or "").lower(), 1)
+        value = Decimal(digits.replace(",", "")) * times
     except InvalidOperation:
         return None
     whole = value == value.to_integral_value()

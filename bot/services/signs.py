@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .languages import Language, fold
+
 # What was sold: a deal said in the words around it.
 SOLD = re.compile(
     r"\b(?:deal|contract|agreement|order|po|purchase order|subscription|licen[cs]es?|"
@@ -212,24 +214,38 @@ class Signs:
         return bool(self.backing)
 
 
-def weigh(text: str, priced: bool, staged: bool) -> Signs:
-    """The signs in `text` (plain words, markup read) for and against a sale of ours."""
+def weigh(text: str, priced: bool, staged: bool, language: Language | None = None) -> Signs:
+    """The signs in `text` (plain words, markup read) for and against a sale of ours; a
+    post in another language is weighed in its own words as well as English's."""
+    folded = fold(text) if language else ""
     backing = {
         kind
         for kind, present in (
             ("amount", priced),
             ("stage", staged or STAGE_MOVED.search(text) is not None),
-            ("sold", SOLD.search(text) is not None),
-            ("cheer", CHEER.search(text) is not None),
+            ("sold", SOLD.search(text) is not None or _said(language, "sold", folded)),
+            ("cheer", CHEER.search(text) is not None or _said(language, "cheer", folded)),
         )
         if present
     }
-    against = ELSEWHERE.search(text) or MEETING_BOOKED.match(text)
-    unsettled = UNSETTLED.search(text)
+    against = (
+        ELSEWHERE.search(text)
+        or MEETING_BOOKED.match(text)
+        or (language.elsewhere.search(folded) if language else None)
+    )
+    unsettled = UNSETTLED.search(text) or (language.unsettled.search(folded) if language else None)
     why_unsettled = unsettled.group().lower() if unsettled else None
     if why_unsettled is None and shouted(text):
         why_unsettled = "shouted: no case tells a name from the rest"
     return Signs(frozenset(backing), against.group().lower() if against else None, why_unsettled)
+
+
+def _said(language: Language | None, kind: str, folded: str) -> bool:
+    """Whether the language's words of `kind` ("sold", "cheer") are in the folded text."""
+    if language is None:
+        return False
+    pattern: re.Pattern[str] = getattr(language, kind)
+    return pattern.search(folded) is not None
 
 
 def shouted(text: str) -> bool:

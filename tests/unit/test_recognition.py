@@ -264,6 +264,7 @@ class OutcomeBar:
 
 
 ISSUE_18 = {"sure_precision": 0.97, "sure_or_asked_recall": 0.97, "customer_right": 0.97}
+LANGUAGES_BAR = {"sure_precision": 0.95, "sure_or_asked_recall": 0.95, "customer_right": 0.97}
 OUTCOME_BARS = {
     "fresh_2026_12": OutcomeBar(
         rows_at_least=110, wins_at_least=55, near_misses_at_least=45, **ISSUE_18
@@ -351,6 +352,21 @@ OUTCOME_BARS = {
         rows_at_least=140,
         wins_at_least=0,
         near_misses_at_least=140,
+        asks_at_most=0.05,
+        replies_to_none=True,
+    ),
+    # Written by the engineer who wrote the reading in Spanish, Brazilian Portuguese,
+    # German and French: development tables, one per language, with their chatter.
+    **{
+        f"{code}_2026_12_04_dev": OutcomeBar(
+            rows_at_least=50, wins_at_least=25, near_misses_at_least=25, **LANGUAGES_BAR
+        )
+        for code in ("es", "pt_br", "de", "fr")
+    },
+    "chatter_languages_2026_12_04_dev": OutcomeBar(
+        rows_at_least=60,
+        wins_at_least=0,
+        near_misses_at_least=60,
         asks_at_most=0.05,
         replies_to_none=True,
     ),
