@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from slack_sdk import WebClient
+
 from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
 from bot.held_events import HeldEvents
+from bot.languages import Voice
 from bot.metrics import Metrics
 from bot.services.catch_up import ChannelsSeen
 from bot.services.workspaces import RecentSettings, settings_for
@@ -62,3 +65,26 @@ class OnDeps:
     @property
     def team_id(self) -> str:
         raise NotImplementedError
+
+    def slack_client(self) -> WebClient:
+        """Slack, with the request's (or job's) workspace's token."""
+        raise NotImplementedError
+
+    def speaking_to(self, user_id: str) -> Voice:
+        """The voice of what one person alone reads: their own Slack language."""
+
+        def locale() -> str | None:
+            person = self.directory.person(self.slack_client(), user_id) if user_id else None
+            return person.locale if person else None
+
+        return Voice(locale)
+
+    def speaking_in(self, channel_id: str) -> Voice:
+        """The voice of a channel post: the workspace's chosen language, else the
+        channel's own in Slack, else English."""
+
+        def locale() -> str | None:
+            chosen = self.workspace.channel_language
+            return chosen or self.directory.channel_locale(self.slack_client(), channel_id)
+
+        return Voice(locale)

@@ -10,10 +10,11 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_sdk import WebClient
+
 from bot.delivery import Deliveries, Delivery, Earlier, Posted
 from bot.deps import Deps, OnDeps
 from bot.directory import Person
-from bot.languages import Voice
 from bot.runner import Handler, Job, Later, OnFailure, Runner
 from bot.services import checkins
 from bot.slack_api import LONGEST_POST_IN_FLIGHT
@@ -99,24 +100,8 @@ class Work(OnDeps):
         person = self.directory.person(self.delivery.client, user_id) if user_id else None
         return person if person is not None and person.reachable else None
 
-    def speaking_to(self, user_id: str) -> Voice:
-        """The voice of a DM: the person's own Slack language."""
-
-        def locale() -> str | None:
-            person = self.directory.person(self.delivery.client, user_id) if user_id else None
-            return person.locale if person else None
-
-        return Voice(locale)
-
-    def speaking_in(self, channel_id: str) -> Voice:
-        """The voice of a channel post: the workspace's chosen language, else the
-        channel's own in Slack, else English."""
-
-        def locale() -> str | None:
-            chosen = self.workspace.channel_language
-            return chosen or self.directory.channel_locale(self.delivery.client, channel_id)
-
-        return Voice(locale)
+    def slack_client(self) -> WebClient:
+        return self.delivery.client
 
     def reserve(self, user_id: str, zone: ZoneInfo) -> bool:
         """One of the person's messages this week, taken for this send if there's room."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.languages import _
+from bot.languages import _, speaking
 from bot.services import checkins, timeline
 from bot.services.cadence import next_working_slot, snooze_until
 from bot.services.checkins import Step
@@ -229,9 +229,9 @@ def ask_team(ack: Ack, incoming: Incoming) -> None:
     if step is None:
         incoming.tell(_(views.CANT_ASK))
         return
-    posted = incoming.client.chat_postMessage(
-        channel=channel, **views.team_help_request(step.checkin, step.deal)
-    )
+    with speaking(incoming.speaking_in(channel)):
+        asked = views.team_help_request(step.checkin, step.deal)
+    posted = incoming.client.chat_postMessage(channel=channel, **asked)
     checkins.record_help_post(incoming.store, step.checkin.id, posted["channel"], posted["ts"])
     update_checkin_dm(incoming, step, views.checkin_logged(step.checkin, step.deal))
 
@@ -254,10 +254,12 @@ def offer_help(ack: Ack, incoming: Incoming) -> None:
         return
     owner = checkin.logged_by or checkin.recipient_id
     incoming.show(**views.thanks_for_helping(deal, owner, show_timeline(incoming, deal.id)))
+    with speaking(incoming.speaking_in(incoming.channel)):
+        asked = views.team_help_request(checkin, deal)
+    with speaking(incoming.speaking_to(owner)):
+        told = views.someone_stepped_in(checkin, deal)
     client = incoming.client
     client.chat_update(
-        channel=incoming.channel,
-        ts=incoming.body["container"]["message_ts"],
-        **views.team_help_request(checkin, deal),
+        channel=incoming.channel, ts=incoming.body["container"]["message_ts"], **asked
     )
-    client.chat_postMessage(channel=owner, **views.someone_stepped_in(checkin, deal))
+    client.chat_postMessage(channel=owner, **told)

@@ -55,6 +55,9 @@ class Incoming(OnDeps):
     def team_id(self) -> str:
         return self.team
 
+    def slack_client(self) -> WebClient:
+        return self.client
+
     # -- what came with it ------------------------------------------------------------------
 
     @property
