@@ -16,7 +16,7 @@ from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome, Visibility
 from .blocks import actions, button, context, message, modal, plain, section
 from .checkins import HAND_OFF, OUTCOME_EMOJI, OUTCOME_LABELS, REACHED_OUT, SNOOZE, TIMELINE
 from .deals import customer_input
-from .mrkdwn import inline, mention, money, number, quote, slack_date, together, written_day
+from .mrkdwn import escape, inline, mention, money, number, quote, slack_date, together, written_day
 from .refs import CheckInRef, DealRef, encode
 
 NEW_DEAL_MODAL = "deal_new_modal"
@@ -99,7 +99,7 @@ CHECKIN_STATES = {
 
 
 def help_message(asked: Command) -> dict[str, Any]:
-    lines = [_(line) for line in HELP]
+    lines = [escape(_(line)) for line in HELP]  # <customer> shown, not read as a link
     intro = _("Here is what `/serve` does:")
     if asked.unknown:
         unknown = inline(asked.unknown, 40)

@@ -142,10 +142,10 @@ def _customers(home: Home) -> list[dict[str, Any]]:
     ]
     if home.customers_total > len(home.customers):
         more = home.customers_total - len(home.customers)
-        # Translators: {count} customers are not shown; `<name>` is typed as it is.
+        # Translators: {count} customers are not shown; `&lt;name&gt;` shows as <name>.
         text = ngettext(
-            "…and {count} more: `/serve timeline <name>` finds any of them.",
-            "…and {count} more: `/serve timeline <name>` finds any of them.",
+            "…and {count} more: `/serve timeline &lt;name&gt;` finds any of them.",
+            "…and {count} more: `/serve timeline &lt;name&gt;` finds any of them.",
             more,
         )
         blocks.append(context(text.format(count=number(more))))

@@ -13,17 +13,26 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.config import Settings
+from bot.languages import SHIPPED, Voice, speaking
+from bot.languages.pseudo import PSEUDO
 from bot.listeners.inbound import clean_text
 from bot.sandbox.fakeslack.spec import payload_problems
 from bot.sandbox.support import LIVE_MARKUP, hostile_text
 from bot.services import checkins as checkins_service
+from bot.services.commands import Command, Refusal
+from bot.services.home import Home, NotSent
 from bot.services.privacy import Held
 from bot.services.weekly import Digest, RelationshipPicture
 from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Story, Visibility
+from bot.views import asks as ask_views
 from bot.views import checkins as checkin_views
+from bot.views import commands as command_views
 from bot.views import deals as deal_views
 from bot.views import digest as digest_views
+from bot.views import home as home_views
 from bot.views import privacy as privacy_views
+from bot.views import settings as settings_views
 from bot.views import stories as story_views
 from bot.views.mrkdwn import fit
 
@@ -297,3 +306,64 @@ def _replace_unstorable(value: Any) -> Any:
     if isinstance(value, dict):
         return {_replace_unstorable(key): _replace_unstorable(item) for key, item in value.items()}
     return value
+
+
+LANGUAGES = [*SHIPPED, PSEUDO]
+LONG = "Überstundenausgleichsvereinbarungsverhandlung " * 80  # long words, as in German
+
+
+def more_messages(text: str, other: str) -> Iterator[dict[str, Any]]:
+    """Views the gallery above leaves out, drawn with `text` where people's text goes."""
+    yield ask_views.ask("C0DEALS", "1795456800.000100", text)
+    yield ask_views.noted_not_a_deal()
+    for name in ("help", "story", "deal", "pause", "nonsense"):
+        yield command_views.help_message(Command(name, text, unknown=other, suggestion="story"))
+    for why in Refusal:
+        yield command_views.refusal(why)
+    yield command_views.paused(NOW.date())
+    yield command_views.resumed()
+    yield command_views.no_such_customer(text)
+    yield command_views.customer_choices(text, [deal(text, other)] * 30)
+    yield command_views.deal_logged(deal(text, other), [checkin(text)] * 4)
+    yield settings_views.settings_saved()
+    current, the_deal = checkin(text), deal(other, "")
+    steps = [checkins_service.Step(current, the_deal, None)] * 8
+    home = Home(
+        user_id="U0OWNER",
+        checkins=steps,
+        waiting_total=40,
+        upcoming_total=40,
+        page=1,
+        pages=5,
+        customers=[the_deal] * 10,
+        customers_total=60,
+        my_stories=[story(text, other, Visibility.NAMED)] * 5,
+        stories_about_me=[story(other, text, Visibility.ANONYMOUS)] * 5,
+        week=RelationshipPicture(3, 9, 4, [(text, "U0OWNER")]),
+        not_sent=[NotSent("checkin_send", NOW, text)] * 3,
+    )
+    yield {"view": home_views.home_view(home)}
+
+
+def more_modals(text: str) -> Iterator[dict[str, Any]]:
+    yield command_views.new_deal_modal()
+    posted = {"text": text, "ts": "1795456800.000100", "user": "U0OWNER"}
+    yield deal_views.log_deal_modal("C0DEALS", posted, text, "U0OWNER")
+    yield deal_views.change_customer_modal(deal(text, ""))
+    yield settings_views.settings_modal(Settings(), "T0SERVE")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("text", ["Acme Corp", LONG, "<!channel> & " * 400])
+def test_every_view_fits_slack_in_every_language_and_the_pseudo_locale(
+    language: str, text: str
+) -> None:
+    with speaking(Voice.of(language)):
+        for sent in [*messages(text, LONG), *more_messages(text, LONG)]:
+            if "view" in sent:
+                assert payload_problems("views.publish", sent) == []
+            else:
+                assert payload_problems("chat.postMessage", sent) == []
+            assert live_markup(sent) == []
+        for view in [*modals(text, LONG), *more_modals(text)]:
+            assert payload_problems("views.open", {"view": view}) == []
