@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Literal
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
@@ -83,13 +83,23 @@ class ListenerPool(ThreadPoolExecutor):
             return self._idle.wait_for(lambda: self._running == 0, timeout)
 
 
+class ServeApp(App):
+    """Bolt's app, each request dispatched in a context of its own: the voice its
+    middleware sets reaches its listeners (the pool copies the context) and ends with
+    the request, never carrying over to the next one on the same thread."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        answer: BoltResponse = contextvars.copy_context().run(super().dispatch, req)
+        return answer
+
+
 def build_app(deps: Deps, client: WebClient, executor: ListenerPool) -> App:
     """The Bolt app. Over HTTP, bot/web.py checks each request's signature before Bolt
     sees it (against the injected clock, and refusing a malformed one without an
     exception), so Bolt's own check is off; over Socket Mode the connection itself
     vouches for Slack. With installations, each request speaks with its own workspace's
     token, and workspaces install the app at /slack/install."""
-    app = App(
+    app = ServeApp(
         client=client,
         listener_executor=executor,
         request_verification_enabled=False,

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal
 
-from bot.languages import N_, _, voice
+from bot.languages import ENGLISH, N_, _, voice
 from bot.store.models import FORMER_TEAMMATE
 
 FORMER = N_("a former teammate")
@@ -78,7 +78,11 @@ def day(moment: date) -> str:
 def written_day(moment: date, pattern: str) -> str:
     """A day spelled out with a CLDR pattern ("EEEE d MMMM y": Thursday 24 December
     2026), its names in the reader's language."""
-    return format_date(moment, pattern, locale=voice().formats)
+    speaking = voice()
+    if speaking.language == ENGLISH:
+        return format_date(moment, pattern, locale=speaking.formats)
+    skeleton = "".join(ch for ch in pattern if ch.isalpha())  # each language's own order
+    return format_skeleton(skeleton, moment, locale=speaking.formats)
 
 
 def together(people: Iterable[str]) -> str:

@@ -14,10 +14,11 @@ from babel.dates import format_date
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
-from bot.languages import translations
+from bot.languages import translations, voice
 from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.support import (
     ALICE_DM,
+    DEALS_CHANNEL,
     FRIDAY_5PM_LA,
     LA,
     MONDAY_10AM_LA,
@@ -25,6 +26,8 @@ from bot.sandbox.support import (
     buttons,
     close_deal,
     dms,
+    story_values,
+    submit_story,
 )
 from bot.views import checkins as views
 from bot.views import stories as story_views
@@ -152,3 +155,89 @@ def test_the_locale_is_asked_for_with_the_person_and_the_time_zone_once(
     asked = [c.args for c in fake_slack.calls_to("users.info") if c.args["user"] == "U0ALICE"]
     assert asked and all(str(a.get("include_locale")).lower() in ("1", "true") for a in asked)
     assert ZoneInfo("America/Los_Angeles")  # the DM came at ten in her zone, as ever
+
+
+def test_a_request_in_portuguese_leaves_the_next_thing_said_on_its_thread_in_english(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    bot, dm = checkin_dm_to(fake_slack, start_bot, clock, "pt-BR")
+    fake_slack.click("U0ALICE", dm, views.TIMELINE)
+    assert bot.wait_idle()
+
+    assert voice().language == "en"
+    fake_slack.add_user("U0BOB", "bob", tz="Europe/London", locale="en-GB")
+    fake_slack.click("U0BOB", dm, views.TIMELINE)
+    assert bot.wait_idle()
+    bobs = [c for c in fake_slack.calls_to("chat.postEphemeral") if c.args["user"] == "U0BOB"]
+    assert bobs and "R$45,000" in texts(bobs[-1].args)
+
+
+WINS = "C0WINS"
+MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+FRIDAY_4PM = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
+
+
+def digest_in(
+    fake: FakeSlack,
+    start_bot: Callable[..., RunningBot],
+    clock: ManualClock,
+    wins_locale: str | None,
+    **settings: Any,
+) -> dict[str, Any]:
+    """The week's digest in a recognition channel whose Slack locale is `wins_locale`,
+    after one story."""
+    fake.add_channel(TEAM, "team", members=["U0ALICE", "U0BOB"])
+    fake.add_channel(WINS, "wins", members=["U0ALICE"], locale=wins_locale)
+    clock.set(MONDAY_9AM)
+    bot = start_bot(team_channel="team", recognition_channel=WINS, **settings)
+    bot.tick()
+    submit_story(fake, bot, "U0ALICE", story_values(["U0BOB"], "Bob stayed late for Acme."))
+    at(clock, bot, FRIDAY_4PM)
+    [digest] = [c.args for c in fake.calls_to("chat.postMessage") if c.args["channel"] == WINS]
+    return digest
+
+
+def test_a_de_de_channels_digest_is_in_german(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    digest = digest_in(fake_slack, start_bot, clock, "de-DE")
+
+    header = digest["blocks"][0]["text"]["text"]
+    week_of = DE.gettext("Help given unasked · week of {day}")
+    assert week_of != "Help given unasked · week of {day}"
+    assert header == week_of.format(day="23. November")
+    one_story = DE.ngettext("*{count} story this week*", "*{count} stories this week*", 1)
+    assert one_story.format(count="1") in texts(digest["blocks"])
+    assert digest["text"] == DE.gettext("This week's service stories: {count}").format(count="1")
+    assert "Bob stayed late for Acme." in texts(digest["blocks"])  # people's words as typed
+
+
+def test_a_channel_with_no_locale_of_its_own_speaks_english(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    digest = digest_in(fake_slack, start_bot, clock, None)
+
+    assert digest["blocks"][0]["text"]["text"] == "Help given unasked · week of 23 November"
+
+
+def test_the_workspaces_chosen_language_wins_over_the_channels_own(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    digest = digest_in(fake_slack, start_bot, clock, "de-DE", channel_language="pt-BR")
+
+    week_of = PT.gettext("Help given unasked · week of {day}")
+    assert digest["blocks"][0]["text"]["text"] == week_of.format(day="23 de novembro")
+
+
+def test_the_deal_reply_speaks_the_deal_channels_language(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    fake_slack.add_channel(DEALS_CHANNEL, "deals", members=["U0ALICE", "U0BOB"], locale="pt-BR")
+    bot = start_bot()
+    clock.set(FRIDAY_5PM_LA)
+    close_deal(fake_slack, bot, "Closed Acme Corp for R$45,000 :tada:")
+
+    [reply] = [c.args for c in fake_slack.calls_to("chat.postMessage") if c.args.get("thread_ts")]
+    shown = texts(reply["blocks"])
+    assert "R$\xa045.000" in shown
+    assert in_portuguese(["Change customer"])[0] in shown
