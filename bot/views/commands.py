@@ -14,7 +14,7 @@ from bot.services.timeline import Entry, Moment, Timeline
 from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome, Visibility
 
 from .blocks import actions, button, context, message, modal, plain, section
-from .checkins import HAND_OFF, OUTCOME_EMOJI, OUTCOME_LABELS, REACHED_OUT, SNOOZE, TIMELINE
+from .checkins import HAND_OFF, OUTCOME_EMOJI, REACHED_OUT, SNOOZE, TIMELINE
 from .deals import customer_input
 from .mrkdwn import escape, inline, mention, money, number, quote, slack_date, together, written_day
 from .refs import CheckInRef, DealRef, encode
@@ -267,15 +267,26 @@ def _checkin_badge(checkin: CheckIn | None) -> str:
     return ":calendar:"
 
 
+# How the customer felt, as said inside a sentence of the timeline.
+FEELINGS = {
+    # Translators: how a customer feels, inside a sentence ("day-3 check-in: satisfied").
+    Outcome.SATISFIED: N_("satisfied"),
+    # Translators: how a customer feels, inside a sentence ("day-3 check-in: neutral").
+    Outcome.NEUTRAL: N_("neutral"),
+    # Translators: how a customer feels, inside a sentence ("day-3 check-in: needs help").
+    Outcome.NEEDS_HELP: N_("needs help"),
+}
+
+
 def _checkin_text(checkin: CheckIn | None) -> str:
     if checkin is None:
         return _("check-in")
     day = number(checkin.offset_days)
     if checkin.outcome:
-        feeling = _(OUTCOME_LABELS[Outcome(checkin.outcome)]).lower()
+        feeling = _(FEELINGS[Outcome(checkin.outcome)])
         note = f"\n{quote(checkin.note)}" if checkin.note else ""
         # Translators: {day} is a number of days after the deal closed, {feeling} how the
-        # customer feels (lowercase: "satisfied"), {who} a person.
+        # customer feels (as said inside a sentence: "satisfied"), {who} a person.
         logged = _("day-{day} check-in: {feeling}, logged by {who}").format(
             day=day, feeling=feeling, who=mention(checkin.logged_by or "")
         )
