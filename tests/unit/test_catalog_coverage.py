@@ -19,7 +19,17 @@ BOT = Path(__file__).resolve().parents[2] / "bot"
 # Where what Serve says to people is written; the rest speaks to logs and operators.
 SPOKEN = ("views", "listeners", "services", "due_work")
 # The reader's rules: they read what people write, and say nothing.
-READERS = {"signs", "recognition", "naming", "markup", "reading", "lookalike", "typed"}
+READERS = {
+    "signs",
+    "recognition",
+    "naming",
+    "markup",
+    "reading",
+    "lookalike",
+    "typed",
+    "languages",
+    "other_languages",
+}
 MARKERS = {"_", "N_", "ngettext"}
 NOT_SAID = "# not said"  # a line's string is for logs, Slack's API or the reader's rules
 QUIET_CALLS = {"debug", "info", "warning", "error", "exception", "critical", "compile"}
