@@ -9,7 +9,7 @@ import logging
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
-from bot.languages import _
+from bot.languages import _, speaking
 from bot.services import asking
 from bot.services.deals import Ask
 from bot.services.recognition import amount_in
@@ -33,7 +33,8 @@ def ask(incoming: Incoming, asked: Ask) -> None:
     A question that cannot be posted is logged: the post can still be logged by hand."""
     if asked.named_by_integration and not incoming.reachable(asked.user_id):
         return
-    drawn = views.ask(asked.channel_id, asked.ts, asked.customer)
+    with speaking(incoming.speaking_to(asked.user_id)):  # the owner a CRM post names, too
+        drawn = views.ask(asked.channel_id, asked.ts, asked.customer)
     try:
         incoming.client.chat_postEphemeral(channel=asked.channel_id, user=asked.user_id, **drawn)
     except SlackApiError as error:

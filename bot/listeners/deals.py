@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
-from bot.languages import _
+from bot.languages import _, speaking
 from bot.services import checkins, deals
 from bot.services.commands import CUSTOMER_MAX, Command, DealWords, Refusal, parse_deal
 from bot.services.deals import Change, DealChange
@@ -102,7 +102,8 @@ def update_reply(incoming: Incoming, deal: Deal, planned: Sequence[CheckIn] | No
         return
     if planned is None:
         planned = checkins.open_for_deal(incoming.store, deal.id)
-    drawn = views.deal_reply(deal, planned)
+    with speaking(incoming.speaking_in(deal.channel_id)):  # the channel's, not the clicker's
+        drawn = views.deal_reply(deal, planned)
     incoming.update(deal.channel_id, deal.reply_ts, drawn, f"deal {deal.id}'s reply")
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackClientError
 
+from bot.languages import speaking
+from bot.languages import voice as voice_now
 from bot.people import is_admin
 from bot.services import home
 from bot.views import home as views
@@ -43,6 +45,9 @@ def publish_home(incoming: Incoming, user_id: str, page: int = 0) -> None:
         shown = home.home_for(
             deps.store, deps.settings, incoming.team, user_id, page, admin, deps.clock.now()
         )
-        incoming.client.views_publish(user_id=user_id, view=views.home_view(shown))
+        voice = incoming.speaking_to(user_id) if user_id != incoming.user else voice_now()
+        with speaking(voice):  # a hand-off redraws the teammate's Home in their language
+            drawn = views.home_view(shown)
+        incoming.client.views_publish(user_id=user_id, view=drawn)
     except SlackClientError as error:
         log.warning("could not publish %s's home: %s", user_id, error)

@@ -30,6 +30,7 @@ from bot.sandbox.support import (
     submit_story,
 )
 from bot.views import checkins as views
+from bot.views import deals as deal_views
 from bot.views import stories as story_views
 
 PT = translations("pt_BR")
@@ -241,3 +242,31 @@ def test_the_deal_reply_speaks_the_deal_channels_language(
     shown = texts(reply["blocks"])
     assert "R$\xa045.000" in shown
     assert in_portuguese(["Change customer"])[0] in shown
+
+
+def test_a_pt_br_person_renaming_a_german_channels_deal_sees_portuguese_and_the_reply_stays_german(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    fake_slack.add_user("U0ALICE", "alice", tz="America/Los_Angeles", locale="pt-BR")
+    fake_slack.add_channel(DEALS_CHANNEL, "deals", members=["U0ALICE", "U0BOB"], locale="de-DE")
+    bot = start_bot()
+    clock.set(FRIDAY_5PM_LA)
+    deal = close_deal(fake_slack, bot, "Closed Initech Europe :tada:")
+    reply = fake_slack.message(DEALS_CHANNEL, deal.reply_ts or "")
+    german = DE.gettext("Change customer")
+    assert german != "Change customer"
+    assert reply is not None and f'"{german}"' in texts(reply.blocks)
+
+    fake_slack.click("U0ALICE", reply, deal_views.CHANGE_CUSTOMER)
+    assert bot.wait_idle()
+    [form] = fake_slack.views
+    assert form["title"]["text"] == PT.gettext("Change customer")
+    fake_slack.submit(
+        "U0ALICE", form, {"customer": {"value": {"type": "plain_text_input", "value": "Initech"}}}
+    )
+    assert bot.wait_idle()
+
+    redrawn = fake_slack.message(DEALS_CHANNEL, deal.reply_ts or "")
+    assert redrawn is not None and "*Initech*" in texts(redrawn.blocks)
+    assert f'"{german}"' in texts(redrawn.blocks)
+    assert '"Change customer"' not in texts(redrawn.blocks)
