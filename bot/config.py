@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from dotenv import dotenv_values
 
-from bot.languages import N_
+from bot.languages import N_, _
 from bot.zones import LONGEST_NAME, is_time_zone
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def parse_api_url(raw: str) -> str:
         raise ValueError("should have no spaces, control or non-ASCII characters")
     try:
         parts = urlsplit(raw)
-        _ = parts.port  # reading it checks it
+        _port = parts.port  # reading it checks it
     except ValueError as error:
         raise ValueError(f"is not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https"):
@@ -97,7 +97,7 @@ def parse_database_url(raw: str) -> str:
         raise ValueError(
             f"uses {dialect.name}, which Serve does not support: use SQLite or PostgreSQL"
         )
-    example, _ = DATABASES[dialect.name]
+    example = DATABASES[dialect.name][0]
     if dialect.is_async:
         raise ValueError(
             f"uses the async driver {dialect.driver}, which Serve cannot use: use {example}"
@@ -159,9 +159,9 @@ def parse_cadence(raw: str) -> tuple[int, ...]:
     try:
         days = sorted({int(part) for part in raw.split(",") if part.strip()})
     except ValueError:
-        raise ValueError("should be whole numbers of days, like 3,14,45,90") from None
+        raise ValueError(_("should be whole numbers of days, like 3,14,45,90")) from None
     if not days or days[0] < 1 or days[-1] > 730:
-        raise ValueError("should be days between 1 and 730, like 3,14,45,90")
+        raise ValueError(_("should be days between 1 and 730, like 3,14,45,90"))
     return tuple(days)
 
 
@@ -169,7 +169,7 @@ def parse_hour(raw: str) -> int:
     """`10` or `10:00` → 10: the local hour check-ins arrive."""
     hour_text = raw.split(":")[0]
     if not hour_text.isdigit() or not 6 <= int(hour_text) <= 18:
-        raise ValueError("should be an hour of the working day, 6 to 18 (like 10 or 10:00)")
+        raise ValueError(_("should be an hour of the working day, 6 to 18 (like 10 or 10:00)"))
     return int(hour_text)
 
 
@@ -218,7 +218,7 @@ def parse_holidays(raw: str) -> tuple[date, ...]:
     try:
         return tuple(sorted({date.fromisoformat(p.strip()) for p in raw.split(",") if p.strip()}))
     except ValueError:
-        raise ValueError("should be dates like 2026-12-25,2027-01-01") from None
+        raise ValueError(_("should be dates like 2026-12-25,2027-01-01")) from None
 
 
 def parse_interval(raw: str) -> int:
@@ -236,16 +236,16 @@ def parse_weekday(raw: str) -> int:
     for index, day in enumerate(WEEKDAYS):
         if len(name) >= 3 and day.startswith(name):
             return index
-    raise ValueError("should be a day of the week, like Thursday")
+    raise ValueError(_("should be a day of the week, like Thursday"))
 
 
 def parse_time(raw: str) -> time:
     """`15:00` or `15` → 15:00."""
     try:
-        hour, _, minute = raw.strip().partition(":")
+        hour, _colon, minute = raw.strip().partition(":")
         return time(int(hour), int(minute or 0))
     except ValueError:
-        raise ValueError("should be a time of day like 15:00") from None
+        raise ValueError(_("should be a time of day like 15:00")) from None
 
 
 def parse_flag(raw: str) -> bool:
@@ -254,7 +254,7 @@ def parse_flag(raw: str) -> bool:
         return True
     if value in ("0", "false", "no", "off"):
         return False
-    raise ValueError("should be true or false")
+    raise ValueError(_("should be true or false"))
 
 
 def parse_user_list(raw: str) -> tuple[str, ...]:
@@ -289,7 +289,10 @@ def parse_time_zone(raw: str) -> str:
     if not is_time_zone(raw):
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise ValueError(
-            f"{shown!r} is not a known time zone: use one like Europe/London or America/New_York"
+            # Translators: a settings field's error; {zone} is what was typed, quoted.
+            _(
+                "{zone} is not a known time zone: use one like Europe/London or America/New_York"
+            ).format(zone=repr(shown))
         )
     return raw
 
@@ -306,7 +309,12 @@ def parse_language(raw: str) -> str:
     found = LANGUAGES.get(tag) or LANGUAGES.get(tag.split("-", 1)[0])
     if found is None:
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise ValueError(f"{shown!r} is not a language I speak: use en, es, pt-BR, de or fr")
+        raise ValueError(
+            # Translators: a settings field's error; {language} is what was typed, quoted.
+            _("{language} is not a language I speak: use en, es, pt-BR, de or fr").format(
+                language=repr(shown)
+            )
+        )
     return found
 
 
