@@ -11,7 +11,7 @@ from bot.services.checkins import NOTE_LIMIT, HandOffProblem
 from bot.store.models import CheckIn, CheckInStatus, Deal, Outcome
 
 from .blocks import actions, button, context, divider, message, modal, option, plain, section
-from .mrkdwn import escape, inline, mention, number, quote, slack_date
+from .mrkdwn import escape, inline, mention, number, quote, slack_date, url
 from .refs import CheckInRef, DealRef, encode
 
 REACHED_OUT = "checkin_reached_out"
@@ -96,11 +96,6 @@ PROMPTS = (
         "check-in now can be a small, unexpected help."
     ),
 )
-
-
-def url(address: str) -> str:
-    """A link's address made safe inside a `<address|words>` token, as `link` makes it."""
-    return address.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
 
 
 def note_too_long() -> str:

@@ -31,9 +31,14 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
-def link(url: str, label: str) -> str:
-    safe_url = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
-    return f"<{safe_url}|{escape(label)}>"
+def link(address: str, label: str) -> str:
+    return f"<{url(address)}|{escape(label)}>"
+
+
+def url(address: str) -> str:
+    """A link's address made safe inside a `<address|words>` token, for sentences that
+    carry their own link words."""
+    return address.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
 
 
 def money(amount: Decimal, currency: str | None) -> str:

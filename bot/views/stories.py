@@ -10,9 +10,8 @@ from bot.services.stories import QUALITIES, SERVED_MAX, TEXT_MAX, TEXT_MIN, Draf
 from bot.store.models import Story, Visibility
 
 from .blocks import actions, button, context, message, modal, option, plain, section
-from .checkins import url
 from .errors import CONTROL_CHARACTERS
-from .mrkdwn import escape, mention, number, quote
+from .mrkdwn import escape, mention, number, quote, url
 from .refs import StoryOrigin, encode
 
 STORY_MODAL = "story_modal"
