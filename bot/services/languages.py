@@ -64,6 +64,9 @@ class Language:
     connectors: frozenset[str]  # inside a name: "Ayuntamiento de Zaragoza"
     common: frozenset[str]  # never a customer's name on their own
     welcome: frozenset[str]  # "¡Bienvenido, X!"
+    # "acaba de firmar", "vient de signer": a win verb's infinitive after "has just"
+    just_did: re.Pattern[str] = re.compile(r"(?!)")
+    purpose: frozenset[str] = frozenset()  # "für", "para": what a contract is for, not who
     field_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     multipliers: dict[str, int] = field(default_factory=dict)  # "mil", "Mio.", "Mrd"
 
@@ -73,6 +76,20 @@ WEEKDAYS_ES = "lunes|martes|miercoles|jueves|viernes"
 WEEKDAYS_PT = "segunda|terca|quarta|quinta|sexta|segunda-feira|terca-feira|quarta-feira"
 WEEKDAYS_DE = "montag|dienstag|mittwoch|donnerstag|freitag"
 WEEKDAYS_FR = "lundi|mardi|mercredi|jeudi|vendredi"
+MONTHS_ES = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    "noviembre|diciembre"
+)
+MONTHS_PT = (
+    "janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro"
+)
+MONTHS_DE = (
+    "januar|janner|februar|marz|maerz|april|mai|juni|juli|august|september|oktober|"
+    "november|dezember"
+)
+MONTHS_FR = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+# English win words a post in another language borrows ("Deal closed con Glovo").
+BORROWED_WIN = r"deal (?:closed|signed|won)|closed won"
 
 SPANISH = Language(
     code="es",
@@ -89,12 +106,19 @@ SPANISH = Language(
         r"adjudicad[oa]s?|nos adjudicaron|nos eligieron",
         r"nuev[oa] cliente|(?:ya|ahora) es (?:nuestr[oa] )?(?:nuev[oa] )?cliente",
         r"oportunidad ganada|trato (?:cerrado|ganado)|negocio (?:cerrado|ganado)",
-        r"venta cerrada|cerrado ganado|closed won",
+        r"venta cerrada|cerrado ganado|nueva venta|venta nueva",
+        r"(?:cerr|firm|gan)ao",  # "cerrao'": the d dropped, as Chile and Andalusia say it
+        r"(?:presupuesto|cotizacion|propuesta|oferta) (?:aceptad[oa]|firmad[oa])",
+        r"(?:orden de compra|pedido) (?:recibid[oa]|confirmad[oa])",
+        BORROWED_WIN,
     ),
-    strong=_words_for(r"cerr\w*|firm\w*|adjudicad[oa]s?|nuev[oa] cliente|venta cerrada"),
+    strong=_words_for(
+        r"cerr\w*|firm\w*|adjudicad[oa]s?|nuev[oa] cliente|venta cerrada|nueva venta",
+        BORROWED_WIN,
+    ),
     anchor_words=re.compile(
-        r"cerr(?:amos|e|o|aron|ado|ada|ados|adas)|firm(?:amos|e|o|aron|ado|ada|ados|adas)|"
-        r"gan(?:amos|e|o|aron|ado|ada)|adjudicad[oa]s?|adjudicaron"
+        r"cerr(?:amos|e|o|aron|ado|ada|ados|adas|ao)|firm(?:amos|e|o|aron|ado|ada|ados|adas|ao)|"
+        r"gan(?:amos|e|o|aron|ado|ada|ao)|adjudicad[oa]s?|adjudicaron|closed|signed"
     ),
     anchor_phrases=_phrases(
         "nuevo cliente",
@@ -106,6 +130,12 @@ SPANISH = Language(
         "oportunidad ganada",
         "negocio ganado",
         "trato ganado",
+        "nueva venta",
+        "presupuesto aceptado",
+        "cotizacion aceptada",
+        "propuesta aceptada",
+        "oferta aceptada",
+        "orden de compra recibida",
     ),
     not_yet=_words_for(
         r"no|nunca|todavia|aun|vamos a|va a|van a|voy a|a punto de|ojala|espero|esperamos",
@@ -115,7 +145,8 @@ SPANISH = Language(
         r"prevision|pipeline|objetivo",
     ),
     later=_words_for(
-        r"manana|pasado manana|la semana que viene|la proxima semana|la semana proxima",
+        r"(?<!esta )(?<!la )manana|pasado manana|la semana que viene|la proxima semana",
+        r"la semana proxima",
         r"el mes que viene|el proximo mes|pronto|antes de fin de mes|esta tarde",
         rf"el (?:{WEEKDAYS_ES})|(?:{WEEKDAYS_ES}) que viene",
     ),
@@ -128,6 +159,11 @@ SPANISH = Language(
         r"encuesta|votacion|consulta|reclamo|chamado)s?\b[^.;!?]{0,40}\bcerrad[oa]s?",
         r"cerrad[oa]s? (?:por|hasta|el lunes|los domingos|por vacaciones)",
         r"(?:su|mi|tu) contrato|nuev[oa] (?:comercial|companer[oa]|colega|vendedor[a]?|sdr|ae)",
+        # the month's or year's books closed, not a sale: "Cerramos noviembre con 214.000 €"
+        rf"cerr\w* (?:el |la )?(?:mes|trimestre|semestre|ano|ejercicio|q[1-4]|{MONTHS_ES})\b",
+        r"(?:alquiler|arrendamiento) de (?:la |las |nuestra |nuestras )?(?:nuevas? )?"
+        r"(?:oficina|oficinas)",
+        r"acta de (?:entrega|recepcion|conformidad|cierre)",  # work delivered, signed off
     ),
     documents=_words_for(
         r"nda|acuerdo de confidencialidad|carta de intenciones|loi|memorando de entendimiento"
@@ -138,6 +174,9 @@ SPANISH = Language(
     ),
     elsewhere=_words_for(
         r"compramos|hemos comprado|prueba gratuita|periodo de prueba|demo gratis",
+        r"(?:contratamos|hemos contratado|acabamos de contratar)\b[^.;!?]{0,60}\bpara "
+        r"(?:todo |toda )?(?:el |la |nuestro |nuestra )?(?:equipo|area|departamento)",
+        r"para (?:todo )?(?:el |nuestro )equipo (?:comercial|de ventas)",
         r"la competencia (?:gano|firmo|cerro)|cumpleanos|premio a|nos dieron el premio",
         r"nuestr[oa] nuev[oa] (?:comercial|companer[oa]|colega|vendedor[a]?)",
         r"pago la factura|pagaron la factura|factura pagada",
@@ -158,13 +197,15 @@ SPANISH = Language(
     filler=_listed(
         """el la los las un una con de del al a para por nuestro nuestra su sus nuevo nueva
         contrato contratos acuerdo pedido licitacion renovacion venta trato negocio oportunidad
-        suscripcion licencia licencias proyecto hoy ayer anoche tambien ya finalmente y"""
+        suscripcion licencia licencias proyecto hoy ayer anoche tambien ya finalmente y
+        presupuesto cotizacion orden compra"""
     ),
     linking=_listed(
         """ha han hemos ya es son fue ahora finalmente oficialmente tambien hoy ayer nos
-        nuestro nuestra nuevo nueva por fin lo se"""
+        nuestro nuestra nuevo nueva por fin lo se devuelto devolvio devolvieron enviado
+        envio enviaron mandado mando mandaron regresado"""
     ),
-    connectors=_listed("de del la las los y e &"),
+    connectors=_listed("de del la las los y e & al"),
     common=_listed(
         """contrato contratos cliente clientes semana mes ano anos hoy manana ayer equipo venta
         ventas trato negocio negocios pedido propuesta oferta acuerdo licencia licencias
@@ -176,6 +217,8 @@ SPANISH = Language(
         tardes noticias"""
     ),
     welcome=_listed("bienvenido bienvenida bienvenidos bienvenidas"),
+    just_did=_words_for(r"acab(?:a|o|e|amos|an|aron|as) de (?:firmar|cerrar|ganar)"),
+    purpose=_listed("para"),
     field_keys={
         "customer": _listed("cliente empresa organizacion cuenta compania"),
         "owner": _listed("propietario responsable vendedor comercial"),
@@ -191,20 +234,28 @@ PORTUGUESE = Language(
         """com o os do da dos das nao uma um hoje ontem fechamos fechado fechou assinado
         assinamos assinou ganhamos contrato cliente semana que e esta muito mas tambem novo
         nova nosso nossa ja mes ano anos alguem sabe venda negocio obrigado time amanha
-        ainda mais pedido parabens vamos agora gente pra bora ate voce voces"""
+        ainda mais pedido parabens vamos agora gente pra bora ate voce voces boleto parcela
+        referente valor reais pago paga recebido compensado"""
     ),
     won=_words_for(
         r"fech(?:amos|ei|ou|aram|ado|ada|ados|adas)",
         r"assin(?:amos|ei|ou|aram|ado|ada|ados|adas)",
         r"ganh(?:amos|ei|ou|aram|o|a)",
         r"nov[oa] cliente|(?:agora|ja) e (?:noss[oa] )?(?:nov[oa] )?cliente|e noss[oa] cliente",
-        r"negocio (?:ganho|fechado)|negociacao ganha|venda fechada|fechado e ganho",
-        r"e nosso|closed won",
+        r"negocio (?:ganho|fechado|concluido)|negociacao (?:ganha|concluida)|venda fechada",
+        r"fechado e ganho|oportunidade ganha|venda (?:ganha|concluida)|nova venda",
+        r"(?:proposta|orcamento) (?:aceit[oa]|assinad[oa])|pedido de compra recebido",
+        r"e nosso",
+        BORROWED_WIN,
     ),
-    strong=_words_for(r"fech\w*|assin\w*|nov[oa] cliente|venda fechada|negocio ganho"),
+    strong=_words_for(
+        r"fech\w*|assin\w*|nov[oa] cliente|venda fechada|negocio ganho|nova venda",
+        r"oportunidade ganha|negocio concluido",
+        BORROWED_WIN,
+    ),
     anchor_words=re.compile(
         r"fech(?:amos|ei|ou|aram|ado|ada|ados|adas)|assin(?:amos|ei|ou|aram|ado|ada|ados|adas)|"
-        r"ganh(?:amos|ei|ou|aram)"
+        r"ganh(?:amos|ei|ou|aram)|closed|signed"
     ),
     anchor_phrases=_phrases(
         "novo cliente",
@@ -214,6 +265,13 @@ PORTUGUESE = Language(
         "nosso cliente",
         "negocio ganho",
         "negociacao ganha",
+        "oportunidade ganha",
+        "negocio concluido",
+        "venda concluida",
+        "nova venda",
+        "proposta aceita",
+        "orcamento aceito",
+        "proposta assinada",
     ),
     not_yet=_words_for(
         r"nao|nunca|ainda|vamos|vai|vao|vou|prestes a|espero|esperamos|tomara|quase",
@@ -234,6 +292,10 @@ PORTUGUESE = Language(
         r"votacao|pedido de suporte)s?\b[^.;!?]{0,40}\bfechad[oa]s?",
         r"fechad[oa]s? (?:para|por causa|na segunda|no feriado|ate)",
         r"(?:seu|meu|teu) contrato|nov[oa] (?:sdr|vendedor[a]?|colega|executiv[oa])",
+        # the month's or year's books closed, not a sale: "Fechamos novembro com R$ 1,9 mi"
+        rf"fech\w* (?:o |a )?(?:mes|trimestre|semestre|ano|q[1-4]|{MONTHS_PT})\b",
+        r"aluguel d[oa]s? (?:nov[oa]s? )?(?:escritorios?|sede|sala)",
+        r"termo de (?:aceite|recebimento|entrega|encerramento)",  # work delivered, signed off
     ),
     documents=_words_for(
         r"nda|acordo de confidencialidade|termo de confidencialidade|carta de intencao|loi"
@@ -246,6 +308,14 @@ PORTUGUESE = Language(
         r"compramos|teste gratis|teste gratuito|periodo de teste|aniversario|premio",
         r"noss[oa] nov[oa] (?:sdr|vendedor[a]?|colega|executiv[oa])",
         r"pagou a fatura|pagaram a fatura|fatura paga|meta de ligacoes",
+        # a payment on work already sold: "Boleto da CPFL compensado ... parcela 3/6"
+        r"boleto\b[^.;!?]{0,40}\b(?:pago|compensado|liquidado)|referente a parcela",
+        r"pagamento (?:recebido|confirmado|compensado)",
+        # the team's own tools: "Fechamos com a Gong pra gravar as calls"
+        r"(?:pra|para) (?:o |a |todo o |toda a )?(?:nosso |nossa )?(?:time|equipe) "
+        r"(?:comercial|de vendas)",
+        r"(?:pra|para) (?:a gente|nos) usar",
+        r"(?:pra|para) gravar (?:as |nossas )?(?:calls|ligacoes|reunioes)",
     ),
     question=re.compile(r"\s*(?:alguem\b|quando\b|quem\b|sera que\b|voces sabem\b|por que\b)"),
     hints=_words_for(
@@ -261,13 +331,13 @@ PORTUGUESE = Language(
     filler=_listed(
         """o a os as um uma com de do da dos das ao para pra por nosso nossa seu sua novo nova
         contrato contratos acordo pedido renovacao venda negocio proposta licenca licencas
-        projeto hoje ontem tambem ja finalmente e"""
+        projeto hoje ontem tambem ja finalmente e sucesso orcamento pela pelo"""
     ),
     linking=_listed(
         """ja e foi agora finalmente oficialmente tambem hoje ontem nosso nossa novo nova
-        a o as os"""
+        a o as os devolveu devolveram enviou enviaram mandou mandaram"""
     ),
-    connectors=_listed("de do da dos das e em &"),
+    connectors=_listed("de do da dos das e em & ao aos"),
     common=_listed(
         """contrato contratos cliente clientes semana mes ano anos hoje amanha ontem time equipe
         venda vendas negocio negocios pedido proposta oferta acordo licenca licencas renovacao
@@ -278,6 +348,8 @@ PORTUGUESE = Language(
         dezembro bom boa dia noticia noticias meta"""
     ),
     welcome=_listed("bem-vindo bem-vinda bem-vindos bem-vindas"),
+    just_did=_words_for(r"acab(?:a|ou|ei|amos|aram) de (?:fechar|assinar|ganhar)"),
+    purpose=_listed("para pra"),
     field_keys={
         "customer": _listed("cliente empresa organizacao conta"),
         "owner": _listed("proprietario responsavel vendedor"),
@@ -303,19 +375,33 @@ GERMAN = Language(
     ),
     won=_words_for(
         r"unterschrieben|unterzeichnet|gegengezeichnet",
+        r"u[nt]n?[dt]erschri(?:be|ebe|eba|ba)",  # Swiss German "hät underschribe"
+        r"unterschrift (?:ist )?(?:da|drauf|erfolgt)|unterschrift liegt vor",
+        r"(?:auftrag|deal|vertrag|es|das|sache) (?:ist|is) (?:jetzt |nun |endlich )?fix",
+        r"eingetutet|sack (?:ist )?(?:zu|zugemacht)|unter dach und fach|in trockenen tuchern",
+        r"(?:ist|sind) (?:jetzt |nun |ab sofort |offiziell )?(?:mit )?an bord",
+        r"bestellung [^.;!?]{0,40}\b(?:eingegangen|erhalten|bekommen|ausgelost|eingetroffen)",
+        r"(?:hat|haben) [^.;!?]{0,40}\bbestellung ausgelost|auftragsbestatigung",
+        r"(?:deal|auftrag|vertrag|vergabe) (?:ist )?(?:jetzt |offiziell |endlich |nun )*durch"
+        r"(?=\s*(?:[!.:;,]|$))",
         r"(?:deal|auftrag|ausschreibung|projekt|kunden?|vertrag|ausschreibung)[^.;!?]{0,60}"
         r"\bgewonnen|gewonnen",
         r"(?:auftrag|zuschlag|zusage) (?:erhalten|bekommen)|(?:auftrag|zuschlag) [^.;!?]{0,60}"
         r"\berhalten|haben den zuschlag",
         r"abgeschlossen|neukunde|neuer kunde|ist (?:jetzt |nun |ab sofort )?(?:unser )?kunde",
-        r"verkaufschance gewonnen|deal gewonnen|ist durch(?=\s*(?:[!.:;]|$))|closed won",
+        r"verkaufschance gewonnen|deal gewonnen|ist durch(?=\s*(?:[!.:;]|$))",
+        BORROWED_WIN,
     ),
     strong=_words_for(
-        r"unterschrieben|unterzeichnet|zuschlag|neukunde|abgeschlossen",
-        r"auftrag (?:erhalten|bekommen)",
+        r"unterschrieben|unterzeichnet|zuschlag|neukunde|abgeschlossen|eingetutet",
+        r"sack (?:ist )?(?:zu|zugemacht)",
+        r"auftrag (?:erhalten|bekommen)|(?:auftrag|deal) (?:ist|is) fix",
+        r"u[nt]n?[dt]erschri(?:be|ebe|eba|ba)",
+        BORROWED_WIN,
     ),
     anchor_words=re.compile(
-        r"unterschrieben|unterzeichnet|gegengezeichnet|gewonnen|abgeschlossen|neukunde"
+        r"unterschrieben|unterzeichnet|gegengezeichnet|gewonnen|abgeschlossen|neukunde|"
+        r"u[nt]n?[dt]erschri(?:be|ebe|eba|ba)|eingetutet|eingegangen|ausgelost|fix|closed"
     ),
     anchor_phrases=_phrases(
         "auftrag erhalten",
@@ -329,6 +415,9 @@ GERMAN = Language(
         "unser kunde",
         "ist durch",
         "erhalten",
+        "sack zu",
+        "sack zugemacht",
+        "an bord",
     ),
     not_yet=_words_for(
         r"nicht|kein|keine|nie|noch nicht|werden|wird|wuerden|wurden bald|hoffentlich|hoffe",
@@ -349,6 +438,11 @@ GERMAN = Language(
         r"[^.;!?]{0,40}\bgeschlossen",
         r"geschlossen|urlaubsantrag|arbeitsvertrag|neue kollegin|neuer kollege",
         r"unsere neue|unser neuer",
+        # our own books, a lease, a project delivered: signed or finished, but no sale
+        r"jahresabschluss\w*|steuererklarung\w*|bilanz|mietvertrag\w*|abnahme\w*",
+        r"(?:projekt|migration|rollout|umstellung|einfuhrung|schulung|go-live|implementierung)"
+        r"\w*\b[^.;!?]{0,50}\b(?:erfolgreich )?abgeschlossen",
+        rf"(?:monat|quartal|geschaftsjahr|jahr|{MONTHS_DE})\b[^.;!?]{{0,40}}\babgeschlossen",
     ),
     documents=_words_for(
         r"nda|geheimhaltungsvereinbarung|vertraulichkeitsvereinbarung|absichtserklarung|loi",
@@ -360,8 +454,10 @@ GERMAN = Language(
         r"warten auf (?:die )?unterschrift|zur unterschrift|noch nicht unterschrieben",
     ),
     elsewhere=_words_for(
-        r"gekauft|testphase|kostenlose[nr]? test|testversion|geburtstag|preis gewonnen",
+        r"gekauft|testphase|kostenlose[nr]? test|testversion|geburtstag",
+        r"\w*(?:preis|award|pokal|wettbewerb|auszeichnung|meisterschaft|turnier) gewonnen",
         r"unsere neue|unser neuer|rechnung [^.;!?]{0,30}bezahlt|hat die rechnung",
+        r"bestellung bei\b|bei \w+ bestellt|(?:fur|fuer) (?:das|unser) (?:buro|buero|team)\b",
     ),
     question=re.compile(
         r"\s*(?:wer\b|wann\b|weiss\b|weis\b|wisst\b|gibt es\b|kann\b|koennen\b|konnen\b|"
@@ -384,11 +480,11 @@ GERMAN = Language(
         """der die das den dem des ein eine einen einem einer mit von vom bei fur fuer an am
         vertrag vertrage auftrag deal zuschlag rahmenvertrag verlangerung verlaengerung
         bestellung projekt heute gestern jetzt endlich auch und unser unsere unseren neuen
-        neue neuer"""
+        neue neuer ausschreibung vergabe etat"""
     ),
     linking=_listed(
         """hat haben ist sind wurde wurden heute gestern jetzt nun endlich auch offiziell
-        schon den die das vertrag auftrag deal mit"""
+        schon den die das vertrag auftrag deal mit is hut gerade soeben"""
     ),
     connectors=_listed("und & von der die des fur fuer am an"),
     common=_listed(
@@ -398,9 +494,11 @@ GERMAN = Language(
         der die das den dem ein eine einen mit von bei fur und alle endlich super toll phase
         betrag wert besitzer montag dienstag mittwoch donnerstag freitag januar februar marz
         maerz april mai juni juli august september oktober november dezember guten hallo
-        wahnsinn ende quartal pipeline"""
+        wahnsinn ende quartal pipeline bestellung ausschreibung vergabe etat mandant mandanten
+        update unterschrift buro buero"""
     ),
     welcome=_listed("willkommen"),
+    purpose=_listed("fur fuer"),
     field_keys={
         "customer": _listed("kunde unternehmen firma organisation"),
         "owner": _listed("besitzer verantwortlich vertriebler betreuer"),
@@ -428,16 +526,28 @@ FRENCH = Language(
         demain encore bravo felicitations l'equipe avons ont j'ai il elle ils"""
     ),
     won=_words_for(
-        r"sign(?:e|ee|es|ees)|c'est signe|signature (?:obtenue|faite)",
+        r"sign(?:e|ee|es|ees|ent)|c'est signe|signature (?:electronique )?(?:obtenue|faite|recue)",
+        r"(?:on a|j'ai|l'a|l'ont|avons|avez|ont) close(?:e|es)?|c'est close",  # "on a closé"
+        r"nouvelle commande|commande (?:recue|confirmee|validee)",
+        r"(?:bdc|bon de commande) (?:recu|signe)",
+        r"(?:devis|proposition|offre) (?:accepte|acceptee|signe|signee)",
         r"gagn(?:e|ee|es|ees)|remport(?:e|ee|es|ees)",
         r"on l'a eu|on l'a|dans la boite|nouveau client|nouvelle cliente",
         r"est (?:officiellement |desormais |maintenant )?(?:notre )?(?:nouveau |nouvelle )?"
         r"client(?:e)?",
         r"opportunite gagnee|deal gagne|affaire (?:signee|gagnee|conclue)|closing|closed won",
-        r"fermee gagnee|conclu",
+        r"fermee gagnee|conclu|transaction gagnee",
+        BORROWED_WIN,
     ),
-    strong=_words_for(r"sign(?:e|ee|es|ees)|dans la boite|nouveau client|nouvelle cliente|closing"),
-    anchor_words=re.compile(r"sign(?:e|ee|es|ees)|gagn(?:e|ee)|remport(?:e|ee)|closing|conclu"),
+    strong=_words_for(
+        r"sign(?:e|ee|es|ees|ent)|dans la boite|nouveau client|nouvelle cliente|closing",
+        r"nouvelle commande|(?:bdc|bon de commande) recu|(?:on a|avons|ont) close",
+        BORROWED_WIN,
+    ),
+    anchor_words=re.compile(
+        r"sign(?:e|ee|es|ees|ent)|gagn(?:e|ee)|remport(?:e|ee)|closing|conclu|close|closee|"
+        r"closed"
+    ),
     anchor_phrases=_phrases(
         "l'a eu",
         "la boite",
@@ -451,12 +561,21 @@ FRENCH = Language(
         "notre cliente",
         "opportunite gagnee",
         "deal gagne",
+        "nouvelle commande",
+        "bdc recu",
+        "commande recu",
+        "commande recue",
+        "transaction gagnee",
+        "devis accepte",
+        "devis signe",
+        "proposition acceptee",
+        "offre acceptee",
     ),
     not_yet=_words_for(
         r"pas|ne|n'a|n'ont|n'avons|jamais|va|vont|allons|vais|bientot|presque|si|quand",
         r"espere|esperons|j'espere|croisons|croise|verbal|verbalement|attend|attendons",
         r"manque|d'ici|prevu|prevue|devrait|devrions|pourrait|peut-etre",
-        r"sign(?:er|era|erons|eront|erait|erions|ent)",
+        r"sign(?:er|era|erons|eront|erait|erions)",
         rf"signe (?:{WEEKDAYS_FR})",
         r"prevision|pipe|pipeline|objectif",
     ),
@@ -475,6 +594,12 @@ FRENCH = Language(
         r"ferme|fermee|cloture|cloturee",
         r"son contrat|mon contrat|notre nouvelle? (?:commercial|commerciale|collegue|recrue)",
         r"nouvelle commerciale|nouveau commercial",
+        # our own offices leased: "Bail signé pour les nouveaux bureaux"
+        r"bail\b[^.;!?]{0,40}\b(?:bureaux|locaux)|(?:nos|nouveaux) (?:bureaux|locaux)",
+        # work delivered and signed off: "PV de recette signé par Hydro-Québec"
+        r"pv de (?:recette|reception|livraison)|proces-verbal|recette (?:signee|validee)",
+        rf"(?:clotur|boucl|ferm)\w* (?:le |l')?"
+        rf"(?:mois|trimestre|semestre|exercice|annee|{MONTHS_FR})\b",
     ),
     documents=_words_for(r"nda|accord de confidentialite|lettre d'intention|loi"),
     pending=_words_for(
@@ -485,6 +610,9 @@ FRENCH = Language(
         r"achete|achetes|essai gratuit|periode d'essai|anniversaire|prix de",
         r"notre nouvelle? (?:commercial|commerciale|collegue|recrue)|a paye la facture",
         r"facture payee|ont paye",
+        r"(?:pour|a) (?:toute |tout )?(?:l'|notre |nos )(?:equipe|equipes) "
+        r"(?:commerciale|de vente|sales)",
+        r"commande [^.;!?]{0,60}\bpassee chez|pour (?:le|nos|notre) (?:bureau|bureaux|locaux)",
     ),
     question=re.compile(
         r"\s*(?:quelqu'un\b|est-ce que\b|quand\b|qui\b|sais\b|savez\b|on a\b[^.;!?]{0,40}\?)"
@@ -502,7 +630,8 @@ FRENCH = Language(
     filler=_listed(
         """le la les l' un une avec de du des d' a au aux pour notre nos son sa leur nouveau
         nouvelle contrat contrats marche appel offres d'offres convention commande bon affaire
-        renouvellement abonnement projet aujourd'hui hier enfin aussi et ce matin soir chez"""
+        renouvellement abonnement projet aujourd'hui hier enfin aussi et ce matin soir chez
+        bdc devis transaction par"""
     ),
     linking=_listed(
         """a ont avons est sont c'est on nous l'a enfin aussi officiellement desormais
@@ -516,9 +645,13 @@ FRENCH = Language(
         le la les un une avec de du des pour tout tous signe signee gagne montant etape
         proprietaire compte lundi mardi mercredi jeudi vendredi janvier fevrier mars avril mai
         juin juillet aout septembre octobre novembre decembre bonjour salut super top enfin
-        boite closing"""
+        boite closing transaction recap"""
     ),
     welcome=_listed("bienvenue"),
+    just_did=_words_for(
+        r"(?:vient|viens|venons|venez|viennent) de (?:signer|closer|conclure|remporter|gagner)"
+    ),
+    purpose=_listed("pour"),
     field_keys={
         "customer": _listed("client compte societe entreprise organisation"),
         "owner": _listed("proprietaire responsable commercial"),
@@ -547,7 +680,9 @@ ENGLISH_MARKERS = _listed(
 )
 WIN_WORD_WEIGHT = 2  # a win word says the language more than an article does
 LANGUAGE_SCORE_MIN = 2  # one shared word ("com", "on") is no language
-SHARED_WITH_ENGLISH = frozenset({"closing", "closed won"})  # win words French posts borrow
+SHARED_WITH_ENGLISH = frozenset(
+    {"closing", "closed won", "deal closed", "deal signed", "deal won", "closed", "signed"}
+)  # win words French posts borrow
 WORD = re.compile(r"[a-z][a-z'-]*")
 
 # Every language's common words, for the name rules: a name is never one of them.
@@ -563,7 +698,9 @@ DURATION_WORDS = _listed(
 )
 # CRM stage values in every language: a stage is won or lost whatever the post's language.
 WON_STAGE = _words_for(
-    r"ganad[oa]|cerrado ganado|ganho|fechado e ganho|fechado|gewonnen|gagnee?|fermee gagnee"
+    r"ganad[oa]|cerrado ganado|ganho|fechado e ganho|fechado|gewonnen|gagnee?|fermee gagnee",
+    # a quote the customer accepted, an order confirmed: the sale, as CRMs stage it
+    r"aceptad[oa]|aceit[oa]|acceptee?|angenommen|auftrag bestatigt|commande confirmee",
 )
 LOST_STAGE = _words_for(r"perdid[oa]|perdido|verloren|perdue?|fermee perdue|annulee?|storniert")
 
@@ -583,6 +720,7 @@ def _language_of_folded(folded: str) -> Language | None:
     for language in LANGUAGES:
         score = sum(word in language.markers for word in words)
         said = [win for win in language.won.findall(folded) if win not in SHARED_WITH_ENGLISH]
+        said += language.just_did.findall(folded)
         score += WIN_WORD_WEIGHT * len(said)
         if score > best_score:
             best, best_score = language, score

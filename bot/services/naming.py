@@ -192,6 +192,21 @@ COMPANY_WORDS = frozenset(
 )
 
 
+# A legal form written with its dots ("S.A. de C.V.", "e.K.", "Ltda."): the last dot is the
+# name's, not the sentence's.
+DOTTED_AT_END = re.compile(r"(?:^|\s)((?:[A-Za-z]{1,2}\.){2,}|(?i:ltda|cia|cía|ltée|ltee)\.)$")
+
+
+def trimmed(name: str) -> str:
+    """A name without the punctuation around it, keeping the dot that ends a dotted legal
+    form ("Textiles del Bajío S.A. de C.V.", "Cooperativa Obrera Ltda.")."""
+    kept = name.strip(" ,!-'\"")
+    cleaned = kept.strip(" .,!-'\"")
+    if kept.endswith(".") and DOTTED_AT_END.search(cleaned + "."):
+        return cleaned + "."
+    return cleaned
+
+
 def is_figure(word: str) -> bool:
     """A period, multiplier or amount written as one word with letters: FY27, Q3, 2x,
     40k (not a bare number, an ordinal or 3M, which start names: "42 Degrees")."""

@@ -22,6 +22,7 @@ OPENING_MARKS = re.compile(r"[¡¿]")
 PAUSE_MARKS = frozenset(";,.!?:()—–-|·/<>[]\n")
 CURRENCY_SIGNS = frozenset("$€£¥₹₦₩₱฿₺₪")
 ANCHORS_MAX = 8
+ELIDED = re.compile(r"[dl]['’]")  # a lower-case elided "de" or "le" before a name
 NAME_WORDS_MAX = 8
 
 
@@ -45,6 +46,11 @@ def announces_a_win(text: str, language: Language) -> bool:
 
 
 def clause_wins(clause: str, language: Language) -> bool:
+    if language.just_did.search(clause):
+        # "acaba de firmar con X": done, though the verb is an infinitive, which alone
+        # says a plan ("vamos a firmar"); the rest of the clause still may say not yet
+        rest = language.just_did.sub(" ", clause)
+        return not not_a_win(rest, language)
     return language.won.search(clause) is not None and not not_a_win(clause, language)
 
 
@@ -115,21 +121,32 @@ def welcomed(words: Sequence[str], language: Language) -> str | None:
 
 
 def _is_anchor(folded: Sequence[str], i: int, language: Language) -> bool:
-    if language.anchor_words.fullmatch(folded[i]):
-        return True
-    return any(
-        len(phrase) <= i + 1 and tuple(folded[i - len(phrase) + 1 : i + 1]) == phrase
+    return _anchor_start(folded, i, language) is not None
+
+
+def _anchor_start(folded: Sequence[str], i: int, language: Language) -> int | None:
+    """Where the win words ending at `i` start ("Sack zu", "vient de signer"), or None
+    when no win word ends there."""
+    if i >= 2 and language.just_did.fullmatch(" ".join(folded[i - 2 : i + 1])):
+        return i - 2
+    starts = [
+        i - len(phrase) + 1
         for phrase in language.anchor_phrases
-    )
+        if len(phrase) <= i + 1 and tuple(folded[i - len(phrase) + 1 : i + 1]) == phrase
+    ]
+    if starts:
+        return min(starts)
+    return i if language.anchor_words.fullmatch(folded[i]) else None
 
 
 def _name_after(
     words: Sequence[str], folded: Sequence[str], anchor: int, language: Language
 ) -> str | None:
     """A name following the win word, past articles, the deal's words and figures."""
+    start = _anchor_start(folded, anchor, language)
     headline = all(
         _is_pause(w) or f in language.linking
-        for w, f in zip(words[:anchor], folded[:anchor], strict=True)
+        for w, f in zip(words[:start], folded[:start], strict=True)
     )
     i = anchor + 1
     while i < len(words) and (
@@ -140,6 +157,8 @@ def _name_after(
         or (headline and _is_pause(words[i]) and words[i] != "(")
     ):
         i += 1
+    if i > anchor + 1 and words[i - 1].isdigit():
+        return None  # "Bestellung ausgelöst: CHF 48'750.– für 15 Infusionspumpen": a count
     return _name(words, folded, _run(words, folded, i, 1, language), language)
 
 
@@ -161,6 +180,14 @@ def _name_before(
             break  # "Hotel Mirador" may start with a filler's spelling; a capital is a name
         i -= 1
     run = list(reversed(_run(words, folded[: i + 1], i, -1, language)))
+    start = i - len(run) + 1
+    purpose = next((k for k, word in enumerate(run) if k and fold(word) in language.purpose), None)
+    if purpose is not None and fold(run[purpose - 1]) in language.filler:
+        # "PostFinance hat den Rahmenvertrag für die Lohnabrechnung unterschrieben": what
+        # the contract is for is no customer; who signed it comes before the contract
+        subject = _name_before(words, folded, start + purpose - 1, language)
+        if subject:
+            return subject
     return _name(words, folded, run, language)
 
 
@@ -200,16 +227,43 @@ def _name(
     run = list(run)
     while run and fold(run[-1]) in language.connectors:
         run.pop()
+    article = _article_of_the_name(run, language)
     while run and (fold(run[0]) in language.filler or fold(run[0]) in language.connectors):
         run.pop(0)  # "A Distribuidora Aurora", "Die Kanzlei Roth & Partner"
-    while run and fold(run[0]) in language.common:
-        run.pop(0)  # "Vertrag Schneider AG" read back from a German noun
+    while run and (fold(run[0]) in language.common or fold(run[0]) in language.welcome):
+        run.pop(0)  # "Vertrag Schneider AG" read back from a German noun, "Willkommen"
+    if run and ELIDED.match(run[0]) and _proper(run[0][2:]):
+        run[0] = run[0][2:]  # "BDC reçu d'Airbus": the name is Airbus
     if not run or not _proper(run[0]):
         return None
-    name = " ".join(run[:NAME_WORDS_MAX]).strip(" .,!-'\"")
+    if article:
+        run.insert(0, article)
+    name = naming.trimmed(" ".join(run[:NAME_WORDS_MAX]))
     if not name or all(fold(part) in language.common for part in name.split()):
         return None
     return name if any(c.isalpha() for c in name) else None
+
+
+def _article_of_the_name(run: Sequence[str], language: Language) -> str | None:
+    """A capitalised article before one word written as a name is part of the name ("La
+    Poste", "El Ganso"); before more words, or an acronym, it is grammar ("La Ville de
+    Namur", "Les HUG") and is dropped, as a lower-case one always is."""
+    if len(run) != 2 or fold(run[0]) not in ARTICLES.get(language.code, ()):
+        return None
+    first, word = run
+    if not first[:1].isupper() or not first[1:].islower() or not word[:1].isupper():
+        return None
+    plain = word.isalpha() and word[1:].islower()
+    return first if plain and fold(word) not in language.common else None
+
+
+# The articles a name may begin with, by language: where a company is named without one
+# (French, Spanish: "Renault a signé"), a capitalised one is the name's ("La Poste", "El
+# Ganso"); Portuguese and German put one before any company ("a Natura", "die Allianz").
+ARTICLES = {
+    "es": frozenset({"el", "la", "los", "las"}),
+    "fr": frozenset({"le", "la", "les"}),
+}
 
 
 def _is_pause(word: str) -> bool:

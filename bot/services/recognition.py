@@ -212,7 +212,8 @@ EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 PICTOGRAPH = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]+[\ufe0f\u200d]*")
 BOLD = re.compile(r"(?<![\w*])\*([^*\n]{1,120})\*(?![\w*])")
 FORMAT = re.compile(r"(?<![\w])[*_~]+|[*_~]+(?![\w])")
-FIELD_SEPARATOR = re.compile(r"\s+[|·]\s+")  # "Deal Won | Account Name: Apollo | Amount: …"
+# "Deal Won | Account Name: Apollo | Amount: …", "Transaction gagnée — Société : Gestifin SA — …"
+FIELD_SEPARATOR = re.compile(r"\s+[|·—]\s+")
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
 PAIR = re.compile(r"(?<![\w=])([^\W\d_](?:[^\W\d]| ){0,30}?)\s*=\s*([^;,|\n=]{1,200})")
 FIELD_LINE = re.compile(r"^\s*([^\W\d_](?:[^\W\d_]| ){0,30}?)\s*:\s*(\S.*?)\s*$")
@@ -333,7 +334,7 @@ def guess_deal(message: Mapping[str, Any]) -> Guess | None:
     language = _language(raw_text, fields)
     stage = _field(fields, STAGE_KEYS)
     if stage is not None:
-        if not _stage_won(stage):
+        if not _stage_won(stage) and not _won_past_its_stage(stage, raw_text, language):
             return None
     elif not _announces_a_win(_plain(raw_text), language) or PENDING.search(_plain(raw_text)):
         return None
@@ -369,6 +370,16 @@ def _stage_won(stage: str) -> bool:
     if LOST_STAGE.search(stage) or languages.LOST_STAGE.search(folded):
         return False
     return bool(WON_STAGE.search(_plain(stage).strip()) or languages.WON_STAGE.search(folded))
+
+
+def _won_past_its_stage(stage: str, text: str, language: Language | None) -> bool:
+    """A stage named for a step, not an outcome ("Fechamento", the closing step), under a
+    CRM post in another language whose own words say the deal was won ("Negociação ganha
+    no RD Station CRM"); a lost stage never is."""
+    folded = languages.fold(_plain(stage).strip())
+    if language is None or LOST_STAGE.search(stage) or languages.LOST_STAGE.search(folded):
+        return False
+    return _announces_a_win(_plain(text), language) and not PENDING.search(_plain(text))
 
 
 def _says_it_plainly(text: str, language: Language | None) -> bool:
@@ -616,7 +627,7 @@ def _rich_text(elements: Iterable[Mapping[str, Any]], depth: int = 0) -> Iterabl
 
 def _key(title: str) -> str:
     """A field's name as the keys are written: lower case, no accents ("Organización")."""
-    return " ".join(languages.fold(str(title)).replace("_", " ").split())[:60]
+    return " ".join(languages.fold(str(title)).replace("_", " ").replace("-", " ").split())[:60]
 
 
 def _field(fields: Mapping[str, str], keys: Iterable[str]) -> str | None:
@@ -899,6 +910,7 @@ FIELD_WORDS = {"value", "amount", "owner", "stage", "status", "rep", "ae", "arr"
 NAME_OPENERS = {"big", "new", "good", "first", "one", "two", "three", "four", "five", "six"}
 CONNECTORS = {"&", "+", "n", "of", "de", "du", "la", "le", "von", "van", "der", "del", "y", "and"}
 ABBREVIATIONS = {"inc.", "co.", "corp.", "ltd.", "llc.", "plc.", "bros.", "st.", "intl.", "dr."}
+ABBREVIATIONS |= {"ltda.", "cia.", "cía.", "ltée."}  # legal forms in Serve's other languages
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?i:{CURRENCY_CODES})$")
 INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
@@ -928,6 +940,12 @@ PAUSES = {
     "/",
 }
 NAME_WORDS_MAX, NAME_CHARS_MAX = 12, 80
+# A company field's name with its legal form after a comma: "Talleres Gómez e Hijos, S.L.",
+# "Initech, Inc.", "Gestifin, SA" (a few words, then the form and nothing else).
+LEGAL_FORM_AFTER_COMMA = re.compile(
+    r"[^,;:\n]{2,60},\s*(?:(?:[A-Za-z]{1,2}\.){2,}|(?:Inc|Ltd|Ltda|Corp|Co|Cía|Cia)\.?|"
+    r"LLC|LLP|PLC|GmbH|AG|KG|SA|SAS|SL|SRL|SpA|Sàrl|BV|NV|AB|AS|Oy)"
+)
 
 
 def _customer(
@@ -971,6 +989,8 @@ def _candidates(
         said = _words(first)
         start = next((i for i, word in enumerate(said) if word.lower() not in FILLER), len(said))
         cleaned = _name(_run(said, start, 1), strict=False)  # "monday.com signed for …"
+        if cleaned and LEGAL_FORM_AFTER_COMMA.fullmatch(first.strip()):
+            cleaned = naming.trimmed(first)  # a CRM's "Talleres Gómez e Hijos, S.L."
         if cleaned:
             yield cleaned
     for attachment in message.get("attachments") or []:
@@ -1333,7 +1353,7 @@ def _name(words: Sequence[str], strict: bool) -> str | None:
     if not words or (words[0].lower() in NOT_NAMES and not _proper(words[0])):
         return None
     joined = SPLIT_MARK.sub(r"\1", " ".join(words[:NAME_WORDS_MAX]))  # "J.P . Morgan"
-    cleaned = joined.strip(" .,!-'\"")[:NAME_CHARS_MAX]
+    cleaned = naming.trimmed(joined)[:NAME_CHARS_MAX]
     if not cleaned or not any(c.isalpha() for c in cleaned) or DURATION.fullmatch(cleaned):
         return None
     if words[0].isdigit() and (len(words) == 1 or words[1][:1].islower()):

@@ -363,6 +363,20 @@ OUTCOME_BARS = {
         )
         for code in ("es", "pt_br", "de", "fr")
     },
+    # Written blind for the same four languages by someone who had read neither the reader
+    # nor its tables; read once untouched (each header keeps that first reading), then tuned
+    # on with rules for the families of phrasing they showed, never for one row.
+    **{
+        f"{code}_2026_12_04": OutcomeBar(
+            rows_at_least=50,
+            wins_at_least=25,
+            near_misses_at_least=25,
+            asks_at_most=0.05,
+            replies_to_none=True,
+            **LANGUAGES_BAR,
+        )
+        for code in ("es", "pt_br", "de", "fr")
+    },
     "chatter_languages_2026_12_04_dev": OutcomeBar(
         rows_at_least=60,
         wins_at_least=0,
