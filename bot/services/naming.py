@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import languages
+from . import vocabularies
 
 # A period, a figure, a multiplier or a count: never a customer, whatever its case.
 FIGURE = re.compile(
@@ -123,16 +123,16 @@ def doubt(name: str) -> str | None:
 
 def _common(word: str) -> bool:
     """A common word in English or in any language Serve reads ("contrato", "Woche")."""
-    return word in COMMON_WORDS or languages.fold(word) in languages.COMMON_WORDS
+    return word in COMMON_WORDS or vocabularies.fold(word) in vocabularies.COMMON_WORDS
 
 
 def _amount_word(word: str) -> bool:
     """A multiplier or a period's unit said as a word, in English or another language
     ("mil", "Mrd", "Jahre")."""
-    folded = languages.fold(word).rstrip(".")
-    if word in AMOUNT_WORDS or (len(folded) > 2 and folded in languages.MULTIPLIER_WORDS):
+    folded = vocabularies.fold(word).rstrip(".")
+    if word in AMOUNT_WORDS or (len(folded) > 2 and folded in vocabularies.MULTIPLIER_WORDS):
         return True
-    return len(folded) > 3 and folded in languages.DURATION_WORDS  # "Jahre", "meses"
+    return len(folded) > 3 and folded in vocabularies.DURATION_WORDS  # "Jahre", "meses"
 
 
 def _shape_doubt(words: list[str], lowered: list[str]) -> str | None:

@@ -2,7 +2,7 @@
 clause says the business was won, and which span of the post is the customer.
 
 The same three outcomes and name rules as English, with each language's words from
-`languages`: a clause wins when it says a win and nothing in it says not yet, never, later,
+`vocabularies`: a clause wins when it says a win and nothing in it says not yet, never, later,
 or another kind of closing; a name is a capitalised span beside the win word ("Firmado
 con Textiles Medina", "Bäckerei Huber hat unterschrieben"), never one of the language's
 common words (German capitalises its nouns, so "Vertrag" is no name). Every word is
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from . import naming
-from .languages import DURATION_WORDS, MULTIPLIER_WORDS, Language, fold
+from .vocabularies import DURATION_WORDS, MULTIPLIER_WORDS, Language, fold
 
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 CLAUSE_BREAK = re.compile(r"[.!?;,:—–·|()\n]+")

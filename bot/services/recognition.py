@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import languages, markup, naming, other_languages, signs
-from .languages import Language
+from . import markup, naming, other_languages, signs, vocabularies
 from .markup import Kind, Token
+from .vocabularies import Language
 
 READ_LIMIT = 4000
 
@@ -78,10 +78,10 @@ AMOUNT_KEYS: tuple[str, ...] = (
     *("award value", "order value", "po value", "deal size", "total", "fee"),
 )
 # The same fields as CRMs name them in Serve's other languages ("Organización", "Betrag").
-STAGE_KEYS = (*STAGE_KEYS, *languages.field_keys("stage"))
-CUSTOMER_KEYS = (*CUSTOMER_KEYS, *languages.field_keys("customer"))
-OWNER_KEYS = (*OWNER_KEYS, *languages.field_keys("owner"))
-AMOUNT_KEYS = (*AMOUNT_KEYS, *languages.field_keys("amount"))
+STAGE_KEYS = (*STAGE_KEYS, *vocabularies.field_keys("stage"))
+CUSTOMER_KEYS = (*CUSTOMER_KEYS, *vocabularies.field_keys("customer"))
+OWNER_KEYS = (*OWNER_KEYS, *vocabularies.field_keys("owner"))
+AMOUNT_KEYS = (*AMOUNT_KEYS, *vocabularies.field_keys("amount"))
 
 WON_STAGE = re.compile(r"closed[\s_-]*won|\bwon\b|\bsigned\b", re.I)
 LOST_STAGE = re.compile(r"lost|dead|disqualif|cancel|churn", re.I)
@@ -361,23 +361,23 @@ def _language(text: str, fields: Mapping[str, str]) -> Language | None:
     """The language the post is written in, when not English: from its words and its
     fields' names and values, never from who posted it."""
     said = " ".join([_plain(text), *fields, *fields.values()])
-    return languages.language_of(said)
+    return vocabularies.language_of(said)
 
 
 def _stage_won(stage: str) -> bool:
     """A CRM stage that says won ("Closed Won", "Ganho", "Gewonnen"), and not lost."""
-    folded = languages.fold(_plain(stage).strip())
-    if LOST_STAGE.search(stage) or languages.LOST_STAGE.search(folded):
+    folded = vocabularies.fold(_plain(stage).strip())
+    if LOST_STAGE.search(stage) or vocabularies.LOST_STAGE.search(folded):
         return False
-    return bool(WON_STAGE.search(_plain(stage).strip()) or languages.WON_STAGE.search(folded))
+    return bool(WON_STAGE.search(_plain(stage).strip()) or vocabularies.WON_STAGE.search(folded))
 
 
 def _won_past_its_stage(stage: str, text: str, language: Language | None) -> bool:
     """A stage named for a step, not an outcome ("Fechamento", the closing step), under a
     CRM post in another language whose own words say the deal was won ("Negociação ganha
     no RD Station CRM"); a lost stage never is."""
-    folded = languages.fold(_plain(stage).strip())
-    if language is None or LOST_STAGE.search(stage) or languages.LOST_STAGE.search(folded):
+    folded = vocabularies.fold(_plain(stage).strip())
+    if language is None or LOST_STAGE.search(stage) or vocabularies.LOST_STAGE.search(folded):
         return False
     return _announces_a_win(_plain(text), language) and not PENDING.search(_plain(text))
 
@@ -627,7 +627,7 @@ def _rich_text(elements: Iterable[Mapping[str, Any]], depth: int = 0) -> Iterabl
 
 def _key(title: str) -> str:
     """A field's name as the keys are written: lower case, no accents ("Organización")."""
-    return " ".join(languages.fold(str(title)).replace("_", " ").replace("-", " ").split())[:60]
+    return " ".join(vocabularies.fold(str(title)).replace("_", " ").replace("-", " ").split())[:60]
 
 
 def _field(fields: Mapping[str, str], keys: Iterable[str]) -> str | None:
@@ -998,12 +998,12 @@ def _candidates(
             title = re.split(r"\s+[-–—|]\s+", _plain(str(attachment["title"])[:READ_LIMIT]))[0]
             cleaned = _name(_words(title), strict=True)
             said_a_win = _announces_a_win(title, language) or POSITIVE.search(title)
-            if language is not None and language.won.search(languages.fold(title)):
+            if language is not None and language.won.search(vocabularies.fold(title)):
                 said_a_win = True  # "Negocio ganado: Metalúrgica Soler": the CRM's words
             if cleaned and not said_a_win:
                 yield cleaned
     bold = _bold_name(text)
-    if language is not None and bold and language.won.search(languages.fold(bold)):
+    if language is not None and bold and language.won.search(vocabularies.fold(bold)):
         bold = None  # "*Negocio ganado*": the CRM's words, not a name
     if integration and bold:
         yield bold
@@ -1512,7 +1512,7 @@ def _number(
         digits = digits.replace(".", "").replace(",", ".")
     elif (multiplier or grouped) and re.fullmatch(r"\d+,\d{1,2}", digits):  # 1,2 M; 1 234,56
         digits = digits.replace(",", ".")
-    said = languages.fold(multiplier or "")
+    said = vocabularies.fold(multiplier or "")
     times = (spoken or {}).get(said) or MULTIPLIERS.get(said, 1)
     try:
         value = Decimal(digits.replace(",", "")) * times

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .languages import Language, fold
+from .vocabularies import Language, fold
 
 # What was sold: a deal said in the words around it.
 SOLD = re.compile(

@@ -27,7 +27,7 @@ READERS = {
     "reading",
     "lookalike",
     "typed",
-    "languages",
+    "vocabularies",
     "other_languages",
 }
 MARKERS = {"_", "N_", "ngettext"}

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.services import languages, naming
+from bot.services import naming, vocabularies
 from bot.services.reading import Outcome, read_post
 from bot.services.recognition import amount_in
 
@@ -133,7 +133,7 @@ def test_mil_is_a_thousand_only_in_the_languages_that_say_so() -> None:
     ],
 )
 def test_a_posts_language_is_decided_from_its_words(text: str, code: str | None) -> None:
-    found = languages.language_of(text)
+    found = vocabularies.language_of(text)
     assert (found.code if found else None) == code
 
 
