@@ -127,10 +127,12 @@ class Envelopes:
         follows profile and time zone changes. tz, tz_label, tz_offset, deleted and the
         admin flags (is_admin, is_owner, is_primary_owner) are top-level user fields;
         real_name is set in both places, as Slack mirrors it; every other field goes into
-        `profile`. Returns the updated user."""
+        `profile`. The event carries no locale, as users.info without `include_locale`
+        shows none. Returns the updated user, as users.info shows it."""
         workspace = self._workspace
         with workspace.changed:
-            updated = workspace.edit_profile(user_id, fields)
+            edited = workspace.edit_profile(user_id, fields)
+            updated = {k: v for k, v in edited.items() if k != "locale"}
             connected = self._socket_mode.connected
         if connected:
             self.send_event(
