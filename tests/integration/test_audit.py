@@ -239,3 +239,7 @@ def test_an_uninstall_is_recorded_once_with_when_its_data_goes(
     grace = bot.settings.uninstall_grace_days
     forget_at = uninstalled.at + timedelta(days=grace)
     assert uninstalled.change == {"forget_at": forget_at.isoformat()}
+
+    clock.set(forget_at + timedelta(minutes=1))
+    bot.tick()
+    assert entries(bot) == []  # the trail goes with the rest of the workspace's data

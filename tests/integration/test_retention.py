@@ -69,6 +69,7 @@ def a_team_with_history(bot: RunningBot, months: int | None) -> None:
         for created, text in [
             (SIX_MONTHS_AGO - MINUTE, "older: goes"),
             (SIX_MONTHS_AGO - timedelta(days=400), "much older: goes"),
+            (SIX_MONTHS_AGO, "six months to the minute: not older, stays"),
             (SIX_MONTHS_AGO + MINUTE, "a minute younger: stays"),
         ]:
             session.add(
@@ -107,7 +108,7 @@ def test_what_is_older_than_n_months_goes_and_a_minute_younger_stays(
     notes, outcomes, stories = kept(bot)
     assert notes == [None, "a minute younger: stays", None]
     assert outcomes == ["satisfied"] * 3  # the check-ins and their outcomes stay
-    assert stories == ["a minute younger: stays"]
+    assert stories == ["six months to the minute: not older, stays", "a minute younger: stays"]
     with bot.store.reading() as session:
         assert session.scalar(select(Deal.customer)) == "Acme Corp"
     [entry] = audit_entries(bot)
@@ -133,7 +134,7 @@ def test_it_runs_once_a_day_and_the_next_day_takes_what_has_aged_since(
     assert notes == [None, None, None] and stories == []
     assert [e.change for e in audit_entries(bot)] == [
         {"months": 6, "notes": 1, "stories": 2},
-        {"months": 6, "notes": 1, "stories": 1},
+        {"months": 6, "notes": 1, "stories": 2},
     ]
 
 
@@ -163,7 +164,7 @@ def test_an_admin_sets_the_retention_in_the_settings_form_and_the_trail_says_bot
 
     bot.tick()
 
-    assert kept(bot)[2] == ["a minute younger: stays"]
+    assert kept(bot)[2] == ["six months to the minute: not older, stays", "a minute younger: stays"]
     shown = answer_text(serve(fake_slack, bot, "U0ADMIN", "audit"))
     assert "Serve deleted 1 notes and 2 stories older than 6 months" in shown
     assert "<@U0ADMIN> changed *Keep notes and stories for (months; 0: for ever)* from 0 to 6" in (
