@@ -24,7 +24,7 @@ from bot.listeners.inbound import clean_text
 from bot.metrics import Metrics
 from bot.runner import Runner
 from bot.scheduler import Timer
-from bot.services import catch_up, installs, weekly
+from bot.services import catch_up, installs, retention, weekly
 from bot.slack_api import TIMEOUT_SECONDS, listener_client, runner_client
 from bot.socket_mode import SocketMode
 from bot.store.db import Store, hold_sqlite_file
@@ -235,9 +235,10 @@ class RunningBot:
 
     def tick(self) -> int:
         """Replay the events held while the database was away, plan this week's work if
-        nobody has yet, then run whatever has fallen due."""
+        nobody has yet (and today's retention), then run whatever has fallen due."""
         self.deps.held.replay(self.app, self.store)
         weekly.ensure_this_week(self.store, self.clock, self.settings)
+        retention.ensure_today(self.store, self.clock, self.settings)
         return self.runner.tick()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:

@@ -214,6 +214,24 @@ def parse_history_rate(raw: str) -> str:
     return rate
 
 
+RETENTION_LONGEST = 120  # months: ten years
+
+
+def parse_retention(raw: str) -> int:
+    """`6` → 6: months check-in notes and stories are kept; 0 keeps them for ever."""
+    text = raw.strip()
+    if not text.isdigit() or int(text) > RETENTION_LONGEST:
+        raise ValueError(
+            _("should be a number of months, 0 to 120 (like 12; 0 keeps them for ever)")
+        )
+    return int(text)
+
+
+def _months_or_none(months: object) -> int | None:
+    """The column's value: a number of months chosen (0 too), or None for the default."""
+    return months if isinstance(months, int) else None
+
+
 def parse_holidays(raw: str) -> tuple[date, ...]:
     try:
         return tuple(sorted({date.fromisoformat(p.strip()) for p in raw.split(",") if p.strip()}))
@@ -626,6 +644,22 @@ class Settings:
         parse_flag,
         PerWorkspace("notify_recognised", N_("Tell people when a story names them"), "yes_no"),
         shown=lambda on: "true" if on else "false",
+    )
+    retention_months: int = setting(
+        0,
+        "RETENTION_MONTHS",
+        "Months check-in notes and stories are kept: older ones are deleted each day "
+        "(deals, check-ins and outcomes stay). 0 or empty: kept for ever. At most 120.",
+        parse_retention,
+        PerWorkspace(
+            "retention_months",
+            N_("Keep notes and stories for (months; 0: for ever)"),
+            "text",
+            kept=_months_or_none,
+            placeholder=N_("0 keeps them for ever; at most 120"),
+            optional=True,
+            longest=3,
+        ),
     )
     catch_up_days: int = setting(
         7,

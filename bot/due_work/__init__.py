@@ -9,11 +9,12 @@ from bot.delivery import Deliveries
 from bot.deps import Deps
 from bot.runner import Runner
 
-from . import catch_up, checkins, crm_deals, deal_replies, installs, stories, weekly
+from . import catch_up, checkins, crm_deals, deal_replies, installs, retention, stories, weekly
 from .work import Wiring
 
 
 def register(runner: Runner, deps: Deps, deliveries: Deliveries) -> None:
     wiring = Wiring(runner, deps, deliveries)
-    for kind in (checkins, deal_replies, crm_deals, weekly, stories, installs, catch_up):
+    kinds = (checkins, deal_replies, crm_deals, weekly, stories, installs, catch_up, retention)
+    for kind in kinds:
         kind.register(wiring)

@@ -43,6 +43,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "resume": settings.serve_resume,
     "settings": settings.serve_settings,
     "export": privacy.serve_export,
+    "audit": privacy.serve_audit,
     "my": privacy.serve_my,
     "forget": privacy.serve_forget,
 }

@@ -1,5 +1,5 @@
-"""What Serve holds: `/serve my data`, `/serve forget me` with its confirming button, and
-an admin's `/serve export`."""
+"""What Serve holds: `/serve my data`, `/serve forget me` with its confirming button, an
+admin's `/serve export`, and the audit trail admins read with `/serve audit`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot.languages import _
-from bot.services import export, privacy
+from bot.services import audit, export, privacy
 from bot.services.commands import Command
+from bot.views import audit as audit_views
 from bot.views import commands as command_views
 from bot.views import privacy as views
 from bot.views.settings import ADMINS_ONLY
@@ -58,7 +59,9 @@ def serve_export(incoming: Incoming, command: Command) -> None:
         incoming.answer(command_views.said(_(ADMINS_ONLY)))
         return
     incoming.answer(command_views.said(_(command_views.EXPORT_STARTED)))
-    table = export.export_csv(incoming.store, incoming.team, can_see_leads=True)
+    table = export.export_csv(
+        incoming.store, incoming.clock, incoming.team, can_see_leads=True, by=incoming.user
+    )
     try:
         incoming.client.files_upload_v2(
             channel=incoming.directory.dm_channel(incoming.client, incoming.user),
@@ -70,6 +73,13 @@ def serve_export(incoming: Incoming, command: Command) -> None:
     except SlackApiError as error:
         log.warning("could not send %s their export: %s", incoming.user, error)
         incoming.later(command_views.said(_(command_views.EXPORT_FAILED)))
+
+
+def serve_audit(incoming: Incoming, command: Command) -> None:
+    if not incoming.is_admin:
+        incoming.answer(command_views.said(_(audit_views.ADMINS_ONLY)))
+        return
+    incoming.answer(audit_views.audit_trail(audit.latest(incoming.store, incoming.team)))
 
 
 def _did_you_mean(incoming: Incoming, typed: str, meant: str) -> None:

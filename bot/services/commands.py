@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "resume",
     "settings",
     "export",
+    "audit",
     "my",  # my data
     "forget",  # forget me
 )

@@ -1,14 +1,18 @@
 """Serve's data for a workspace as one CSV an admin can open in a spreadsheet: a row per
-deal, check-in and story. Cells a spreadsheet would run as a formula are made inert."""
+deal, check-in and story, then the audit trail, a row per entry. Cells a spreadsheet
+would run as a formula are made inert."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 
+from bot.clock import Clock
+from bot.store import audit
 from bot.store import export as queries
 from bot.store.db import Store
-from bot.store.models import CheckIn, Deal, Story, Visibility
+from bot.store.models import AuditEntry, AuditKind, CheckIn, Deal, Story, Visibility
 
 COLUMNS = (
     "record",
@@ -29,19 +33,26 @@ COLUMNS = (
     "visibility",
     "shared_by",
     "link",
+    "by",  # an audit entry's: who did it
+    "change",  # and what, as JSON
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_csv(store: Store, team_id: str, can_see_leads: bool) -> str:
+def export_csv(store: Store, clock: Clock, team_id: str, can_see_leads: bool, by: str) -> str:
     """Deals, check-ins with their outcomes and notes, and stories (leads-only ones
-    only for those who may read them)."""
-    with store.reading() as session:
+    only for those who may read them), then the audit trail. The export itself is in
+    the trail, who and how many rows, written as the rows are read: it is there too."""
+    with store.session() as session:
         rows = [_deal_row(d) for d in queries.deals_of(session, team_id)]
         customers = queries.customers_by_deal(session, team_id)
         checkins = queries.checkins_of(session, team_id)
         rows += [_checkin_row(c, customers.get(c.deal_id, "")) for c in checkins]
         rows += [_story_row(s) for s in queries.stories_of(session, team_id, can_see_leads)]
+        exported = {"rows": len(rows)}
+        audit.record(session, team_id, clock.now(), by, AuditKind.EXPORT, exported)
+        session.flush()
+        rows += [_audit_row(entry) for entry in audit.entries_of(session, team_id)]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -99,6 +110,17 @@ def _story_row(story: Story) -> list[object]:
         visibility=story.visibility,
         shared_by=None if anonymous else story.shared_by,
         link=story.source_link,
+    )
+
+
+def _audit_row(entry: AuditEntry) -> list[object]:
+    return _row(
+        record="audit",
+        id=entry.id,
+        date=entry.at.isoformat(),
+        status=entry.kind,
+        by=entry.actor,
+        change=json.dumps(entry.change, sort_keys=True),
     )
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.store import due
+from bot.store import audit, due
 from bot.store import workspaces as queries
 from bot.store.db import Store
 from bot.store.installations import delete_installations
+from bot.store.models import BY_SLACK, AuditKind
 
 FORGET_WORKSPACE = "forget_workspace"
 WHOLE_WORKSPACE = "*"
@@ -34,15 +35,20 @@ def installed(store: Store, clock: Clock, team_id: str, name: str | None = None)
 def uninstalled(store: Store, clock: Clock, team_id: str, grace_days: int) -> datetime:
     """Stop this workspace's sends (its tokens are deleted with the same commit) and
     plan the deletion of its data; when that comes. Slack may tell us twice
-    (`tokens_revoked`, then `app_uninstalled`): the first time counts."""
+    (`tokens_revoked`, then `app_uninstalled`): the first time counts, and is in the
+    audit trail (deleted with the rest unless the app is installed again)."""
     now = clock.now()
     with store.session() as session:
         delete_installations(session, team_id)
         workspace = queries.hold_workspace(session, team_id, now)
-        if workspace.uninstalled_at is None:
+        first = workspace.uninstalled_at is None
+        if first:
             workspace.uninstalled_at = now
-        since = workspace.uninstalled_at
+        since = workspace.uninstalled_at or now
         forget_at = since + timedelta(days=grace_days)
+        if first:
+            change = {"forget_at": forget_at.isoformat()}
+            audit.record(session, team_id, now, BY_SLACK, AuditKind.UNINSTALL, change)
         due.add_once(
             session, FORGET_WORKSPACE, team_id, _period(since), WHOLE_WORKSPACE, forget_at, now
         )

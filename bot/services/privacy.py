@@ -8,17 +8,17 @@ relationship while the person leaves no trace."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.store import due, people
+from bot.store import audit, due, people
 from bot.store import privacy as queries
 from bot.store import stories as story_queries
 from bot.store.db import Store
-from bot.store.models import Deal, Member, Story, Visibility
+from bot.store.models import FORMER_TEAMMATE, AuditKind, Deal, Member, Story, Visibility
 
 from .checkins import STEPS
 
@@ -75,7 +75,9 @@ def held(store: Store, team_id: str, user_id: str, since: datetime) -> Held:
 
 
 def forget(store: Store, clock: Clock, team_id: str, user_id: str) -> Forgotten:
-    """All of it in one unit of work: nothing is half forgotten."""
+    """All of it in one unit of work: nothing is half forgotten. The audit trail says a
+    former teammate was forgotten, and what went, but not who: entries they made
+    before become a former teammate's too."""
     now = clock.now()
     with store.session() as session:
         stories = _forget_stories(session, team_id, user_id)
@@ -83,7 +85,10 @@ def forget(store: Store, clock: Clock, team_id: str, user_id: str) -> Forgotten:
         cancelled = _cancel_waiting_checkins(session, team_id, user_id, now)
         checkins, deals = queries.name_former_teammate(session, team_id, user_id, now)
         people.delete_person(session, team_id, user_id)
-        return Forgotten(stories[0], stories[1], notes, deals, checkins, cancelled)
+        done = Forgotten(stories[0], stories[1], notes, deals, checkins, cancelled)
+        audit.name_former_teammate(session, team_id, user_id)
+        audit.record(session, team_id, now, FORMER_TEAMMATE, AuditKind.FORGET_ME, asdict(done))
+        return done
 
 
 def _forget_stories(session: Session, team_id: str, user_id: str) -> tuple[int, int]:

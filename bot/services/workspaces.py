@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import WORKSPACE_SETTINGS, Setting, Settings
-from bot.store import due
+from bot.store import audit, due
 from bot.store import workspaces as queries
 from bot.store.db import Store
-from bot.store.models import Workspace
+from bot.store.models import AuditKind, Workspace
 
 from .cadence import zone_or_default
 from .stories import on_weekday, week_of
@@ -79,7 +79,8 @@ def change_settings(
     """Save an admin's settings in one unit of work, all or none. Returns what is wrong,
     by setting (nothing saved then), or nothing. A setting the form leaves out stays as
     it is. A new digest day, time or zone moves this week's digest if it has not gone
-    out yet."""
+    out yet. Each setting whose value changed is in the audit trail, old and new,
+    written with it."""
     problems: dict[str, str] = {}
     chosen: dict[str, Any] = {}
     for declared in WORKSPACE_SETTINGS:
@@ -93,13 +94,29 @@ def change_settings(
     now = clock.now()
     with store.session() as session:
         workspace = queries.hold_workspace(session, team_id, now)
+        before = effective(workspace, env)
         for declared in WORKSPACE_SETTINGS:
             if declared.name in chosen and declared.workspace is not None:
                 kept = declared.workspace.kept(chosen[declared.name])
                 setattr(workspace, declared.workspace.column, kept)
         workspace.settings_changed_by, workspace.settings_changed_at = by, now
-        _move_this_weeks_digest(session, effective(workspace, env), team_id, now)
+        after = effective(workspace, env)
+        for change in changes(before, after):
+            audit.record(session, team_id, now, by, AuditKind.SETTING, change)
+        _move_this_weeks_digest(session, after, team_id, now)
     return {}
+
+
+def changes(before: Settings, after: Settings) -> list[dict[str, str]]:
+    """Each workspace setting whose value differs, as a person would type it before and
+    after: a form saves every field, and only what it changed is worth recording."""
+    found = []
+    for declared in WORKSPACE_SETTINGS:
+        old = declared.shown(getattr(before, declared.name))
+        new = declared.shown(getattr(after, declared.name))
+        if old != new:
+            found.append({"setting": declared.name, "old": old, "new": new})
+    return found
 
 
 def _read(declared: Setting, raw: str | Sequence[str]) -> Any:

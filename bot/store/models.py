@@ -68,6 +68,7 @@ class Workspace(Base):
     digest_time: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(16))  # channel posts' ("de"); None: Slack's
+    retention_months: Mapped[int | None]  # notes and stories older are deleted; 0: kept
     settings_changed_by: Mapped[str | None] = mapped_column(String(32))
     settings_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -422,3 +423,35 @@ class HistoryTurn(Base):
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     next_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditKind(enum.StrEnum):
+    """What an audit entry records."""
+
+    SETTING = "setting"  # an admin changed a setting: {setting, old, new}
+    EXPORT = "export"  # an admin exported the workspace's data: {rows}
+    FORGET_ME = "forget_me"  # someone asked to be forgotten: what went
+    UNINSTALL = "uninstall"  # the app was uninstalled: {forget_at}
+    RETENTION = "retention"  # old notes and stories deleted: {months, notes, stories}
+
+
+# Who did what an audit entry records, when no person did: Serve's own due work, or Slack
+# telling Serve the app was uninstalled.
+BY_SERVE = "serve"
+BY_SLACK = "slack"
+
+
+class AuditEntry(Base):
+    """Something done to a workspace's settings or data that its admins may want to
+    account for later: who, when, what. Written in the same unit of work as the change,
+    so the trail never records what did not happen, nor misses what did."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_team_at", "team_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(32))  # a user id, BY_SERVE or BY_SLACK
+    kind: Mapped[str] = mapped_column(String(32))
+    change: Mapped[dict[str, Any]] = mapped_column(JSON)

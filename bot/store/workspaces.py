@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .db import insert_if_absent, rows_changed
 from .installations import delete_installations
 from .models import (
+    AuditEntry,
     ChannelRead,
     CheckIn,
     Deal,
@@ -37,6 +38,7 @@ WORKSPACE_TABLES = (
     Deal,
     ChannelRead,
     HistoryTurn,
+    AuditEntry,
 )
 
 

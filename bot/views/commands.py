@@ -41,6 +41,7 @@ HELP = (
     N_("`/serve resume`: prompts and check-ins again; paused check-ins come then"),
     N_("`/serve settings`: the workspace's settings (admins)"),
     N_("`/serve export`: a CSV of deals, check-ins and stories, sent to you (admins)"),
+    N_("`/serve audit`: who changed settings, exported or deleted data, and when (admins)"),
     N_("`/serve my data`: everything Serve holds about you"),
     N_("`/serve forget me`: delete what is yours and take your name off the rest (asks first)"),
 )
