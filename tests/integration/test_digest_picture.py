@@ -126,6 +126,15 @@ def test_after_twelve_weeks_the_digest_carries_the_chart_once_and_the_table(
     cells = [[cell["text"] for cell in row] for row in table["rows"]]
     assert cells[0] == ["Figure", "This week", "12-week median"]
     assert ["Deals closed", "3", "2"] in cells
+
+    wins.add_user("U0ADMIN", "ada", is_admin=True)
+    wins.open_home("U0ADMIN")  # the Home shows the digest's file again: nothing uploaded
+    assert bot.wait_idle() and other.wait_idle()
+    home = wins.home["U0ADMIN"]
+    [shown] = [b for b in home["blocks"] if b["type"] == "image"]
+    assert shown["slack_file"] == {"id": uploaded.id}
+    assert "12-week median" in json.dumps(home)
+    assert len(wins.calls_to("files.getUploadURLExternal")) == 1
     assert wins.violations == []
 
 
