@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.languages import N_, _
+from bot.languages import N_, _, ngettext
 from bot.services.weekly import COMPLETE_WEEKS_FOR_A_CHART, History, NoChart
 
 from .mrkdwn import number
@@ -22,11 +22,6 @@ ROWS = (
     ("helped", N_("…and got a hand")),
 )
 NO_CHART = {
-    # Translators: why the weekly digest has no chart; {weeks} and {needed} are numbers of
-    # weeks.
-    NoChart.TOO_LITTLE_DATA: N_(
-        "No chart yet: {weeks} complete weeks of figures so far, and a chart needs {needed}."
-    ),
     # Translators: why the weekly digest has no chart; files:write is a Slack permission's
     # name, keep it as it is.
     NoChart.NO_SCOPE: N_(
@@ -75,8 +70,17 @@ def chart_image(file_id: str, alt_text: str) -> dict[str, Any]:
 
 
 def no_chart_reason(why: NoChart, history: History | None) -> str:
+    if why != NoChart.TOO_LITTLE_DATA:
+        return _(NO_CHART[why])
     weeks = history.complete_weeks if history is not None else 0
-    return _(NO_CHART[why]).format(weeks=number(weeks), needed=number(COMPLETE_WEEKS_FOR_A_CHART))
+    # Translators: why the weekly digest has no chart; {weeks} and {needed} are numbers of
+    # weeks; the count is of {weeks}.
+    said = ngettext(
+        "No chart yet: {weeks} complete week of figures so far, and a chart needs {needed}.",
+        "No chart yet: {weeks} complete weeks of figures so far, and a chart needs {needed}.",
+        weeks,
+    )
+    return said.format(weeks=number(weeks), needed=number(COMPLETE_WEEKS_FOR_A_CHART))
 
 
 def _median(value: float) -> str:

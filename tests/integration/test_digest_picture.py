@@ -151,7 +151,7 @@ def test_with_two_weeks_of_data_the_digest_has_no_chart_and_says_why(
     blocks = blocks_of(post)
     assert not [b for b in blocks if b["type"] == "image"]
     assert wins.calls_to("files.getUploadURLExternal") == []
-    assert "No chart yet: 1 complete weeks of figures so far, and a chart needs 2." in json.dumps(
+    assert "No chart yet: 1 complete week of figures so far, and a chart needs 2." in json.dumps(
         blocks
     )
     assert [b for b in blocks if b["type"] == "table"]
