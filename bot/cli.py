@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from bot.clock import Clock, SystemClock
@@ -59,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="watch a week of Serve against a fake Slack")
     demo.add_argument("--step", action="store_true", help="wait for Enter between scenes")
     _add_simulate(commands)
+    report = commands.add_parser(
+        "report", help="write a workspace's 12-week chart (chart.png) and figures (weekly.csv)"
+    )
+    report.add_argument("--team", required=True, help="the workspace's id (T0123…)")
+    report.add_argument("--out", required=True, help="the folder to write them in")
     args = parser.parse_args(argv)
     if args.command == "demo":  # needs no settings: the demo makes its own
         from bot.sandbox.demo import run as run_demo
@@ -77,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return crm_secret(settings, args.name, args.team)
     if args.command == "simulate":
         return simulate(settings, args)
+    if args.command == "report":
+        return weekly_report(settings, args.team, args.out)
     return run(settings, http=args.http)
 
 
@@ -150,6 +158,54 @@ def workspace_settings(settings: Settings, team: str | None) -> Settings:
         return settings_for(store, chosen, settings)
     finally:
         store.close()
+
+
+def weekly_report(settings: Settings, team_id: str, out: str) -> int:
+    """The picture for leads outside Slack: the same chart as the digest's, and a CSV of
+    the 12 weeks' figures, written into `out`."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.services import weekly
+    from bot.services.stories import week_of
+    from bot.services.workspaces import settings_for
+    from bot.store.workspaces import team_ids
+    from bot.views.chart import render_png
+
+    held = hold_back()
+    try:
+        store = open_database(settings)
+    except CannotStart as failure:
+        held.discard()
+        return fail(failure.line, failure.code)
+    finally:
+        held.publish()
+    try:
+        with store.session() as session:
+            known = team_ids(session)
+        if team_id not in known:
+            return fail(f"servebot report: no workspace {team_id}", EXIT_CONFIG)
+        chosen = settings_for(store, team_id, settings)
+        zone = weekly.zone_of(chosen)
+        history = weekly.history(store, team_id, week_of(datetime.now(UTC), zone), zone)
+    except SQLAlchemyError as error:
+        return fail(database_problem(error), EXIT_FAILED)
+    finally:
+        store.close()
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "chart.png").write_bytes(render_png(history))
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["week", *weekly.FIGURES])
+    for week in history.weeks:
+        writer.writerow([week.week, *(getattr(week, name) for name in weekly.FIGURES)])
+    (folder / "weekly.csv").write_text(table.getvalue(), encoding="utf-8")
+    print(f"servebot report: wrote {folder / 'chart.png'} and {folder / 'weekly.csv'}")
+    return 0
 
 
 def fail(line: str, code: int) -> int:

@@ -3,11 +3,17 @@ posting the workspace's digest."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
 from bot.languages import N_, _, speaking
 from bot.runner import GiveUp
 from bot.services import weekly
 from bot.services.cadence import away_until, zone_or_default
-from bot.views.digest import digest_messages
+from bot.views.chart import chart as draw_chart
+from bot.views.digest import ChartShown, digest_messages
 from bot.views.stories import story_prompt
 
 from .work import Wiring, Work
@@ -15,6 +21,7 @@ from .work import Wiring, Work
 # Translators: why a weekly post was not sent, shown to admins on the Home tab; {channel}
 # is a channel's name, quoted.
 NO_CHANNEL = N_("no channel {channel}: is the bot invited to it?")
+log = logging.getLogger(__name__)
 
 
 def register(wiring: Wiring) -> None:
@@ -78,7 +85,11 @@ def post_digest(work: Work) -> str | None:
     root = job.progress.get("ts")
     done = int(job.progress.get("parts", 0))
     with speaking(work.speaking_in(channel)):
-        messages = digest_messages(digest)
+        chart = job.progress.get("chart")
+        if chart is None and not done:
+            chart = _upload_chart(work, digest)
+            work.save_progress({"channel": channel, "chart": chart})
+        messages = digest_messages(digest, _shown(chart) if chart else None)
     for part, message in enumerate(messages):
         if part < done:
             continue
@@ -86,6 +97,35 @@ def post_digest(work: Work) -> str | None:
         root = root or posted.ts
         work.save_progress({"channel": channel, "ts": root, "parts": part + 1})
     return None
+
+
+def _upload_chart(work: Work, digest: weekly.Digest) -> dict[str, Any]:
+    """Render the 12 weeks and upload the image, kept private to the bot until the digest
+    shows it: {"file", "alt"} on success, {"none": why} when there is no chart. Called once
+    a digest: the result goes into the job's progress, which a retry (on this replica or
+    another) reads instead of uploading again."""
+    history = digest.history
+    if history is None or not history.chartable:
+        return {"none": weekly.NoChart.TOO_LITTLE_DATA.value}
+    drawn = draw_chart(history)
+    try:
+        uploaded = work.delivery.client.files_upload_v2(
+            content=drawn.png, filename=drawn.filename, title=drawn.filename, alt_txt=drawn.alt_text
+        )
+    except SlackApiError as error:
+        said = error.response.get("error") if error.response is not None else None
+        log.warning("digest %s: no chart, the upload failed: %s", work.job.id, said)
+        missing = said in {"missing_scope", "not_allowed_token_type"}
+        why = weekly.NoChart.NO_SCOPE if missing else weekly.NoChart.UPLOAD_FAILED
+        return {"none": why.value}
+    file = uploaded.get("file") or {}
+    return {"file": str(file["id"]), "alt": drawn.alt_text}
+
+
+def _shown(chart: dict[str, Any]) -> ChartShown | weekly.NoChart:
+    if "file" in chart:
+        return ChartShown(str(chart["file"]), str(chart["alt"]))
+    return weekly.NoChart(str(chart["none"]))
 
 
 def _week(work: Work) -> str:

@@ -17,7 +17,7 @@ from bot.store.models import CheckInStatus, Deal, Story, Visibility
 
 from .checkins import WAITING_FOR_AN_ANSWER, Step
 from .stories import week_bounds, week_of
-from .weekly import RelationshipPicture, zone_of
+from .weekly import DIGEST, History, RelationshipPicture, history, zone_of
 from .workspaces import settings_for
 
 PAGE = 15
@@ -51,6 +51,8 @@ class Home:
     stories_about_me: list[Story]
     week: RelationshipPicture | None  # for admins only
     not_sent: list[NotSent]  # for admins only: the last two weeks'
+    history: History | None = None  # for admins only: the last 12 weeks' figures
+    chart: tuple[str, str] | None = None  # the latest digest's uploaded chart: (file, alt)
 
 
 def home_for(
@@ -83,7 +85,23 @@ def home_for(
         ][:STORIES_SHOWN],
         week=_this_week(store, env, team_id, now) if admin else None,
         not_sent=_not_sent(store, team_id, now) if admin else [],
+        history=_history(store, env, team_id, now) if admin else None,
+        chart=_latest_chart(store, team_id) if admin else None,
     )
+
+
+def _history(store: Store, env: Settings, team_id: str, now: datetime) -> History:
+    zone = zone_of(settings_for(store, team_id, env))
+    return history(store, team_id, week_of(now, zone), zone)
+
+
+def _latest_chart(store: Store, team_id: str) -> tuple[str, str] | None:
+    """The chart the latest digest uploaded, shown again rather than rendered here: the
+    Home is published on the request's path and must not wait on drawing."""
+    with store.reading() as session:
+        progress = weekly_queries.latest_digest_progress(session, team_id, DIGEST)
+    chart = (progress or {}).get("chart") or {}
+    return (str(chart["file"]), str(chart["alt"])) if "file" in chart else None
 
 
 def _not_sent(store: Store, team_id: str, now: datetime) -> list[NotSent]:

@@ -4,8 +4,10 @@ recipient), so restarts and replicas agree on exactly one of each."""
 
 from __future__ import annotations
 
+import enum
+import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,11 +20,11 @@ from bot.store import stories as story_queries
 from bot.store import weekly as queries
 from bot.store import workspaces as workspace_queries
 from bot.store.db import Store
-from bot.store.models import Story
+from bot.store.models import Outcome, Story
 
 from . import workspaces
 from .cadence import zone_or_default
-from .stories import on_weekday, stories_for_digest, week_bounds, week_of
+from .stories import on_weekday, stories_for_digest, week_bounds, week_of, week_start
 from .workspaces import effective
 
 DIGEST = workspaces.DIGEST
@@ -31,6 +33,10 @@ PROMPT_PLAN = "prompt_plan"
 EVERYONE = "*"
 LATE_AFTER = timedelta(minutes=15)
 PROMPT_STALE_AFTER = timedelta(hours=3)
+HISTORY_WEEKS = 12
+# A chart needs two complete weeks of data before the week being reported, which is still
+# under way: fewer points than that draw no trend, only noise.
+COMPLETE_WEEKS_FOR_A_CHART = 2
 
 
 def zone_of(chosen: Settings) -> ZoneInfo:
@@ -56,11 +62,110 @@ class RelationshipPicture:
 
 
 @dataclass(frozen=True)
+class WeekFigures:
+    """One week of the picture for leads, as the chart and table show it."""
+
+    week: str
+    deals_closed: int = 0
+    checkins_due: int = 0  # check-ins whose DM went out that week
+    checkins_answered: int = 0  # of those, how many were logged
+    satisfied: int = 0  # answers logged that week, by how the customer felt
+    neutral: int = 0
+    needs_help: int = 0
+    helped: int = 0  # needs-help answers someone stepped in on
+
+    @property
+    def has_data(self) -> bool:
+        return any(getattr(self, name) for name in FIGURES)
+
+
+FIGURES = tuple(f.name for f in fields(WeekFigures) if f.name != "week")
+
+
+class NoChart(enum.StrEnum):
+    """Why a digest or Home carries no chart; the views say it in words."""
+
+    TOO_LITTLE_DATA = "too_little_data"
+    NO_SCOPE = "no_scope"  # the install lacks files:write
+    UPLOAD_FAILED = "upload_failed"
+
+
+@dataclass(frozen=True)
+class History:
+    """The last weeks, oldest first, ending with the week reported."""
+
+    weeks: list[WeekFigures]
+
+    @property
+    def this_week(self) -> WeekFigures:
+        return self.weeks[-1]
+
+    @property
+    def with_data(self) -> list[WeekFigures]:
+        """The weeks from the first that has any figure on: quiet weeks after that count
+        (a quiet week is news), the empty weeks before the workspace began do not."""
+        first = next((n for n, w in enumerate(self.weeks) if w.has_data), len(self.weeks))
+        return self.weeks[first:]
+
+    @property
+    def complete_weeks(self) -> int:
+        """Weeks of data before the one reported, which is still under way."""
+        return max(0, len(self.with_data) - 1)
+
+    @property
+    def chartable(self) -> bool:
+        return self.complete_weeks >= COMPLETE_WEEKS_FOR_A_CHART
+
+    def median(self, figure: str) -> float:
+        """The figure's median over the weeks with data; 0 when there are none."""
+        values = [getattr(w, figure) for w in self.with_data]
+        return float(statistics.median(values)) if values else 0.0
+
+
+@dataclass(frozen=True)
 class Digest:
     week: str
     stories: Sequence[Story]
     picture: RelationshipPicture
     late: bool
+    history: History | None = None
+
+
+def history_weeks(week: str, count: int = HISTORY_WEEKS) -> list[str]:
+    """The `count` ISO weeks ending with `week`, oldest first."""
+    monday = week_start(week)
+    days = [monday - timedelta(weeks=back) for back in range(count - 1, -1, -1)]
+    return [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in days]
+
+
+def history(
+    store: Store, team_id: str, week: str, zone: ZoneInfo, count: int = HISTORY_WEEKS
+) -> History:
+    """The last `count` weeks' figures, in three queries whatever the workspace's size:
+    each groups by week in the database."""
+    weeks = history_weeks(week, count)
+    bounds = [week_bounds(w, zone)[0] for w in weeks] + [week_bounds(weeks[-1], zone)[1]]
+    with store.reading() as session:
+        deals = queries.deals_closed_by_week(session, team_id, bounds)
+        checkins = queries.checkins_by_week(session, team_id, bounds)
+        felt = queries.feelings_by_week(session, team_id, bounds)
+    figures = []
+    for n, name in enumerate(weeks):
+        due, answered = checkins.get(n, (0, 0))
+        counts = felt.get(n, {})
+        figures.append(
+            WeekFigures(
+                week=name,
+                deals_closed=deals.get(n, 0),
+                checkins_due=due,
+                checkins_answered=answered,
+                satisfied=counts.get(Outcome.SATISFIED.value, 0),
+                neutral=counts.get(Outcome.NEUTRAL.value, 0),
+                needs_help=counts.get(Outcome.NEEDS_HELP.value, 0),
+                helped=counts.get("helped", 0),
+            )
+        )
+    return History(figures)
 
 
 def ensure_this_week(store: Store, clock: Clock, settings: Settings) -> None:
@@ -155,4 +260,5 @@ def compose_digest(
             needed_help=queries.customers_needing_help(session, team_id, start, end),
         )
     stories = stories_for_digest(store, team_id, week)
-    return Digest(week, stories, picture, late=now - scheduled > LATE_AFTER)
+    late = now - scheduled > LATE_AFTER
+    return Digest(week, stories, picture, late, history(store, team_id, week, zone))

@@ -3,21 +3,35 @@ characters a section. The first message goes to the channel, the rest to its thr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.languages import _, ngettext
 from bot.services.stories import week_start
-from bot.services.weekly import Digest
+from bot.services.weekly import Digest, NoChart
 from bot.store.models import Story, Visibility
 
 from .blocks import context, header, message, section
+from .figures import chart_image, figures_table, no_chart_reason
 from .mrkdwn import escape, fit, mention, number, quote, together, written_day
 
 BLOCKS_PER_MESSAGE = 50
 
 
-def digest_messages(digest: Digest) -> list[dict[str, Any]]:
-    """Every message of the post, in order: [channel message, thread replies…]."""
+@dataclass(frozen=True)
+class ChartShown:
+    """The chart as uploaded: the file's id and the alt text stating its figures."""
+
+    file_id: str
+    alt_text: str
+
+
+def digest_messages(
+    digest: Digest, chart: ChartShown | NoChart | None = None
+) -> list[dict[str, Any]]:
+    """Every message of the post, in order: [channel message, thread replies…]. The
+    chart and the figures' table go in the first; `chart` None (a preview) leaves the
+    chart out without a word."""
     monday = week_start(digest.week)
     # Translators: the digest's header, 150 characters at most; {day} is a day and month,
     # such as "7 December".
@@ -28,6 +42,7 @@ def digest_messages(digest: Digest) -> list[dict[str, Any]]:
             context(_(":hourglass: A little late this week: I was away at the usual time."))
         )
     head.append(section(_picture(digest)))
+    head += _chart_and_table(digest, chart)
     if digest.stories:
         count = len(digest.stories)
         head.append(
@@ -67,6 +82,18 @@ def digest_messages(digest: Digest) -> list[dict[str, Any]]:
         )
         for n, page in enumerate(pages)
     ]
+
+
+def _chart_and_table(digest: Digest, chart: ChartShown | NoChart | None) -> list[dict[str, Any]]:
+    if digest.history is None:
+        return []
+    blocks = []
+    if isinstance(chart, ChartShown):
+        blocks.append(chart_image(chart.file_id, chart.alt_text))
+    elif isinstance(chart, NoChart):
+        blocks.append(context(no_chart_reason(chart, digest.history)))
+    blocks.append(figures_table(digest.history))
+    return blocks
 
 
 def _picture(digest: Digest) -> str:

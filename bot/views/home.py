@@ -10,12 +10,13 @@ from bot.services.checkins import MISS, REMIND, SEND, STORY_OFFER
 from bot.services.deals import REPLY
 from bot.services.home import Home, NotSent
 from bot.services.stories import NOTICED
-from bot.services.weekly import DIGEST, PROMPT
+from bot.services.weekly import DIGEST, PROMPT, NoChart
 from bot.store.models import CheckInStatus, Story, Visibility
 
 from .blocks import actions, button, context, header, section
 from .checkins import TIMELINE
 from .commands import checkin_row
+from .figures import chart_image, figures_text, no_chart_reason
 from .mrkdwn import inline, mention, number, quote, together
 from .refs import DealRef, encode
 from .stories import OPEN_STORY
@@ -72,9 +73,25 @@ def home_view(home: Home) -> dict[str, Any]:
                     needed=needed,
                 )
             ),
+            *_twelve_weeks(home),
             *_not_sent(home.not_sent),
         ]
     return {"type": "home", "blocks": blocks[:100]}
+
+
+def _twelve_weeks(home: Home) -> list[dict[str, Any]]:
+    """The latest digest's chart and the figures as aligned text: Slack shows table
+    blocks in messages only."""
+    if home.history is None:
+        return []
+    # Translators: a header, 150 characters at most.
+    blocks = [header(_("The last 12 weeks (admins)"))]
+    if home.chart is not None:
+        blocks.append(chart_image(*home.chart))
+    elif not home.history.chartable:
+        blocks.append(context(no_chart_reason(NoChart.TOO_LITTLE_DATA, home.history)))
+    blocks.append(section(figures_text(home.history)))
+    return blocks
 
 
 def _not_sent(failed: list[NotSent]) -> list[dict[str, Any]]:

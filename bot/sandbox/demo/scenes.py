@@ -17,6 +17,7 @@ from rich.text import Text
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
+from bot.sandbox.fakeslack.workspace import TEAM_ID
 from bot.views import checkins as checkin_views
 from bot.views import stories as story_views
 
@@ -403,3 +404,25 @@ def digest_goes_out(stage: Stage) -> None:
     seen = stage.show_new(ALICE, focus=lambda s: s.channel == WINS)
     if not any(s.channel == WINS for s in seen):
         raise DemoFailed("no digest was posted in #wins")
+    chart_for_newcomers(stage)
+
+
+CHART_FILE = "serve-demo-chart.png"
+
+
+def chart_for_newcomers(stage: Stage) -> None:
+    """A workspace this new gets no chart in its digest (too little history): the demo
+    draws its week anyway, as the digest will once there are weeks to show, and says
+    where the picture is."""
+    from pathlib import Path
+
+    from bot.services import weekly
+    from bot.services.stories import week_of
+    from bot.views.chart import render_png
+
+    zone = weekly.zone_of(stage.bot.settings)
+    week = week_of(stage.clock.now(), zone)
+    history = weekly.history(stage.bot.store, TEAM_ID, week, zone)
+    path = Path(CHART_FILE).resolve()
+    path.write_bytes(render_png(history))
+    stage.say(f"The chart of the last 12 weeks, as leads will see it, is in {path}")

@@ -16,7 +16,7 @@ from .faults import Failure, Faults
 from .functions import COMPLETIONS
 from .installs import APP_TOKEN, CLIENT_ID, CLIENT_SECRET, Installs, client_credentials
 from .methods import Methods
-from .spec import argument_problems, payload_problems
+from .spec import argument_problems, decode, payload_problems
 from .workspace import Workspace
 
 DROPPED = 0  # Call.status of a call whose connection was closed without an answer
@@ -85,6 +85,7 @@ class WebApi:
 
     def _problems(self, method: str, args: dict[str, Any], token: str | None) -> list[str]:
         problems = argument_problems(method, args) + payload_problems(method, args)
+        problems += self._unknown_files(method, args)
         if method == "apps.connections.open":
             good = token == APP_TOKEN
         elif method == "oauth.v2.access":
@@ -104,6 +105,23 @@ class WebApi:
         if not good:
             problems.append(f"{method}: called with the wrong token")
         return problems
+
+    def _unknown_files(self, method: str, args: dict[str, Any]) -> list[str]:
+        """An image block's `slack_file` must name a file the app uploaded and completed:
+        Slack answers "invalid slack file" for any other."""
+        blocks = decode(args.get("blocks") or [])
+        if "view" in args:
+            blocks = (decode(args["view"]) or {}).get("blocks", [])
+        images = [b for b in blocks if isinstance(b, dict)] if isinstance(blocks, list) else []
+        files = [b["slack_file"] for b in images if isinstance(b.get("slack_file"), dict)]
+        wanted = [str(f["id"]) for f in files if "id" in f]
+        with self._workspace.changed:
+            known = {f.id for f in self._workspace.files}
+        return [
+            f"{method}: invalid slack file {file_id!r}"
+            for file_id in wanted
+            if file_id not in known
+        ]
 
     def _other_workspace(self, method: str, args: dict[str, Any], team: str | None) -> list[str]:
         """A call that names a person or channel of another workspace than its token's."""
