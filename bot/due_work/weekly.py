@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery import Posted
 from bot.languages import N_, _, speaking
 from bot.runner import GiveUp
 from bot.services import weekly
@@ -93,10 +94,32 @@ def post_digest(work: Work) -> str | None:
     for part, message in enumerate(messages):
         if part < done:
             continue
-        posted = work.post_once(channel, message, str(part), thread_ts=root if part else None)
+        if part == 0 and chart is not None and "file" in chart:
+            posted = _post_showing_the_chart(work, channel, digest, message)
+        else:
+            posted = work.post_once(channel, message, str(part), thread_ts=root if part else None)
         root = root or posted.ts
         work.save_progress({"channel": channel, "ts": root, "parts": part + 1})
     return None
+
+
+def _post_showing_the_chart(
+    work: Work, channel: str, digest: weekly.Digest, message: dict[str, Any]
+) -> Posted:
+    """The digest's first message with its chart; where Slack refuses the image (a file
+    it has not finished taking in, say) the digest goes out at once without it, saying
+    why: nothing landed, so posting again cannot post twice."""
+    try:
+        return work.post_once(channel, message, "0")
+    except SlackApiError as error:
+        if error.response is None or error.response.get("error") != "invalid_blocks":
+            raise
+        log.warning("digest %s: Slack refused the chart's image; posting without it", work.job.id)
+    without = {"none": weekly.NoChart.UPLOAD_FAILED.value}
+    work.save_progress({"channel": channel, "chart": without})
+    with speaking(work.speaking_in(channel)):
+        first = digest_messages(digest, _shown(without))[0]
+    return work.post_once(channel, first, "0")
 
 
 def _upload_chart(work: Work, digest: weekly.Digest) -> dict[str, Any]:

@@ -175,3 +175,25 @@ def test_without_files_write_the_digest_posts_without_the_chart(
     assert "lacks the files:write permission" in json.dumps(blocks)
     assert wins.files == []
     assert len(wins.calls_to("files.getUploadURLExternal")) == 1
+
+
+def test_a_chart_slack_refuses_leaves_the_digest_posted_without_it_saying_why(
+    wins: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    clock.set(DIGEST_TIME - timedelta(days=4))
+    bot = started(start_bot(**QUIET))
+    live_weeks(bot, clock, 12)
+    wins.fail_next("chat.postMessage", error="invalid_blocks")  # "invalid slack file"
+    clock.set(DIGEST_TIME)
+    bot.tick()
+    bot.tick()
+
+    refused, *rest = [c for c in wins.calls_to("chat.postMessage") if c.args["channel"] == WINS]
+    assert [b["type"] for b in blocks_of(refused.args) if b["type"] == "image"] == ["image"]
+    posts = [c.args for c in rest if "thread_ts" not in c.args]
+    [post] = posts
+    blocks = blocks_of(post)
+    assert not [b for b in blocks if b["type"] == "image"]
+    assert "No chart this week: Slack would not take the image." in json.dumps(blocks)
+    assert [b for b in blocks if b["type"] == "table"]
+    assert len(wins.calls_to("files.getUploadURLExternal")) == 1
