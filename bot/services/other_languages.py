@@ -159,7 +159,25 @@ def _name_after(
         i += 1
     if i > anchor + 1 and words[i - 1].isdigit():
         return None  # "Bestellung ausgelöst: CHF 48'750.– für 15 Infusionspumpen": a count
-    return _name(words, folded, _run(words, folded, i, 1, language), language)
+    run = _run(words, folded, i, 1, language)
+    if i > anchor + 1 and _names_article(words, folded, i - 1, language):
+        # "firmó La Anónima", "cerró El Puerto de Liverpool": a capital article after the
+        # win word, inside the sentence, is the name's own, however long the name
+        named = _name(words, folded, run, language)
+        return f"{words[i - 1]} {named}" if named else None
+    return _name(words, folded, run, language)
+
+
+def _names_article(words: Sequence[str], folded: Sequence[str], i: int, language: Language) -> bool:
+    """An article written with a capital inside a sentence, before a name that is no
+    acronym ("La Anónima", not "la Ville de Laval" or "Les HUG"): the name's first word."""
+    word = words[i]
+    if folded[i] not in ARTICLES.get(language.code, ()) or not word[:1].isupper():
+        return False
+    if not word[1:].islower() or i + 1 >= len(words):
+        return False
+    after = words[i + 1]
+    return after[:1].isupper() and not after.isupper() and fold(after) not in language.common
 
 
 def _name_before(
@@ -247,7 +265,8 @@ def _name(
 def _article_of_the_name(run: Sequence[str], language: Language) -> str | None:
     """A capitalised article before one word written as a name is part of the name ("La
     Poste", "El Ganso"); before more words, or an acronym, it is grammar ("La Ville de
-    Namur", "Les HUG") and is dropped, as a lower-case one always is."""
+    Namur", "Les HUG") and is dropped, as a lower-case one always is; after the win word,
+    inside the sentence, a capital one is kept however long the name (`_names_article`)."""
     if len(run) != 2 or fold(run[0]) not in ARTICLES.get(language.code, ()):
         return None
     first, word = run
@@ -264,6 +283,14 @@ ARTICLES = {
     "es": frozenset({"el", "la", "los", "las"}),
     "fr": frozenset({"le", "la", "les"}),
 }
+
+
+def before_a_figure(name: str) -> str | None:
+    """A name's words before any figure in it ("Grupo 1 234,56" is Grupo), or None when
+    it opens with one: figures are an amount's or a period's, never these names'."""
+    words = name.split()
+    kept = next((i for i, word in enumerate(words) if _is_figure(word)), len(words))
+    return " ".join(words[:kept]) or None
 
 
 def _is_pause(word: str) -> bool:

@@ -914,6 +914,9 @@ ABBREVIATIONS |= {"ltda.", "cia.", "cía.", "ltée."}  # legal forms in Serve's 
 DURATION = re.compile(r"\d+[-\s]?(?:years?|yrs?|months?|mos?|weeks?|days?|seats?)", re.I)
 MONEY = re.compile(rf"[{SIGNS}]|^\d[\d.,']*(?:[kK]|m|mm|bn)$|^(?i:{CURRENCY_CODES})$")
 INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
+# A figure with thousands grouped or decimals after a comma, in any language's way of
+# writing it (1,250,000 / 1.234,56 / 12'500 / 3,5): an amount, never a name's word.
+GROUPED_FIGURE = re.compile(r"\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?|\d+,\d{1,2}")
 INITIAL = re.compile(r"[A-Z]\.|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Mt\.")
 WORD_OR_PAUSE = re.compile(r"\n|[^\s]+")  # a line break ends a name
 SPLIT_MARK = re.compile(r" ([.,’'])(?= |$)")  # a mark split off its word, put back
@@ -1003,6 +1006,9 @@ def _candidates(
             if cleaned and not said_a_win:
                 yield cleaned
     bold = _bold_name(text)
+    if language is not None and bold:
+        # a name in these languages holds no figure, as the words beside a win do not
+        bold = other_languages.before_a_figure(bold)
     if language is not None and bold and language.won.search(vocabularies.fold(bold)):
         bold = None  # "*Negocio ganado*": the CRM's words, not a name
     if integration and bold:
@@ -1267,10 +1273,11 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
         lowered = word.lower()
         if _is_pause(word) or word.startswith("@") or MONEY.search(word):
             break
-        if lowered in WIN_WORDS or DURATION.fullmatch(word) or (not run and lowered in CONNECTORS):
+        opens = not run and lowered in CONNECTORS and not _article_of_a_name(words, i, step)
+        if lowered in WIN_WORDS or DURATION.fullmatch(word) or opens:
             break
-        if naming.is_figure(word):
-            break  # "Umbrella Corp 2x their contract": a multiple ends the name
+        if naming.is_figure(word) or GROUPED_FIGURE.fullmatch(word):
+            break  # "Umbrella Corp 2x their contract", "Grupo 1.234,56": a figure ends it
         if lowered == "for" and _joins_a_name(words, i, step, run):
             run.append(word)  # "Transport for London", "Department for Work and Pensions"
             i += step
@@ -1292,6 +1299,19 @@ def _run(words: Sequence[str], start: int, step: int) -> list[str]:
         run.append(word)
         i += step
     return run
+
+
+NAME_ARTICLES = {"la", "le", "de", "du", "von", "van", "der", "del"}
+
+
+def _article_of_a_name(words: Sequence[str], i: int, step: int) -> bool:
+    """A capitalised article or particle opening a name ("Closed La Poste", "De Beers"),
+    read forward: its word is written as a name is, and so is the next."""
+    word, beyond = words[i], i + 1
+    if step != 1 or word.lower() not in NAME_ARTICLES or beyond >= len(words):
+        return False
+    after = words[beyond]
+    return word[:1].isupper() and word[1:].islower() and after[:1].isupper() and after.isalpha()
 
 
 def _joins_a_name(words: Sequence[str], i: int, step: int, run: Sequence[str]) -> bool:
@@ -1397,7 +1417,9 @@ def _bold_name(text: str) -> str | None:
             continue
         if NOT_A_SALE_DOCUMENT.search(inner):
             continue
-        name = _name(_words(inner), strict=True)
+        said = _words(inner)
+        figure = next((i for i, w in enumerate(said) if GROUPED_FIGURE.fullmatch(w)), len(said))
+        name = _name(said[:figure], strict=True)  # "*Grupo Norte 1.234,56*": no amount in it
         if name and len(name.split()) <= NAME_WORDS_MAX:
             return name
     return None

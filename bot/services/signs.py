@@ -53,6 +53,7 @@ ELSEWHERE = _words_for(
     r"competitors? (?:just |has |have )?(?:won|signed|closed|landed|got)",
     r"competitor news",
     r"(?:to|with) (?:a |the |our )?competitor",
+    r"(?:to|with) the competition",
     r"rivals?",
     r"another firm",
     r"went with (?:a |another |the )?(?:competitor|someone else)",
@@ -82,6 +83,9 @@ ELSEWHERE = _words_for(
     r"(?:on )?the company card",
     r"organi[sz]ers?|exhibitors?",
     r"lease on (?:the|our)|moving in|move-in|our (?:new )?office",
+    r"office lease|lease for (?:the|our) (?:new )?(?:office|premises)",
+    r"(?:as|to be) our (?:new )?(?:crm|erp|system of record)",
+    r"bye(?:[ -]bye)?,? (?:excel|spreadsheets)|no more spreadsheets",
     r"(?:placed |put )?(?:our |an |the |a )?(?:[\w-]+ )?order (?:is )?(?:placed |in |confirmed )?"
     r"with (?!us\b)",
     r"placed our order|ordered [^.;!?]{0,40}\bfrom\b|our order",

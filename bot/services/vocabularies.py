@@ -97,7 +97,8 @@ SPANISH = Language(
         """el los las del con para por una hoy ayer cerramos firmamos ganamos firmado cerrado
         contrato cliente clientes semana que es esta muy pero tambien nuevo nueva nuestro
         nuestra hemos ya mes ano anos alguien sabe lo al venta negocio gracias equipo
-        manana todavia aun mas pedido licitacion enhorabuena felicidades y ha han fue"""
+        manana todavia aun mas pedido licitacion enhorabuena felicidades y ha han fue
+        factura pagaron cobrado cobramos renovado renueva"""
     ),
     won=_words_for(
         r"cerr(?:amos|e|o|aron|ado|ada|ados|adas)",
@@ -110,6 +111,11 @@ SPANISH = Language(
         r"(?:cerr|firm|gan)ao",  # "cerrao'": the d dropped, as Chile and Andalusia say it
         r"(?:presupuesto|cotizacion|propuesta|oferta) (?:aceptad[oa]|firmad[oa])",
         r"(?:orden de compra|pedido) (?:recibid[oa]|confirmad[oa])",
+        # a win said as a noun, as a shout-out does: "por el cierre con Grupo Herdez"
+        r"cierre (?:del contrato |del acuerdo )?con|la firma (?:del contrato )?con",
+        # a renewal signed: "Mapfre renueva 2 años más", "renovamos con Iberdrola"
+        r"renov(?:amos|e|o|aron|ado|ada|ados|adas)",
+        r"renuevan? (?:por )?(?:\d+|un|una|dos|tres|cuatro|cinco) (?:anos?|meses)",
         BORROWED_WIN,
     ),
     strong=_words_for(
@@ -118,7 +124,8 @@ SPANISH = Language(
     ),
     anchor_words=re.compile(
         r"cerr(?:amos|e|o|aron|ado|ada|ados|adas|ao)|firm(?:amos|e|o|aron|ado|ada|ados|adas|ao)|"
-        r"gan(?:amos|e|o|aron|ado|ada|ao)|adjudicad[oa]s?|adjudicaron|closed|signed"
+        r"gan(?:amos|e|o|aron|ado|ada|ao)|adjudicad[oa]s?|adjudicaron|closed|signed|"
+        r"renov(?:amos|e|o|aron|ado|ada|ados|adas)|renuevan?"
     ),
     anchor_phrases=_phrases(
         "nuevo cliente",
@@ -136,6 +143,8 @@ SPANISH = Language(
         "propuesta aceptada",
         "oferta aceptada",
         "orden de compra recibida",
+        "cierre con",
+        "firma con",
     ),
     not_yet=_words_for(
         r"no|nunca|todavia|aun|vamos a|va a|van a|voy a|a punto de|ojala|espero|esperamos",
@@ -153,6 +162,8 @@ SPANISH = Language(
     lost=_words_for(
         r"perd(?:imos|emos|ido|ida|io|ieron)|se fueron con|eligieron (?:otra|otro|a la)",
         r"nos descartaron|cancelad[oa]|cancelaron|se cayo|no hubo trato",
+        # signed, but with a competitor: "firmaron con la competencia"
+        r"(?:con|por) la competencia|(?:con|por) (?:un|otro|el|nuestro) competidor",
     ),
     not_a_sale=_words_for(
         r"(?:ticket|caso|incidencia|tarea|solicitud|oficina|tienda|local|sprint|bug|hilo|"
@@ -180,6 +191,18 @@ SPANISH = Language(
         r"la competencia (?:gano|firmo|cerro)|cumpleanos|premio a|nos dieron el premio",
         r"nuestr[oa] nuev[oa] (?:comercial|companer[oa]|colega|vendedor[a]?)",
         r"pago la factura|pagaron la factura|factura pagada",
+        # an award won: "Mejor Campaña Digital en los Premios Lápiz de Oro" (not "premio"
+        # alone, which is also an insurance premium in the River Plate)
+        r"(?:ganamos|gano|ganaron|nos dieron|recibimos)\b[^.;!?]{0,40}\bpremios?",
+        r"(?:en|de) los premios|premios? (?:a la|al|a lo) mejor|galardon\w*|trofeo",
+        r"contrato de (?:alquiler|arrendamiento)|(?:alquiler|arrendamiento) de (?:la )?oficina",
+        # the team's own tools: "para ser nuestro CRM", "adiós Excel", "todo el pipeline va allí"
+        r"(?:para|como) (?:ser )?(?:el |la )?nuestr[oa] (?:nuev[oa] )?(?:crm|erp|herramienta|"
+        r"software|sistema|proveedor)|nuestr[oa] nuev[oa] (?:crm|erp|herramienta)",
+        r"adios,? (?:al? )?(?:excel|planillas?|hojas? de calculo)",
+        r"(?:todo|toda) (?:el|la|nuestro|nuestra) (?:pipeline|crm|facturacion|contabilidad|"
+        r"prospeccion) (?:va|pasa|se mueve|se migra|vive)",
+        r"se (?:une|suma|incorpora) al equipo",  # a hire whose contract is signed
     ),
     question=re.compile(
         r"\s*(?:¿|alguien\b|sabeis\b|sabes\b|cuando\b|quien\b|por que\b|hay\b|podemos\b)"
@@ -193,7 +216,12 @@ SPANISH = Language(
         r"venta|negocio|oportunidad|trato|al ano|anual|anuales|mensual",
     ),
     cheer=_words_for(r"enhorabuena|felicidades|genial|por fin|lo logramos|vamos|brutal"),
-    unsettled=_words_for(r"borrador|a traves de (?:un |nuestro )?socio|no publicar"),
+    unsettled=_words_for(
+        r"borrador|a traves de (?:un |nuestro )?socio|no publicar",
+        # we signed with someone for our own back office: the team buying, or a sale?
+        r"(?:firmamos|contratamos|cerramos) con [^.;!?]{0,40}\bpara (?:la |el |nuestra |nuestro )?"
+        r"(?:facturacion|contabilidad|nomina|crm|erp|prospeccion)",
+    ),
     filler=_listed(
         """el la los las un una con de del al a para por nuestro nuestra su sus nuevo nueva
         contrato contratos acuerdo pedido licitacion renovacion venta trato negocio oportunidad
@@ -246,16 +274,21 @@ PORTUGUESE = Language(
         r"fechado e ganho|oportunidade ganha|venda (?:ganha|concluida)|nova venda",
         r"(?:proposta|orcamento) (?:aceit[oa]|assinad[oa])|pedido de compra recebido",
         r"e nosso",
+        # a win said as a noun, as a shout-out does: "pelo fechamento com a Natura"
+        r"fechamento (?:do contrato )?com|assinatura (?:do contrato )?com",
+        r"renov(?:amos|ei|ou|aram|ado|ada|ados|adas)",
+        # the bell rung, as sales floors cheer a win: "SINO TOCADO", "bateu o sino"
+        r"sino tocado|(?:tocamos|toquei|tocou|batemos|bati|bateu) o sino",
         BORROWED_WIN,
     ),
     strong=_words_for(
         r"fech\w*|assin\w*|nov[oa] cliente|venda fechada|negocio ganho|nova venda",
-        r"oportunidade ganha|negocio concluido",
+        r"oportunidade ganha|negocio concluido|sino tocado",
         BORROWED_WIN,
     ),
     anchor_words=re.compile(
         r"fech(?:amos|ei|ou|aram|ado|ada|ados|adas)|assin(?:amos|ei|ou|aram|ado|ada|ados|adas)|"
-        r"ganh(?:amos|ei|ou|aram)|closed|signed"
+        r"ganh(?:amos|ei|ou|aram)|closed|signed|renov(?:amos|ei|ou|aram|ado|ada|ados|adas)"
     ),
     anchor_phrases=_phrases(
         "novo cliente",
@@ -272,6 +305,8 @@ PORTUGUESE = Language(
         "proposta aceita",
         "orcamento aceito",
         "proposta assinada",
+        "fechamento com",
+        "assinatura com",
     ),
     not_yet=_words_for(
         r"nao|nunca|ainda|vamos|vai|vao|vou|prestes a|espero|esperamos|tomara|quase",
@@ -286,6 +321,8 @@ PORTUGUESE = Language(
     lost=_words_for(
         r"perd(?:emos|i|eu|eram|ido|ida)|escolheram (?:outro|outra|a concorrencia)",
         r"desisti(?:u|ram)|cancelad[oa]|cancelaram|nao rolou|para a concorrencia",
+        # signed, but with a competitor: "assinaram com a concorrência"
+        r"com a concorrencia|pela concorrencia|com (?:o|um|outro|nosso) concorrente",
     ),
     not_a_sale=_words_for(
         r"(?:chamado|ticket|caso|tarefa|solicitacao|escritorio|loja|sprint|bug|enquete|"
@@ -316,6 +353,12 @@ PORTUGUESE = Language(
         r"(?:comercial|de vendas)",
         r"(?:pra|para) (?:a gente|nos) usar",
         r"(?:pra|para) gravar (?:as |nossas )?(?:calls|ligacoes|reunioes)",
+        r"(?:pra|para|como) (?:ser )?(?:o |a )?noss[oa] (?:nov[oa] )?(?:crm|erp|ferramenta|"
+        r"software|sistema|fornecedor)|noss[oa] nov[oa] (?:crm|erp|ferramenta)",
+        r"ninguem mais usa|(?:adeus|chega de|tchau|bye bye),? (?:as? )?(?:planilhas?|excel)",
+        # our own offices rented: "Contrato de locação do escritório novo assinado"
+        r"contrato de (?:locacao|aluguel)|locacao d[oa]s? (?:nov[oa]s? )?(?:escritorios?|sede)",
+        r"(?:entra|chega|se junta) (?:pro|para o|ao|no) (?:nosso )?(?:time|equipe)",
     ),
     question=re.compile(r"\s*(?:alguem\b|quando\b|quem\b|sera que\b|voces sabem\b|por que\b)"),
     hints=_words_for(
@@ -327,7 +370,11 @@ PORTUGUESE = Language(
         r"por ano|por mes|anual|mensal|proposta",
     ),
     cheer=_words_for(r"parabens|finalmente|bora|sensacional|demais|vamos|e nosso|uhu+"),
-    unsettled=_words_for(r"rascunho|via parceiro|atraves de (?:um |nosso )?parceiro|nao divulgar"),
+    unsettled=_words_for(
+        r"rascunho|via parceiro|atraves de (?:um |nosso )?parceiro|nao divulgar",
+        r"(?:fechamos|assinamos|contratamos) com [^.;!?]{0,40}\b(?:pra|para) "
+        r"(?:a |o |nossa |nosso )?(?:faturamento|contabilidade|folha|crm|erp|prospeccao)",
+    ),
     filler=_listed(
         """o a os as um uma com de do da dos das ao para pra por nosso nossa seu sua novo nova
         contrato contratos acordo pedido renovacao venda negocio proposta licenca licencas
@@ -371,7 +418,8 @@ GERMAN = Language(
         """der die das den dem und mit ist wir nicht haben hat heute vertrag kunde kunden woche
         unterschrieben unterzeichnet gewonnen auftrag erhalten zuschlag abgeschlossen neukunde
         endlich bei von fur fuer noch auch schon jetzt ein eine einen uber pro jahr jahre
-        naechste nachste morgen bitte danke wer hat jemand glueckwunsch gluckwunsch"""
+        naechste nachste morgen bitte danke wer hat jemand glueckwunsch gluckwunsch
+        rechnung bezahlt furs fuers im zum zur"""
     ),
     won=_words_for(
         r"unterschrieben|unterzeichnet|gegengezeichnet",
@@ -390,6 +438,13 @@ GERMAN = Language(
         r"\berhalten|haben den zuschlag",
         r"abgeschlossen|neukunde|neuer kunde|ist (?:jetzt |nun |ab sofort )?(?:unser )?kunde",
         r"verkaufschance gewonnen|deal gewonnen|ist durch(?=\s*(?:[!.:;]|$))",
+        # a win said as a noun, as a shout-out does: "für den Abschluss mit der Stadtwerke"
+        r"(?:vertrags)?abschluss mit",
+        r"neu (?:dabei|an bord|im kundenstamm)",  # a new logo: "Neu dabei ist Dallmayr"
+        # an award or order that has come in: "Der Zuschlag vom Magistrat ist da"
+        r"(?:zuschlag|auftrag|bestellung|zusage|unterschrift)\b[^.;!?]{0,40}\b(?:ist|sind) "
+        r"(?:jetzt |endlich |nun )?(?:da|eingegangen|eingetroffen)",
+        r"(?:auftrag|bestellung)\b[^.;!?]{0,30}\b(?:eingegangen|eingetroffen)",
         BORROWED_WIN,
     ),
     strong=_words_for(
@@ -418,10 +473,20 @@ GERMAN = Language(
         "sack zu",
         "sack zugemacht",
         "an bord",
+        "abschluss mit",
+        "vertragsabschluss mit",
+        "neu dabei",
+        "neu dabei ist",
+        "neu dabei sind",
+        "zuschlag vom",
+        "zuschlag von",
+        "zuschlag der",
+        "zuschlag des",
     ),
     not_yet=_words_for(
         r"nicht|kein|keine|nie|noch nicht|werden|wird|wuerden|wurden bald|hoffentlich|hoffe",
         r"hoffen|fast|beinahe|wenn|falls|sobald|daumen|muendlich|mundlich|zusage|fehlt",
+        r"abgesagt",
         r"ausstehend|wartet|warten|vielleicht|soll|sollte|sollen|koennte|konnte|duerfte",
         r"unterschreibt|unterschreiben|abschliessen|schliessen|gewinnen|prognose|pipeline",
     ),
@@ -430,8 +495,17 @@ GERMAN = Language(
         rf"naechsten monat|bald|bis ende|(?:am |ab )?(?:{WEEKDAYS_DE})|demnachst|demnaechst",
     ),
     lost=_words_for(
-        r"verloren|abgesagt|storniert|gekundigt|gekuendigt|zur konkurrenz|abgesprungen",
+        r"verloren|storniert|gekundigt|gekuendigt|zur konkurrenz|abgesprungen",
         r"absage|kein auftrag",
+        # called off by the customer, not a meeting cancelled in a story ("zwei Termine
+        # abgesagt"): "Müller hat abgesagt", "der Auftrag wurde abgesagt"
+        r"(?:hat|haben|hatte|hatten) (?:uns )?(?:(?!\w*(?:termin|meeting|call|demo|messe|"
+        r"workshop|webinar|besuch|treffen|essen|feier))[^.;!?\s]+ ){0,4}abgesagt",
+        r"(?:auftrag|deal|projekt|vertrag|bestellung|zusage) (?:wurde |ist )?abgesagt",
+        # signed, but with a competitor: "hat beim Wettbewerb unterschrieben"
+        r"beim (?:wettbewerb|wettbewerber|mitbewerber)|bei der konkurrenz|beim konkurrenten",
+        r"(?:mit dem|zum|mit einem) (?:wettbewerb|wettbewerber|mitbewerber|konkurrenten)",
+        r"mit der konkurrenz",
     ),
     not_a_sale=_words_for(
         r"(?:ticket|fall|anfrage|buero|buro|laden|sprint|bug|aufgabe|umfrage|vorgang)s?\b"
@@ -456,7 +530,17 @@ GERMAN = Language(
     elsewhere=_words_for(
         r"gekauft|testphase|kostenlose[nr]? test|testversion|geburtstag",
         r"\w*(?:preis|award|pokal|wettbewerb|auszeichnung|meisterschaft|turnier) gewonnen",
-        r"unsere neue|unser neuer|rechnung [^.;!?]{0,30}bezahlt|hat die rechnung",
+        # a prize by its name: "den Innovationspreis Baden-Württemberg gewonnen"
+        r"(?:den|die|das|einen|eine) \w*(?:preis|award|pokal|auszeichnung|trophae)\b"
+        r"[^.;!?]{0,40}\bgewonnen",
+        # our own office rented: "Mietvertrag fürs neue Büro unterschrieben"
+        r"mietvertrag\w*|pachtvertrag\w*|(?:furs|fuers|fur das|fuer das) neue (?:buro|buero)",
+        # the team's own tools: "ab Jänner bitte nur noch dort pflegen", "als unser CRM"
+        r"nur noch (?:dort|da|darin|dort drin|in \w+) (?:pflegen|eintragen|erfassen|arbeiten)",
+        r"als (?:unser|unsere|unseren) (?:neue[sn]? )?(?:crm|erp|tool|software|system|anbieter)",
+        r"(?:tschuss|schluss mit|adieu|bye bye),? (?:mit )?excel",
+        r"neue[rn]? (?:account executive|ae|sdr|bdr|kollegin|kollegen|mitarbeiterin|mitarbeiter)",
+        r"unsere neue|unser neuer|rechnung [^.;!?]{0,60}bezahlt|hat die rechnung",
         r"bestellung bei\b|bei \w+ bestellt|(?:fur|fuer) (?:das|unser) (?:buro|buero|team)\b",
     ),
     question=re.compile(
@@ -480,13 +564,13 @@ GERMAN = Language(
         """der die das den dem des ein eine einen einem einer mit von vom bei fur fuer an am
         vertrag vertrage auftrag deal zuschlag rahmenvertrag verlangerung verlaengerung
         bestellung projekt heute gestern jetzt endlich auch und unser unsere unseren neuen
-        neue neuer ausschreibung vergabe etat"""
+        neue neuer ausschreibung vergabe etat aber"""
     ),
     linking=_listed(
         """hat haben ist sind wurde wurden heute gestern jetzt nun endlich auch offiziell
-        schon den die das vertrag auftrag deal mit is hut gerade soeben"""
+        schon den die das vertrag auftrag deal mit is hut gerade soeben und bereits zugesagt"""
     ),
-    connectors=_listed("und & von der die des fur fuer am an"),
+    connectors=_listed("und & von der die des fur fuer am an im zum zur"),
     common=_listed(
         """vertrag vertrage kunde kunden woche monat jahr jahre heute morgen gestern team deal
         auftrag auftrage angebot abschluss zuschlag rahmenvertrag verlangerung lizenz lizenzen
@@ -536,7 +620,9 @@ FRENCH = Language(
         r"est (?:officiellement |desormais |maintenant )?(?:notre )?(?:nouveau |nouvelle )?"
         r"client(?:e)?",
         r"opportunite gagnee|deal gagne|affaire (?:signee|gagnee|conclue)|closing|closed won",
-        r"fermee gagnee|conclu|transaction gagnee",
+        r"fermee gagnee|cloturee gagnee|conclu|transaction gagnee",
+        # a win said as a noun, as a shout-out does: "pour la signature avec la Fnac"
+        r"signature (?:du contrat |de l'accord )?avec",
         BORROWED_WIN,
     ),
     strong=_words_for(
@@ -570,6 +656,8 @@ FRENCH = Language(
         "devis signe",
         "proposition acceptee",
         "offre acceptee",
+        "signature avec",
+        "cloturee gagnee",
     ),
     not_yet=_words_for(
         r"pas|ne|n'a|n'ont|n'avons|jamais|va|vont|allons|vais|bientot|presque|si|quand",
@@ -587,11 +675,13 @@ FRENCH = Language(
     lost=_words_for(
         r"perdu|perdue|perdus|perdues|annule|annulee|chez la concurrence|un concurrent",
         r"choisi (?:un autre|une autre|la concurrence)|fermee perdue|c'est mort",
+        # signed, but with a competitor: "Colruyt a signé chez le concurrent"
+        r"(?:chez|avec|pour) (?:le|un|notre|nos|l'autre) concurrents?|avec la concurrence",
     ),
     not_a_sale=_words_for(
         r"(?:ticket|demande|incident|bureau|magasin|sprint|bug|tache|sondage|dossier sav)s?\b"
         r"[^.;!?]{0,40}\b(?:ferme|fermee|cloture|cloturee)s?",
-        r"ferme|fermee|cloture|cloturee",
+        r"(?:ferme|fermee|cloture|cloturee)(?! gagnee)",
         r"son contrat|mon contrat|notre nouvelle? (?:commercial|commerciale|collegue|recrue)",
         r"nouvelle commerciale|nouveau commercial",
         # our own offices leased: "Bail signé pour les nouveaux bureaux"
@@ -613,6 +703,12 @@ FRENCH = Language(
         r"(?:pour|a) (?:toute |tout )?(?:l'|notre |nos )(?:equipe|equipes) "
         r"(?:commerciale|de vente|sales)",
         r"commande [^.;!?]{0,60}\bpassee chez|pour (?:le|nos|notre) (?:bureau|bureaux|locaux)",
+        r"trophees?|laureat(?:e|s|es)?",  # an award won
+        # the team's own tools: "comme notre CRM", "adieu Excel"
+        r"(?:comme|pour) (?:notre|nos) (?:nouveau |nouvel |nouvelle )?(?:crm|erp|outil|"
+        r"logiciel|fournisseur|prestataire)",
+        r"(?:adieu|fini|plus de|bye bye),? (?:les |l')?(?:excel|tableurs?)",
+        r"(?:se joint|se joindre|rejoint) (?:a )?(?:l'|notre )equipe",  # a hire's contract
     ),
     question=re.compile(
         r"\s*(?:quelqu'un\b|est-ce que\b|quand\b|qui\b|sais\b|savez\b|on a\b[^.;!?]{0,40}\?)"
@@ -626,7 +722,11 @@ FRENCH = Language(
         r"affaire|convention|bon de commande|par an|par mois|annuel|mensuel",
     ),
     cheer=_words_for(r"bravo|felicitations|enfin|genial|super|top|youpi|champagne|trop bien"),
-    unsettled=_words_for(r"brouillon|via (?:un |notre )?partenaire|ne pas diffuser"),
+    unsettled=_words_for(
+        r"brouillon|via (?:un |notre )?partenaire|ne pas diffuser",
+        r"(?:on a|nous avons|j'ai) signe (?:avec|chez) [^.;!?]{0,40}\bpour "
+        r"(?:la |le |l'|notre |nos )?(?:facturation|compta\w*|paie|tresorerie|crm|erp|prospection)",
+    ),
     filler=_listed(
         """le la les l' un une avec de du des d' a au aux pour notre nos son sa leur nouveau
         nouvelle contrat contrats marche appel offres d'offres convention commande bon affaire

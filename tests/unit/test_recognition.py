@@ -377,6 +377,20 @@ OUTCOME_BARS = {
         )
         for code in ("es", "pt_br", "de", "fr")
     },
+    # A second blind set for the same languages, written by someone else in other styles
+    # (shout-outs, narratives, voice notes, lost-to-a-competitor and the team buying); read
+    # once untouched (each header keeps that first reading), then tuned on by families.
+    **{
+        f"{code}_2026_12_04_b": OutcomeBar(
+            rows_at_least=35,
+            wins_at_least=18,
+            near_misses_at_least=19,
+            asks_at_most=0.06,
+            replies_to_none=True,
+            **LANGUAGES_BAR,
+        )
+        for code in ("es", "pt_br", "de", "fr")
+    },
     "chatter_languages_2026_12_04_dev": OutcomeBar(
         rows_at_least=60,
         wins_at_least=0,
