@@ -196,14 +196,17 @@ def weekly_report(settings: Settings, team_id: str, out: str) -> int:
     finally:
         store.close()
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "chart.png").write_bytes(render_png(history))
     table = io.StringIO()
     writer = csv.writer(table)
     writer.writerow(["week", *weekly.FIGURES])
     for week in history.weeks:
         writer.writerow([week.week, *(getattr(week, name) for name in weekly.FIGURES)])
-    (folder / "weekly.csv").write_text(table.getvalue(), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "chart.png").write_bytes(render_png(history))
+        (folder / "weekly.csv").write_text(table.getvalue(), encoding="utf-8")
+    except OSError as error:
+        return fail(f"servebot report: cannot write in {folder}: {error.strerror}", EXIT_FAILED)
     print(f"servebot report: wrote {folder / 'chart.png'} and {folder / 'weekly.csv'}")
     return 0
 

@@ -408,3 +408,33 @@ def test_the_sqlite_guard_holds_the_file_however_it_is_named(
     [line] = result.stderr.splitlines()
     assert "another Serve process" in line and f"pid {holder.pid}" in line
     assert result.returncode == 2
+
+
+def test_report_writes_the_workspaces_chart_and_weekly_figures_or_says_why_not(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    assert servebot("db", "upgrade", cwd=tmp_path, DATABASE_URL=url).returncode == 0
+    with create_engine(url).begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO workspaces (team_id, name, created_at) "
+            "VALUES ('T0SERVE', 'Serve', '2026-11-01 00:00:00')"
+        )
+
+    made = servebot("report", "--team", "T0SERVE", "--out", "out", cwd=tmp_path, DATABASE_URL=url)
+    unknown = servebot("report", "--team", "T0NONE", "--out", "out", cwd=tmp_path, DATABASE_URL=url)
+    (tmp_path / "taken").write_text("a file, not a folder")
+    blocked = servebot(
+        "report", "--team", "T0SERVE", "--out", "taken", cwd=tmp_path, DATABASE_URL=url
+    )
+
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "out" / "chart.png").read_bytes().startswith(b"\x89PNG")
+    rows = (tmp_path / "out" / "weekly.csv").read_text().splitlines()
+    assert rows[0].startswith("week,") and len(rows) == 13
+    assert str(tmp_path / "out" / "chart.png") in made.stdout or "out/chart.png" in made.stdout
+    # the schema's log lines come first (as for `servebot recognition report`), then the why
+    assert unknown.returncode != 0
+    assert unknown.stderr.strip().splitlines()[-1] == "servebot report: no workspace T0NONE"
+    assert blocked.returncode != 0 and "Traceback" not in blocked.stderr
+    assert blocked.stderr.strip().splitlines()[-1].startswith("servebot report: cannot write in")
