@@ -28,11 +28,14 @@ ANSI = re.compile(r"\x1b|\x9b")
 
 
 def servebot(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """`python -m bot …` with nothing in the environment but PATH and a HOME."""
+    """`python -m bot …` with nothing in the environment but PATH and a HOME of its own
+    beside `cwd` (where the plotting library keeps its font cache, as for any user)."""
+    home = cwd.parent / f"{cwd.name}-home"
+    home.mkdir(exist_ok=True)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
-        env={"PATH": os.environ.get("PATH", ""), "HOME": str(cwd)},
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(home)},
         input=stdin,
         capture_output=True,
         text=True,
@@ -57,7 +60,11 @@ def test_demo_plays_every_scene_with_no_tokens_env_or_network(tmp_path: Path) ->
     assert "[ I reached out ]" in out and "(•) Needs help" in out
     assert "Help given unasked" in out and "@bob helped Acme Corp" in out
     assert not ANSI.search(out), "colour codes in piped output"
-    assert list(tmp_path.iterdir()) == [], "the demo left files behind"
+    # the one file it leaves is the chart it says it wrote, beside its output
+    assert [p.name for p in tmp_path.iterdir()] == ["serve-demo-chart.png"]
+    chart = tmp_path / "serve-demo-chart.png"
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert f"this folder: {chart.name}" in " ".join(out.split())  # however the lines wrap
 
 
 def test_step_waits_for_enter_between_scenes(tmp_path: Path) -> None:

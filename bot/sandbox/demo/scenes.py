@@ -411,9 +411,9 @@ CHART_FILE = "serve-demo-chart.png"
 
 
 def chart_for_newcomers(stage: Stage) -> None:
-    """A workspace this new gets no chart in its digest (too little history): the demo
-    draws its week anyway, as the digest will once there are weeks to show, and says
-    where the picture is."""
+    """A workspace this new gets no chart in its digest (too little history), so the demo
+    draws the demo week after eleven made-up earlier ones — the chart a lead sees after a
+    quarter of Serve — writes it beside the demo's output, and says where."""
     from pathlib import Path
 
     from bot.services import weekly
@@ -422,7 +422,31 @@ def chart_for_newcomers(stage: Stage) -> None:
 
     zone = weekly.zone_of(stage.bot.settings)
     week = week_of(stage.clock.now(), zone)
-    history = weekly.history(stage.bot.store, TEAM_ID, week, zone)
-    path = Path(CHART_FILE).resolve()
-    path.write_bytes(render_png(history))
-    stage.say(f"The chart of the last 12 weeks, as leads will see it, is in {path}")
+    this_week = weekly.history(stage.bot.store, TEAM_ID, week, zone).this_week
+    earlier = [
+        weekly.WeekFigures(week_of(stage.clock.now() - timedelta(weeks=len(QUARTER) - n), zone), *f)
+        for n, f in enumerate(QUARTER)
+    ]
+    history = weekly.History([*earlier, this_week])
+    Path(CHART_FILE).write_bytes(render_png(history))
+    stage.say(
+        f"The chart of the last 12 weeks, as leads see it after a quarter of Serve (the 11 "
+        f"weeks before this one made up for the demo), is in this folder: {CHART_FILE}"
+    )
+
+
+# Eleven weeks before the demo's, a small team's quarter with a slow week and a busy one:
+# deals closed, check-ins due, answered, satisfied, neutral, needed help, got a hand.
+QUARTER = [
+    (2, 1, 1, 1, 0, 0, 0),
+    (1, 3, 2, 1, 1, 0, 0),
+    (3, 2, 2, 1, 0, 1, 1),
+    (0, 4, 3, 2, 1, 0, 0),
+    (2, 2, 1, 0, 0, 1, 0),
+    (4, 3, 3, 2, 0, 1, 1),
+    (1, 5, 4, 3, 1, 0, 0),
+    (2, 4, 4, 2, 1, 1, 1),
+    (3, 3, 2, 1, 1, 0, 0),
+    (1, 6, 5, 3, 1, 1, 1),
+    (2, 4, 4, 3, 0, 1, 1),
+]
