@@ -29,7 +29,13 @@ from bot.slack_api import TIMEOUT_SECONDS, listener_client, runner_client
 from bot.socket_mode import SocketMode
 from bot.store.db import Store, hold_sqlite_file
 from bot.store.installations import Installations, oauth_states
-from bot.tokens import REFRESH_MINUTES_BEFORE_EXPIRY, BotTokens, InstalledTokens, OneWorkspace
+from bot.tokens import (
+    REFRESH_MINUTES_BEFORE_EXPIRY,
+    BotTokens,
+    InstalledTokens,
+    NotInstalled,
+    OneWorkspace,
+)
 from bot.web import SlackSignatures, SlackWeb, WebServer
 from bot.webhooks import CrmWebhooks
 
@@ -146,7 +152,7 @@ class RunningBot:
         self.clock = clock or SystemClock()
         self.client = listener_client(settings, self.clock)
         self.listeners = ListenerPool()
-        directory = Directory(self.clock)
+        self.directory = directory = Directory(self.clock)
         self.metrics = Metrics(self.clock)
         self.installations = (
             Installations(settings.slack_client_id, self.store, self._installed)
@@ -234,12 +240,27 @@ class RunningBot:
         return self
 
     def tick(self) -> int:
-        """Replay the events held while the database was away, plan this week's work if
-        nobody has yet (and today's retention), then run whatever has fallen due."""
+        """Replay the events held while the database was away, read each workspace's
+        people if this process has not lately, plan this week's work if nobody has yet
+        (and today's retention), then run whatever has fallen due."""
         self.deps.held.replay(self.app, self.store)
+        self.warm_directory()
         weekly.ensure_this_week(self.store, self.clock, self.settings)
         retention.ensure_today(self.store, self.clock, self.settings)
         return self.runner.tick()
+
+    def warm_directory(self) -> None:
+        """Each workspace's people, read whole at start and on a slow schedule, so a DM
+        needs no users.info. On the timer, not as due work: the directory lives in this
+        process's memory, and due work is claimed by one replica of many. A rate limit
+        holds the read on the runner's client (it pauses, never sleeps) until Slack
+        allows; the tick goes on meanwhile."""
+        for team_id in installs.installed_teams(self.store):
+            try:
+                client = self.deliveries.to(team_id).client
+            except NotInstalled:
+                continue
+            self.directory.warm_if_due(client, team_id)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """True once every listener started so far has finished."""

@@ -1,4 +1,9 @@
-"""What Slack tells us about channels and people, cached in memory for a while."""
+"""What Slack tells us about channels and people, cached in memory for a while.
+
+People are read whole (users.list, in pages) when Serve starts and again every
+REREAD_EVERY, and kept fresh in between by the events Slack sends when someone changes
+or joins; users.info is only for someone the directory does not know yet. Each process
+keeps its own directory, so each reads for itself."""
 
 from __future__ import annotations
 
@@ -9,13 +14,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
 from bot.config import CHANNEL_ID
+from bot.slack_api import RateLimited
 
 log = logging.getLogger(__name__)
-PERSON_TTL = timedelta(hours=1)  # `user_change` events keep it fresh meanwhile
+# Someone looked up alone (users.info) is asked about again after this: without a whole
+# read of their workspace, a missed event would otherwise leave them stale for good.
+PERSON_TTL = timedelta(hours=1)
+# Everyone is read again this often (users.list is Tier 2); events keep people fresh in
+# between. What a read or an event taught stays good a little past the next read, so a
+# read held back by a rate limit does not send everyone to users.info at once.
+REREAD_EVERY = timedelta(hours=6)
+READ_LASTS = REREAD_EVERY + PERSON_TTL
+PEOPLE_PAGE = 200  # Slack's advice for users.list
+AFTER_A_FAILED_READ = timedelta(minutes=5)
 GONE = {"user_not_found", "user_not_visible"}
 
 
@@ -34,13 +49,31 @@ class Person:
         return not (self.is_bot or self.deleted)
 
 
+@dataclass(frozen=True)
+class Known:
+    person: Person
+    good_until: datetime
+
+
+@dataclass
+class Reading:
+    """How far one workspace's whole read has got: when the last one finished, and, for
+    one cut short (a rate limit, an outage), where it goes on and not before when."""
+
+    finished: datetime | None = None
+    cursor: str = ""
+    not_before: datetime | None = None
+
+
 class Directory:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._channel_names: dict[str, str | None] = {}
         self._channel_locales: dict[str, str | None] = {}
         self._named: dict[tuple[str, str], str] = {}
-        self._people: dict[str, tuple[datetime, Person]] = {}
+        # by user id alone: Slack's user ids do not repeat across workspaces
+        self._people: dict[str, Known] = {}
+        self._readings: dict[str, Reading] = {}
         self._dm_channels: dict[str, str] = {}
         self._bot_ids: dict[str, str | None] = {}
         self._lock = threading.Lock()
@@ -154,8 +187,9 @@ class Directory:
         return members
 
     def person(self, client: WebClient, user_id: str) -> Person | None:
-        """users.info, at most once per person an hour however many threads ask at once;
-        None when Slack has no such person. Other failures (rate limits, outages) are
+        """The person as the directory knows them; users.info only for someone it does
+        not (or whose workspace was not read whole lately), once however many threads ask
+        at once; None when Slack has no such person. Other failures (rate limits, outages) are
         raised: not knowing is not absence."""
         known = self._known(user_id)
         if known is not None:
@@ -190,16 +224,74 @@ class Directory:
     def _known(self, user_id: str, fresh: bool = True) -> Person | None:
         with self._lock:
             cached = self._people.get(user_id)
-        if cached is None or (fresh and self._clock.now() - cached[0] >= PERSON_TTL):
+        if cached is None or (fresh and self._clock.now() >= cached.good_until):
             return None
-        return cached[1]
+        return cached.person
 
     def _lookup_lock(self, user_id: str) -> threading.Lock:
         with self._lock:
             return self._lookups.setdefault(user_id, threading.Lock())
 
-    def learn(self, user: dict[str, Any]) -> Person:
-        """Remember a person as Slack describes them (users.info, a `user_change` event)."""
+    def warm_if_due(self, client: WebClient, team_id: str) -> bool:
+        """Read the workspace's people whole when Serve has not lately (at start, then
+        every REREAD_EVERY); True when a read finished now. A rate limit holds the read,
+        to go on from the page it reached once Slack allows; so does any other failure,
+        for a few minutes. Never raises: people are still looked up one by one."""
+        now = self._clock.now()
+        with self._lock:
+            reading = self._readings.setdefault(team_id, Reading())
+            due = reading.finished is None or now - reading.finished >= REREAD_EVERY
+            if not due or (reading.not_before is not None and now < reading.not_before):
+                return False
+        try:
+            self.warm(client, team_id)
+        except RateLimited as limited:
+            log.info("users.list is rate limited: reading people again after %s", limited.until)
+            with self._lock:
+                reading.not_before = limited.until
+            return False
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.warning("could not read the people of %s: %s", team_id, error)
+            with self._lock:
+                reading.not_before = now + AFTER_A_FAILED_READ
+            return False
+        return True
+
+    def warm(self, client: WebClient, team_id: str) -> int:
+        """Read every page of the workspace's people (users.list with their locales) and
+        learn each; returns how many. A read cut short goes on from its last page."""
+        with self._lock:
+            reading = self._readings.setdefault(team_id, Reading())
+            cursor = reading.cursor
+        read = 0
+        while True:
+            page = client.users_list(limit=PEOPLE_PAGE, include_locale=True, cursor=cursor or None)
+            for user in page.get("members") or []:
+                self._learn(user, READ_LASTS)
+                read += 1
+            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+            with self._lock:
+                reading.cursor = cursor
+            if not cursor:
+                break
+        with self._lock:
+            reading.finished, reading.not_before = self._clock.now(), None
+        return read
+
+    def warmed(self, team_id: str) -> bool:
+        """Whether the workspace's people were read whole lately."""
+        with self._lock:
+            finished = self._readings.get(team_id, Reading()).finished
+        return finished is not None and self._clock.now() - finished < READ_LASTS
+
+    def learn(self, user: dict[str, Any], team_id: str | None = None) -> Person:
+        """Remember a person as Slack describes them (users.info, a `user_change` or
+        `team_join` event). Told by an event from a workspace read whole lately, they stay
+        good until the next read, as the read's people do: events keep those fresh."""
+        lasting = team_id is not None and self.warmed(team_id)
+        return self._learn(user, READ_LASTS if lasting else PERSON_TTL)
+
+    def _learn(self, user: dict[str, Any], lasts: timedelta) -> Person:
         person = Person(
             user_id=str(user["id"]),
             tz=user.get("tz"),
@@ -210,14 +302,15 @@ class Directory:
             locale=str(user["locale"]) if user.get("locale") else self._locale_known(user),
         )
         with self._lock:
-            self._people[person.user_id] = (self._clock.now(), person)
+            self._people[person.user_id] = Known(person, self._clock.now() + lasts)
         return person
 
     def _locale_known(self, user: dict[str, Any]) -> str | None:
-        """A `user_change` event carries no locale: keep the one users.info gave."""
+        """A `user_change` or `team_join` event carries no locale: keep the one users.info
+        or users.list gave."""
         with self._lock:
             cached = self._people.get(str(user["id"]))
-        return cached[1].locale if cached else None
+        return cached.person.locale if cached else None
 
     def remember_dm(self, user_id: str, channel_id: str) -> None:
         with self._lock:

@@ -1,5 +1,5 @@
-"""What Slack says about the workspace itself: a person's profile changed, or the app
-left (uninstalled, or its bot token revoked)."""
+"""What Slack says about the workspace itself: a person's profile changed, someone
+joined, or the app left (uninstalled, or its bot token revoked)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .incoming import Incoming
 
 def register(app: App) -> None:
     app.event("user_change")(person_changed)
+    app.event("team_join")(person_joined)
     app.event("app_uninstalled")(uninstalled)
     app.event("tokens_revoked")(tokens_revoked)
 
@@ -22,7 +23,12 @@ def person_changed(event: dict[str, Any], incoming: Incoming) -> None:
     """Keep what we know of people fresh: time zones, and away statuses above all."""
     user = event.get("user")
     if isinstance(user, dict) and user.get("id"):
-        incoming.directory.learn(user)
+        incoming.directory.learn(user, incoming.team)
+
+
+def person_joined(event: dict[str, Any], incoming: Incoming) -> None:
+    """Someone new is known from the moment they join, without asking Slack about them."""
+    person_changed(event, incoming)
 
 
 def uninstalled(incoming: Incoming) -> None:

@@ -32,6 +32,12 @@ def installed(store: Store, clock: Clock, team_id: str, name: str | None = None)
         due.call_off(session, FORGET_WORKSPACE, team_id, "installed again")
 
 
+def installed_teams(store: Store) -> list[str]:
+    """The workspaces the app is in now, whose people Serve keeps in its directory."""
+    with store.reading() as session:
+        return [workspace.team_id for workspace in queries.installed_workspaces(session)]
+
+
 def uninstalled(store: Store, clock: Clock, team_id: str, grace_days: int) -> datetime:
     """Stop this workspace's sends (its tokens are deleted with the same commit) and
     plan the deletion of its data; when that comes. Slack may tell us twice

@@ -91,7 +91,8 @@ def test_manifest_turns_on_the_home_tab_and_subscribes_to_what_the_listeners_han
     assert found["features"]["app_home"]["home_tab_enabled"] is True
     assert found["features"]["app_home"]["messages_tab_enabled"] is True
     events = set(found["settings"]["event_subscriptions"]["bot_events"])
-    assert {"message.channels", "message.groups", "user_change", "app_home_opened"} <= events
+    assert {"message.channels", "message.groups", "user_change", "team_join"} <= events
+    assert "app_home_opened" in events
 
 
 def test_manifest_shortcuts_carry_the_callback_ids_the_app_listens_for() -> None:

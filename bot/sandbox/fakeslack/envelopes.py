@@ -35,8 +35,9 @@ class Envelopes:
         retry_attempt: int = 0,
         event_id: str | None = None,
         wait_ack: bool = True,
+        team: str = TEAM_ID,
     ) -> str:
-        body = self.event_callback(event, event_id)
+        body = self.event_callback(event, event_id, team)
         return self.send_callback(body, retry_attempt, wait_ack)
 
     def send_callback(
@@ -144,6 +145,23 @@ class Envelopes:
                 }
             )
         return updated
+
+    def join(self, /, user_id: str, name: str, **fields: Any) -> dict[str, Any]:
+        """Someone new joins the workspace (as `add_user` makes them, with its fields),
+        and a connected bot hears it with a team_join event (waiting for its ack). The
+        event carries no locale, as with user_change. Returns the person as users.info
+        shows them."""
+        workspace = self._workspace
+        with workspace.changed:
+            joined = workspace.add_user(user_id, name, **fields)
+            shown = {k: v for k, v in joined.items() if k != "locale"}
+            connected = self._socket_mode.connected
+        if connected:
+            self.send_event(
+                {"type": "team_join", "user": shown, "event_ts": workspace.next_ts()},
+                team=str(joined["team_id"]),
+            )
+        return shown
 
     def open_home(self, user_id: str, wait_ack: bool = True) -> str:
         """Open the app's Home tab as `user_id`: the app_home_opened event Slack sends,

@@ -1,6 +1,6 @@
 """The Web API methods the bot calls, answered as Slack answers them from the workspace
 model: chat.* (post, update, ephemeral, permalink), conversations.* (info, open, list,
-members, and paged history and replies), users.info and users.lookupByEmail, views.*
+members, and paged history and replies), users.info, users.list and users.lookupByEmail, views.*
 (modals and Home tabs), auth.test, apps.connections.open and oauth.v2.access. Each
 `api_<method>` handler takes the call's arguments and returns its JSON answer; the caller
 holds the workspace's lock. The files.* upload flow is in `uploads`."""
@@ -198,6 +198,25 @@ class Methods:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": _as_shown(user, args)}
+
+    def api_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The calling workspace's people (bots and deactivated accounts too, as Slack
+        lists them), `limit` a page (everyone without one; Slack suggests at most 200),
+        the cursor naming where the next page starts, locales only with `include_locale`."""
+        team = self._calling_team()
+        people = [u for u in self._workspace.users.values() if u["team_id"] == team]
+        cursor = str(args.get("cursor") or "")
+        if cursor and not (cursor.startswith(LIST_CURSOR) and cursor[len(LIST_CURSOR) :].isdigit()):
+            return {"ok": False, "error": "invalid_cursor"}
+        start = int(cursor[len(LIST_CURSOR) :]) if cursor else 0
+        limit = min(int(args.get("limit") or 0) or len(people) or 1, 1000)
+        rest = len(people) > start + limit
+        return {
+            "ok": True,
+            "members": [_as_shown(u, args) for u in people[start : start + limit]],
+            "cache_ts": int(self._workspace.now().timestamp()),
+            "response_metadata": {"next_cursor": f"{LIST_CURSOR}{start + limit}" if rest else ""},
+        }
 
     def api_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
         """The calling workspace's person whose profile has that e-mail, in any case."""
