@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,6 +63,9 @@ class Reading:
     finished: datetime | None = None
     cursor: str = ""
     not_before: datetime | None = None
+    # two ticks at once (the start-up one and a woken one) read once: the second
+    # waits for the first, then finds the read done
+    under_way: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Directory:
@@ -237,11 +240,17 @@ class Directory:
         every REREAD_EVERY); True when a read finished now. A rate limit holds the read,
         to go on from the page it reached once Slack allows; so does any other failure,
         for a few minutes. Never raises: people are still looked up one by one."""
-        now = self._clock.now()
         with self._lock:
             reading = self._readings.setdefault(team_id, Reading())
+        with reading.under_way:
+            return self._read_if_due(client, team_id, reading)
+
+    def _read_if_due(self, client: WebClient, team_id: str, reading: Reading) -> bool:
+        now = self._clock.now()
+        with self._lock:
             due = reading.finished is None or now - reading.finished >= REREAD_EVERY
-            if not due or (reading.not_before is not None and now < reading.not_before):
+            waiting = reading.not_before is not None and now < reading.not_before
+            if not due or waiting:
                 return False
         try:
             self.warm(client, team_id)
