@@ -229,13 +229,15 @@ class RunningBot:
         self._run_soon()
 
     def start(self) -> RunningBot:
-        """Ask for what was posted while Serve was away before anything new comes in."""
+        """Ask for what was posted while Serve was away before anything new comes in,
+        and read each workspace's people before the first tick sends anything."""
         catch_up.started(self.store, self.clock, self.settings)
         if self.web is not None:
             self.web.start()
         if self.socket is not None:
             self.socket.connect()
             log.info("Serve is connected to Slack over Socket Mode")
+        self.warm_directory()
         self.timer.start()
         return self
 

@@ -1,5 +1,5 @@
 """A directory that stays warm: each workspace's people are read whole (users.list, in
-pages) when the runner first ticks and again every few hours, events keep them fresh in
+pages) as Serve starts and again every few hours, events keep them fresh in
 between, and users.info is asked only about someone the directory does not know."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def people_asked_about(fake: FakeSlack) -> list[str]:
 def test_after_warming_a_checkin_dm_to_a_known_person_asks_slack_nothing_about_them(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
-    at(clock, bot, FRIDAY_5PM_LA)  # the first tick reads everyone
+    at(clock, bot, FRIDAY_5PM_LA)  # past the re-read: everyone is read again
     close_deal(fake_slack, bot, "Closed Acme Corp :tada:")
     at(clock, bot, MONDAY_10AM_LA)
 
@@ -65,7 +65,7 @@ def test_warming_reads_every_page_and_reads_again_on_the_slow_schedule(
     for n in range(450 - already):
         fake_slack.add_user(f"U1{n:08d}", f"person{n}")
     clock.set(FRIDAY_5PM_LA)
-    bot = start_bot()  # its start-up tick and this one read once between them
+    bot = start_bot()  # it reads everyone as it starts; this tick finds them read
     at(clock, bot, FRIDAY_5PM_LA)
 
     pages = fake_slack.calls_to("users.list")
