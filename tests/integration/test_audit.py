@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -198,9 +199,10 @@ def test_an_export_is_recorded_with_its_rows_and_carries_the_trail(
 
 
 def test_forget_me_is_recorded_without_the_person_and_their_earlier_entries_lose_them(
-    fake_slack: FakeSlack, bot: RunningBot
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot]
 ) -> None:
     fake_slack.add_user("U0ALICE", "alice", tz="America/Los_Angeles", is_admin=True)
+    bot = start_bot()  # its directory reads Alice as the admin she is
     change_settings(
         fake_slack,
         bot,

@@ -327,9 +327,10 @@ def test_two_deliveries_of_one_run_at_once_make_one_deal(store: Store, clock: Ma
 def test_a_run_that_breaks_fails_with_a_sentence_not_a_trace(
     fake_slack: FakeSlack, bot: RunningBot
 ) -> None:
+    fake_slack.add_user("U0NEW", "newcomer")  # joined since the directory was read
     fake_slack.fail_next("users.info", error="internal_error")
 
-    ended = run_step(fake_slack, bot, LOG_DEAL, customer="Acme", owner="U0BOB")
+    ended = run_step(fake_slack, bot, LOG_DEAL, customer="Acme", owner="U0NEW")
 
     assert (ended.state, ended.error) == ("failed", views.SOMETHING_WENT_WRONG)
     assert deals_in(bot) == []
