@@ -175,14 +175,10 @@ def weekly_report(settings: Settings, team_id: str, out: str) -> int:
     from bot.store.workspaces import team_ids
     from bot.views.chart import render_png
 
-    held = hold_back()
     try:
-        store = open_database(settings)
+        store = open_holding_logs(settings)
     except CannotStart as failure:
-        held.discard()
         return fail(failure.line, failure.code)
-    finally:
-        held.publish()
     try:
         with store.session() as session:
             known = team_ids(session)
@@ -225,15 +221,24 @@ class CannotStart(Exception):
         self.code = code
 
 
-def upgrade_database(settings: Settings) -> int:
+def open_holding_logs(settings: Settings) -> Store:
+    """The database for a one-shot command: its start-up log lines are shown once it
+    opened, and dropped when it could not (the one line saying why is enough)."""
     held = hold_back()
     try:
-        open_database(settings).close()
-    except CannotStart as failure:
+        return open_database(settings)
+    except CannotStart:
         held.discard()
-        return fail(failure.line, failure.code)
+        raise
     finally:
         held.publish()
+
+
+def upgrade_database(settings: Settings) -> int:
+    try:
+        open_holding_logs(settings).close()
+    except CannotStart as failure:
+        return fail(failure.line, failure.code)
     print(f"servebot: database is up to date ({redact(settings.database_url)})")
     return 0
 
@@ -244,14 +249,10 @@ def recognition_report(settings: Settings, team_id: str | None) -> int:
     from bot.services.labels import recognition_report as read_again
     from bot.views.report import report_lines
 
-    held = hold_back()
     try:
-        store = open_database(settings)
+        store = open_holding_logs(settings)
     except CannotStart as failure:
-        held.discard()
         return fail(failure.line, failure.code)
-    finally:
-        held.publish()
     try:
         report = read_again(store, team_id)
     except SQLAlchemyError as error:
