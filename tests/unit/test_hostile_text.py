@@ -20,12 +20,23 @@ from bot.listeners.inbound import clean_text
 from bot.sandbox.fakeslack.spec import payload_problems
 from bot.sandbox.support import LIVE_MARKUP, hostile_text
 from bot.services import checkins as checkins_service
+from bot.services.audit import Trail
 from bot.services.commands import Command, Refusal
 from bot.services.home import Home, NotSent
 from bot.services.privacy import Held
 from bot.services.weekly import Digest, RelationshipPicture
-from bot.store.models import CheckIn, CheckInStatus, Deal, DealStatus, Outcome, Story, Visibility
+from bot.store.models import (
+    AuditEntry,
+    CheckIn,
+    CheckInStatus,
+    Deal,
+    DealStatus,
+    Outcome,
+    Story,
+    Visibility,
+)
 from bot.views import asks as ask_views
+from bot.views import audit as audit_views
 from bot.views import checkins as checkin_views
 from bot.views import commands as command_views
 from bot.views import deals as deal_views
@@ -326,6 +337,17 @@ def more_messages(text: str, other: str) -> Iterator[dict[str, Any]]:
     yield command_views.customer_choices(text, [deal(text, other)] * 30)
     yield command_views.deal_logged(deal(text, other), [checkin(text)] * 4)
     yield settings_views.settings_saved()
+    trail = [
+        AuditEntry(
+            team_id="T0SERVE",
+            at=NOW,
+            actor="U0OWNER",
+            kind="setting",
+            change={"setting": "holidays", "old": text, "new": other},
+        ),
+        AuditEntry(team_id="T0SERVE", at=NOW, actor="U0OWNER", kind=text, change={}),
+    ]
+    yield audit_views.audit_trail(Trail(trail * 10, 500))
     current, the_deal = checkin(text), deal(other, "")
     steps = [checkins_service.Step(current, the_deal, None)] * 8
     home = Home(
