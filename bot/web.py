@@ -215,7 +215,10 @@ class WebServer:
         """Close from waitress's own loop, which then ends at once rather than at its
         next look (up to a second later)."""
         if self._thread.is_alive():
-            self.server.trigger.pull_trigger(self.server.close)  # type: ignore[union-attr]
+            try:
+                self.server.trigger.pull_trigger(self.server.close)  # type: ignore[union-attr]
+            except OSError:  # the loop was already closing: its trigger is gone
+                pass
             self._thread.join(timeout)
         if self._thread.is_alive() or not self._thread.ident:
             self.server.close()
