@@ -9,6 +9,7 @@ a body that is UTF-8 and parses. What fails gets a short 4xx, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -215,10 +216,8 @@ class WebServer:
         """Close from waitress's own loop, which then ends at once rather than at its
         next look (up to a second later)."""
         if self._thread.is_alive():
-            try:
+            with contextlib.suppress(OSError):  # a loop already closing has no trigger
                 self.server.trigger.pull_trigger(self.server.close)  # type: ignore[union-attr]
-            except OSError:  # the loop was already closing: its trigger is gone
-                pass
             self._thread.join(timeout)
         if self._thread.is_alive() or not self._thread.ident:
             self.server.close()
