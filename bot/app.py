@@ -40,7 +40,6 @@ from bot.web import SlackSignatures, SlackWeb, WebServer
 from bot.webhooks import CrmWebhooks
 
 log = logging.getLogger(__name__)
-SEND_CONCURRENCY = 4
 # What the app asks a workspace for when it installs: as in deploy/manifest*.yml.
 BOT_SCOPES = (
     "channels:history",
@@ -170,7 +169,12 @@ class RunningBot:
             run_soon=self._run_soon,
         )
         self.app = build_app(deps, self.client, self.listeners)
-        self.runner = Runner(self.store, self.clock, concurrency=SEND_CONCURRENCY)
+        self.runner = Runner(
+            self.store,
+            self.clock,
+            concurrency=settings.send_threads,
+            per_workspace=settings.sends_per_workspace,
+        )
         self.runner.observe = self.metrics.work_ended
         self.deliveries = Deliveries(
             self._tokens(), lambda token: runner_client(settings, self.clock, token), directory

@@ -239,6 +239,12 @@ def parse_holidays(raw: str) -> tuple[date, ...]:
         raise ValueError(_("should be dates like 2026-12-25,2027-01-01")) from None
 
 
+def parse_sends(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 256:
+        raise ValueError("should be a whole number from 1 to 256")
+    return int(raw)
+
+
 def parse_interval(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 3600:
         raise ValueError("should be a number of seconds from 1 to 3600")
@@ -572,6 +578,20 @@ class Settings:
         "DISPATCH_INTERVAL_SECONDS",
         "How often, in seconds, the bot looks for work that has fallen due.",
         parse_interval,
+    )
+    send_threads: int = setting(
+        32,
+        "SEND_THREADS",
+        "At most this many sends at once in one process, across workspaces; threads start "
+        "only as work falls due.",
+        parse_sends,
+    )
+    sends_per_workspace: int = setting(
+        4,
+        "SENDS_PER_WORKSPACE",
+        "At most this many sends at once to one workspace, so a busy one cannot hold up the "
+        "others.",
+        parse_sends,
     )
     team_channel: str = setting(
         "",

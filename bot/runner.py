@@ -9,9 +9,9 @@ is one handler and one `register` call. Handlers say how an attempt ended by ret
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,7 +39,13 @@ class Later(Exception):
 
 
 class Retry(Exception):
-    """This attempt failed in a way that may pass (a timeout, a 5xx): retry with backoff."""
+    """This attempt failed in a way that may pass (a timeout, a 5xx): retry with backoff.
+    `soon`: a failure that is usually gone a moment later (Slack's lone 5xx), so the first
+    retry comes after `RetryPolicy.soon` rather than the first backoff."""
+
+    def __init__(self, why: str = "", soon: bool = False) -> None:
+        super().__init__(why)
+        self.soon = soon
 
 
 class GiveUp(Exception):
@@ -100,9 +106,11 @@ def _window(work: DueWork) -> tuple[datetime, datetime] | None:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """30 s, 1 min, 2 min … up to an hour between failed attempts; give up after eight."""
+    """30 s, 1 min, 2 min … up to an hour between failed attempts; give up after eight.
+    A first failure that is usually gone at once is retried after `soon` instead."""
 
     first_wait: timedelta = timedelta(seconds=30)
+    soon: timedelta = timedelta(seconds=2)
     longest_wait: timedelta = timedelta(hours=1)
     max_attempts: int = 8
 
@@ -121,6 +129,10 @@ class Kind:
 
 
 class Runner:
+    """Runs due work on up to `concurrency` threads, started only as work falls due, and
+    at most `per_workspace` of them on one workspace's work at once: sends scale with the
+    number of workspaces, each held to what its own Slack limits allow."""
+
     def __init__(
         self,
         store: Store,
@@ -128,27 +140,26 @@ class Runner:
         concurrency: int = 4,
         lease: timedelta = timedelta(minutes=5),
         retry: RetryPolicy = RetryPolicy(),
+        per_workspace: int | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.lease = lease
         self.retry = retry
         self.concurrency = concurrency
+        self.per_workspace = min(per_workspace or concurrency, concurrency)
         self._kinds: dict[str, Kind] = {}
         self.observe: Callable[[str, str], None] = lambda kind, outcome: None  # metrics
-        self._work: queue.Queue[Job | None] = queue.Queue()
         self._state = threading.Condition()
         self._reserved = 0  # slots held for a claim under way
-        self._queued: dict[int, Job] = {}  # claimed, waiting for a thread
+        self._queued: dict[int, Job] = {}  # claimed, waiting for a thread, in claim order
         self._running: dict[int, Job] = {}
+        self._by_team: Counter[str] = Counter()  # queued and running, by workspace
+        self._running_by_team: Counter[str] = Counter()
+        self._ended = 0  # jobs ended so far, so a claim that found nothing can wait for one
         self._stopping = threading.Event()
         self._one_tick_at_a_time = threading.Lock()
-        self._workers = [
-            threading.Thread(target=self._work_loop, name=f"serve-runner-{n}", daemon=True)
-            for n in range(concurrency)
-        ]
-        for worker in self._workers:
-            worker.start()
+        self._workers: list[threading.Thread] = []
 
     def register(self, kind: str, run: Handler, on_failure: OnFailure | None = None) -> None:
         """`on_failure` hears of work given up for good, to leave its subject tidy."""
@@ -167,6 +178,12 @@ class Runner:
             if not due.looked(session, job.id, job.attempt):
                 raise GiveUp("its claim was lost; another attempt carries on")
 
+    @property
+    def threads(self) -> int:
+        """Threads started so far: no more than the most work that was due at once."""
+        with self._state:
+            return len(self._workers)
+
     def tick(self) -> int:
         """Run what is due until nothing more is, or the runner is stopping; returns how
         many rows were taken. Returns once the work it started has ended."""
@@ -174,12 +191,14 @@ class Runner:
             taken = 0
             while free := self._reserve_slots():
                 jobs: list[Job] = []
+                with self._state:
+                    ended, busy_teams = self._ended, self._full_teams()
                 try:
-                    jobs = self._claim(free)
+                    jobs = self._claim(free, busy_teams)
                 finally:
                     started = self._queue(jobs, free)
                 taken += started
-                if not started:
+                if not started and not self._wait_for_room(ended, busy_teams):
                     break
             with self._state:
                 self._state.wait_for(lambda: self._busy == 0 or self._stopping.is_set())
@@ -197,15 +216,34 @@ class Runner:
             ended = self._state.wait_for(lambda: self._busy == 0, grace)
             unstarted, running = list(self._queued.values()), list(self._running.values())
             self._queued.clear()
+            for job in unstarted:
+                self._left(job.team_id, ran=False)
         self._hand_back(unstarted, started=False)
         self._hand_back(running, started=True)
-        for _ in self._workers:
-            self._work.put(None)  # each worker ends once it is free
         return ended
 
     @property
     def _busy(self) -> int:
         return self._reserved + len(self._queued) + len(self._running)
+
+    def _full_teams(self) -> list[str]:
+        """Workspaces with as much claimed as they may run at once: the claim skips them."""
+        return [team for team, held in self._by_team.items() if held >= self.per_workspace]
+
+    def _wait_for_room(self, ended: int, busy_teams: list[str]) -> bool:
+        """After a claim that found nothing: False if it skipped no workspace (nothing more
+        is due); else wait until one it skipped has room again, and True."""
+
+        def room() -> bool:
+            return self._stopping.is_set() or any(
+                self._by_team[team] < self.per_workspace for team in busy_teams
+            )
+
+        with self._state:
+            if not busy_teams:
+                return False  # nothing was skipped: nothing more is due
+            self._state.wait_for(lambda: self._ended != ended and room())
+            return not self._stopping.is_set()
 
     def _reserve_slots(self) -> int:
         """Wait until half the threads are free, so rows are claimed a few at a time, and
@@ -222,18 +260,27 @@ class Runner:
             return free
 
     def _queue(self, jobs: list[Job], reserved: int) -> int:
-        """Hand claimed jobs to the threads, or back to the table if stopping meanwhile."""
+        """Hand claimed jobs to the threads, or back to the table if stopping meanwhile;
+        start threads while there is more work than threads to run it."""
         with self._state:
             self._reserved -= reserved
             stopping = self._stopping.is_set()
             if not stopping:
-                self._queued.update((job.id, job) for job in jobs)
+                for job in jobs:
+                    self._queued[job.id] = job
+                    self._by_team[job.team_id] += 1
+                wanted = min(self.concurrency, len(self._queued) + len(self._running))
+                while len(self._workers) < wanted:
+                    worker = threading.Thread(
+                        target=self._work_loop, name=f"serve-runner-{len(self._workers)}"
+                    )
+                    worker.daemon = True
+                    worker.start()
+                    self._workers.append(worker)
             self._state.notify_all()
         if stopping:
             self._hand_back(jobs, started=False)
             return 0
-        for job in jobs:
-            self._work.put(job)
         return len(jobs)
 
     def _hand_back(self, jobs: list[Job], started: bool) -> None:
@@ -245,19 +292,32 @@ class Runner:
                 at, why = self.clock.now(), "stopped before it ran"
             self._end(due.retry_at, job, at, why, started, at if started else None)
 
-    def _claim(self, limit: int) -> list[Job]:
+    def _claim(self, limit: int, busy_teams: list[str]) -> list[Job]:
         now = self.clock.now()
         with self.store.session() as session:
-            return [Job.of(work, now) for work in due.claim(session, now, self.lease, limit)]
+            claimed = due.claim(session, now, self.lease, limit, self.per_workspace, busy_teams)
+            return [Job.of(work, now) for work in claimed]
+
+    def _runnable(self) -> Job | None:
+        """The first queued job whose workspace has a thread to spare."""
+        for job in self._queued.values():
+            if self._running_by_team[job.team_id] < self.per_workspace:
+                return job
+        return None
 
     def _work_loop(self) -> None:
-        while (queued := self._work.get()) is not None:
+        while True:
             with self._state:
-                job = self._queued.pop(queued.id, None)
-                if job is not None:
-                    self._running[job.id] = job
-            if job is None:
-                continue  # handed back while it waited
+                self._state.wait_for(
+                    lambda: self._stopping.is_set() or self._runnable() is not None
+                )
+                if self._stopping.is_set():
+                    return  # what is queued is handed back by `stop`
+                job = self._runnable()
+                assert job is not None
+                del self._queued[job.id]
+                self._running[job.id] = job
+                self._running_by_team[job.team_id] += 1
             try:
                 self._run(job)
             except Exception:
@@ -265,7 +325,15 @@ class Runner:
             finally:
                 with self._state:
                     self._running.pop(job.id, None)
+                    self._left(job.team_id, ran=True)
+                    self._ended += 1
                     self._state.notify_all()
+
+    def _left(self, team: str, ran: bool) -> None:
+        for counts in (self._by_team, self._running_by_team) if ran else (self._by_team,):
+            counts[team] -= 1
+            if counts[team] <= 0:
+                del counts[team]
 
     def _run(self, job: Job) -> None:
         kind = self._kinds.get(job.kind)
@@ -288,7 +356,8 @@ class Runner:
             outcome = "retry"
             if not isinstance(error, Retry):
                 log.exception("%s %s failed unexpectedly", job.kind, job.id)
-            self._failed_attempt(job, kind, str(error) or type(error).__name__)
+            soon = isinstance(error, Retry) and error.soon
+            self._failed_attempt(job, kind, str(error) or type(error).__name__, soon)
         else:
             self._end(due.finish, job, self.clock.now(), note or "")
         self.observe(job.kind, outcome)
@@ -305,12 +374,13 @@ class Runner:
             },
         )
 
-    def _failed_attempt(self, job: Job, kind: Kind | None, why: str) -> None:
+    def _failed_attempt(self, job: Job, kind: Kind | None, why: str, soon: bool = False) -> None:
         if job.attempt >= self.retry.max_attempts:
             self._give_up(job, kind, f"{why} (after {job.attempt} attempts)")
             return
         now = self.clock.now()
-        at = now + self.retry.wait(job.attempt)
+        wait = self.retry.soon if soon and job.attempt == 1 else self.retry.wait(job.attempt)
+        at = now + wait
         log.warning("%s %s for %s: %s; retrying at %s", job.kind, job.id, job.team_id, why, at)
         self._end(due.retry_at, job, at, why, True, now)
 

@@ -35,6 +35,10 @@ TIMEOUT_SECONDS = 10
 LONGEST_POST_IN_FLIGHT = timedelta(seconds=TIMEOUT_SECONDS)
 MAX_SPACING = timedelta(minutes=1)  # between history calls, once Slack has limited them
 LONGEST_WAIT_IN_A_LISTENER = 5
+# chat.postMessage is limited to about one a second in each conversation, besides the
+# workspace's limit: a 429 asking for no more than this is the conversation's, and holds
+# back only posts there; a longer one is the workspace's, and holds back every post.
+ONE_CONVERSATION_WAIT = timedelta(seconds=1)
 
 
 def method_of(url: str) -> str:
@@ -145,12 +149,14 @@ def listener_client(settings: Settings, clock: Clock) -> WebClient:
 
 
 class RateLimited(SlackClientError):
-    """Slack asked us to wait before calling `method` again."""
+    """Slack asked us to wait before calling `method` again: in one conversation only
+    (`channel`), or for the whole workspace."""
 
-    def __init__(self, method: str, until: datetime) -> None:
+    def __init__(self, method: str, until: datetime, channel: str | None = None) -> None:
         super().__init__(f"{method} is rate limited until {until.isoformat()}")
         self.method = method
         self.until = until
+        self.channel = channel
 
 
 class PausingClient(WebClient):
@@ -169,12 +175,16 @@ class PausingClient(WebClient):
         self._lock = threading.Lock()
 
     def api_call(self, api_method: str, **kwargs: Any) -> Any:
-        key = (str(kwargs.get("token") or self.token), api_method)
+        token = str(kwargs.get("token") or self.token)
+        key = (token, api_method)
+        channel = _conversation(api_method, kwargs)
+        one = (token, f"{api_method} {channel}") if channel else None
         now = self.clock.now()
         with self._lock:
-            until = self._paused.get(key)
-            if until is not None and until > now:
-                raise RateLimited(api_method, until)
+            for paused, in_channel in ((key, None), (one, channel)):
+                until = self._paused.get(paused) if paused else None
+                if until is not None and until > now:
+                    raise RateLimited(api_method, until, in_channel)
             if key in self._spacing:
                 self._paused[key] = now + self._spacing[key]
         try:
@@ -184,11 +194,27 @@ class PausingClient(WebClient):
                 raise
             wait = timedelta(seconds=retry_after(error.response.headers))
             until = now + wait
+            if one is not None and wait <= ONE_CONVERSATION_WAIT:
+                key, limited = one, channel
+            else:
+                limited = None
             with self._lock:
                 self._paused[key] = max(until, self._paused.get(key, until))
                 if api_method in HISTORY:
                     self._spacing[key] = min(max(wait, self._spacing.get(key, wait)), MAX_SPACING)
-            raise RateLimited(api_method, until) from error
+            raise RateLimited(api_method, until, limited) from error
+
+
+def _conversation(method: str, arguments: dict[str, Any]) -> str | None:
+    """The conversation a post goes to (slack_sdk sends a post's arguments as JSON), for
+    the limit Slack keeps per conversation."""
+    if method != "chat.postMessage":
+        return None
+    for part in ("json", "data", "params"):
+        given = arguments.get(part)
+        if isinstance(given, dict) and given.get("channel"):
+            return str(given["channel"])
+    return None
 
 
 def runner_client(settings: Settings, clock: Clock, token: str | None = None) -> PausingClient:

@@ -52,7 +52,8 @@ def through_slack(handler: Handler, clock: Clock) -> Handler:
         except NotInstalled as gone:
             raise Later(clock.now() + WHILE_UNINSTALLED, str(gone), holds_kind=True) from gone
         except RateLimited as limited:
-            raise _waiting(job, limited.method, limited.until, clock) from limited
+            holds = limited.channel is None
+            raise _waiting(job, limited.method, limited.until, clock, holds) from limited
         except SlackApiError as error:
             raise _meaning(job, error, clock) from error
         except (SlackClientError, OSError) as error:
@@ -61,9 +62,13 @@ def through_slack(handler: Handler, clock: Clock) -> Handler:
     return run
 
 
-def _waiting(job: Job, method: str, until: datetime, clock: Clock) -> Exception:
+def _waiting(
+    job: Job, method: str, until: datetime, clock: Clock, holds_kind: bool = True
+) -> Exception:
+    """A limit on one conversation holds back only the send to it; one on the workspace
+    holds back the workspace's other sends of the kind too."""
     if method not in HISTORY:
-        return Later(until, f"{method} is rate limited", holds_kind=True)
+        return Later(until, f"{method} is rate limited", holds_kind=holds_kind)
     if job.tried is not None and clock.now() - job.tried[1] > LOOK_WITHIN:
         hours = LOOK_WITHIN // timedelta(hours=1)
         # Translators: why a message was not sent, shown to admins on the Home tab.
@@ -89,4 +94,4 @@ def _meaning(job: Job, error: SlackApiError, clock: Clock) -> Exception:
         # Translators: shown to admins on the Home tab; {method} is a Slack API method
         # (chat.postMessage), {code} the error Slack gave (channel_not_found).
         return GiveUp(_("{method}: Slack said {code}").format(method=method, code=code))
-    return Retry(f"{method}: Slack said {code} ({status})")
+    return Retry(f"{method}: Slack said {code} ({status})", soon=status >= 500)

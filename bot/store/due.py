@@ -111,15 +111,24 @@ def kinds_for_period(session: Session, team_id: str, period: str, kinds: Iterabl
     return set(found)
 
 
-def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequence[DueWork]:
+def claim(
+    session: Session,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    per_team: int | None = None,
+    busy_teams: Collection[str] = (),
+) -> Sequence[DueWork]:
     """Take up to `limit` rows that have fallen due, each until `now + lease`, in one
-    statement.
+    statement: at most `per_team` of one workspace's, none of `busy_teams`', so one
+    workspace with thousands due does not take every thread from the others.
 
     On PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED in a WITH query, evaluated
     once, so replicas pass each other by; on SQLite the unit of work holds the write
     lock. A claimed row's `due_at` is its lease's end: if its runner dies, it falls due
     again, and the claim that ran out may have taken effect any time up to its lease's end."""
-    picked = due_rows(now, limit, session.get_bind().dialect.name).cte("picked")
+    dialect = session.get_bind().dialect.name
+    picked = due_rows(now, limit, dialect, per_team, busy_teams).cte("picked")
     at = literal(now, UTCDateTime())
     lease_ran_out = DueWork.status == WorkStatus.DOING.value
     claimed = session.scalars(
@@ -139,12 +148,42 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
     return claimed.all()
 
 
-def due_rows(now: datetime, limit: int, dialect: str) -> Select[int]:
-    """The ids of the rows to claim next, earliest first, answered from the partial index."""
+# How far past `limit` rows the claim looks for other workspaces' work.
+LOOK_AHEAD = 8
+
+
+def due_rows(
+    now: datetime,
+    limit: int,
+    dialect: str,
+    per_team: int | None = None,
+    busy_teams: Collection[str] = (),
+) -> Select[Any]:
+    """The ids of the rows to claim next, earliest first, answered from the partial index;
+    with `per_team`, at most that many of one workspace's among the first rows due."""
     query = select(DueWork.id).where(_open(), DueWork.due_at <= now)
+    if busy_teams:
+        query = query.where(DueWork.team_id.not_in(list(busy_teams)))
     query = query.order_by(DueWork.due_at, DueWork.id)  # ties in the order they were added
-    query = query.limit(limit)
-    return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
+    if per_team is None:
+        query = query.limit(limit)
+        return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
+    ahead = query.add_columns(DueWork.team_id, DueWork.due_at).limit(limit * LOOK_AHEAD)
+    if dialect == "postgresql":
+        ahead = ahead.with_for_update(skip_locked=True)
+    first = ahead.cte("first_due")
+    place = (
+        func.row_number()
+        .over(partition_by=first.c.team_id, order_by=(first.c.due_at, first.c.id))
+        .label("place")
+    )
+    ranked = select(first.c.id, first.c.due_at, place).cte("ranked")
+    return (
+        select(ranked.c.id)
+        .where(ranked.c.place <= per_team)
+        .order_by(ranked.c.due_at, ranked.c.id)
+        .limit(limit)
+    )
 
 
 def finish(session: Session, work_id: int, attempt: int, now: datetime, note: str = "") -> bool:

@@ -458,3 +458,23 @@ def test_deal_edited_away_and_back_gets_its_checkins_again(
     at(clock, bot, MONDAY_10AM_LA)
     [dm] = dms(fake_slack, ALICE_DM)
     assert "*Acme Corp*" in dm.blocks[0]["text"]["text"]
+
+
+def test_a_one_second_limit_in_one_dm_holds_back_only_that_dm(
+    fake_slack: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    owners = ["U0ALICE", "U0BRUNO", "U0CELIA"]
+    for owner in owners[1:]:
+        fake_slack.add_user(owner, owner.lower(), tz="America/Los_Angeles")
+    bot = start_bot(sends_per_workspace=1)  # one send at a time: the order is the claim's
+    clock.set(FRIDAY_5PM_LA)
+    for n, owner in enumerate(owners):
+        close_deal(fake_slack, bot, f"Closed Customer{n} Corp", user=owner)
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+
+    at(clock, bot, MONDAY_10AM_LA)
+    sent = {owner: len(dms(fake_slack, "D" + owner[1:])) for owner in owners}
+    assert sorted(sent.values()) == [0, 1, 1]  # the others went on at once
+
+    at(clock, bot, MONDAY_10AM_LA + timedelta(seconds=1))
+    assert [len(dms(fake_slack, "D" + owner[1:])) for owner in owners] == [1, 1, 1]

@@ -288,3 +288,54 @@ def test_postgresql_finds_due_work_without_reading_finished_rows_or_statistics(
     assert count == 40000, plan
     assert "ix_due_work_due" in plan, plan
     assert "Seq Scan" not in plan and "Filter" not in plan, plan
+
+
+def test_one_workspace_with_much_due_leaves_threads_for_the_others(
+    store: Store, make_runner: Callable[..., Runner]
+) -> None:
+    with store.session() as session:
+        for _ in range(100):
+            due.add(session, "send", "T0BUSY", NOW, NOW)
+        for _ in range(3):
+            due.add(session, "send", "T0QUIET", NOW, NOW)
+    release, quiet_sent = threading.Event(), threading.Semaphore(0)
+    lock = threading.Lock()
+    busy_now, busy_most = [0], [0]
+
+    def send(job: Job) -> str | None:
+        if job.team_id == "T0QUIET":
+            quiet_sent.release()
+            return None
+        with lock:
+            busy_now[0] += 1
+            busy_most[0] = max(busy_most[0], busy_now[0])
+        assert release.wait(10)
+        with lock:
+            busy_now[0] -= 1
+        return None
+
+    runner = make_runner(concurrency=8, per_workspace=2)
+    runner.register("send", send)
+    ticking = threading.Thread(target=runner.tick)
+    ticking.start()
+
+    assert all(quiet_sent.acquire(timeout=10) for _ in range(3))  # while the busy one waits
+    release.set()
+    ticking.join(30)
+
+    assert not ticking.is_alive()
+    assert busy_most[0] == 2
+    assert Counter(w.status for w in rows(store).values()) == {WorkStatus.DONE.value: 103}
+
+
+def test_threads_start_only_as_work_falls_due(
+    store: Store, make_runner: Callable[..., Runner]
+) -> None:
+    runner = make_runner(concurrency=16)
+    runner.register("send", lambda job: None)
+    assert runner.tick() == 0
+    assert runner.threads == 0
+
+    add_work(store, ["send"] * 3)
+    assert runner.tick() == 3
+    assert 1 <= runner.threads <= 3

@@ -139,8 +139,8 @@ class Faults:
         self, per_minute: Mapping[str, int], per_channel_per_second: int = 1
     ) -> None:
         """Answer 429 with Retry-After, as Slack does, to calls over these limits, counted
-        on the fake's clock: `per_minute` by method (Slack's tiers), and for
-        chat.postMessage also `per_channel_per_second` in each channel."""
+        on the fake's clock and for each workspace apart: `per_minute` by method (Slack's
+        tiers), and for chat.postMessage also `per_channel_per_second` in each channel."""
         with self._changed:
             self._limits = dict(per_minute)
             self._channel_limit = per_channel_per_second
@@ -219,17 +219,18 @@ class Faults:
             failure = self._pick_failure(method)
             return failure, (failure.delay if failure else 0.0) + self._slow.get(method, 0.0)
 
-    def over_limit(self, method: str, args: dict[str, Any]) -> Failure | None:
-        """A 429 for a call over the enforced limits; a call under them is counted."""
+    def over_limit(self, method: str, args: dict[str, Any], team: str = "") -> Failure | None:
+        """A 429 for a call over the enforced limits in `team`; a call under them is
+        counted."""
         with self._changed:
             if not self._limits:
                 return None
             now = self._now().timestamp()
             windows = []
             if method in self._limits:
-                windows.append((method, 60.0, self._limits[method]))
+                windows.append((f"{team} {method}", 60.0, self._limits[method]))
             if method == "chat.postMessage" and args.get("channel"):
-                windows.append((f"channel:{args['channel']}", 1.0, self._channel_limit))
+                windows.append((f"{team} channel:{args['channel']}", 1.0, self._channel_limit))
             for key, span, allowed in windows:
                 recent = self._recent[key]
                 while recent and recent[0] <= now - span:

@@ -61,7 +61,8 @@ class WebApi:
             self._faults.wait_for_hold(method)
             failure, pause = self._faults.take_failure(method)
             if failure is None or not failure.fails:
-                failure = self._faults.over_limit(method, args) or failure
+                team = self._installs.team_of(token)
+                failure = self._faults.over_limit(method, args, team) or failure
             if pause:
                 time.sleep(pause)
             problems = self._problems(method, args, token)
