@@ -40,8 +40,8 @@ class Later(Exception):
 
 class Retry(Exception):
     """This attempt failed in a way that may pass (a timeout, a 5xx): retry with backoff.
-    `soon`: a failure that is usually gone a moment later (Slack's lone 5xx), so the first
-    retry comes after `RetryPolicy.soon` rather than the first backoff."""
+    `soon`: a failure that is usually gone a moment later (Slack's 5xx), so the first few
+    retries come within seconds (`RetryPolicy.soon`)."""
 
     def __init__(self, why: str = "", soon: bool = False) -> None:
         super().__init__(why)
@@ -107,14 +107,18 @@ def _window(work: DueWork) -> tuple[datetime, datetime] | None:
 @dataclass(frozen=True)
 class RetryPolicy:
     """30 s, 1 min, 2 min … up to an hour between failed attempts; give up after eight.
-    A first failure that is usually gone at once is retried after `soon` instead."""
+    A failure that is usually gone at once (`Retry.soon`) is retried after 1, 2, then 4 s
+    the first `soon_tries` times, and like the others after that."""
 
     first_wait: timedelta = timedelta(seconds=30)
-    soon: timedelta = timedelta(seconds=2)
+    soon: timedelta = timedelta(seconds=1)
+    soon_tries: int = 3
     longest_wait: timedelta = timedelta(hours=1)
     max_attempts: int = 8
 
-    def wait(self, attempt: int) -> timedelta:
+    def wait(self, attempt: int, soon: bool = False) -> timedelta:
+        if soon and attempt <= self.soon_tries:
+            return self.soon * (1 << max(0, attempt - 1))
         return min(self.longest_wait, self.first_wait * (1 << max(0, attempt - 1)))
 
 
@@ -379,8 +383,7 @@ class Runner:
             self._give_up(job, kind, f"{why} (after {job.attempt} attempts)")
             return
         now = self.clock.now()
-        wait = self.retry.soon if soon and job.attempt == 1 else self.retry.wait(job.attempt)
-        at = now + wait
+        at = now + self.retry.wait(job.attempt, soon)
         log.warning("%s %s for %s: %s; retrying at %s", job.kind, job.id, job.team_id, why, at)
         self._end(due.retry_at, job, at, why, True, now)
 

@@ -208,9 +208,15 @@ def move_waiting(session: Session, kind: str, team_id: str, period: str, to: dat
 
 def hold_back(session: Session, kind: str, team_id: str, until: datetime) -> int:
     """Work of `kind` for the workspace, waiting to start before `until`, now waits for
-    `until`: claiming it sooner would only find it held up too."""
+    `until`: claiming it sooner would only find it held up too. Not work that must first
+    look whether an earlier attempt posted (`tried_until`): it can look meanwhile."""
     return _move_todo(
-        session, until, DueWork.kind == kind, DueWork.team_id == team_id, DueWork.due_at < until
+        session,
+        until,
+        DueWork.kind == kind,
+        DueWork.team_id == team_id,
+        DueWork.due_at < until,
+        DueWork.tried_until.is_(None),
     )
 
 
