@@ -339,3 +339,44 @@ def test_threads_start_only_as_work_falls_due(
     add_work(store, ["send"] * 3)
     assert runner.tick() == 3
     assert 1 <= runner.threads <= 3
+
+
+def test_a_slack_5xx_is_retried_within_seconds_the_first_few_times(
+    store: Store, clock: ManualClock, make_runner: Callable[..., Runner]
+) -> None:
+    [work_id] = add_work(store, ["dm"])
+    runner = make_runner(retry=RetryPolicy(max_attempts=6))
+
+    def fail(job: Job) -> None:
+        raise Retry("chat.postMessage: Slack said internal_error (500)", soon=True)
+
+    runner.register("dm", fail)
+    waits = []
+    for _ in range(5):
+        assert runner.tick() == 1
+        work = rows(store)[work_id]
+        waits.append(work.due_at - clock.now())
+        clock.set(work.due_at)
+
+    seconds = [timedelta(seconds=s) for s in (1, 2, 4)]
+    assert waits == [*seconds, timedelta(minutes=4), timedelta(minutes=8)]
+
+
+def test_a_rate_limit_does_not_hold_back_a_send_that_must_look_first(
+    store: Store, clock: ManualClock, make_runner: Callable[..., Runner]
+) -> None:
+    [first, must_look] = add_work(store, ["dm", "dm"], due_at=NOW)
+    with store.session() as session:
+        looking = session.get(DueWork, must_look)
+        assert looking is not None
+        looking.due_at, looking.tried_until = NOW + timedelta(seconds=2), NOW
+    runner = make_runner(concurrency=1)
+
+    def limited(job: Job) -> None:
+        raise Later(clock.now() + timedelta(seconds=60), "rate limited", holds_kind=True)
+
+    runner.register("dm", limited)
+    assert runner.tick() == 1
+
+    assert rows(store)[first].due_at == NOW + timedelta(seconds=60)
+    assert rows(store)[must_look].due_at == NOW + timedelta(seconds=2)  # it looks meanwhile
