@@ -6,6 +6,7 @@ each other."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, event, make_url
@@ -28,6 +30,7 @@ from bot.views import settings as settings_views
 from bot.views import stories as story_views
 
 from .fakeslack import TEAM_ID, Execution, FakeSlack, Message
+from .fakeslack.http_delivery import get
 from .fakeslack.workspace import TEAM_DOMAIN
 
 if TYPE_CHECKING:
@@ -67,6 +70,24 @@ BAD_TIME_ZONES = [
 
 
 # -- people acting ---------------------------------------------------------------------------
+
+
+def install_through_oauth(
+    base_url: str, fake: FakeSlack, team: str, installer: str, lifetime: int | None = None
+) -> None:
+    """Someone in `team` opens the app's install page, clicks Allow at Slack, and is sent
+    back to it; with `lifetime` (seconds), the workspace's tokens rotate."""
+    page = get(f"{base_url}/slack/install")
+    assert page.status == 200, page.body
+    state = re.search(r"state=([\w-]+)", page.body)
+    assert state is not None, page.body
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    code = fake.approve_install(team, f"{team} Inc", installer, token_lifetime=lifetime)
+    back = get(
+        f"{base_url}/slack/oauth_redirect?code={quote(code)}&state={state.group(1)}",
+        headers={"Cookie": cookie},
+    )
+    assert back.status == 200, back.body
 
 
 def announce(fake: FakeSlack, channel: str, text: str, user: str, wait_ack: bool = True) -> str:

@@ -4,12 +4,10 @@ its data goes after the grace period, unless it installs the app again."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,8 +18,13 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.listeners.inbound import clean_text
 from bot.sandbox.fakeslack import CLIENT_ID, CLIENT_SECRET, Call, FakeSlack
-from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, get, post_event
-from bot.sandbox.support import FRIDAY_5PM_LA, MONDAY_10AM_LA, hostile_text
+from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, post_event
+from bot.sandbox.support import (
+    FRIDAY_5PM_LA,
+    MONDAY_10AM_LA,
+    hostile_text,
+    install_through_oauth,
+)
 from bot.services import installs
 from bot.store.db import Store
 from bot.store.installations import TABLES
@@ -67,20 +70,7 @@ def base(bot: RunningBot) -> str:
 
 
 def install(bot: RunningBot, fake: FakeSlack, team: str, lifetime: int | None = None) -> None:
-    """Someone opens the install page, clicks Allow at Slack, and is sent back to us."""
-    page = get(f"{base(bot)}/slack/install")
-    assert page.status == 200, page.body
-    state = re.search(r"state=([\w-]+)", page.body)
-    assert state is not None, page.body
-    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    code = fake.approve_install(team, f"{team} Inc", PEOPLE[team], token_lifetime=lifetime)
-
-    back = get(
-        f"{base(bot)}/slack/oauth_redirect?code={quote(code)}&state={state.group(1)}",
-        headers={"Cookie": cookie},
-    )
-
-    assert back.status == 200, back.body
+    install_through_oauth(base(bot), fake, team, PEOPLE[team], lifetime)
 
 
 def event(bot: RunningBot, fake: FakeSlack, team: str, body: dict[str, Any]) -> None:

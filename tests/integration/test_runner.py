@@ -280,7 +280,7 @@ def test_postgresql_finds_due_work_without_reading_finished_rows_or_statistics(
             ),
             {"now": NOW},
         )
-        query = due.due_rows(NOW + timedelta(minutes=30), 50, "postgresql")
+        query = due.due_rows(NOW + timedelta(minutes=30), 50, "postgresql", per_team=4)
         compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
         plan = "\n".join(str(row[0]) for row in connection.execute(text(f"EXPLAIN {compiled}")))
         count = connection.scalar(select(func.count()).select_from(DueWork))
