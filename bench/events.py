@@ -117,9 +117,7 @@ def replied(fake: FakeSlack) -> Complete:
     return wait
 
 
-def flood(
-    fake: FakeSlack, batch: list[dict[str, Any]], complete: Complete
-) -> tuple[float, float]:
+def flood(fake: FakeSlack, batch: list[dict[str, Any]], complete: Complete) -> tuple[float, float]:
     """Events per second with up to `IN_FLIGHT` sent at once: until the last is acked,
     and until the last is complete."""
     ids: list[str] = []
