@@ -4,6 +4,7 @@ deal" shortcut and its form, and `/serve deal` with its form."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,8 @@ from bot.views.refs import DealRef, MessageRef
 
 from . import asking
 from .incoming import Incoming
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
@@ -62,6 +65,9 @@ def _posted_or_edited(incoming: Incoming, event: dict[str, Any]) -> None:
         change = deals.revise_deal(store, clock, team, channel, event["message"], plans, bot_id)
     else:
         change = deals.capture_deal(store, clock, team, channel, event, plans, bot_id)
+    if change.deal is not None and change.change != Change.UNCHANGED:
+        fields = {"workspace": team, "kind": "deal", "outcome": str(change.change)}
+        log.info("deal %s: %s", change.deal.id, change.change, extra=fields)
     show_change(incoming, change)
     if change.ask is not None:
         asking.ask(incoming, change.ask)

@@ -60,6 +60,12 @@ def kind_of(body: dict[str, Any]) -> str:
     return str(body.get("type") or "unknown")
 
 
+# Every message in every channel Serve is in: handled, each is a line at DEBUG only (a
+# busy workspace would log little else), counted in /metrics all the same. The deal a
+# post announces gets its own line at INFO (see listeners/deals.py).
+CHATTER = frozenset({"message", "message.message_changed", "message.message_deleted"})
+
+
 def register(app: App, deps: Deps) -> None:
     app.middleware(Arrival(deps).arrive)
 
@@ -88,9 +94,11 @@ class Arrival:
             return answer
         finally:
             self.deps.metrics.event_handled(kind)
-            ms = round((time.monotonic() - started) * 1000)
-            fields = {"workspace": context.team_id or "", "kind": kind, "outcome": outcome}
-            log.info("%s: %s", kind, outcome, extra=fields | {"ms": ms})
+            level = logging.DEBUG if kind in CHATTER and outcome == "handled" else logging.INFO
+            if log.isEnabledFor(level):
+                ms = round((time.monotonic() - started) * 1000)
+                fields = {"workspace": context.team_id or "", "kind": kind, "outcome": outcome}
+                log.log(level, "%s: %s", kind, outcome, extra=fields | {"ms": ms})
 
     def locale_of(self, incoming: Incoming) -> str | None:
         """The Slack language of whoever the request came from: what Serve answers them

@@ -97,7 +97,13 @@ class Incoming(OnDeps):
         return is_admin(self.deps, self.client, self.team, self.user)
 
     def planning(self) -> Planning:
-        return planning(self.deps, self.client, self.team)
+        """Settings as the hot path reads them (`recent_settings`, already read to tell
+        whether the channel is a deal channel), so a deal post reads them no second time."""
+        read = planning(self.deps, self.client, self.team)
+        deps, team = self.deps, self.team
+        return Planning(
+            lambda: deps.recent_settings.get(deps.store, team, deps.settings), read.tz_of
+        )
 
     def hours_of(self, user_id: str) -> WorkingHours:
         return hours_of(self.deps, self.client, self.team, user_id)

@@ -77,15 +77,17 @@ def plan(
     tz: str | None,
     now: datetime,
     overdue_after: datetime | None = None,
+    new: bool = False,
 ) -> list[CheckIn]:
     """Give an active, owned deal a check-in for each stage still to come, within the
     caller's unit of work. Stages it has already are kept; ones cancelled with the deal
     come back if their time is still ahead; an owner who said stop is not asked again.
     A new stage whose time passed after `overdue_after` is due now. Returns the deal's
-    open check-ins."""
+    open check-ins. A deal recorded in this unit of work (`new`) has none yet, so its
+    check-ins are neither read before nor read back after (a deal post's hot path)."""
     if not deal.is_active or not deal.owner_id:
         return []
-    existing = {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
+    existing = {} if new else {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
     if any(c.status == CheckInStatus.STOPPED for c in existing.values()):
         return list(queries.open_checkins(session, deal.id))
     offsets = sorted(chosen.checkin_cadence_days)
@@ -116,6 +118,8 @@ def plan(
         session.flush()  # the new check-ins get their ids together
     for checkin, when in planned:
         _schedule(session, checkin, SEND, when, now, waited_for=id(checkin) not in fresh)
+    if new:
+        return [checkin for checkin, _ in planned]  # in stage order, as open_checkins reads
     return list(queries.open_checkins(session, deal.id))
 
 

@@ -125,15 +125,14 @@ def capture_deal(
     chosen, tz = planning.ask(sighting.owner_id)
     now = clock.now()
     with store.session() as session:
-        workspace_queries.ensure_workspace(session, team_id, now)
-        at = _ts_time(message["ts"])
+        at = _ts_time(message["ts"])  # same_win makes sure the workspace's row is there
         if same_win(session, team_id, sighting.customer, at, now, from_a_webhook):
             return UNCHANGED  # the CRM's webhook brought this win already, and announced it
         deal = _record(session, team_id, channel_id, message, sighting, now, caught_up)
         if deal is None:
             return UNCHANGED
         planned = _plan_new(session, deal, chosen, tz, now)
-        _queue_reply(session, deal, now)
+        _queue_reply(session, deal, now, new=True)
         return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
@@ -143,7 +142,7 @@ def _plan_new(
     """A new deal's check-ins: for one caught up after Serve was away, those that fell due
     while it was away are due now, as a deal heard of in time would have them."""
     overdue_after = deal.closed_at if deal.caught_up else None
-    return checkins.plan(session, deal, chosen, tz, now, overdue_after=overdue_after)
+    return checkins.plan(session, deal, chosen, tz, now, overdue_after=overdue_after, new=True)
 
 
 def _ask_once(
@@ -218,12 +217,13 @@ def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | Non
         return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
 
 
-def _queue_reply(session: Session, deal: Deal, now: datetime) -> None:
+def _queue_reply(session: Session, deal: Deal, now: datetime, new: bool = False) -> None:
     """A deal shown in a channel gets its thread reply as due work, once: nothing more is
-    queued while a reply waits or once one is out."""
+    queued while a reply waits or once one is out. A deal recorded in this unit of work
+    (`new`) has nothing queued yet, so nothing is looked up."""
     if deal.reply_ts is not None or not (deal.channel_id and deal.message_ts):
         return
-    if due.waiting(session, [REPLY], [deal.id]):
+    if not new and due.waiting(session, [REPLY], [deal.id]):
         return
     due.add(session, REPLY, deal.team_id, now, now, subject_id=deal.id)
 
@@ -256,7 +256,7 @@ def revise_deal(
             if deal is None:
                 return UNCHANGED
             planned = _plan_new(session, deal, chosen, tz, now)
-            _queue_reply(session, deal, now)
+            _queue_reply(session, deal, now, new=True)
             return DealChange(Change.RECORDED, deal, tuple(planned))
         if deal is None or deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
             return DealChange(Change.UNCHANGED, deal)

@@ -45,6 +45,11 @@ def from_a_post(deal: Deal) -> bool:
     return deal.source is None and deal.message_ts is not None
 
 
+# The doors the query can tell apart itself (a CRM's webhook: True, a post: False), so
+# it fetches only the other door's deals; any other door is checked on every nearby deal.
+DOOR_ROWS: dict[Callable[[Deal], bool], bool] = {from_a_webhook: True, from_a_post: False}
+
+
 def same_win(
     session: Session,
     team_id: str,
@@ -60,5 +65,6 @@ def same_win(
     key = customer_key(customer)
     if not key:
         return None
-    nearby = deal_queries.active_deals_closed_between(session, team_id, at - WITHIN, at + WITHIN)
+    start, end, through = at - WITHIN, at + WITHIN, DOOR_ROWS.get(door)
+    nearby = deal_queries.active_deals_closed_between(session, team_id, start, end, through)
     return next((d for d in nearby if door(d) and customer_key(d.customer) == key), None)

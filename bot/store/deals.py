@@ -23,15 +23,25 @@ def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
 
 
 def active_deals_closed_between(
-    session: Session, team_id: str, start: datetime, end: datetime
+    session: Session,
+    team_id: str,
+    start: datetime,
+    end: datetime,
+    from_webhook: bool | None = None,
 ) -> Sequence[Deal]:
-    """Active deals of a workspace closed in [start, end], the newest first (any door)."""
+    """Active deals of a workspace closed in [start, end], the newest first: through any
+    door, or only a CRM's webhook's (`from_webhook`) or only a post's (False). Naming the
+    door keeps a busy deal channel's own posts out of what a new post is compared with."""
     query = select(Deal).where(
         Deal.team_id == team_id,
         Deal.status == DealStatus.ACTIVE.value,
         Deal.closed_at >= start,
         Deal.closed_at <= end,
     )
+    if from_webhook is True:
+        query = query.where(Deal.source.is_not(None))
+    elif from_webhook is False:
+        query = query.where(Deal.source.is_(None), Deal.message_ts.is_not(None))
     return session.scalars(query.order_by(Deal.closed_at.desc()).limit(200)).all()
 
 

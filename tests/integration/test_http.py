@@ -205,9 +205,9 @@ def test_log_lines_are_json_with_workspace_kind_and_outcome_and_no_text_or_token
     assert http_bot.wait_idle()
 
     lines = [json.loads(JsonLines().format(record)) for record in caplog.records]
-    handled = [line for line in lines if line.get("kind") == "message"]
+    handled = [line for line in lines if line.get("kind") == "deal"]  # messages: at DEBUG
     assert handled and handled[0]["workspace"] == "T0SERVE"
-    assert handled[0]["outcome"] == "handled"
+    assert handled[0]["outcome"] == "recorded"
     info = [line for line in lines if line["level"] == "INFO"]
     assert info and all(secret_customer not in json.dumps(line) for line in info)
 
