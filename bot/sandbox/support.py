@@ -296,6 +296,47 @@ def last_response(fake: FakeSlack) -> str:
     return json.dumps(fake.responses[-1])
 
 
+# -- what Serve says to the database ----------------------------------------------------------
+
+
+@dataclass
+class RoundTrips:
+    """The statements Serve sent to the database while a block ran (the BEGIN that opens
+    a transaction aside: PostgreSQL's driver sends it unseen), and how many transactions
+    it committed, read-only ones included."""
+
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+
+
+@contextmanager
+def round_trips(store: Store) -> Iterator[RoundTrips]:
+    """Count what the store's engines (the writing one, and SQLite's reading one) are
+    asked while the block runs, from every thread."""
+    counted = RoundTrips()
+    lock = threading.Lock()
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        if not sql.lstrip().upper().startswith("BEGIN"):
+            with lock:
+                counted.statements.append(sql)
+
+    def commit(_conn: Any) -> None:
+        with lock:
+            counted.commits += 1
+
+    engines = {id(engine): engine for engine in (store.engine, store.read_engine)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", statement)
+        event.listen(engine, "commit", commit)
+    try:
+        yield counted
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", statement)
+            event.remove(engine, "commit", commit)
+
+
 # -- the database going away ---------------------------------------------------------------------
 
 
