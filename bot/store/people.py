@@ -53,7 +53,7 @@ def hold_recipient(session: Session, checkin_id: int, now: datetime) -> Member |
     return _held(session, person)
 
 
-def _held(session: Session, person: Select[tuple[str, str, bool, datetime]]) -> Member | None:
+def _held(session: Session, person: Select[str, str, bool, datetime]) -> Member | None:
     """INSERT … SELECT whose conflict is an UPDATE that changes nothing, so a row there
     already (or inserted meanwhile) is held all the same; the preferences come back. The
     Member is a copy, not in the session: a change to it is not saved."""
