@@ -23,6 +23,7 @@ from bot.services.reading import Outcome, Reading, read_post
 from bot.store.checkins import checkins_for_deal
 from bot.store.db import Store
 from bot.store.deals import deal_for_message
+from bot.store.due import CLAIMED
 from bot.store.models import CheckIn, Deal
 from bot.views import settings as settings_views
 from bot.views import stories as story_views
@@ -307,6 +308,11 @@ class RoundTrips:
 
     statements: list[str] = field(default_factory=list)
     commits: int = 0
+
+    @property
+    def claims(self) -> int:
+        """How many of the statements claimed due work (each in a unit of its own)."""
+        return sum(1 for sql in self.statements if sql.lstrip().startswith(f"WITH {CLAIMED} "))
 
 
 @contextmanager

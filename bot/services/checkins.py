@@ -347,12 +347,13 @@ def step_to_take(store: Store, checkin_id: int, kind: str) -> Step | None:
 
 
 def _carried(
-    session: Session, step: Step, first_attempt: bool, horizon: datetime, locked: bool = True
+    session: Session, step: Step, first_attempt: bool, horizon: datetime
 ) -> list[tuple[CheckIn, Deal]]:
-    """What the step's DM carries; `locked`: the step's check-in was read under its row
-    lock already, in this unit of work."""
-    leader = step.checkin if locked else queries.checkin(session, step.checkin.id, lock=True)
-    if leader is None or leader.status != CheckInStatus.PLANNED.value:
+    """What the step's DM carries, its check-in read under its row lock in this unit of
+    work. A later attempt carries what the first one did, no more, so a DM found
+    already sent matches what is marked sent."""
+    leader = step.checkin
+    if leader.status != CheckInStatus.PLANNED.value:
         return []
     if leader.sent_with == leader.id:
         return queries.carried_by(session, leader.id)

@@ -14,6 +14,7 @@ from .db import insert_if_absent, rows_changed
 from .models import OPEN_WORK, DueWork, UTCDateTime, WorkStatus
 
 NOTE_LIMIT = 200
+CLAIMED = "picked"  # the name of the claim's WITH query, which its statement opens with
 
 
 def add(
@@ -119,7 +120,7 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> Sequ
     once, so replicas pass each other by; on SQLite the unit of work holds the write
     lock. A claimed row's `due_at` is its lease's end: if its runner dies, it falls due
     again, and the claim that ran out may have taken effect any time up to its lease's end."""
-    picked = due_rows(now, limit, session.get_bind().dialect.name).cte("picked")
+    picked = due_rows(now, limit, session.get_bind().dialect.name).cte(CLAIMED)
     at = literal(now, UTCDateTime())
     lease_ran_out = DueWork.status == WorkStatus.DOING.value
     claimed = session.scalars(
