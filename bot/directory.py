@@ -213,6 +213,11 @@ class Directory:
                 return stale
             return self.learn(user)
 
+    def known(self, user_id: str) -> Person | None:
+        """The person, if the directory knows them lately, without asking Slack: for a
+        decision taken inside a unit of work, which must not wait on Slack."""
+        return self._known(user_id)
+
     def person_by_email(self, client: WebClient, email: str) -> Person | None:
         """The person whose Slack profile has this e-mail (users.lookupByEmail, which
         needs users:read.email); None when nobody has it. Other failures are raised."""

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.clock import Clock
 from bot.store import due
 from bot.store.db import Store
@@ -122,7 +124,17 @@ class RetryPolicy:
         return min(self.longest_wait, self.first_wait * (1 << max(0, attempt - 1)))
 
 
-Handler = Callable[[Job], str | None]
+@dataclass(frozen=True)
+class Done:
+    """A handler's work done, with what it did to record (a DM's ts, the check-in it
+    sent) in the unit of work that ends the claim: one commit for both. Recorded even if
+    the claim ran out meanwhile, as the work did take effect."""
+
+    note: str = ""
+    record: Callable[[Session], None] = lambda session: None
+
+
+Handler = Callable[[Job], str | Done | None]
 OnFailure = Callable[[Job, str], None]
 
 
@@ -363,7 +375,8 @@ class Runner:
             soon = isinstance(error, Retry) and error.soon
             self._failed_attempt(job, kind, str(error) or type(error).__name__, soon)
         else:
-            self._end(due.finish, job, self.clock.now(), note or "")
+            done = note if isinstance(note, Done) else Done(note or "")
+            self._end(due.finish, job, self.clock.now(), done.note, first=done.record)
         self.observe(job.kind, outcome)
         log.info(
             "%s %s: %s",
@@ -392,8 +405,18 @@ class Runner:
         if self._end(due.fail, job, self.clock.now(), why) and kind and kind.on_failure:
             kind.on_failure(job, why)
 
-    def _end(self, how: Callable[..., bool], job: Job, *args: Any) -> bool:
+    def _end(
+        self,
+        how: Callable[..., bool],
+        job: Job,
+        *args: Any,
+        first: Callable[[Session], None] | None = None,
+    ) -> bool:
+        """End the claim as `how` says, after what the work did (`first`), in one unit of
+        work."""
         with self.store.session() as session:
+            if first is not None:
+                first(session)
             ended: bool = how(session, job.id, job.attempt, *args)
         if not ended:
             log.warning(

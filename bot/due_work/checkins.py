@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.orm import Session
 
+from bot.directory import Person
 from bot.languages import speaking
-from bot.runner import Later
+from bot.runner import Done, Later
 from bot.services import attention, checkins
 from bot.services.cadence import WorkingHours, add_working_days, back_from_pause, when_to_nudge
 from bot.services.checkins import ANSWER_WITHIN_WORKING_DAYS, MISS, REMIND, SEND, STORY_OFFER, Step
@@ -35,30 +37,34 @@ def register(wiring: Wiring) -> None:
     wiring.register(STORY_OFFER, offer_story)
 
 
-def send(work: Work) -> str | None:
-    """One DM for this check-in and the same person's others due soon after it."""
-    ready = _ready(work)
-    if isinstance(ready, str):
-        return ready
-    step, hours, profile = ready
+def send(work: Work) -> str | Done:
+    """One DM for this check-in and the same person's others due soon after it: taken
+    in one unit of work, posted, and recorded sent with the work's end, in another."""
+    _ = work.delivery  # nothing for a workspace the app has left: it waits
     job, store, clock = work.job, work.store, work.clock
-    budget = work.settings.max_messages_per_week
     attempt = (job.kind, job.send_key, not job.may_have_run_before)
+    checkin_id = _checkin_id(work)
     try:
-        carried = checkins.gather(store, clock, step, attempt, hours.zone, budget)
-    except checkins.NoRoom:
-        at = when_to_nudge(attention.next_week(clock.now(), hours.zone), hours, profile)
-        checkins.postpone(store, clock, step.checkin.id, SEND, at)
-        return f"postponed to {at.isoformat()}: the week's messages are spent"
-    if not carried:
-        return "overtaken: the check-in moved on"
-    with speaking(work.speaking_to(step.checkin.recipient_id)):
-        drawn = checkins_dm(carried)
-    posted = work.post_once(step.checkin.recipient_id, drawn)
-    remind_at = add_working_days(clock.now(), ANSWER_WITHIN_WORKING_DAYS, hours)
-    sent = [checkin.id for checkin, _ in carried]
-    checkins.mark_sent(store, clock, sent, (posted.channel, posted.ts), remind_at)
-    return None if len(sent) == 1 else f"sent with {len(sent) - 1} more in one DM"
+        taken = checkins.take_send(store, clock, checkin_id, attempt, work.settings, _reach(work))
+    except checkins.NotKnown as unknown:  # nothing was changed: ask Slack, then again
+        asked = {unknown.user_id: work.person(unknown.user_id)}
+        taken = checkins.take_send(
+            store, clock, checkin_id, attempt, work.settings, _reach(work, asked)
+        )
+    if isinstance(taken, str):
+        return taken
+    recipient = taken.step.checkin.recipient_id
+    with speaking(work.speaking_to(recipient)):
+        drawn = checkins_dm(taken.carried)
+    posted = work.post_once(recipient, drawn)
+    remind_at = add_working_days(clock.now(), ANSWER_WITHIN_WORKING_DAYS, taken.hours)
+    sent = [checkin.id for checkin, _ in taken.carried]
+    where = (posted.channel, posted.ts)
+
+    def record(session: Session) -> None:
+        checkins.record_sent(session, clock.now(), sent, where, remind_at)
+
+    return Done("" if len(sent) == 1 else f"sent with {len(sent) - 1} more in one DM", record)
 
 
 def remind(work: Work) -> str | None:
@@ -131,6 +137,21 @@ def offer_story(work: Work) -> str | None:
         offer = help_story_offer(step.checkin, step.deal)
     work.post_once(owner, offer)
     return None
+
+
+def _reach(work: Work, asked: Mapping[str, Person | None] | None = None) -> checkins.Reach:
+    """Whom a step may message, as the directory knows them now or Slack was just
+    `asked`; never a call to Slack, as it is asked inside a unit of work."""
+
+    def reach(user_id: str) -> Person | None:
+        if asked is not None and user_id in asked:
+            return asked[user_id]
+        person = work.directory.known(user_id)
+        if person is None:
+            raise checkins.NotKnown(user_id)
+        return person if person.reachable else None
+
+    return reach
 
 
 def failed(work: Work, why: str) -> None:

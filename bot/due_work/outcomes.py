@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
 from bot.languages import _, ngettext
-from bot.runner import GiveUp, Handler, Job, Later, Retry
+from bot.runner import Done, GiveUp, Handler, Job, Later, Retry
 from bot.slack_api import HISTORY, RateLimited, method_of, retry_after
 from bot.tokens import NotInstalled
 from bot.views.mrkdwn import number
@@ -46,7 +46,7 @@ def through_slack(handler: Handler, clock: Clock) -> Handler:
     sending holds back the workspace's other work of the kind; one on reading history
     holds back only the send that was looking, so the others go on."""
 
-    def run(job: Job) -> str | None:
+    def run(job: Job) -> str | Done | None:
         try:
             return handler(job)
         except NotInstalled as gone:

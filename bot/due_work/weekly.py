@@ -54,14 +54,11 @@ def send_prompt(work: Work) -> str | None:
     person = work.person(recipient)
     if person is None:
         return "skipped: not reachable"
-    now = work.clock.now()
+    if away_until(person.profile, work.clock.now()) is not None:
+        return "skipped: away"
     zone = zone_or_default(person.tz, work.settings.default_timezone)
-    away = away_until(person.profile, now) is not None
-    whom = (job.team_id, recipient)
-    today = now.astimezone(zone).date()
-    reason = weekly.skip_prompt_reason(work.store, work.settings, whom, _week(work), away, today)
-    if not reason and not work.reserve(recipient, zone):
-        reason = "already had this week's messages"
+    whom, send = (job.team_id, recipient), (job.kind, job.send_key, _week(work))
+    reason = weekly.take_prompt(work.store, work.clock, work.settings, whom, send, zone)
     if reason:
         return f"skipped: {reason}"
     with speaking(work.speaking_to(recipient)):

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.delivery import Deliveries, Delivery, Earlier, Posted
 from bot.deps import Deps, OnDeps
 from bot.directory import Person
-from bot.runner import Handler, Job, Later, OnFailure, Runner
+from bot.runner import Done, Handler, Job, Later, OnFailure, Runner
 from bot.services import checkins
 from bot.slack_api import LONGEST_POST_IN_FLIGHT
 
@@ -127,7 +127,7 @@ class Work(OnDeps):
         return self._saved[0]
 
 
-Step = Callable[[Work], str | None]
+Step = Callable[[Work], str | Done | None]
 Failed = Callable[[Work, str], None]
 
 
@@ -144,7 +144,7 @@ class Wiring:
         self.runner.register(kind, self._handler(step), self._on_failure(failed))
 
     def _handler(self, step: Step) -> Handler:
-        def handle(job: Job) -> str | None:
+        def handle(job: Job) -> str | Done | None:
             return step(Work(job, self.deps, self.deliveries, self.runner))
 
         return through_slack(handle, self.deps.clock)

@@ -25,6 +25,7 @@ from bot.services.reading import Outcome, Reading, read_post
 from bot.store.checkins import checkins_for_deal
 from bot.store.db import Store
 from bot.store.deals import deal_for_message
+from bot.store.due import CLAIMED
 from bot.store.models import CheckIn, Deal
 from bot.views import settings as settings_views
 from bot.views import stories as story_views
@@ -315,6 +316,52 @@ def answer_text(reply: Any) -> str:
 def last_response(fake: FakeSlack) -> str:
     assert fake.responses, "the bot answered nothing after its ack"
     return json.dumps(fake.responses[-1])
+
+
+# -- what Serve says to the database ----------------------------------------------------------
+
+
+@dataclass
+class RoundTrips:
+    """The statements Serve sent to the database while a block ran (the BEGIN that opens
+    a transaction aside: PostgreSQL's driver sends it unseen), and how many transactions
+    it committed, read-only ones included."""
+
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+
+    @property
+    def claims(self) -> int:
+        """How many of the statements claimed due work (each in a unit of its own)."""
+        return sum(1 for sql in self.statements if sql.lstrip().startswith(f"WITH {CLAIMED}"))
+
+
+@contextmanager
+def round_trips(store: Store) -> Iterator[RoundTrips]:
+    """Count what the store's engines (the writing one, and SQLite's reading one) are
+    asked while the block runs, from every thread."""
+    counted = RoundTrips()
+    lock = threading.Lock()
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        if not sql.lstrip().upper().startswith("BEGIN"):
+            with lock:
+                counted.statements.append(sql)
+
+    def commit(_conn: Any) -> None:
+        with lock:
+            counted.commits += 1
+
+    engines = {id(engine): engine for engine in (store.engine, store.read_engine)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", statement)
+        event.listen(engine, "commit", commit)
+    try:
+        yield counted
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", statement)
+            event.remove(engine, "commit", commit)
 
 
 # -- the database going away ---------------------------------------------------------------------

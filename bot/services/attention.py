@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.store import people
+from bot.store.models import Member
 
 
 def week_around(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -28,10 +29,10 @@ def next_week(now: datetime, zone: ZoneInfo) -> datetime:
     return week_around(now, zone)[1]
 
 
-def hold_person(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+def hold_person(session: Session, team_id: str, user_id: str, now: datetime) -> Member:
     """Hold the person until the unit of work ends: what Serve sends them is decided one
-    send at a time, whichever replica or thread decides it."""
-    people.hold_member(session, team_id, user_id, now)
+    send at a time, whichever replica or thread decides it. Their preferences as held."""
+    return people.hold_member(session, team_id, user_id, now)
 
 
 def reserve(
@@ -48,15 +49,10 @@ def reserve(
     if the week has room. The person is held (unless the caller already did), so two
     sends at once can't both take the last one; a send asking again (a retry) is
     answered as before."""
-    kind, send_key = send
     if not held:
         hold_person(session, team_id, user_id, now)
-    taken, already = people.nudges_between(
-        session, team_id, user_id, week_around(now, zone), send_key
-    )
-    if already:
+    week = week_around(now, zone)
+    if people.take_nudge(session, (team_id, user_id), send, week, budget, now):
         return True
-    if taken >= budget:
-        return False
-    people.add_nudge(session, (team_id, user_id), (kind, send_key), now)
-    return True
+    _, already = people.nudges_between(session, team_id, user_id, week, send[1])
+    return already

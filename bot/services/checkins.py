@@ -4,10 +4,11 @@ unit of work: one transaction that re-checks the state it depends on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -15,12 +16,18 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.config import Settings
 from bot.store import checkins as queries
-from bot.store import due
+from bot.store import due, people
 from bot.store.db import Store
 from bot.store.models import CheckIn, CheckInStatus, Deal, HandOff, Member, Outcome, Workspace
 
 from . import attention
-from .cadence import WorkingHours, plan_checkins, zone_or_default
+from .cadence import (
+    WorkingHours,
+    back_from_pause,
+    plan_checkins,
+    when_to_nudge,
+    zone_or_default,
+)
 from .workspaces import effective
 
 SEND, REMIND, MISS = "checkin_send", "checkin_remind", "checkin_miss"
@@ -343,50 +350,14 @@ def step_to_take(store: Store, checkin_id: int, kind: str) -> Step | None:
         return Step(*row)
 
 
-class NoRoom(Exception):
-    """The person has had this week's messages: nothing was gathered or taken."""
-
-
-def gather(
-    store: Store,
-    clock: Clock,
-    step: Step,
-    send: tuple[str, str, bool],
-    zone: ZoneInfo,
-    budget: int,
-) -> list[tuple[CheckIn, Deal]]:
-    """What this check-in's DM carries: itself and the same person's other check-ins due
-    within `GATHER_WITHIN`, with one of the person's messages this week taken for it
-    (`send`: kind, send key, first attempt). Nothing if it was gathered into another's
-    DM; NoRoom, with nothing changed, if the week is spent. The person is held
-    throughout, so two sends for them never gather at once. A later attempt carries
-    what the first one did, no more, so a DM found already sent matches what is marked
-    sent."""
-    kind, send_key, first_attempt = send
-    checkin = step.checkin
-    with store.session() as session:
-        now = clock.now()
-        attention.hold_person(session, checkin.team_id, checkin.recipient_id, now)
-        carried = _carried(session, step, first_attempt, now + GATHER_WITHIN)
-        if carried and not attention.reserve(
-            session,
-            checkin.team_id,
-            checkin.recipient_id,
-            (kind, send_key),
-            now,
-            zone,
-            budget,
-            held=True,
-        ):
-            raise NoRoom(checkin.recipient_id)  # leaving the block rolls the gathering back
-        return carried
-
-
 def _carried(
     session: Session, step: Step, first_attempt: bool, horizon: datetime
 ) -> list[tuple[CheckIn, Deal]]:
-    leader = queries.checkin(session, step.checkin.id, lock=True)
-    if leader is None or leader.status != CheckInStatus.PLANNED.value:
+    """What the step's DM carries, its check-in read under its row lock in this unit of
+    work. A later attempt carries what the first one did, no more, so a DM found
+    already sent matches what is marked sent."""
+    leader = step.checkin
+    if leader.status != CheckInStatus.PLANNED.value:
         return []
     if leader.sent_with == leader.id:
         return queries.carried_by(session, leader.id)
@@ -395,6 +366,113 @@ def _carried(
     if not first_attempt:
         return [(leader, step.deal)]
     return queries.gather_for_dm(session, leader, step.deal, horizon, GATHER_MOST)
+
+
+class Recipient(Protocol):
+    """What the sending needs to know of a person: where they are and their status."""
+
+    @property
+    def tz(self) -> str | None: ...
+
+    @property
+    def profile(self) -> Mapping[str, Any]: ...
+
+
+class NotKnown(Exception):
+    """Whom the check-in is for is not known without asking Slack: ask, then take the
+    step again (nothing was changed)."""
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(user_id)
+        self.user_id = user_id
+
+
+# The recipient as known now, None if Serve can't message them; raises NotKnown rather
+# than ask Slack, as it is asked inside the unit of work.
+Reach = Callable[[str], Recipient | None]
+
+
+@dataclass(frozen=True)
+class Sending:
+    """A check-in's DM, its week's message taken: the check-ins it carries, soonest
+    first, and its recipient's working hours."""
+
+    step: Step
+    carried: list[tuple[CheckIn, Deal]]
+    hours: WorkingHours
+
+
+def take_send(
+    store: Store,
+    clock: Clock,
+    checkin_id: int,
+    send: tuple[str, str, bool],
+    env: Settings,
+    reach: Reach,
+) -> Sending | str:
+    """Everything before a check-in's DM goes, in one unit of work: the check-in read
+    with its deal and workspace; whether it still waits to be sent and its recipient
+    can hear from us now (else it is closed or moved to when they can, and why is
+    returned); one of their messages this week taken (`send`: kind, send key, first
+    attempt), else moved to their next week; the same person's other check-ins due
+    soon gathered into it. The person is held throughout, so two sends for them never
+    gather at once or overrun the week."""
+    kind, send_key, first_attempt = send
+    with store.session() as session:
+        now = clock.now()
+        member = people.hold_recipient(session, checkin_id, now)
+        row = queries.step_row(session, checkin_id) if member is not None else None
+        if row is None or member is None or not _waits_to_be_sent(row[0], row[1]):
+            return "overtaken: the check-in moved on"
+        checkin = row[0]
+        if checkin.recipient_id != member.user_id:  # handed off as it was read
+            member = attention.hold_person(session, checkin.team_id, checkin.recipient_id, now)
+        step = Step(*row, member)
+        person = reach(checkin.recipient_id)
+        if person is None:
+            _close(session, checkin, CheckInStatus.CANCELLED, now)
+            _release(session, checkin.id, now)
+            return "recipient is not reachable"
+        chosen = step.chosen(env)
+        hours = hours_for(chosen, person.tz)
+        at = when_to_nudge(now, hours, person.profile)
+        if member.paused_on(hours.local_date(now)):
+            at = max(at, back_from_pause(member.paused_until, now, hours))
+        if at > now:
+            _schedule(session, checkin, SEND, at, now)
+            return f"postponed to {at.isoformat()}"
+        person_id = (checkin.team_id, checkin.recipient_id)
+        budget = chosen.max_messages_per_week
+        if not attention.reserve(
+            session, *person_id, (kind, send_key), now, hours.zone, budget, held=True
+        ):
+            at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
+            _schedule(session, checkin, SEND, at, now)
+            return f"postponed to {at.isoformat()}: the week's messages are spent"
+        carried = _carried(session, step, first_attempt, now + GATHER_WITHIN)
+        return Sending(step, carried, hours) if carried else "overtaken: the check-in moved on"
+
+
+def _waits_to_be_sent(checkin: CheckIn, deal: Deal) -> bool:
+    """Planned, for an active deal, and not gathered into another check-in's DM."""
+    planned = checkin.status == CheckInStatus.PLANNED.value and deal.is_active
+    return planned and checkin.sent_with in (None, checkin.id)
+
+
+def record_sent(
+    session: Session,
+    now: datetime,
+    checkin_ids: Sequence[int],
+    where: tuple[str, str],
+    remind_at: datetime,
+) -> None:
+    """`mark_sent` within the caller's unit of work: the one that ends the send's
+    claim."""
+    channel, ts = where
+    for checkin_id in checkin_ids:
+        team_id = queries.record_sent(session, checkin_id, channel, ts, now)
+        if team_id is not None:
+            due.add(session, REMIND, team_id, remind_at, now, subject_id=checkin_id)
 
 
 def in_same_dm(store: Store, checkin: CheckIn) -> list[tuple[CheckIn, Deal]]:
@@ -420,13 +498,8 @@ def mark_sent(
     """The DM is out at `where` (channel, ts), carrying these check-ins: one reminder
     follows for each unless someone answers first. A check-in closed
     while its DM was on the way keeps its new state."""
-    now = clock.now()
-    channel, ts = where
     with store.session() as session:
-        for checkin_id in checkin_ids:
-            team_id = queries.record_sent(session, checkin_id, channel, ts, now)
-            if team_id is not None:
-                due.add(session, REMIND, team_id, remind_at, now, subject_id=checkin_id)
+        record_sent(session, clock.now(), checkin_ids, where, remind_at)
 
 
 def mark_reminded(store: Store, clock: Clock, checkin_id: int, miss_at: datetime) -> None:

@@ -8,21 +8,21 @@ import enum
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.store import due, people
+from bot.store import due
 from bot.store import stories as story_queries
 from bot.store import weekly as queries
 from bot.store import workspaces as workspace_queries
 from bot.store.db import Store
 from bot.store.models import Outcome, Story
 
-from . import workspaces
+from . import attention, workspaces
 from .cadence import zone_or_default
 from .stories import on_weekday, stories_for_digest, week_bounds, week_of, week_start
 from .workspaces import effective
@@ -221,28 +221,35 @@ def _week_unplanned(session: Session, settings: Settings, now: datetime) -> bool
     return False
 
 
-def skip_prompt_reason(
+def take_prompt(
     store: Store,
-    settings: Settings,
+    clock: Clock,
+    env: Settings,
     person: tuple[str, str],
-    week: str,
-    away: bool,
-    today: date,
+    send: tuple[str, str, str],
+    zone: ZoneInfo,
 ) -> str | None:
-    """Why a person's (team, user) prompt should not go out this week, if it shouldn't:
-    read in one go."""
+    """Why a person's (team, user) prompt should not go out this week (`send`: kind,
+    send key, week), if it shouldn't; else their week's message is taken for it. In one
+    unit of work that holds the person, so no other send for them overruns the week."""
     team_id, user_id = person
-    if away:
-        return "away"
-    with store.reading() as session:
-        member = people.member(session, team_id, user_id)
-        if member is not None and member.paused_on(today):
+    kind, send_key, week = send
+    with store.session() as session:
+        now = clock.now()
+        today = now.astimezone(zone).date()
+        member = attention.hold_person(session, team_id, user_id, now)
+        if member.paused_on(today):
             return "paused prompts"
-        workspace = workspace_queries.workspace(session, team_id)
-        if today in effective(workspace, settings).holidays:
+        chosen = effective(workspace_queries.workspace(session, team_id), env)
+        if today in chosen.holidays:
             return "a holiday"
         if story_queries.count_shared_by(session, team_id, user_id, week):
             return "already shared this week"
+        budget = chosen.max_messages_per_week
+        if not attention.reserve(
+            session, team_id, user_id, (kind, send_key), now, zone, budget, held=True
+        ):
+            return "already had this week's messages"
     return None
 
 

@@ -102,6 +102,20 @@ def with_deal_and_workspace(
     return (row[0], row[1], row[2], row[3]) if row else None
 
 
+def step_row(session: Session, checkin_id: int) -> tuple[CheckIn, Deal, Workspace | None] | None:
+    """A check-in with its deal and workspace in one query, the check-in's row held
+    until the unit of work ends (never the deal's: a send holds the person, then their
+    check-ins)."""
+    row = session.execute(
+        select(CheckIn, Deal, Workspace)
+        .join(Deal, Deal.id == CheckIn.deal_id)
+        .outerjoin(Workspace, Workspace.team_id == CheckIn.team_id)
+        .where(CheckIn.id == checkin_id)
+        .with_for_update(of=CheckIn)
+    ).one_or_none()
+    return (row[0], row[1], row[2]) if row else None
+
+
 def close_open(session: Session, deal_id: int, status: CheckInStatus, now: datetime) -> list[int]:
     """Close a deal's open check-ins; the ids of those closed."""
     result = session.scalars(

@@ -69,6 +69,11 @@ class Store:
         )
 
     @property
+    def read_engine(self) -> Engine:
+        """The engine `reading` uses: SQLite's own read-only one, else the same engine."""
+        return self._read_engine
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 

@@ -14,6 +14,7 @@ from .db import insert_if_absent, rows_changed
 from .models import OPEN_WORK, DueWork, UTCDateTime, WorkStatus
 
 NOTE_LIMIT = 200
+CLAIMED = "picked"  # the claim's WITH queries are named from it: its statement opens with it
 
 
 def add(
@@ -128,7 +129,7 @@ def claim(
     lock. A claimed row's `due_at` is its lease's end: if its runner dies, it falls due
     again, and the claim that ran out may have taken effect any time up to its lease's end."""
     dialect = session.get_bind().dialect.name
-    picked = due_rows(now, limit, dialect, per_team, busy_teams).cte("picked")
+    picked = due_rows(now, limit, dialect, per_team, busy_teams).cte(CLAIMED)
     at = literal(now, UTCDateTime())
     lease_ran_out = DueWork.status == WorkStatus.DOING.value
     claimed = session.scalars(
@@ -171,13 +172,13 @@ def due_rows(
     ahead = query.add_columns(DueWork.team_id, DueWork.due_at).limit(limit * LOOK_AHEAD)
     if dialect == "postgresql":
         ahead = ahead.with_for_update(skip_locked=True)
-    first = ahead.cte("first_due")
+    first = ahead.cte(f"{CLAIMED}_first")
     place = (
         func.row_number()
         .over(partition_by=first.c.team_id, order_by=(first.c.due_at, first.c.id))
         .label("place")
     )
-    ranked = select(first.c.id, first.c.due_at, place).cte("ranked")
+    ranked = select(first.c.id, first.c.due_at, place).cte(f"{CLAIMED}_ranked")
     return (
         select(ranked.c.id)
         .where(ranked.c.place <= per_team)

@@ -4,12 +4,15 @@ unasked (nudges, their weekly attention budget)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import ColumnElement, Select, case, delete, exists, func, insert, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .db import hold_row
-from .models import Member, Nudge
+from .models import CheckIn, Member, Nudge, UTCDateTime
+
+HELD = ["team_id", "user_id"]
 
 
 def member(session: Session, team_id: str, user_id: str, lock: bool = False) -> Member | None:
@@ -28,11 +31,50 @@ def member_to_change(session: Session, team_id: str, user_id: str) -> Member:
     return found
 
 
-def hold_member(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+def hold_member(session: Session, team_id: str, user_id: str, now: datetime) -> Member:
     """Hold the person's row, creating it unpaused if need be, until the unit of work
-    ends: decisions about what to send them are then taken one at a time."""
-    person = {"team_id": team_id, "user_id": user_id, "prompts_paused": False, "updated_at": now}
-    hold_row(session, Member, person, ["team_id", "user_id"])
+    ends: decisions about what to send them are then taken one at a time. Their
+    preferences as held, in the one statement."""
+    person = select(
+        literal(team_id), literal(user_id), literal(False), literal(now, UTCDateTime())
+    ).where(literal(True))
+    held = _held(session, person)
+    assert held is not None  # the SELECT always gives its one row
+    return held
+
+
+def hold_recipient(session: Session, checkin_id: int, now: datetime) -> Member | None:
+    """`hold_member` for whoever the check-in is for, before reading it: the person is
+    always held before their check-ins, as every send for them holds them. None when
+    there is no such check-in."""
+    person = select(
+        CheckIn.team_id, CheckIn.recipient_id, literal(False), literal(now, UTCDateTime())
+    ).where(CheckIn.id == checkin_id)
+    return _held(session, person)
+
+
+def _held(session: Session, person: Select[str, str, bool, datetime]) -> Member | None:
+    """INSERT … SELECT whose conflict is an UPDATE that changes nothing, so a row there
+    already (or inserted meanwhile) is held all the same; the preferences come back. The
+    Member is a copy, not in the session: a change to it is not saved."""
+    columns = [*HELD, "prompts_paused", "updated_at"]
+    dialect = session.get_bind().dialect.name
+    insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Member)
+    upsert = insert.from_select(columns, person)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=HELD, set_={name: upsert.excluded[name] for name in HELD}
+    )
+    row = session.execute(
+        upsert.returning(Member.team_id, Member.user_id, Member.prompts_paused, Member.paused_until)
+    ).one_or_none()
+    if row is None:
+        return None
+    return Member(
+        team_id=row.team_id,
+        user_id=row.user_id,
+        prompts_paused=row.prompts_paused,
+        paused_until=row.paused_until,
+    )
 
 
 def nudges_between(
@@ -44,10 +86,7 @@ def nudges_between(
     ours = case((Nudge.send_key == send_key, 1), else_=0)
     taken, already = session.execute(
         select(func.count(), func.coalesce(func.max(ours), 0)).where(
-            Nudge.team_id == team_id,
-            Nudge.user_id == user_id,
-            Nudge.sent_at >= start,
-            Nudge.sent_at < end,
+            *_of_person_between(team_id, user_id, start, end)
         )
     ).one()
     return int(taken), bool(already)
@@ -63,14 +102,47 @@ def count_nudges_since(session: Session, team_id: str, user_id: str, since: date
     return int(counted or 0)
 
 
-def add_nudge(
-    session: Session, person: tuple[str, str], send: tuple[str, str], now: datetime
-) -> None:
-    """One of the person's (team, user) messages this week, taken for `send` (its kind
-    and send key)."""
+def take_nudge(
+    session: Session,
+    person: tuple[str, str],
+    send: tuple[str, str],
+    between: tuple[datetime, datetime],
+    budget: int,
+    now: datetime,
+) -> bool:
+    """One of the person's (team, user) messages in [start, end) for `send` (its kind
+    and send key), in one statement while the week has room for it: True when taken now.
+    False says either that there is no room or that the send took one before (its key
+    is unique): `nudges_between` tells which."""
     team_id, user_id = person
     kind, send_key = send
-    session.add(Nudge(team_id=team_id, user_id=user_id, kind=kind, send_key=send_key, sent_at=now))
+    start, end = between
+    week = _of_person_between(team_id, user_id, start, end)
+    taken = select(func.count()).select_from(Nudge).where(*week).scalar_subquery()
+    nudge = select(
+        literal(team_id),
+        literal(user_id),
+        literal(kind),
+        literal(send_key),
+        literal(now, UTCDateTime()),
+    ).where(taken < budget, ~exists().where(Nudge.send_key == send_key))
+    added = (
+        insert(Nudge)
+        .from_select(["team_id", "user_id", "kind", "send_key", "sent_at"], nudge)
+        .returning(Nudge.id)
+    )
+    return session.execute(added).first() is not None
+
+
+def _of_person_between(
+    team_id: str, user_id: str, start: datetime, end: datetime
+) -> list[ColumnElement[bool]]:
+    return [
+        Nudge.team_id == team_id,
+        Nudge.user_id == user_id,
+        Nudge.sent_at >= start,
+        Nudge.sent_at < end,
+    ]
 
 
 def delete_person(session: Session, team_id: str, user_id: str) -> None:
