@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,6 +70,8 @@ class Job:
     progress: Mapping[str, Any] = field(default_factory=dict)
     tried: tuple[datetime, datetime] | None = None
     claim_ends: datetime | None = None
+    # what its kind's `prepare` took for it in the claim's unit of work, if anything
+    prepared: object = None
 
     @property
     def may_have_run_before(self) -> bool:
@@ -138,10 +140,14 @@ Handler = Callable[[Job], str | Done | None]
 OnFailure = Callable[[Job, str], None]
 
 
+Prepare = Callable[[Session, Job], object]
+
+
 @dataclass(frozen=True)
 class Kind:
     run: Handler
     on_failure: OnFailure | None = None
+    prepare: Prepare | None = None
 
 
 class Runner:
@@ -177,9 +183,19 @@ class Runner:
         self._one_tick_at_a_time = threading.Lock()
         self._workers: list[threading.Thread] = []
 
-    def register(self, kind: str, run: Handler, on_failure: OnFailure | None = None) -> None:
-        """`on_failure` hears of work given up for good, to leave its subject tidy."""
-        self._kinds[kind] = Kind(run, on_failure)
+    def register(
+        self,
+        kind: str,
+        run: Handler,
+        on_failure: OnFailure | None = None,
+        prepare: Prepare | None = None,
+    ) -> None:
+        """`on_failure` hears of work given up for good, to leave its subject tidy.
+        `prepare` takes, in the claim's own unit of work, what the job would otherwise
+        take in one of its own before it sends (a person's week's message): one commit
+        fewer for each; its result is the job's `prepared`. One that fails leaves the job
+        to take it itself."""
+        self._kinds[kind] = Kind(run, on_failure, prepare)
 
     def save_progress(self, job: Job, progress: Mapping[str, Any]) -> None:
         """Record what the job has done so far; stop it if its claim was lost meanwhile."""
@@ -309,10 +325,28 @@ class Runner:
             self._end(due.retry_at, job, at, why, started, at if started else None)
 
     def _claim(self, limit: int, busy_teams: list[str]) -> list[Job]:
+        """Claim and prepare in one unit of work; if a preparation fails, none of it
+        happened: claim again, leaving each job to take what it needs itself."""
         now = self.clock.now()
+        try:
+            return self._claim_now(now, limit, busy_teams, prepare=True)
+        except Exception:
+            log.exception("could not prepare the work claimed: claiming it bare")
+            return self._claim_now(now, limit, busy_teams, prepare=False)
+
+    def _claim_now(
+        self, now: datetime, limit: int, busy_teams: list[str], prepare: bool
+    ) -> list[Job]:
         with self.store.session() as session:
             claimed = due.claim(session, now, self.lease, limit, self.per_workspace, busy_teams)
-            return [Job.of(work, now) for work in claimed]
+            jobs = [Job.of(work, now) for work in claimed]
+            return [self._prepared(session, job) for job in jobs] if prepare else jobs
+
+    def _prepared(self, session: Session, job: Job) -> Job:
+        kind = self._kinds.get(job.kind)
+        if kind is None or kind.prepare is None:
+            return job
+        return replace(job, prepared=kind.prepare(session, job))
 
     def _runnable(self) -> Job | None:
         """The first queued job whose workspace has a thread to spare."""

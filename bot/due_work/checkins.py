@@ -32,9 +32,22 @@ REMINDER_SEEN_BY = (CheckInStatus.SENT.value, CheckInStatus.REMINDED.value)
 
 
 def register(wiring: Wiring) -> None:
-    for kind, step in ((SEND, send), (REMIND, remind), (MISS, miss)):
+    wiring.register(SEND, send, failed, taking=take_send)
+    for kind, step in ((REMIND, remind), (MISS, miss)):
         wiring.register(kind, step, failed)
     wiring.register(STORY_OFFER, offer_story)
+
+
+def take_send(work: Work, session: Session) -> checkins.Sending | str | None:
+    """What `send` takes before it posts, taken in the claim's unit of work: None when
+    the directory does not know the person yet (the send asks Slack, then takes it)."""
+    attempt = (work.job.kind, work.job.send_key, not work.job.may_have_run_before)
+    try:
+        return checkins.taking_send(
+            session, work.clock, _checkin_id(work), attempt, work.settings, _reach(work)
+        )
+    except checkins.NotKnown:
+        return None
 
 
 def send(work: Work) -> str | Done:
@@ -44,8 +57,12 @@ def send(work: Work) -> str | Done:
     job, store, clock = work.job, work.store, work.clock
     attempt = (job.kind, job.send_key, not job.may_have_run_before)
     checkin_id = _checkin_id(work)
+    taken = job.prepared if isinstance(job.prepared, checkins.Sending | str) else None
     try:
-        taken = checkins.take_send(store, clock, checkin_id, attempt, work.settings, _reach(work))
+        if taken is None:
+            taken = checkins.take_send(
+                store, clock, checkin_id, attempt, work.settings, _reach(work)
+            )
     except checkins.NotKnown as unknown:  # nothing was changed: ask Slack, then again
         asked = {unknown.user_id: work.person(unknown.user_id)}
         taken = checkins.take_send(

@@ -4,11 +4,14 @@ posting the workspace's digest."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.delivery import Posted
+from bot.directory import Person
 from bot.languages import N_, _, speaking
 from bot.runner import GiveUp
 from bot.services import weekly
@@ -27,7 +30,7 @@ log = logging.getLogger(__name__)
 
 def register(wiring: Wiring) -> None:
     wiring.register(weekly.PROMPT_PLAN, plan_prompts)
-    wiring.register(weekly.PROMPT, send_prompt)
+    wiring.register(weekly.PROMPT, send_prompt, taking=take_prompt)
     wiring.register(weekly.DIGEST, post_digest)
 
 
@@ -48,19 +51,52 @@ def plan_prompts(work: Work) -> str | None:
     return f"{planned} prompts planned"
 
 
-def send_prompt(work: Work) -> str | None:
+@dataclass(frozen=True)
+class PromptTaken:
+    """Why the prompt should not go, else None: the person's week's message is taken."""
+
+    reason: str | None
+
+
+def take_prompt(work: Work, session: Session) -> PromptTaken | None:
+    """What `send_prompt` takes before it posts, taken in the claim's unit of work;
+    None when the directory does not know the person yet (the send asks Slack itself)."""
     job = work.job
-    recipient = job.recipient or ""
-    person = work.person(recipient)
+    person = work.directory.known(job.recipient or "")
     if person is None:
+        return None
+    reason = _unreachable(work, person)
+    if reason is None:
+        zone = zone_or_default(person.tz, work.settings.default_timezone)
+        whom, send = (job.team_id, job.recipient or ""), (job.kind, job.send_key, _week(work))
+        reason = weekly.taking_prompt(session, work.clock, work.settings, whom, send, zone)
+        reason = reason and f"skipped: {reason}"
+    return PromptTaken(reason)
+
+
+def _unreachable(work: Work, person: Person | None) -> str | None:
+    if person is None or not person.reachable:
         return "skipped: not reachable"
     if away_until(person.profile, work.clock.now()) is not None:
         return "skipped: away"
-    zone = zone_or_default(person.tz, work.settings.default_timezone)
-    whom, send = (job.team_id, recipient), (job.kind, job.send_key, _week(work))
-    reason = weekly.take_prompt(work.store, work.clock, work.settings, whom, send, zone)
+    return None
+
+
+def send_prompt(work: Work) -> str | None:
+    job = work.job
+    recipient = job.recipient or ""
+    if isinstance(job.prepared, PromptTaken):
+        reason = job.prepared.reason
+    else:
+        person = work.person(recipient)
+        reason = _unreachable(work, person)
+        if reason is None and person is not None:
+            zone = zone_or_default(person.tz, work.settings.default_timezone)
+            whom, send = (job.team_id, recipient), (job.kind, job.send_key, _week(work))
+            said = weekly.take_prompt(work.store, work.clock, work.settings, whom, send, zone)
+            reason = said and f"skipped: {said}"
     if reason:
-        return f"skipped: {reason}"
+        return reason
     with speaking(work.speaking_to(recipient)):
         prompt = story_prompt()
     work.post_once(recipient, prompt)

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.delivery import Deliveries, Delivery, Earlier, Posted
 from bot.deps import Deps, OnDeps
@@ -129,6 +130,7 @@ class Work(OnDeps):
 
 Step = Callable[[Work], str | Done | None]
 Failed = Callable[[Work, str], None]
+Taking = Callable[[Work, Session], object]
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,19 @@ class Wiring:
     deps: Deps
     deliveries: Deliveries
 
-    def register(self, kind: str, step: Step, failed: Failed | None = None) -> None:
-        self.runner.register(kind, self._handler(step), self._on_failure(failed))
+    def register(
+        self, kind: str, step: Step, failed: Failed | None = None, taking: Taking | None = None
+    ) -> None:
+        """`taking`: what the step takes before it sends, taken in the claim's unit of
+        work instead (see `Runner.register`); the step finds it as `work.job.prepared`."""
+        prepare = self._prepare(taking) if taking is not None else None
+        self.runner.register(kind, self._handler(step), self._on_failure(failed), prepare)
+
+    def _prepare(self, taking: Taking) -> Callable[[Session, Job], object]:
+        def prepare(session: Session, job: Job) -> object:
+            return taking(Work(job, self.deps, self.deliveries, self.runner), session)
+
+        return prepare
 
     def _handler(self, step: Step) -> Handler:
         def handle(job: Job) -> str | Done | None:

@@ -410,6 +410,19 @@ def take_send(
     env: Settings,
     reach: Reach,
 ) -> Sending | str:
+    """`taking_send` in a unit of work of its own."""
+    with store.session() as session:
+        return taking_send(session, clock, checkin_id, send, env, reach)
+
+
+def taking_send(
+    session: Session,
+    clock: Clock,
+    checkin_id: int,
+    send: tuple[str, str, bool],
+    env: Settings,
+    reach: Reach,
+) -> Sending | str:
     """Everything before a check-in's DM goes, in one unit of work: the check-in read
     with its deal and workspace; whether it still waits to be sent and its recipient
     can hear from us now (else it is closed or moved to when they can, and why is
@@ -418,39 +431,38 @@ def take_send(
     soon gathered into it. The person is held throughout, so two sends for them never
     gather at once or overrun the week."""
     kind, send_key, first_attempt = send
-    with store.session() as session:
-        now = clock.now()
-        member = people.hold_recipient(session, checkin_id, now)
-        row = queries.step_row(session, checkin_id) if member is not None else None
-        if row is None or member is None or not _waits_to_be_sent(row[0], row[1]):
-            return "overtaken: the check-in moved on"
-        checkin = row[0]
-        if checkin.recipient_id != member.user_id:  # handed off as it was read
-            member = attention.hold_person(session, checkin.team_id, checkin.recipient_id, now)
-        step = Step(*row, member)
-        person = reach(checkin.recipient_id)
-        if person is None:
-            _close(session, checkin, CheckInStatus.CANCELLED, now)
-            _release(session, checkin.id, now)
-            return "recipient is not reachable"
-        chosen = step.chosen(env)
-        hours = hours_for(chosen, person.tz)
-        at = when_to_nudge(now, hours, person.profile)
-        if member.paused_on(hours.local_date(now)):
-            at = max(at, back_from_pause(member.paused_until, now, hours))
-        if at > now:
-            _schedule(session, checkin, SEND, at, now)
-            return f"postponed to {at.isoformat()}"
-        person_id = (checkin.team_id, checkin.recipient_id)
-        budget = chosen.max_messages_per_week
-        if not attention.reserve(
-            session, *person_id, (kind, send_key), now, hours.zone, budget, held=True
-        ):
-            at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
-            _schedule(session, checkin, SEND, at, now)
-            return f"postponed to {at.isoformat()}: the week's messages are spent"
-        carried = _carried(session, step, first_attempt, now + GATHER_WITHIN)
-        return Sending(step, carried, hours) if carried else "overtaken: the check-in moved on"
+    now = clock.now()
+    member = people.hold_recipient(session, checkin_id, now)
+    row = queries.step_row(session, checkin_id) if member is not None else None
+    if row is None or member is None or not _waits_to_be_sent(row[0], row[1]):
+        return "overtaken: the check-in moved on"
+    checkin = row[0]
+    if checkin.recipient_id != member.user_id:  # handed off as it was read
+        member = attention.hold_person(session, checkin.team_id, checkin.recipient_id, now)
+    step = Step(*row, member)
+    person = reach(checkin.recipient_id)
+    if person is None:
+        _close(session, checkin, CheckInStatus.CANCELLED, now)
+        _release(session, checkin.id, now)
+        return "recipient is not reachable"
+    chosen = step.chosen(env)
+    hours = hours_for(chosen, person.tz)
+    at = when_to_nudge(now, hours, person.profile)
+    if member.paused_on(hours.local_date(now)):
+        at = max(at, back_from_pause(member.paused_until, now, hours))
+    if at > now:
+        _schedule(session, checkin, SEND, at, now)
+        return f"postponed to {at.isoformat()}"
+    person_id = (checkin.team_id, checkin.recipient_id)
+    budget = chosen.max_messages_per_week
+    if not attention.reserve(
+        session, *person_id, (kind, send_key), now, hours.zone, budget, held=True
+    ):
+        at = when_to_nudge(attention.next_week(now, hours.zone), hours, person.profile)
+        _schedule(session, checkin, SEND, at, now)
+        return f"postponed to {at.isoformat()}: the week's messages are spent"
+    carried = _carried(session, step, first_attempt, now + GATHER_WITHIN)
+    return Sending(step, carried, hours) if carried else "overtaken: the check-in moved on"
 
 
 def _waits_to_be_sent(checkin: CheckIn, deal: Deal) -> bool:

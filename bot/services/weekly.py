@@ -229,27 +229,39 @@ def take_prompt(
     send: tuple[str, str, str],
     zone: ZoneInfo,
 ) -> str | None:
+    """`taking_prompt` in a unit of work of its own."""
+    with store.session() as session:
+        return taking_prompt(session, clock, env, person, send, zone)
+
+
+def taking_prompt(
+    session: Session,
+    clock: Clock,
+    env: Settings,
+    person: tuple[str, str],
+    send: tuple[str, str, str],
+    zone: ZoneInfo,
+) -> str | None:
     """Why a person's (team, user) prompt should not go out this week (`send`: kind,
     send key, week), if it shouldn't; else their week's message is taken for it. In one
     unit of work that holds the person, so no other send for them overruns the week."""
     team_id, user_id = person
     kind, send_key, week = send
-    with store.session() as session:
-        now = clock.now()
-        today = now.astimezone(zone).date()
-        member = attention.hold_person(session, team_id, user_id, now)
-        if member.paused_on(today):
-            return "paused prompts"
-        chosen = effective(workspace_queries.workspace(session, team_id), env)
-        if today in chosen.holidays:
-            return "a holiday"
-        if story_queries.count_shared_by(session, team_id, user_id, week):
-            return "already shared this week"
-        budget = chosen.max_messages_per_week
-        if not attention.reserve(
-            session, team_id, user_id, (kind, send_key), now, zone, budget, held=True
-        ):
-            return "already had this week's messages"
+    now = clock.now()
+    today = now.astimezone(zone).date()
+    member = attention.hold_person(session, team_id, user_id, now)
+    if member.paused_on(today):
+        return "paused prompts"
+    chosen = effective(workspace_queries.workspace(session, team_id), env)
+    if today in chosen.holidays:
+        return "a holiday"
+    if story_queries.count_shared_by(session, team_id, user_id, week):
+        return "already shared this week"
+    budget = chosen.max_messages_per_week
+    if not attention.reserve(
+        session, team_id, user_id, (kind, send_key), now, zone, budget, held=True
+    ):
+        return "already had this week's messages"
     return None
 
 

@@ -380,3 +380,28 @@ def test_a_rate_limit_does_not_hold_back_a_send_that_must_look_first(
 
     assert rows(store)[first].due_at == NOW + timedelta(seconds=60)
     assert rows(store)[must_look].due_at == NOW + timedelta(seconds=2)  # it looks meanwhile
+
+
+def test_what_a_job_takes_is_taken_in_its_claim_and_a_failed_taking_leaves_it_bare(
+    store: Store, make_runner: Callable[..., Runner]
+) -> None:
+    add_work(store, ["taken", "failing"])
+    seen: dict[str, object] = {}
+
+    def prepare(session: object, job: Job) -> object:
+        if job.kind == "failing":
+            raise RuntimeError("no")
+        return f"taken for {job.id}"
+
+    def run(job: Job) -> None:
+        seen[job.kind] = job.prepared
+
+    runner = make_runner()
+    for kind in ("taken", "failing"):
+        runner.register(kind, run, prepare=prepare)
+    assert runner.tick() == 2
+
+    assert seen == {"taken": None, "failing": None}  # one failed: the claim went bare
+    add_work(store, ["taken"])
+    assert runner.tick() == 1
+    assert str(seen["taken"]).startswith("taken for ")
