@@ -178,6 +178,8 @@ def closed_by_server(connection: HTTPConnection) -> bool:
     if sock is None:
         return True
     try:
+        if not hasattr(select, "poll"):  # Windows; select's limit on descriptors is Unix's
+            return bool(select.select([sock], [], [], 0)[0])
         poller = select.poll()
         poller.register(sock, select.POLLIN | select.POLLPRI)
         return bool(poller.poll(0))
