@@ -25,7 +25,7 @@ from bot.metrics import Metrics
 from bot.runner import Runner
 from bot.scheduler import Timer
 from bot.services import catch_up, installs, retention, weekly
-from bot.slack_api import TIMEOUT_SECONDS, listener_client, runner_client
+from bot.slack_api import TIMEOUT_SECONDS, keeping_alive, listener_client, runner_client
 from bot.socket_mode import SocketMode
 from bot.store.db import Store, hold_sqlite_file
 from bot.store.installations import Installations, oauth_states
@@ -91,11 +91,18 @@ class ListenerPool(ThreadPoolExecutor):
 class ServeApp(App):
     """Bolt's app, each request dispatched in a context of its own: the voice its
     middleware sets reaches its listeners (the pool copies the context) and ends with
-    the request, never carrying over to the next one on the same thread."""
+    the request, never carrying over to the next one on the same thread. Its requests'
+    clients share kept-alive connections."""
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         answer: BoltResponse = contextvars.copy_context().run(super().dispatch, req)
         return answer
+
+    def _init_context(self, req: BoltRequest) -> None:
+        """Bolt gives each request a new plain WebClient; this one keeps the app
+        client's connections alive (bot/slack_api.py), before any middleware uses it."""
+        super()._init_context(req)
+        req.context["client"] = keeping_alive(req.context.client)
 
 
 def build_app(deps: Deps, client: WebClient, executor: ListenerPool) -> App:

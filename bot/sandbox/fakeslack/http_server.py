@@ -3,12 +3,19 @@ the token from the Authorization header or a `token` argument), and what Slack s
 elsewhere that the bot posts to: the upload URLs of files.getUploadURLExternal
 (`/upload/<file_id>`, raw bytes or multipart form data) and the response_urls of slash
 commands and button presses (`/respond/<id>`). It only translates HTTP; the answers come
-from the endpoints it is given."""
+from the endpoints it is given.
+
+It keeps connections alive as Slack does (HTTP/1.1), counts the connections it accepts,
+and can close the idle ones, as a load balancer does to a client quiet for too long. A
+dropped call closes its connection; so does a client's `Connection: close`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
+import threading
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +39,50 @@ class WebServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.connections_opened = 0
+        self._open: set[socket.socket] = set()
+        self._idle: set[socket.socket] = set()  # answered, waiting for their next request
+        self._lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            self.connections_opened += 1
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._lock:
+            self._open.discard(request)
+            self._idle.discard(request)
+        super().shutdown_request(request)
+
+    def waiting(self, connection: socket.socket, idle: bool) -> None:
+        """Whether `connection` has been answered and waits for its next request."""
+        with self._lock:
+            if idle:
+                self._idle.add(connection)
+            else:
+                self._idle.discard(connection)
+
+    def close_idle_connections(self) -> int:
+        """Close every kept connection waiting for its next request, as a server does to
+        clients quiet for longer than its keep-alive timeout; how many it closed."""
+        with self._lock:
+            idle, self._idle = self._idle, set()
+        for connection in idle:
+            hang_up(connection)
+        return len(idle)
+
+    def server_close(self) -> None:
+        """Kept connections end with the server, and with them their threads."""
+        super().server_close()
+        with self._lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            hang_up(connection)
+
     @property
     def url(self) -> str:
         host, port = self.socket.getsockname()[:2]
@@ -41,6 +92,11 @@ class WebServer(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
+
+
+def hang_up(connection: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # the client hung up first
+        connection.shutdown(socket.SHUT_RDWR)
 
 
 def uploaded_bytes(raw: bytes, content_type: str) -> bytes:
@@ -61,6 +117,14 @@ def uploaded_bytes(raw: bytes, content_type: str) -> bytes:
 def handler_for(endpoints: Endpoints) -> type[BaseHTTPRequestHandler]:
     class WebApiHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go in two writes: without this, a kept connection waits on
+        # the client's delayed acknowledgement of the first before sending the second
+        disable_nagle_algorithm = True
+        server: WebServer
+
+        def parse_request(self) -> bool:
+            self.server.waiting(self.connection, idle=False)
+            return super().parse_request()
 
         def do_GET(self) -> None:
             self._answer()
@@ -121,6 +185,8 @@ def handler_for(endpoints: Endpoints) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
+            if not self.close_connection:  # answered before the client can ask again
+                self.server.waiting(self.connection, idle=True)
             self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:

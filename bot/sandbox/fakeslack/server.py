@@ -134,6 +134,12 @@ class FakeSlack:
         return self._socket_mode.connections
 
     @property
+    def connections_opened(self) -> int:
+        """TCP connections the Web API server has accepted (uploads and response_urls
+        included): with keep-alive, far fewer than calls."""
+        return self._http.connections_opened
+
+    @property
     def ack_timeout(self) -> float:
         return self._socket_mode.ack_timeout
 
@@ -222,6 +228,7 @@ class FakeSlack:
 
     # the Web API, and the URLs Slack serves besides it
     handle = Delegated("_web_api", WebApi.handle)
+    close_idle_connections = Delegated("_http", WebServer.close_idle_connections)
     calls_to = Delegated("_web_api", WebApi.calls_to)
     wait_for_calls = Delegated("_web_api", WebApi.wait_for_calls)
     receive_upload = Delegated("_uploads", Uploads.receive_upload)
