@@ -19,7 +19,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
-from websocket import ABNF, WebSocketApp, continuous_frame
+from websocket import ABNF, WebSocket, WebSocketApp, continuous_frame
 
 PING_EVERY = 10.0  # seconds between our pings (slack_sdk's default)
 PONG_WITHIN = 5.0  # seconds: a connection whose pong is later than this is lost
@@ -54,6 +54,8 @@ class ReturningConnection(SocketModeClient):
         self._state = threading.Lock()
         self._opened: set[WebSocketApp] = set()  # sessions whose handshake succeeded
         self._lost = False  # a connection was lost and none has opened since
+        self._started: WebSocketApp | None = None  # the session last run
+        self._reader: WebSocket | None = None  # its socket, once it opened
         self.on_open_listeners.append(self._on_open)
 
     def connect(self) -> None:
@@ -66,6 +68,17 @@ class ReturningConnection(SocketModeClient):
                 self._opened.discard(previous)
         super().connect()
 
+    def is_connected(self) -> bool:
+        """Connected, or about to be: a session just made is run within half a second,
+        and replacing it before (as slack_sdk's checks would, at the first connection
+        and after a refresh) leaves a connection open that nothing reads."""
+        session = self.current_session
+        return session is not None and (session.sock is not None or session is not self._started)
+
+    def _monitor_current_session(self) -> None:
+        if not self.is_connected():
+            super()._monitor_current_session()  # type: ignore[no-untyped-call]
+
     def enqueue_message(self, message: str | bytes | bytearray) -> None:
         if not isinstance(message, str):
             message = message.decode("utf-8")
@@ -74,7 +87,7 @@ class ReturningConnection(SocketModeClient):
     def _on_open(self, session: WebSocketApp) -> None:
         """Before the session reads its first frame: join its frames in one buffer, and
         say the connection is back if one was lost."""
-        reader = session.sock
+        reader = self._reader = session.sock
         if reader is not None:
             reader.cont_frame = JoinedFrames(False, skip_utf8_validation=True)
         with self._state:
@@ -85,11 +98,14 @@ class ReturningConnection(SocketModeClient):
 
     def _run_current_session(self) -> None:
         """slack_sdk's loop over the current session, reading without websocket-client's
-        per-byte UTF-8 check, and with a pong deadline so that a connection gone silent
-        is found lost (slack_sdk's own sets none, and would wait on it forever)."""
+        per-byte UTF-8 check, with a pong deadline so that a connection gone silent is
+        found lost (slack_sdk's own sets none, and would wait on it forever), and the
+        socket closed once the session ends."""
         session = self.current_session
-        if session is None:
-            return
+        if session is None or session is self._started:
+            return  # an ended session is not run again: its URL is used up, and the
+            # monitor asks for a new one
+        self._started = session
         try:
             session.run_forever(
                 ping_interval=self.ping_interval,
@@ -103,6 +119,12 @@ class ReturningConnection(SocketModeClient):
         except Exception:
             self.logger.exception("the Socket Mode connection failed")
             session.close()
+        finally:
+            # websocket-client answers Slack's close frame but leaves the TCP connection
+            # open, and Slack's side waits on it (the fake's hang_up, ten seconds)
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                reader.shutdown()  # type: ignore[no-untyped-call]
 
 
 class SocketMode(SocketModeHandler):
