@@ -208,6 +208,7 @@ class FakeSlack:
     deliver_to = Delegated("_socket_mode", SocketMode.deliver_to)
     wait_for_connection = Delegated("_socket_mode", SocketMode.wait_for_connection)
     hang_up = Delegated("_socket_mode", SocketMode.hang_up)
+    refresh = Delegated("_socket_mode", SocketMode.refresh)
     send_event = Delegated("_envelopes", Envelopes.send_event)
     event_callback = Delegated("_envelopes", Envelopes.event_callback)
     send_interaction = Delegated("_envelopes", Envelopes.send_interaction)

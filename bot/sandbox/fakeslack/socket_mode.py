@@ -134,6 +134,20 @@ class SocketMode:
         for socket in sockets:
             socket.close()
 
+    def refresh(self, timeout: float = 10.0) -> None:
+        """Ask the app to move to a new connection, as Slack does every few hours: a
+        `disconnect` message on the newest connection, which still works meanwhile;
+        returns once the app has opened a new one and closed the old."""
+        self.wait_for_connection()
+        with self._changed:
+            old = self._sockets[-1]
+        message = {"type": "disconnect", "reason": "refresh_requested", "debug_info": {}}
+        old.send(json.dumps(message))
+        if not self._workspace.wait_for(lambda: self._sockets[-1:] not in ([], [old]), timeout):
+            raise AssertionError("the app never opened a new Socket Mode connection")
+        if not self._workspace.wait_for(lambda: old not in self._sockets, timeout):
+            raise AssertionError("the app kept its old Socket Mode connection open")
+
     def deliver(self, envelope: dict[str, Any], wait_ack: bool) -> str:
         """Send `envelope` to the app, over the newest connection or by hand-over, and
         (with `wait_ack`) wait for its ack; returns its envelope id."""
