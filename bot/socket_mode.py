@@ -37,7 +37,7 @@ class JoinedFrames(continuous_frame):
 
 
 class ReturningConnection(SocketModeClient):
-    """slack_sdk's websocket-client connection, with two changes.
+    """slack_sdk's websocket-client connection, changed where it fell short.
 
     It calls `came_back` once a new connection opens after one was lost (closed by
     Slack or the network, or silent past `PONG_WITHIN`), but not after a refresh, where
@@ -46,7 +46,10 @@ class ReturningConnection(SocketModeClient):
     It reads each message in linear time: as bytes, decoded once, since
     websocket-client's own UTF-8 check is a Python loop over every byte (about 0.2 s a
     megabyte) and decoding rejects what that check would; and its continuation frames
-    `JoinedFrames`."""
+    `JoinedFrames`.
+
+    It never replaces a session before running it, never runs an ended one again on its
+    used-up URL, and closes each session's socket once the session ends."""
 
     def __init__(self, came_back: Callable[[], None], **options: Any) -> None:
         super().__init__(ping_interval=PING_EVERY, **options)
