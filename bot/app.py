@@ -287,12 +287,7 @@ class RunningBot:
         self.runner.stop(grace)
         self.timer.stop()
         if self.socket is not None:
-            try:
-                self.socket.close()
-            except AttributeError:
-                # slack_sdk's builtin client can race a close from Slack's side; closing
-                # again finds the socket gone and shuts the remaining threads down.
-                self.socket.close()
+            self.socket.close()
         self.listeners.wait_idle(timeout=1.0)
         self.listeners.shutdown(wait=False, cancel_futures=True)
         if held := len(self.deps.held):

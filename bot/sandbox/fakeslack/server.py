@@ -101,6 +101,7 @@ class FakeSlack:
         self.acks = self._socket_mode.acks
         self.sent_at = self._socket_mode.sent_at
         self.acked_at = self._socket_mode.acked_at
+        self.ack_counts = self._socket_mode.ack_counts
         self._threads = [
             threading.Thread(target=self._http.serve_forever, args=(STOP_POLL,), daemon=True),
             threading.Thread(target=self._socket_mode.serve_forever, daemon=True),
@@ -146,6 +147,14 @@ class FakeSlack:
     @ack_timeout.setter
     def ack_timeout(self, seconds: float) -> None:
         self._socket_mode.ack_timeout = seconds
+
+    @property
+    def frame_size(self) -> int | None:
+        return self._socket_mode.frame_size
+
+    @frame_size.setter
+    def frame_size(self, characters: int | None) -> None:
+        self._socket_mode.frame_size = characters
 
     @property
     def refusing_connections(self) -> bool:
@@ -205,6 +214,7 @@ class FakeSlack:
     deliver_to = Delegated("_socket_mode", SocketMode.deliver_to)
     wait_for_connection = Delegated("_socket_mode", SocketMode.wait_for_connection)
     hang_up = Delegated("_socket_mode", SocketMode.hang_up)
+    refresh = Delegated("_socket_mode", SocketMode.refresh)
     send_event = Delegated("_envelopes", Envelopes.send_event)
     event_callback = Delegated("_envelopes", Envelopes.event_callback)
     send_interaction = Delegated("_envelopes", Envelopes.send_interaction)

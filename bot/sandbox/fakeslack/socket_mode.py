@@ -2,20 +2,24 @@
 the bot at (hello, then envelopes out and acks back), and the direct hand-over that gives
 each envelope straight to a Bolt app's `dispatch` instead (`deliver_to(AppReceiver(app))`),
 for tests that need no socket. Either way it records each ack (checked as a message when
-it carries a payload) and when each envelope went out and came back, and it can hang up
-and refuse connections as Slack does when an app is being shut down."""
+it carries a payload), how many times, and when each envelope went out and came back.
+Like Slack, it takes each connection URL's ticket once, can hang up and refuse
+connections as when an app is being shut down, and can split a big message into
+continuation frames."""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
 from .spec import payload_problems
@@ -58,20 +62,29 @@ class SocketMode:
         self._workspace = workspace
         self._changed = workspace.changed
         self.acks: dict[str, dict[str, Any] | None] = {}
+        self.ack_counts: Counter[str] = Counter()  # an envelope acked twice counts 2
         # when each envelope went out and when its ack came back (time.perf_counter())
         self.sent_at: dict[str, float] = {}
         self.acked_at: dict[str, float] = {}
         self.ack_timeout = ack_timeout
         self.refusing_connections = False
+        # None: each message in one frame; a number: a longer message goes out as frames
+        # of that many characters, the first and then continuation frames
+        self.frame_size: int | None = None
+        self._tickets: set[str] = set()  # handed out by `url`, not yet used
         self._sockets: list[ServerConnection] = []
         self._receiver: Receiver | None = None
         self._receiving: ThreadPoolExecutor | None = None
-        self._server: Server = serve(self._session, "127.0.0.1", 0)
+        self._server: Server = serve(self._session, "127.0.0.1", 0, process_request=self._admit)
 
     @property
     def url(self) -> str:
+        """A new connection URL, good for one connection (apps.connections.open's)."""
         host, port = self._server.socket.getsockname()[:2]
-        return f"ws://{host}:{port}/link/?ticket={uuid.uuid4()}"
+        ticket = str(uuid.uuid4())
+        with self._changed:
+            self._tickets.add(ticket)
+        return f"ws://{host}:{port}/link/?ticket={ticket}"
 
     @property
     def connections(self) -> int:
@@ -121,6 +134,20 @@ class SocketMode:
         for socket in sockets:
             socket.close()
 
+    def refresh(self, timeout: float = 10.0) -> None:
+        """Ask the app to move to a new connection, as Slack does every few hours: a
+        `disconnect` message on the newest connection, which still works meanwhile;
+        returns once the app has opened a new one and closed the old."""
+        self.wait_for_connection()
+        with self._changed:
+            old = self._sockets[-1]
+        message = {"type": "disconnect", "reason": "refresh_requested", "debug_info": {}}
+        old.send(json.dumps(message))
+        if not self._workspace.wait_for(lambda: self._sockets[-1:] not in ([], [old]), timeout):
+            raise AssertionError("the app never opened a new Socket Mode connection")
+        if not self._workspace.wait_for(lambda: old not in self._sockets, timeout):
+            raise AssertionError("the app kept its old Socket Mode connection open")
+
     def deliver(self, envelope: dict[str, Any], wait_ack: bool) -> str:
         """Send `envelope` to the app, over the newest connection or by hand-over, and
         (with `wait_ack`) wait for its ack; returns its envelope id."""
@@ -134,12 +161,20 @@ class SocketMode:
             self.acks.pop(envelope_id, None)
             socket = self._sockets[-1]
             self.sent_at[envelope_id] = time.perf_counter()
-        socket.send(json.dumps(envelope))
+        socket.send(self._framed(json.dumps(envelope)))
         if wait_ack and not self._workspace.wait_for(
             lambda: envelope_id in self.acks, self.ack_timeout
         ):
             raise AssertionError(f"no ack for {envelope['type']} envelope within the time limit")
         return envelope_id
+
+    def _framed(self, message: str) -> str | Iterator[str]:
+        """`message` whole, or in pieces of `frame_size` that websockets sends as one
+        fragmented message."""
+        size = self.frame_size
+        if size is None or len(message) <= size:
+            return message
+        return (message[start : start + size] for start in range(0, len(message), size))
 
     def _hand_over(self, receiver: Receiver, envelope: dict[str, Any], wait_ack: bool) -> str:
         envelope_id = str(envelope["envelope_id"])
@@ -165,8 +200,19 @@ class SocketMode:
         with self._changed:
             self._workspace.violations.extend(problems)
             self.acks[envelope_id] = payload
+            self.ack_counts[envelope_id] += 1
             self.acked_at[envelope_id] = time.perf_counter()
             self._changed.notify_all()
+
+    def _admit(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Refuse the handshake while refusing connections, and for a ticket that was
+        never handed out or was used already: a client must ask for a new URL."""
+        ticket = request.path.partition("ticket=")[2]
+        with self._changed:
+            if not self.refusing_connections and ticket in self._tickets:
+                self._tickets.discard(ticket)
+                return None
+        return connection.respond(401, "invalid ticket\n")
 
     def _session(self, connection: ServerConnection) -> None:
         connection.send(
