@@ -132,17 +132,21 @@ def capture_deal(
         if deal is None:
             return UNCHANGED
         planned = _plan_new(session, deal, chosen, tz, now)
-        _queue_reply(session, deal, now, new=True)
         return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
 def _plan_new(
     session: Session, deal: Deal, chosen: Settings, tz: str | None, now: datetime
 ) -> list[CheckIn]:
-    """A new deal's check-ins: for one caught up after Serve was away, those that fell due
+    """A new deal's check-ins, and its thread reply queued, their due work added in one
+    statement: for a deal caught up after Serve was away, the check-ins that fell due
     while it was away are due now, as a deal heard of in time would have them."""
     overdue_after = deal.closed_at if deal.caught_up else None
-    return checkins.plan(session, deal, chosen, tz, now, overdue_after=overdue_after, new=True)
+    planned, queued = checkins.plan_new(session, deal, chosen, tz, now, overdue_after)
+    if deal.channel_id and deal.message_ts:  # shown in a channel: a new deal has no reply
+        queued.append((REPLY, now, deal.id))
+    due.add_all(session, deal.team_id, now, queued)
+    return planned
 
 
 def _ask_once(
@@ -217,13 +221,13 @@ def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | Non
         return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
 
 
-def _queue_reply(session: Session, deal: Deal, now: datetime, new: bool = False) -> None:
+def _queue_reply(session: Session, deal: Deal, now: datetime) -> None:
     """A deal shown in a channel gets its thread reply as due work, once: nothing more is
-    queued while a reply waits or once one is out. A deal recorded in this unit of work
-    (`new`) has nothing queued yet, so nothing is looked up."""
+    queued while a reply waits or once one is out (a new deal's is queued with its
+    check-ins, see `_plan_new`)."""
     if deal.reply_ts is not None or not (deal.channel_id and deal.message_ts):
         return
-    if not new and due.waiting(session, [REPLY], [deal.id]):
+    if due.waiting(session, [REPLY], [deal.id]):
         return
     due.add(session, REPLY, deal.team_id, now, now, subject_id=deal.id)
 
@@ -256,7 +260,6 @@ def revise_deal(
             if deal is None:
                 return UNCHANGED
             planned = _plan_new(session, deal, chosen, tz, now)
-            _queue_reply(session, deal, now, new=True)
             return DealChange(Change.RECORDED, deal, tuple(planned))
         if deal is None or deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
             return DealChange(Change.UNCHANGED, deal)

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .db import insert_if_absent
 from .models import Deal, DealStatus
 
 # A deal names its workspace, so whoever records one makes sure the workspace is there.
@@ -17,9 +17,18 @@ from .workspaces import ensure_workspace as ensure_workspace
 
 
 def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
-    """The new deal, or None when this message already has one (any status)."""
-    deal_id = insert_if_absent(session, Deal, values, ["team_id", "channel_id", "message_ts"])
-    return session.get(Deal, deal_id) if deal_id is not None else None
+    """The new deal, or None when this message already has one (any status): one
+    INSERT … ON CONFLICT DO NOTHING that returns the row it wrote, so a deal post never
+    reads back what it just wrote."""
+    unique = ["team_id", "channel_id", "message_ts"]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
+        return session.scalars(pg.returning(Deal)).one_or_none()
+    if dialect == "sqlite":
+        lite = sqlite.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
+        return session.scalars(lite.returning(Deal)).one_or_none()
+    raise NotImplementedError(f"no insert-if-absent for {dialect}")
 
 
 def active_deals_closed_between(
