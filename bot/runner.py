@@ -393,6 +393,8 @@ class Runner:
             kind.on_failure(job, why)
 
     def _end(self, how: Callable[..., bool], job: Job, *args: Any) -> bool:
+        if how is due.finish and isinstance(args[-1], due.EndedWith):
+            return True  # finished by its handler, with what it recorded
         with self.store.session() as session:
             ended: bool = how(session, job.id, job.attempt, *args)
         if not ended:

@@ -21,7 +21,7 @@ from bot.store import deals as queries
 from bot.store import due, labels
 from bot.store import workspaces as workspace_queries
 from bot.store.db import Store
-from bot.store.models import CheckIn, Deal, DealStatus, Label
+from bot.store.models import CheckIn, Deal, DealStatus, Label, Workspace
 
 from . import checkins
 from .examples import examples_for
@@ -185,40 +185,50 @@ def _ask_once(
 
 @dataclass(frozen=True)
 class Shown:
-    """A deal as its thread reply draws it: the deal and its open check-ins."""
+    """A deal as its thread reply draws it: the deal and its open check-ins (and, as
+    read before the reply goes out, its workspace's settings)."""
 
     deal: Deal
     planned: tuple[CheckIn, ...]
+    workspace: Workspace | None = None
 
 
 def reply_due(store: Store, deal_id: int) -> Shown | str:
     """The deal whose reply is to be posted now, or why none is: a deal removed before
     its reply went out gets none (its thread would only say it is gone), and one whose
-    reply is out already gets no second."""
+    reply is out already gets no second. One query reads it all."""
     with store.reading() as session:
-        deal = queries.deal_with_id(session, deal_id)
-        if deal is None:
-            return "the deal is gone"
-        if deal.reply_ts is not None:
-            return "the reply is out already"
-        if not deal.is_active:
-            return "the deal was removed before its reply went out"
-        if not (deal.channel_id and deal.message_ts):
-            return "the deal has no thread to reply in"
-        return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+        found = queries.for_reply(session, deal_id)
+    if found is None:
+        return "the deal is gone"
+    deal, planned, workspace = found
+    if deal.reply_ts is not None:
+        return "the reply is out already"
+    if not deal.is_active:
+        return "the deal was removed before its reply went out"
+    if not (deal.channel_id and deal.message_ts):
+        return "the deal has no thread to reply in"
+    return Shown(deal, tuple(planned), workspace)
 
 
-def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | None) -> Shown | None:
-    """The reply is out: where it is, and the deal as it is now, under the deal's lock. An
-    edit, a deletion or "Not a deal" that came in while the reply was being posted found
-    no reply to update; the caller compares and redraws it."""
+def record_reply(
+    store: Store,
+    deal_id: int,
+    reply_ts: str,
+    permalink: str | None,
+    end: Callable[[Session, Shown], object] = lambda session, shown: None,
+) -> Shown | None:
+    """The reply is out: where it is, and the deal as it is now, under the deal's lock;
+    `end` may end the reply's due work in the same unit of work. An edit, a deletion or
+    "Not a deal" that came in while the reply was being posted found no reply to
+    update; the caller compares and redraws it."""
     with store.session() as session:
-        deal = queries.deal_with_id(session, deal_id, lock=True)
+        deal = queries.record_reply(session, deal_id, reply_ts, permalink)
         if deal is None:
             return None
-        deal.reply_ts = reply_ts
-        deal.permalink = permalink or deal.permalink
-        return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+        shown = Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+        end(session, shown)
+        return shown
 
 
 def _queue_reply(session: Session, deal: Deal, now: datetime) -> None:

@@ -226,6 +226,11 @@ def finish(session: Session, work_id: int, attempt: int, now: datetime, note: st
     )
 
 
+class EndedWith(str):
+    """A handler's note for work it finished itself, with `finish`, in the unit of work
+    that recorded what it did: the runner has nothing left to end."""
+
+
 def fail(session: Session, work_id: int, attempt: int, now: datetime, why: str) -> bool:
     return _end_claim(
         session, work_id, attempt, status=WorkStatus.FAILED, finished_at=now, note=_note(why)
