@@ -38,7 +38,14 @@ class Delivery:
         self.directory = directory
 
     def permalink(self, channel: str, ts: str) -> str | None:
-        """A link to a message, for the check-in DMs; none is no reason to fail."""
+        """A link to a message, for the check-in DMs; none is no reason to fail. Built
+        as Slack builds it from the workspace's address where that is known."""
+        try:
+            base = self.directory.workspace_url(self.client)
+        except SlackClientError:
+            base = None
+        if base:
+            return f"{base.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
         try:
             answer = self.client.chat_getPermalink(channel=channel, message_ts=ts)
         except SlackClientError:

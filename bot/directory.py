@@ -78,7 +78,7 @@ class Directory:
         self._people: dict[str, Known] = {}
         self._readings: dict[str, Reading] = {}
         self._dm_channels: dict[str, str] = {}
-        self._bot_ids: dict[str, str | None] = {}
+        self._auths: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._lookups: dict[str, threading.Lock] = {}
 
@@ -153,15 +153,24 @@ class Directory:
     def own_bot_id(self, client: WebClient) -> str | None:
         """The app's bot id in the client's workspace (auth.test, asked once a token), so
         Serve never reads its own posts as deals."""
+        found = self._auth(client).get("bot_id")
+        return str(found) if found else None
+
+    def workspace_url(self, client: WebClient) -> str | None:
+        """The client's workspace's address, as auth.test gives it (asked once a token):
+        a message's link is built from it, with no chat.getPermalink per message."""
+        found = self._auth(client).get("url")
+        return str(found) if found else None
+
+    def _auth(self, client: WebClient) -> dict[str, Any]:
         token = client.token or ""
         with self._lock:
-            if token in self._bot_ids:
-                return self._bot_ids[token]
-        found = client.auth_test().get("bot_id")
-        bot_id = str(found) if found else None
+            if token in self._auths:
+                return self._auths[token]
+        answer = dict(client.auth_test().data or {})  # type: ignore[arg-type]
         with self._lock:
-            self._bot_ids[token] = bot_id
-        return bot_id
+            self._auths[token] = answer
+        return answer
 
     def message(self, client: WebClient, channel_id: str, ts: str) -> dict[str, Any] | None:
         """One message as Slack has it now; None when it is gone or out of the bot's sight.

@@ -19,6 +19,7 @@ from bot.directory import Person
 from bot.runner import Done, Handler, Job, Later, OnFailure, Runner
 from bot.services import checkins
 from bot.slack_api import LONGEST_POST_IN_FLIGHT
+from bot.store import due
 
 from .outcomes import through_slack
 
@@ -115,6 +116,12 @@ class Work(OnDeps):
             zone,
             self.settings.max_messages_per_week,
         )
+
+    def finish_in(self, session: Session) -> bool:
+        """Finish the job in the caller's unit of work, so what it recorded and its end
+        are one commit; the handler then returns an `EndedWith` note. False when its
+        claim was lost: the runner ends it as usual, and says so."""
+        return due.finish(session, self.job.id, self.job.attempt, self.clock.now())
 
     def save_progress(self, progress: Mapping[str, Any]) -> None:
         """Record what the job has done so far, beside what it recorded before."""

@@ -84,17 +84,15 @@ def plan(
     tz: str | None,
     now: datetime,
     overdue_after: datetime | None = None,
-    new: bool = False,
 ) -> list[CheckIn]:
     """Give an active, owned deal a check-in for each stage still to come, within the
     caller's unit of work. Stages it has already are kept; ones cancelled with the deal
     come back if their time is still ahead; an owner who said stop is not asked again.
     A new stage whose time passed after `overdue_after` is due now. Returns the deal's
-    open check-ins. A deal recorded in this unit of work (`new`) has none yet, so its
-    check-ins are neither read before nor read back after (a deal post's hot path)."""
+    open check-ins. A deal recorded in this unit of work is planned by `plan_new`."""
     if not deal.is_active or not deal.owner_id:
         return []
-    existing = {} if new else {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
+    existing = {c.stage: c for c in queries.checkins_for_deal(session, deal.id)}
     if any(c.status == CheckInStatus.STOPPED for c in existing.values()):
         return list(queries.open_checkins(session, deal.id))
     offsets = sorted(chosen.checkin_cadence_days)
@@ -125,9 +123,50 @@ def plan(
         session.flush()  # the new check-ins get their ids together
     for checkin, when in planned:
         _schedule(session, checkin, SEND, when, now, waited_for=id(checkin) not in fresh)
-    if new:
-        return [checkin for checkin, _ in planned]  # in stage order, as open_checkins reads
     return list(queries.open_checkins(session, deal.id))
+
+
+Queued = list[tuple[str, datetime, int | None]]  # due work to add: kind, due at, subject
+
+
+def plan_new(
+    session: Session,
+    deal: Deal,
+    chosen: Settings,
+    tz: str | None,
+    now: datetime,
+    overdue_after: datetime | None = None,
+) -> tuple[list[CheckIn], Queued]:
+    """`plan` for a deal recorded in this unit of work, and the due work that sends its
+    check-ins, for the caller to add with its own: the deal has no check-ins yet, so
+    they are written in one statement, and their sends with the caller's in one more
+    (a deal post's hot path). Each is planned as `_schedule` would plan it."""
+    if not deal.is_active or not deal.owner_id:
+        return [], []
+    offsets = sorted(chosen.checkin_cadence_days)
+    times = plan_checkins(deal.closed_at, offsets, hours_for(chosen, tz))
+    rows = []
+    for stage, (offset, at) in enumerate(zip(offsets, times, strict=True)):
+        overdue = overdue_after is not None and at > overdue_after
+        if at <= now and not overdue:
+            continue
+        rows.append(
+            {
+                "team_id": deal.team_id,
+                "deal_id": deal.id,
+                "stage": stage,
+                "offset_days": offset,
+                "recipient_id": deal.owner_id,
+                "status": CheckInStatus.PLANNED.value,
+                "due_at": max(at, now),
+                "sent_with": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    planned = queries.add_new_checkins(session, rows)
+    sends: Queued = [(SEND, checkin.due_at or now, checkin.id) for checkin in planned]
+    return planned, sends
 
 
 def _revived_at(checkin: CheckIn) -> datetime | None:

@@ -21,7 +21,7 @@ from bot.store import deals as queries
 from bot.store import due, labels
 from bot.store import workspaces as workspace_queries
 from bot.store.db import Store
-from bot.store.models import CheckIn, Deal, DealStatus, Label
+from bot.store.models import CheckIn, Deal, DealStatus, Label, Workspace
 
 from . import checkins
 from .examples import examples_for
@@ -132,17 +132,21 @@ def capture_deal(
         if deal is None:
             return UNCHANGED
         planned = _plan_new(session, deal, chosen, tz, now)
-        _queue_reply(session, deal, now, new=True)
         return DealChange(Change.RECORDED, deal, tuple(planned))
 
 
 def _plan_new(
     session: Session, deal: Deal, chosen: Settings, tz: str | None, now: datetime
 ) -> list[CheckIn]:
-    """A new deal's check-ins: for one caught up after Serve was away, those that fell due
+    """A new deal's check-ins, and its thread reply queued, their due work added in one
+    statement: for a deal caught up after Serve was away, the check-ins that fell due
     while it was away are due now, as a deal heard of in time would have them."""
     overdue_after = deal.closed_at if deal.caught_up else None
-    return checkins.plan(session, deal, chosen, tz, now, overdue_after=overdue_after, new=True)
+    planned, queued = checkins.plan_new(session, deal, chosen, tz, now, overdue_after)
+    if deal.channel_id and deal.message_ts:  # shown in a channel: a new deal has no reply
+        queued.append((REPLY, now, deal.id))
+    due.add_all(session, deal.team_id, now, queued)
+    return planned
 
 
 def _ask_once(
@@ -181,49 +185,59 @@ def _ask_once(
 
 @dataclass(frozen=True)
 class Shown:
-    """A deal as its thread reply draws it: the deal and its open check-ins."""
+    """A deal as its thread reply draws it: the deal and its open check-ins (and, as
+    read before the reply goes out, its workspace's settings)."""
 
     deal: Deal
     planned: tuple[CheckIn, ...]
+    workspace: Workspace | None = None
 
 
 def reply_due(store: Store, deal_id: int) -> Shown | str:
     """The deal whose reply is to be posted now, or why none is: a deal removed before
     its reply went out gets none (its thread would only say it is gone), and one whose
-    reply is out already gets no second."""
+    reply is out already gets no second. One query reads it all."""
     with store.reading() as session:
-        deal = queries.deal_with_id(session, deal_id)
-        if deal is None:
-            return "the deal is gone"
-        if deal.reply_ts is not None:
-            return "the reply is out already"
-        if not deal.is_active:
-            return "the deal was removed before its reply went out"
-        if not (deal.channel_id and deal.message_ts):
-            return "the deal has no thread to reply in"
-        return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+        found = queries.for_reply(session, deal_id)
+    if found is None:
+        return "the deal is gone"
+    deal, planned, workspace = found
+    if deal.reply_ts is not None:
+        return "the reply is out already"
+    if not deal.is_active:
+        return "the deal was removed before its reply went out"
+    if not (deal.channel_id and deal.message_ts):
+        return "the deal has no thread to reply in"
+    return Shown(deal, tuple(planned), workspace)
 
 
-def record_reply(store: Store, deal_id: int, reply_ts: str, permalink: str | None) -> Shown | None:
-    """The reply is out: where it is, and the deal as it is now, under the deal's lock. An
-    edit, a deletion or "Not a deal" that came in while the reply was being posted found
-    no reply to update; the caller compares and redraws it."""
+def record_reply(
+    store: Store,
+    deal_id: int,
+    reply_ts: str,
+    permalink: str | None,
+    end: Callable[[Session, Shown], object] = lambda session, shown: None,
+) -> Shown | None:
+    """The reply is out: where it is, and the deal as it is now, under the deal's lock;
+    `end` may end the reply's due work in the same unit of work. An edit, a deletion or
+    "Not a deal" that came in while the reply was being posted found no reply to
+    update; the caller compares and redraws it."""
     with store.session() as session:
-        deal = queries.deal_with_id(session, deal_id, lock=True)
+        deal = queries.record_reply(session, deal_id, reply_ts, permalink)
         if deal is None:
             return None
-        deal.reply_ts = reply_ts
-        deal.permalink = permalink or deal.permalink
-        return Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+        shown = Shown(deal, tuple(checkin_queries.open_checkins(session, deal.id)))
+        end(session, shown)
+        return shown
 
 
-def _queue_reply(session: Session, deal: Deal, now: datetime, new: bool = False) -> None:
+def _queue_reply(session: Session, deal: Deal, now: datetime) -> None:
     """A deal shown in a channel gets its thread reply as due work, once: nothing more is
-    queued while a reply waits or once one is out. A deal recorded in this unit of work
-    (`new`) has nothing queued yet, so nothing is looked up."""
+    queued while a reply waits or once one is out (a new deal's is queued with its
+    check-ins, see `_plan_new`)."""
     if deal.reply_ts is not None or not (deal.channel_id and deal.message_ts):
         return
-    if not new and due.waiting(session, [REPLY], [deal.id]):
+    if due.waiting(session, [REPLY], [deal.id]):
         return
     due.add(session, REPLY, deal.team_id, now, now, subject_id=deal.id)
 
@@ -256,7 +270,6 @@ def revise_deal(
             if deal is None:
                 return UNCHANGED
             planned = _plan_new(session, deal, chosen, tz, now)
-            _queue_reply(session, deal, now, new=True)
             return DealChange(Change.RECORDED, deal, tuple(planned))
         if deal is None or deal.status in (DealStatus.DISMISSED, DealStatus.DELETED):
             return DealChange(Change.UNCHANGED, deal)

@@ -61,7 +61,7 @@ def same_win(
     """The active deal the other `door` recorded for this customer around `at`, if any.
     Holds the workspace's row, so the caller's new deal and the other door's cannot
     cross. (Within one door, the door's own key decides: a message, a CRM record.)"""
-    workspace_queries.hold_workspace(session, team_id, now)
+    workspace_queries.hold_workspace_row(session, team_id, now)
     key = customer_key(customer)
     if not key:
         return None

@@ -6,20 +6,29 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .db import insert_if_absent
-from .models import Deal, DealStatus
+from .models import OPEN_CHECKIN_STATUSES, CheckIn, Deal, DealStatus, Workspace
 
 # A deal names its workspace, so whoever records one makes sure the workspace is there.
 from .workspaces import ensure_workspace as ensure_workspace
 
 
 def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
-    """The new deal, or None when this message already has one (any status)."""
-    deal_id = insert_if_absent(session, Deal, values, ["team_id", "channel_id", "message_ts"])
-    return session.get(Deal, deal_id) if deal_id is not None else None
+    """The new deal, or None when this message already has one (any status): one
+    INSERT … ON CONFLICT DO NOTHING that returns the row it wrote, so a deal post never
+    reads back what it just wrote."""
+    unique = ["team_id", "channel_id", "message_ts"]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
+        return session.scalars(pg.returning(Deal)).one_or_none()
+    if dialect == "sqlite":
+        lite = sqlite.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
+        return session.scalars(lite.returning(Deal)).one_or_none()
+    raise NotImplementedError(f"no insert-if-absent for {dialect}")
 
 
 def active_deals_closed_between(
@@ -87,6 +96,42 @@ def deal_by_id(session: Session, deal_id: int, team_id: str, lock: bool = False)
 def deal_with_id(session: Session, deal_id: int, lock: bool = False) -> Deal | None:
     """The deal, for callers that know the id is ours (we stored it ourselves)."""
     return session.get(Deal, deal_id, with_for_update=lock)
+
+
+ForReply = tuple[Deal, list[CheckIn], Workspace | None]
+
+
+def for_reply(session: Session, deal_id: int) -> ForReply | None:
+    """What a deal's thread reply draws, in one query: the deal, its open check-ins in
+    stage order and its workspace's row (whose language the reply speaks)."""
+    rows = session.execute(
+        select(Deal, CheckIn, Workspace)
+        .outerjoin(
+            CheckIn,
+            and_(CheckIn.deal_id == Deal.id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES)),
+        )
+        .outerjoin(Workspace, Workspace.team_id == Deal.team_id)
+        .where(Deal.id == deal_id)
+        .order_by(CheckIn.stage, CheckIn.id)
+    ).all()
+    if not rows:
+        return None
+    planned = [row[1] for row in rows if row[1] is not None]
+    return rows[0][0], planned, rows[0][2]
+
+
+def record_reply(
+    session: Session, deal_id: int, reply_ts: str, permalink: str | None
+) -> Deal | None:
+    """Where the deal's reply is, in one UPDATE that returns the deal as it is now (and
+    holds its row until the unit of work ends)."""
+    changed = (
+        update(Deal)
+        .where(Deal.id == deal_id)
+        .values(reply_ts=reply_ts, permalink=func.coalesce(permalink, Deal.permalink))
+        .returning(Deal)
+    )
+    return session.scalars(changed, execution_options={"populate_existing": True}).one_or_none()
 
 
 def owned_by(session: Session, team_id: str, user_id: str, most: int) -> tuple[list[Deal], int]:

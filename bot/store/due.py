@@ -7,7 +7,17 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, TextClause, case, func, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from .db import insert_if_absent, rows_changed
@@ -37,6 +47,29 @@ def add(
     )
     session.add(work)
     return work
+
+
+def add_all(
+    session: Session, team_id: str, now: datetime, work: Sequence[tuple[str, datetime, int | None]]
+) -> None:
+    """`add` for several pieces of the workspace's work (kind, due at, subject) in one
+    INSERT of many rows, in the order given (ties due at once are claimed in it)."""
+    if not work:
+        return
+    rows = [
+        {
+            "kind": kind,
+            "team_id": team_id,
+            "subject_id": subject_id,
+            "status": WorkStatus.TODO.value,
+            "due_at": due_at,
+            "attempts": 0,
+            "send_key": uuid.uuid4().hex,
+            "created_at": now,
+        }
+        for kind, due_at, subject_id in work
+    ]
+    session.execute(insert(DueWork).values(rows))
 
 
 def add_once(
@@ -192,6 +225,11 @@ def finish(session: Session, work_id: int, attempt: int, now: datetime, note: st
     return _end_claim(
         session, work_id, attempt, status=WorkStatus.DONE, finished_at=now, note=_note(note)
     )
+
+
+class EndedWith(str):
+    """A handler's note for work it finished itself, with `finish`, in the unit of work
+    that recorded what it did: the runner has nothing left to end."""
 
 
 def fail(session: Session, work_id: int, attempt: int, now: datetime, why: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .db import insert_if_absent, rows_changed
@@ -57,6 +58,31 @@ def hold_workspace(session: Session, team_id: str, now: datetime) -> Workspace:
     what changes its settings or its installation re-reads it under the lock."""
     ensure_workspace(session, team_id, now)
     return session.get_one(Workspace, team_id, with_for_update=True)
+
+
+def hold_workspace_row(session: Session, team_id: str, now: datetime) -> None:
+    """`hold_workspace` in one statement, for a hot path that needs the lock and not the
+    row: an INSERT whose conflict is an UPDATE that changes nothing, which creates the
+    row or holds it until the unit of work ends either way."""
+    values = {"team_id": team_id, "created_at": now}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(Workspace).values(**values)
+        session.execute(
+            pg.on_conflict_do_update(
+                index_elements=["team_id"], set_={"team_id": pg.excluded.team_id}
+            )
+        )
+        return
+    if dialect == "sqlite":
+        lite = sqlite.insert(Workspace).values(**values)
+        session.execute(
+            lite.on_conflict_do_update(
+                index_elements=["team_id"], set_={"team_id": lite.excluded.team_id}
+            )
+        )
+        return
+    raise NotImplementedError(f"no row lock for {dialect}")
 
 
 def installed_workspaces(session: Session) -> Sequence[Workspace]:
