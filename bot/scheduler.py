@@ -20,11 +20,14 @@ class Timer:
     def __init__(self, interval_seconds: int, tick: Callable[[], object]) -> None:
         self._tick = tick
         self._lock = threading.Lock()
-        self._ticking = False
+        self._ticking = 0  # runs of the job under way
         self._again = False  # woken while a tick ran: tick once more when it ends
+        # A wake that comes as a run is returning, after it looked for one, starts
+        # another: APScheduler would skip it with one instance allowed, and the woken
+        # work would wait for the interval. The one thread still runs them in turn.
         self._scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(1)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+            job_defaults={"coalesce": True, "max_instances": 2, "misfire_grace_time": None},
             timezone=UTC,
         )
         self._scheduler.add_job(
@@ -49,7 +52,8 @@ class Timer:
 
     def _run_tick(self) -> None:
         with self._lock:
-            self._ticking, self._again = True, False
+            self._ticking += 1
+            self._again = False
         try:
             while True:
                 try:
@@ -58,12 +62,12 @@ class Timer:
                     log.exception("tick failed; the next one will try again")
                 with self._lock:
                     if not self._again:
-                        self._ticking = False
+                        self._ticking -= 1
                         return
                     self._again = False
         except BaseException:
             with self._lock:
-                self._ticking = False
+                self._ticking -= 1
             raise
 
     def start(self) -> None:
