@@ -50,6 +50,7 @@ def configure(level: str, as_json: bool) -> None:
     root.setLevel(level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a tick otherwise
 
 
 class HeldBack(logging.Handler):

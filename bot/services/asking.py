@@ -13,6 +13,8 @@ from bot.store import labels
 from bot.store.db import Store
 from bot.store.models import Label
 
+from .examples import labelled
+
 
 @dataclass(frozen=True)
 class Asked:
@@ -40,6 +42,7 @@ def not_a_deal(store: Store, clock: Clock, team_id: str, channel_id: str, ts: st
         ask = queries.ask_for(session, team_id, channel_id, ts, lock=True)
         if ask is None:
             return False
+        labelled(session, team_id)
         labels.label(session, team_id, channel_id, ts, Label.NOT_A_DEAL, ask.message, by, now)
         queries.answer(session, ask, Label.NOT_A_DEAL.value, by, now)
         return True

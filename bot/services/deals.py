@@ -24,7 +24,7 @@ from bot.store.db import Store
 from bot.store.models import CheckIn, Deal, DealStatus, Label, Workspace
 
 from . import checkins
-from .examples import examples_for
+from .examples import examples_for, labelled
 from .reading import Outcome, read_post
 from .recognition import DealSighting, amount_in, as_read
 from .same_win import from_a_webhook, same_win
@@ -412,6 +412,7 @@ def log_deal(
         deal = queries.deal_for_message(session, team_id, channel_id, message["ts"], lock=True)
         if deal is not None and deal.is_active:
             return DealChange(Change.UNCHANGED, deal)
+        labelled(session, team_id)
         labels.label(
             session,
             team_id,
@@ -488,6 +489,7 @@ def _label_announcement(
 ) -> None:
     """Keep the deal's announcement, as a person settled it, among the examples."""
     if deal.announcement and deal.channel_id and deal.message_ts:
+        labelled(session, deal.team_id)
         labels.label(
             session,
             deal.team_id,
