@@ -172,7 +172,10 @@ class Runner:
         self.per_workspace = min(per_workspace or concurrency, concurrency)
         self._kinds: dict[str, Kind] = {}
         self.observe: Callable[[str, str], None] = lambda kind, outcome: None  # metrics
-        self._state = threading.Condition()
+        lock = threading.RLock()
+        self._state = threading.Condition(lock)  # the tick and `stop` wait on it
+        # the idle threads wait on this one, woken one per job, not all at every change
+        self._work_ready = threading.Condition(lock)
         self._reserved = 0  # slots held for a claim under way
         self._queued: dict[int, Job] = {}  # claimed, waiting for a thread, in claim order
         self._running: dict[int, Job] = {}
@@ -245,6 +248,7 @@ class Runner:
         self._stopping.set()
         with self._state:
             self._state.notify_all()
+            self._work_ready.notify_all()
             ended = self._state.wait_for(lambda: self._busy == 0, grace)
             unstarted, running = list(self._queued.values()), list(self._running.values())
             self._queued.clear()
@@ -309,6 +313,7 @@ class Runner:
                     worker.daemon = True
                     worker.start()
                     self._workers.append(worker)
+                self._work_ready.notify(len(jobs))
             self._state.notify_all()
         if stopping:
             self._hand_back(jobs, started=False)
@@ -358,7 +363,7 @@ class Runner:
     def _work_loop(self) -> None:
         while True:
             with self._state:
-                self._state.wait_for(
+                self._work_ready.wait_for(
                     lambda: self._stopping.is_set() or self._runnable() is not None
                 )
                 if self._stopping.is_set():
@@ -378,6 +383,7 @@ class Runner:
                     self._left(job.team_id, ran=True)
                     self._ended += 1
                     self._state.notify_all()
+                    self._work_ready.notify()  # its workspace has a thread to spare again
 
     def _left(self, team: str, ran: bool) -> None:
         for counts in (self._by_team, self._running_by_team) if ran else (self._by_team,):
