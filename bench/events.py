@@ -36,7 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 
-from bench.results import fresh_store, percentile, record
+from bench.results import cpu_seconds, fresh_store, percentile, record
 from bot.clock import ManualClock
 from bot.sandbox.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from bot.sandbox.support import FRIDAY_5PM_LA
@@ -45,7 +45,6 @@ ROOT = Path(__file__).parents[1]
 DEALS, OTHER = "C0DEALS", "C0RANDOM"
 IN_FLIGHT = 100  # Slack sends a burst, not an unbounded queue
 PEOPLE = [f"U0P{n:03d}" for n in range(40)]
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -143,12 +142,6 @@ def paced(
         complete([event])
         settle()
     return took
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system time the process has used so far (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def measure(

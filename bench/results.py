@@ -42,6 +42,12 @@ def record(title: str, lines: list[str]) -> None:
         results.write("\n".join(block) + "\n")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system time a process has used so far (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:

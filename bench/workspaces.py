@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.limits import LIMITS, Databases
-from bench.results import record
+from bench.results import cpu_seconds, record
 from bot.sandbox.clock import ClockFile
 from bot.sandbox.fakeslack import CLIENT_ID, CLIENT_SECRET, FakeSlack
 from bot.sandbox.fakeslack.http_delivery import SIGNING_SECRET, get
@@ -140,18 +140,20 @@ def run(teams: int, people: int, limited: bool, url: str) -> dict[str, Any]:
             seen: list[tuple[float, Counter[str]]] = []
             time.sleep((PROMPTS_AT - clock.now()).total_seconds())
             began = time.monotonic() - (clock.now() - PROMPTS_AT).total_seconds()
+            cpu_before = cpu_seconds(process.pid)
             while (sent := prompts_by_team(fake)).total() < teams * people:
                 seen.append((time.monotonic() - began, sent))
                 if seen[-1][0] > 600:
                     break
                 time.sleep(0.25)
             seen.append((time.monotonic() - began, sent))
+            cpu = cpu_seconds(process.pid) - cpu_before
         finally:
             process.terminate()
             process.wait(30)
             clock.stop()
             fake.stop()
-    return {"seen": seen, "names": names}
+    return {"seen": seen, "names": names, "cpu": cpu}
 
 
 def by_second(seen: list[tuple[float, Counter[str]]], second: float) -> Counter[str]:
@@ -168,12 +170,13 @@ def described(teams: int, people: int, got: dict[str, Any], limited: bool) -> li
     seen, names = got["seen"], got["names"]
     finish, total = seen[-1][0], seen[-1][1].total()
     rate = total / finish if finish else 0.0
+    cpu = f"{got['cpu'] / max(total, 1) * 1000:.1f} ms of the replica's CPU per DM"
     if not limited:
         return [
             f"ceiling, no limits: {total:,} prompts in {finish:.1f} s: {rate:.0f} DMs/s, "
-            f"{rate * 60 / PER_MINUTE:.0f} workspaces' worth at {PER_MINUTE} a minute"
+            f"{rate * 60 / PER_MINUTE:.0f} workspaces' worth at {PER_MINUTE} a minute; {cpu}"
         ]
-    lines = [f"at {PER_MINUTE} a minute each: {total:,} prompts, the last at {finish:.1f} s"]
+    lines = [f"at {PER_MINUTE} a minute each: {total:,} prompts, the last at {finish:.1f} s; {cpu}"]
     minute = 1
     while minute * 60 <= finish + 60 and minute * PER_MINUTE <= people:
         end = minute * 60 - 0.5

@@ -52,6 +52,7 @@ class InstalledTokens:
         if bot.bot_refresh_token is None or not _expiring(bot.bot_token_expires_at):
             return str(bot.bot_token)
         with self._rotating:
+            self.installations.forget(team_id)  # as saved, if another replica rotated it
             bot = self.installations.find_bot(enterprise_id=None, team_id=team_id) or bot
             fresh = self.rotator.perform_bot_token_rotation(
                 bot=bot, minutes_before_expiration=REFRESH_MINUTES_BEFORE_EXPIRY
