@@ -12,9 +12,10 @@ finish is the second by whose end the last DM had gone; the earliest finish is t
 chat.postMessage's workspace limit allows (1,000 DMs at 600 a minute: the 61st second),
 and with faults the one a sender that knew everything would reach against the same
 faults (bench/limits.py: `earliest_finish_through`).
-Every call made from the moment the DMs fall due is counted, whatever Slack answered.
-Targets: >= 95% of the earliest finish clean and with faults, 1.0 call per DM clean, no
-duplicate and no loss."""
+Every call made from the moment the DMs fall due is counted, whatever Slack answered,
+and so are the new TCP connections the fake accepted meanwhile.
+Targets: >= 95% of the earliest finish clean and with faults, 1.0 call per DM clean,
+<= 0.1 new connections per call, no duplicate and no loss."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def run(people: int, faults: bool, url: str, replicas: int = 1) -> dict[str, Any
     if faults:
         fake.fail_some("chat.postMessage", every=EVERY, kinds=FAULTS)
     clock.set(MONDAY_10AM_LA)
-    first_call = len(fake.calls)
+    first_call, connections = len(fake.calls), fake.connections_opened
     finish = None
     for second in range(LONGEST):
         tick_together(*bots)
@@ -85,6 +86,7 @@ def run(people: int, faults: bool, url: str, replicas: int = 1) -> dict[str, Any
         clock.set(clock.now() + timedelta(seconds=1))
         tick_together(*bots)
     calls = Calls.since(fake, first_call)
+    opened = fake.connections_opened - connections
     per_person = Counter(m.channel for m in checkin_dms(fake))
     fake.hang_up()
     for bot in bots:
@@ -93,6 +95,7 @@ def run(people: int, faults: bool, url: str, replicas: int = 1) -> dict[str, Any
     return {
         "finish": finish,
         "calls": calls,
+        "opened": opened,
         "sent": len(per_person),
         "duplicates": sum(n - 1 for n in per_person.values() if n > 1),
         "losses": people - len(per_person),
@@ -110,6 +113,7 @@ def described(name: str, got: dict[str, Any], earliest: int, clean: int) -> list
         f"  sent {got['sent']:,} by second {finish or '-'}: {share}",
         f"  Web API calls per DM {calls.per(got['sent']):.2f}, every call counted: "
         f"{calls.described()}",
+        f"  new connections {got['opened']:,}: {got['opened'] / max(1, calls.total):.3f} per call",
         f"  duplicates {got['duplicates']}, losses {got['losses']}",
     ]
 
