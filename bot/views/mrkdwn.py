@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal
 
@@ -44,11 +43,11 @@ def url(address: str) -> str:
 def money(amount: Decimal, currency: str | None) -> str:
     """An amount as the reader's locale writes it (R$ 45.000, 1.234,50 €, $84,000): no
     cents on a whole amount."""
-    where = voice().formats
+    where = voice().cldr
     whole = amount == amount.to_integral_value()
     if not currency:
         return format_decimal(amount, format="#,##0" if whole else "#,##0.00", locale=where)
-    pattern = Locale.parse(where).currency_formats["standard"].pattern.split(";")[0]
+    pattern = where.currency_formats["standard"].pattern.split(";")[0]
     if whole:
         pattern = pattern.replace(".00", "")
     try:
@@ -61,14 +60,14 @@ def money(amount: Decimal, currency: str | None) -> str:
 
 def number(value: int | Decimal) -> str:
     """A count or limit as the reader's locale writes it (3,000 · 3.000 · 3 000)."""
-    return format_decimal(value, locale=voice().formats)
+    return format_decimal(value, locale=voice().cldr)
 
 
 def slack_date(moment: datetime, token: str | None = None) -> str:
     """A date every reader sees in their own time zone, as their Slack writes dates;
     UTC text in the reader's language where clients can't."""
-    where, utc = voice().formats, moment.astimezone(UTC)
-    joined = str(Locale.parse(where).datetime_formats["medium"])
+    where, utc = voice().cldr, moment.astimezone(UTC)
+    joined = str(where.datetime_formats["medium"])
     fallback = joined.replace("{1}", format_date(utc, "medium", locale=where)).replace(
         "{0}", format_time(utc, "short", tzinfo=UTC, locale=where)
     )
@@ -77,7 +76,7 @@ def slack_date(moment: datetime, token: str | None = None) -> str:
 
 def day(moment: date) -> str:
     """A calendar day in the reader's locale (7 de dez. de 2026, 7. Dez. 2026)."""
-    return format_date(moment, "medium", locale=voice().formats)
+    return format_date(moment, "medium", locale=voice().cldr)
 
 
 def written_day(moment: date, pattern: str) -> str:
@@ -85,9 +84,9 @@ def written_day(moment: date, pattern: str) -> str:
     2026), its names in the reader's language."""
     speaking = voice()
     if speaking.language == ENGLISH:
-        return format_date(moment, pattern, locale=speaking.formats)
+        return format_date(moment, pattern, locale=speaking.cldr)
     skeleton = "".join(ch for ch in pattern if ch.isalpha())  # each language's own order
-    return format_skeleton(skeleton, moment, locale=speaking.formats)
+    return format_skeleton(skeleton, moment, locale=speaking.cldr)
 
 
 def together(people: Iterable[str]) -> str:
