@@ -4,31 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, Table, and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
+from .db import dialect_insert
 from .models import OPEN_CHECKIN_STATUSES, CheckIn, Deal, DealStatus, Workspace
 
 # A deal names its workspace, so whoever records one makes sure the workspace is there.
 from .workspaces import ensure_workspace as ensure_workspace
+
+_deals = cast(Table, Deal.__table__)
 
 
 def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
     """The new deal, or None when this message already has one (any status): one
     INSERT … ON CONFLICT DO NOTHING that returns the row it wrote, so a deal post never
     reads back what it just wrote."""
-    unique = ["team_id", "channel_id", "message_ts"]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
-        return session.scalars(pg.returning(Deal)).one_or_none()
-    if dialect == "sqlite":
-        lite = sqlite.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
-        return session.scalars(lite.returning(Deal)).one_or_none()
-    raise NotImplementedError(f"no insert-if-absent for {dialect}")
+    statement = _deal_once(session.get_bind().dialect.name)
+    return cast(Deal | None, session.scalars(statement, values).one_or_none())
+
+
+@cache
+def _deal_once(dialect: str) -> ExecutableReturnsRows:
+    """`add_deal_once`'s statement, built once per dialect: a Core INSERT of the
+    deal's values as parameters, its RETURNING row loaded as the ORM's Deal (the ORM's
+    own bulk INSERT would sort the values per call)."""
+    insert = dialect_insert(dialect)(_deals)
+    once = insert.on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts"])
+    return select(Deal).from_statement(once.returning(*Deal.__table__.c))
 
 
 def active_deals_closed_between(
@@ -125,13 +132,21 @@ def record_reply(
 ) -> Deal | None:
     """Where the deal's reply is, in one UPDATE that returns the deal as it is now (and
     holds its row until the unit of work ends)."""
-    changed = (
-        update(Deal)
-        .where(Deal.id == deal_id)
-        .values(reply_ts=reply_ts, permalink=func.coalesce(permalink, Deal.permalink))
-        .returning(Deal)
+    where = {"deal_id": deal_id, "reply_ts": reply_ts, "permalink": permalink}
+    changed = session.scalars(_RECORD_REPLY, where, execution_options={"populate_existing": True})
+    return cast(Deal | None, changed.one_or_none())
+
+
+# A Core UPDATE built once, its RETURNING row loaded as the ORM's Deal.
+_RECORD_REPLY = select(Deal).from_statement(
+    update(_deals)
+    .where(_deals.c.id == bindparam("deal_id"))
+    .values(
+        reply_ts=bindparam("reply_ts"),
+        permalink=func.coalesce(bindparam("permalink", type_=String()), _deals.c.permalink),
     )
-    return session.scalars(changed, execution_options={"populate_existing": True}).one_or_none()
+    .returning(*_deals.c)
+)
 
 
 def owned_by(session: Session, team_id: str, user_id: str, most: int) -> tuple[list[Deal], int]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     TextClause,
     case,
     func,
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from .db import insert_if_absent, rows_changed
 from .models import OPEN_WORK, DueWork, UTCDateTime, WorkStatus
 
+_due_work = cast(Table, DueWork.__table__)
 NOTE_LIMIT = 200
 CLAIMED = "picked"  # the claim's WITH queries are named from it: its statement opens with it
 
@@ -53,7 +55,8 @@ def add_all(
     session: Session, team_id: str, now: datetime, work: Sequence[tuple[str, datetime, int | None]]
 ) -> None:
     """`add` for several pieces of the workspace's work (kind, due at, subject) in one
-    INSERT of many rows, in the order given (ties due at once are claimed in it)."""
+    Core INSERT executed for many rows, in the order given (ties due at once are
+    claimed in it): its statement is the same whatever the number of rows."""
     if not work:
         return
     rows = [
@@ -69,7 +72,7 @@ def add_all(
         }
         for kind, due_at, subject_id in work
     ]
-    session.execute(insert(DueWork).values(rows))
+    session.execute(insert(_due_work), rows)
 
 
 def add_once(
