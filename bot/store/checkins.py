@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -45,8 +45,14 @@ def add_new_checkins(session: Session, rows: list[dict[str, Any]]) -> list[Check
     order of their stages (a unit of work would insert them one by one)."""
     if not rows:
         return []
-    added = session.scalars(insert(CheckIn).returning(CheckIn), rows).all()
+    added = session.scalars(_ADD_CHECKINS, rows).all()
     return sorted(added, key=lambda checkin: checkin.stage)
+
+
+_checkins = cast(Table, CheckIn.__table__)
+# A Core INSERT of many rows, built once, its RETURNING rows loaded as the ORM's CheckIn
+# (the ORM's own bulk INSERT would sort each row's values per call).
+_ADD_CHECKINS = select(CheckIn).from_statement(insert(_checkins).returning(*_checkins.c))
 
 
 def add_hand_off(session: Session, hand_off: HandOff) -> None:
@@ -61,11 +67,14 @@ def checkins_for_deal(session: Session, deal_id: int) -> Sequence[CheckIn]:
 
 
 def open_checkins(session: Session, deal_id: int) -> Sequence[CheckIn]:
-    return session.scalars(
-        select(CheckIn)
-        .where(CheckIn.deal_id == deal_id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES))
-        .order_by(CheckIn.stage, CheckIn.id)
-    ).all()
+    return session.scalars(_OPEN_CHECKINS, {"deal_id": deal_id}).all()
+
+
+_OPEN_CHECKINS = (
+    select(CheckIn)
+    .where(CheckIn.deal_id == bindparam("deal_id"), CheckIn.status.in_(OPEN_CHECKIN_STATUSES))
+    .order_by(CheckIn.stage, CheckIn.id)
+)
 
 
 def for_recipient(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
-from sqlalchemy import String, Table, and_, bindparam, func, select, update
+from sqlalchemy import Select, String, Table, and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
@@ -48,17 +48,24 @@ def active_deals_closed_between(
     """Active deals of a workspace closed in [start, end], the newest first: through any
     door, or only a CRM's webhook's (`from_webhook`) or only a post's (False). Naming the
     door keeps a busy deal channel's own posts out of what a new post is compared with."""
+    window = {"team_id": team_id, "start": start, "end": end}
+    return session.scalars(_closed_between(from_webhook), window).all()
+
+
+@lru_cache(maxsize=4)
+def _closed_between(from_webhook: bool | None) -> Select[Deal]:
+    """`active_deals_closed_between`'s statement, built once per door."""
     query = select(Deal).where(
-        Deal.team_id == team_id,
+        Deal.team_id == bindparam("team_id"),
         Deal.status == DealStatus.ACTIVE.value,
-        Deal.closed_at >= start,
-        Deal.closed_at <= end,
+        Deal.closed_at >= bindparam("start"),
+        Deal.closed_at <= bindparam("end"),
     )
     if from_webhook is True:
         query = query.where(Deal.source.is_not(None))
     elif from_webhook is False:
         query = query.where(Deal.source.is_(None), Deal.message_ts.is_not(None))
-    return session.scalars(query.order_by(Deal.closed_at.desc()).limit(200)).all()
+    return query.order_by(Deal.closed_at.desc()).limit(200)
 
 
 def add_deal(session: Session, deal: Deal) -> Deal:
@@ -111,20 +118,23 @@ ForReply = tuple[Deal, list[CheckIn], Workspace | None]
 def for_reply(session: Session, deal_id: int) -> ForReply | None:
     """What a deal's thread reply draws, in one query: the deal, its open check-ins in
     stage order and its workspace's row (whose language the reply speaks)."""
-    rows = session.execute(
-        select(Deal, CheckIn, Workspace)
-        .outerjoin(
-            CheckIn,
-            and_(CheckIn.deal_id == Deal.id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES)),
-        )
-        .outerjoin(Workspace, Workspace.team_id == Deal.team_id)
-        .where(Deal.id == deal_id)
-        .order_by(CheckIn.stage, CheckIn.id)
-    ).all()
+    rows = session.execute(_FOR_REPLY, {"deal_id": deal_id}).all()
     if not rows:
         return None
     planned = [row[1] for row in rows if row[1] is not None]
     return rows[0][0], planned, rows[0][2]
+
+
+_FOR_REPLY = (
+    select(Deal, CheckIn, Workspace)
+    .outerjoin(
+        CheckIn,
+        and_(CheckIn.deal_id == Deal.id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES)),
+    )
+    .outerjoin(Workspace, Workspace.team_id == Deal.team_id)
+    .where(Deal.id == bindparam("deal_id"))
+    .order_by(CheckIn.stage, CheckIn.id)
+)
 
 
 def record_reply(
