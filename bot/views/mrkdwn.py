@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import DateTimePattern, format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
-from bot.languages import ENGLISH, N_, _, voice
+from bot.languages import ENGLISH, N_, _, cldr_locale, voice
 from bot.store.models import FORMER_TEAMMATE
 
 FORMER = N_("a former teammate")
@@ -66,12 +67,22 @@ def number(value: int | Decimal) -> str:
 def slack_date(moment: datetime, token: str | None = None) -> str:
     """A date every reader sees in their own time zone, as their Slack writes dates;
     UTC text in the reader's language where clients can't."""
-    where, utc = voice().cldr, moment.astimezone(UTC)
-    joined = str(where.datetime_formats["medium"])
-    fallback = joined.replace("{1}", format_date(utc, "medium", locale=where)).replace(
-        "{0}", format_time(utc, "short", tzinfo=UTC, locale=where)
+    speaking, utc = voice(), moment.astimezone(UTC)
+    joined, on_day, at_time = _date_and_time(speaking.formats)
+    where = speaking.cldr
+    fallback = joined.replace("{1}", on_day.apply(utc, where)).replace(
+        "{0}", at_time.apply(utc, where)
     )
     return f"<!date^{int(moment.timestamp())}^{token or _(DATE_AND_TIME)}|{fallback} UTC>"
+
+
+@cache
+def _date_and_time(formats: str) -> tuple[str, DateTimePattern, DateTimePattern]:
+    """The locale's medium date-and-time joiner, its medium date and its short time
+    patterns, parsed once per locale: a deal's reply writes a date per check-in."""
+    where = cldr_locale(formats)
+    joined = str(where.datetime_formats["medium"])
+    return joined, where.date_formats["medium"], where.time_formats["short"]
 
 
 def day(moment: date) -> str:
