@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.dates import DateTimePattern, format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
@@ -67,13 +67,17 @@ def number(value: int | Decimal) -> str:
 def slack_date(moment: datetime, token: str | None = None) -> str:
     """A date every reader sees in their own time zone, as their Slack writes dates;
     UTC text in the reader's language where clients can't."""
-    speaking, utc = voice(), moment.astimezone(UTC)
-    joined, on_day, at_time = _date_and_time(speaking.formats)
-    where = speaking.cldr
-    fallback = joined.replace("{1}", on_day.apply(utc, where)).replace(
-        "{0}", at_time.apply(utc, where)
-    )
+    fallback = _utc_text(voice().formats, moment.astimezone(UTC))
     return f"<!date^{int(moment.timestamp())}^{token or _(DATE_AND_TIME)}|{fallback} UTC>"
+
+
+@lru_cache(maxsize=4096)
+def _utc_text(formats: str, utc: datetime) -> str:
+    """A moment's date and time in UTC as the locale writes them, kept for the next
+    draw: a deal's reply is drawn again when it is recorded, with the same dates."""
+    joined, on_day, at_time = _date_and_time(formats)
+    where = cldr_locale(formats)
+    return joined.replace("{1}", on_day.apply(utc, where)).replace("{0}", at_time.apply(utc, where))
 
 
 @cache
