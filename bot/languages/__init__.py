@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -45,6 +45,7 @@ def language_of(slack_locale: str | None) -> str:
     return CLOSEST.get(tag.split("_", 1)[0].lower(), ENGLISH)
 
 
+@lru_cache(maxsize=512)
 def formats_of(slack_locale: str | None) -> str:
     """The CLDR locale for dates and amounts: the reader's own region where Babel knows
     it (es_MX, de_CH, fr_CA), else the language's."""
@@ -61,6 +62,13 @@ def formats_of(slack_locale: str | None) -> str:
     if CLOSEST.get(parsed.language) != language:
         return language
     return str(parsed)
+
+
+@cache
+def cldr_locale(formats: str) -> Locale:
+    """The parsed CLDR locale for a `formats_of` tag, parsed once per tag: a reply
+    formats several dates and amounts, and Babel would parse the tag for each."""
+    return Locale.parse(formats)
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,11 @@ class Voice:
     @property
     def formats(self) -> str:
         return formats_of(self.slack_locale)
+
+    @property
+    def cldr(self) -> Locale:
+        """The reader's CLDR locale, parsed (Babel takes it as it is)."""
+        return cldr_locale(self.formats)
 
 
 ENGLISH_VOICE = Voice()

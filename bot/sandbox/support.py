@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, make_url
+from sqlalchemy import Column, create_engine, event, make_url
 
 from bot.app import RunningBot
 from bot.clock import ManualClock
@@ -109,6 +109,25 @@ def close_deal(fake: FakeSlack, bot: RunningBot, text: str, user: str = "U0ALICE
         deal = deal_for_message(session, TEAM_ID, DEALS_CHANNEL, post.ts)
     assert deal is not None, f"no deal recorded for {text!r}"
     return deal
+
+
+@contextmanager
+def columns_built() -> Iterator[list[str]]:
+    """The names of the SQLAlchemy `Column`s constructed while the block runs: a
+    statement that copies a table (an `excluded` alias, a CTE) builds one per column
+    of it, each time it is built, which is CPU a hot path should not spend."""
+    built: list[str] = []
+    construct = Column.__init__
+
+    def counting(column: Column[Any], *args: Any, **kwargs: Any) -> None:
+        construct(column, *args, **kwargs)
+        built.append(str(column.name))
+
+    Column.__init__ = counting  # type: ignore[method-assign,assignment]
+    try:
+        yield built
+    finally:
+        Column.__init__ = construct  # type: ignore[method-assign]
 
 
 def run_step(fake: FakeSlack, bot: RunningBot, step: str, **inputs: Any) -> Execution:

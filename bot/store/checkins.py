@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import String, Table, Update, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -18,6 +18,7 @@ from .models import (
     DealStatus,
     HandOff,
     Member,
+    UTCDateTime,
     Workspace,
 )
 
@@ -45,8 +46,14 @@ def add_new_checkins(session: Session, rows: list[dict[str, Any]]) -> list[Check
     order of their stages (a unit of work would insert them one by one)."""
     if not rows:
         return []
-    added = session.scalars(insert(CheckIn).returning(CheckIn), rows).all()
+    added = session.scalars(_ADD_CHECKINS, rows).all()
     return sorted(added, key=lambda checkin: checkin.stage)
+
+
+_checkins = cast(Table, CheckIn.__table__)
+# A Core INSERT of many rows, built once, its RETURNING rows loaded as the ORM's CheckIn
+# (the ORM's own bulk INSERT would sort each row's values per call).
+_ADD_CHECKINS = select(CheckIn).from_statement(insert(_checkins).returning(*_checkins.c))
 
 
 def add_hand_off(session: Session, hand_off: HandOff) -> None:
@@ -61,11 +68,14 @@ def checkins_for_deal(session: Session, deal_id: int) -> Sequence[CheckIn]:
 
 
 def open_checkins(session: Session, deal_id: int) -> Sequence[CheckIn]:
-    return session.scalars(
-        select(CheckIn)
-        .where(CheckIn.deal_id == deal_id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES))
-        .order_by(CheckIn.stage, CheckIn.id)
-    ).all()
+    return session.scalars(_OPEN_CHECKINS, {"deal_id": deal_id}).all()
+
+
+_OPEN_CHECKINS = (
+    select(CheckIn)
+    .where(CheckIn.deal_id == bindparam("deal_id"), CheckIn.status.in_(OPEN_CHECKIN_STATUSES))
+    .order_by(CheckIn.stage, CheckIn.id)
+)
 
 
 def for_recipient(
@@ -116,14 +126,17 @@ def step_row(session: Session, checkin_id: int) -> tuple[CheckIn, Deal, Workspac
     """A check-in with its deal and workspace in one query, the check-in's row held
     until the unit of work ends (never the deal's: a send holds the person, then their
     check-ins)."""
-    row = session.execute(
-        select(CheckIn, Deal, Workspace)
-        .join(Deal, Deal.id == CheckIn.deal_id)
-        .outerjoin(Workspace, Workspace.team_id == CheckIn.team_id)
-        .where(CheckIn.id == checkin_id)
-        .with_for_update(of=CheckIn)
-    ).one_or_none()
+    row = session.execute(_STEP_ROW, {"checkin_id": checkin_id}).one_or_none()
     return (row[0], row[1], row[2]) if row else None
+
+
+_STEP_ROW = (
+    select(CheckIn, Deal, Workspace)
+    .join(Deal, Deal.id == CheckIn.deal_id)
+    .outerjoin(Workspace, Workspace.team_id == CheckIn.team_id)
+    .where(CheckIn.id == bindparam("checkin_id"))
+    .with_for_update(of=CheckIn)
+)
 
 
 def close_open(session: Session, deal_id: int, status: CheckInStatus, now: datetime) -> list[int]:
@@ -144,20 +157,34 @@ def record_sent(
     """Note where a check-in's DM went. A planned check-in becomes sent and its team is
     returned. One closed while its DM was on the way keeps its state and does not count
     as sent; only where the DM went is kept, so its buttons can be answered (None)."""
-    where = {"dm_channel": channel, "message_ts": ts, "updated_at": now}
-    was_planned = session.scalars(
-        update(CheckIn)
-        .where(CheckIn.id == checkin_id, CheckIn.status == CheckInStatus.PLANNED.value)
-        .values(status=CheckInStatus.SENT.value, sent_at=now, **where)
-        .returning(CheckIn.team_id),
-        execution_options={"synchronize_session": False},
-    ).one_or_none()
+    where = {"checkin_id": checkin_id, "dm_channel": channel, "message_ts": ts, "now": now}
+    was_planned = session.scalars(_SENT_IF_PLANNED, where).one_or_none()
     if was_planned is None:
-        session.execute(
-            update(CheckIn).where(CheckIn.id == checkin_id).values(**where),
-            execution_options={"synchronize_session": False},
-        )
-    return was_planned
+        session.execute(_WHERE_SENT, where)
+    return cast(str | None, was_planned)
+
+
+def _record_sent() -> tuple[Update, Update]:
+    """`record_sent`'s two Core UPDATEs, built once: a planned check-in becomes sent
+    (its team returned), and where any check-in's DM went."""
+    checkins = _checkins.c
+    at = bindparam("now", type_=UTCDateTime())
+    where = {
+        "dm_channel": bindparam("dm_channel", type_=String()),
+        "message_ts": bindparam("message_ts", type_=String()),
+        "updated_at": at,
+    }
+    this_one = checkins.id == bindparam("checkin_id")
+    sent = (
+        update(_checkins)
+        .where(this_one, checkins.status == CheckInStatus.PLANNED.value)
+        .values(status=CheckInStatus.SENT.value, sent_at=at, **where)
+        .returning(checkins.team_id)
+    )
+    return sent, update(_checkins).where(this_one).values(**where)
+
+
+_SENT_IF_PLANNED, _WHERE_SENT = _record_sent()
 
 
 def gather_for_dm(

@@ -14,8 +14,9 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote
@@ -28,7 +29,9 @@ from sqlalchemy import (
     Connection,
     CursorResult,
     Engine,
+    Insert,
     Result,
+    Table,
     create_engine,
     event,
     make_url,
@@ -213,6 +216,24 @@ def _begin_immediately(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def dialect_insert(dialect: str) -> Callable[[Any], Any]:
+    """The dialect's own INSERT, the one with ON CONFLICT."""
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"no insert-if-absent for {dialect}")
+
+
+@cache
+def _insert_if_absent(table: Table, dialect: str, unique: tuple[str, ...]) -> Insert:
+    """Built once per table and dialect: the row's values come as parameters, so
+    SQLAlchemy compiles it once and never rebuilds it per call."""
+    key = next(iter(table.primary_key.columns))
+    insert = dialect_insert(dialect)(table)
+    return cast(Insert, insert.on_conflict_do_nothing(index_elements=list(unique)).returning(key))
+
+
 def insert_if_absent(
     session: Session, model: type[Any], values: dict[str, Any], unique: list[str]
 ) -> Any | None:
@@ -221,14 +242,8 @@ def insert_if_absent(
     The unique constraint decides, so two replicas or two deliveries racing get one winner.
     """
     dialect = session.get_bind().dialect.name
-    key = next(iter(model.__table__.primary_key.columns))
-    if dialect == "postgresql":
-        pg = postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
-        return session.execute(pg.returning(key)).scalar_one_or_none()
-    if dialect == "sqlite":
-        lite = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
-        return session.execute(lite.returning(key)).scalar_one_or_none()
-    raise NotImplementedError(f"no insert-if-absent for {dialect}")
+    statement = _insert_if_absent(model.__table__, dialect, tuple(unique))
+    return session.execute(statement, values).scalar_one_or_none()
 
 
 def hold_row(session: Session, model: type[Any], values: dict[str, Any], unique: list[str]) -> None:

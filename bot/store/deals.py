@@ -4,31 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, cast
 
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, String, Table, and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
+from .db import dialect_insert
 from .models import OPEN_CHECKIN_STATUSES, CheckIn, Deal, DealStatus, Workspace
 
 # A deal names its workspace, so whoever records one makes sure the workspace is there.
 from .workspaces import ensure_workspace as ensure_workspace
+
+_deals = cast(Table, Deal.__table__)
 
 
 def add_deal_once(session: Session, values: dict[str, Any]) -> Deal | None:
     """The new deal, or None when this message already has one (any status): one
     INSERT … ON CONFLICT DO NOTHING that returns the row it wrote, so a deal post never
     reads back what it just wrote."""
-    unique = ["team_id", "channel_id", "message_ts"]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
-        return session.scalars(pg.returning(Deal)).one_or_none()
-    if dialect == "sqlite":
-        lite = sqlite.insert(Deal).values(**values).on_conflict_do_nothing(index_elements=unique)
-        return session.scalars(lite.returning(Deal)).one_or_none()
-    raise NotImplementedError(f"no insert-if-absent for {dialect}")
+    statement = _deal_once(session.get_bind().dialect.name)
+    return cast(Deal | None, session.scalars(statement, values).one_or_none())
+
+
+@cache
+def _deal_once(dialect: str) -> ExecutableReturnsRows:
+    """`add_deal_once`'s statement, built once per dialect: a Core INSERT of the
+    deal's values as parameters, its RETURNING row loaded as the ORM's Deal (the ORM's
+    own bulk INSERT would sort the values per call)."""
+    insert = dialect_insert(dialect)(_deals)
+    once = insert.on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts"])
+    return select(Deal).from_statement(once.returning(*Deal.__table__.c))
 
 
 def active_deals_closed_between(
@@ -41,17 +48,24 @@ def active_deals_closed_between(
     """Active deals of a workspace closed in [start, end], the newest first: through any
     door, or only a CRM's webhook's (`from_webhook`) or only a post's (False). Naming the
     door keeps a busy deal channel's own posts out of what a new post is compared with."""
+    window = {"team_id": team_id, "start": start, "end": end}
+    return session.scalars(_closed_between(from_webhook), window).all()
+
+
+@lru_cache(maxsize=4)
+def _closed_between(from_webhook: bool | None) -> Select[Deal]:
+    """`active_deals_closed_between`'s statement, built once per door."""
     query = select(Deal).where(
-        Deal.team_id == team_id,
+        Deal.team_id == bindparam("team_id"),
         Deal.status == DealStatus.ACTIVE.value,
-        Deal.closed_at >= start,
-        Deal.closed_at <= end,
+        Deal.closed_at >= bindparam("start"),
+        Deal.closed_at <= bindparam("end"),
     )
     if from_webhook is True:
         query = query.where(Deal.source.is_not(None))
     elif from_webhook is False:
         query = query.where(Deal.source.is_(None), Deal.message_ts.is_not(None))
-    return session.scalars(query.order_by(Deal.closed_at.desc()).limit(200)).all()
+    return query.order_by(Deal.closed_at.desc()).limit(200)
 
 
 def add_deal(session: Session, deal: Deal) -> Deal:
@@ -104,20 +118,23 @@ ForReply = tuple[Deal, list[CheckIn], Workspace | None]
 def for_reply(session: Session, deal_id: int) -> ForReply | None:
     """What a deal's thread reply draws, in one query: the deal, its open check-ins in
     stage order and its workspace's row (whose language the reply speaks)."""
-    rows = session.execute(
-        select(Deal, CheckIn, Workspace)
-        .outerjoin(
-            CheckIn,
-            and_(CheckIn.deal_id == Deal.id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES)),
-        )
-        .outerjoin(Workspace, Workspace.team_id == Deal.team_id)
-        .where(Deal.id == deal_id)
-        .order_by(CheckIn.stage, CheckIn.id)
-    ).all()
+    rows = session.execute(_FOR_REPLY, {"deal_id": deal_id}).all()
     if not rows:
         return None
     planned = [row[1] for row in rows if row[1] is not None]
     return rows[0][0], planned, rows[0][2]
+
+
+_FOR_REPLY = (
+    select(Deal, CheckIn, Workspace)
+    .outerjoin(
+        CheckIn,
+        and_(CheckIn.deal_id == Deal.id, CheckIn.status.in_(OPEN_CHECKIN_STATUSES)),
+    )
+    .outerjoin(Workspace, Workspace.team_id == Deal.team_id)
+    .where(Deal.id == bindparam("deal_id"))
+    .order_by(CheckIn.stage, CheckIn.id)
+)
 
 
 def record_reply(
@@ -125,13 +142,21 @@ def record_reply(
 ) -> Deal | None:
     """Where the deal's reply is, in one UPDATE that returns the deal as it is now (and
     holds its row until the unit of work ends)."""
-    changed = (
-        update(Deal)
-        .where(Deal.id == deal_id)
-        .values(reply_ts=reply_ts, permalink=func.coalesce(permalink, Deal.permalink))
-        .returning(Deal)
+    where = {"deal_id": deal_id, "reply_ts": reply_ts, "permalink": permalink}
+    changed = session.scalars(_RECORD_REPLY, where, execution_options={"populate_existing": True})
+    return cast(Deal | None, changed.one_or_none())
+
+
+# A Core UPDATE built once, its RETURNING row loaded as the ORM's Deal.
+_RECORD_REPLY = select(Deal).from_statement(
+    update(_deals)
+    .where(_deals.c.id == bindparam("deal_id"))
+    .values(
+        reply_ts=bindparam("reply_ts"),
+        permalink=func.coalesce(bindparam("permalink", type_=String()), _deals.c.permalink),
     )
-    return session.scalars(changed, execution_options={"populate_existing": True}).one_or_none()
+    .returning(*_deals.c)
+)
 
 
 def owned_by(session: Session, team_id: str, user_id: str, most: int) -> tuple[list[Deal], int]:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
+    Table,
     TextClause,
+    Update,
+    bindparam,
     case,
     func,
     insert,
@@ -19,10 +24,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from .db import insert_if_absent, rows_changed
 from .models import OPEN_WORK, DueWork, UTCDateTime, WorkStatus
 
+_due_work = cast(Table, DueWork.__table__)
 NOTE_LIMIT = 200
 CLAIMED = "picked"  # the claim's WITH queries are named from it: its statement opens with it
 
@@ -53,7 +61,8 @@ def add_all(
     session: Session, team_id: str, now: datetime, work: Sequence[tuple[str, datetime, int | None]]
 ) -> None:
     """`add` for several pieces of the workspace's work (kind, due at, subject) in one
-    INSERT of many rows, in the order given (ties due at once are claimed in it)."""
+    Core INSERT executed for many rows, in the order given (ties due at once are
+    claimed in it): its statement is the same whatever the number of rows."""
     if not work:
         return
     rows = [
@@ -69,7 +78,7 @@ def add_all(
         }
         for kind, due_at, subject_id in work
     ]
-    session.execute(insert(DueWork).values(rows))
+    session.execute(insert(_due_work), rows)
 
 
 def add_once(
@@ -161,25 +170,39 @@ def claim(
     once, so replicas pass each other by; on SQLite the unit of work holds the write
     lock. A claimed row's `due_at` is its lease's end: if its runner dies, it falls due
     again, and the claim that ran out may have taken effect any time up to its lease's end."""
-    dialect = session.get_bind().dialect.name
-    picked = due_rows(now, limit, dialect, per_team, busy_teams).cte(CLAIMED)
-    at = literal(now, UTCDateTime())
-    lease_ran_out = DueWork.status == WorkStatus.DOING.value
-    claimed = session.scalars(
-        update(DueWork)
-        .where(DueWork.id.in_(select(picked.c.id)))
+    statement = _claim(session.get_bind().dialect.name, limit, per_team, bool(busy_teams))
+    known: dict[str, Any] = {"now": now, "lease_end": now + lease}
+    if busy_teams:
+        known["busy"] = list(busy_teams)
+    return session.scalars(statement, known).all()
+
+
+_NOW = bindparam("now", type_=UTCDateTime())
+_BUSY: BindParameter[str] = bindparam("busy", expanding=True)
+
+
+@lru_cache(maxsize=64)
+def _claim(dialect: str, limit: int, per_team: int | None, busy: bool) -> ExecutableReturnsRows:
+    """The claim's statement, built once per shape (the runner asks for few): `now`,
+    the lease's end and the busy workspaces (an expanding list) come as parameters. A
+    Core UPDATE whose RETURNING rows load as the ORM's DueWork."""
+    picked = _due_rows(limit, dialect, per_team, busy).cte(CLAIMED)
+    work = _due_work.c
+    lease_ran_out = work.status == WorkStatus.DOING.value
+    claimed = (
+        update(_due_work)
+        .where(work.id.in_(select(picked.c.id)))
         .values(
             status=WorkStatus.DOING.value,
-            due_at=now + lease,
-            attempts=DueWork.attempts + 1,
-            started_at=func.coalesce(DueWork.started_at, at),
-            claimed_at=at,
-            **_tried_until(case((lease_ran_out, DueWork.due_at), else_=DueWork.tried_until)),
+            due_at=bindparam("lease_end", type_=UTCDateTime()),
+            attempts=work.attempts + 1,
+            started_at=func.coalesce(work.started_at, _NOW),
+            claimed_at=_NOW,
+            **_tried_until(case((lease_ran_out, work.due_at), else_=work.tried_until)),
         )
-        .returning(DueWork),
-        execution_options={"synchronize_session": False},
+        .returning(*_due_work.c)
     )
-    return claimed.all()
+    return select(DueWork).from_statement(claimed)
 
 
 # How far past `limit` rows the claim looks for other workspaces' work.
@@ -195,9 +218,16 @@ def due_rows(
 ) -> Select[Any]:
     """The ids of the rows to claim next, earliest first, answered from the partial index;
     with `per_team`, at most that many of one workspace's among the first rows due."""
-    query = select(DueWork.id).where(_open(), DueWork.due_at <= now)
-    if busy_teams:
-        query = query.where(DueWork.team_id.not_in(list(busy_teams)))
+    shape = _due_rows(limit, dialect, per_team, bool(busy_teams))
+    return shape.params(now=now, busy=list(busy_teams))
+
+
+def _due_rows(limit: int, dialect: str, per_team: int | None, busy: bool) -> Select[Any]:
+    """`due_rows` with `now` and the busy workspaces left as parameters, so the claim
+    can build it once per shape."""
+    query = select(DueWork.id).where(_open(), DueWork.due_at <= _NOW)
+    if busy:
+        query = query.where(DueWork.team_id.not_in(_BUSY))
     query = query.order_by(DueWork.due_at, DueWork.id)  # ties in the order they were added
     if per_team is None:
         query = query.limit(limit)
@@ -398,17 +428,33 @@ def next_due(session: Session) -> datetime | None:
 
 
 def _end_claim(session: Session, work_id: int, attempt: int, **values: Any) -> bool:
-    result = session.execute(
-        update(DueWork)
-        .where(
-            DueWork.id == work_id,
-            DueWork.attempts == attempt,
-            DueWork.status == WorkStatus.DOING.value,
+    claim_is = {"work_id": work_id, "attempt": attempt}
+    if any(isinstance(value, ClauseElement) for value in values.values()):
+        result = session.execute(
+            update(_due_work).where(*_still_claimed()).values(**values), claim_is
         )
-        .values(**values),
-        execution_options={"synchronize_session": False},
-    )
+    else:
+        statement = _end_claim_with(tuple(sorted(values)))
+        result = session.execute(statement, claim_is | {f"new_{k}": v for k, v in values.items()})
     return rows_changed(result) == 1
+
+
+@lru_cache(maxsize=32)
+def _end_claim_with(columns: tuple[str, ...]) -> Update:
+    """The UPDATE that ends a claim setting these columns to plain values, built once:
+    the values come as parameters (`new_` and the column's name)."""
+    values = {name: bindparam(f"new_{name}", type_=_due_work.c[name].type) for name in columns}
+    return update(_due_work).where(*_still_claimed()).values(values)
+
+
+def _still_claimed() -> list[ColumnElement[bool]]:
+    """The claim (its row and attempt, as parameters) is still the one running."""
+    work = _due_work.c
+    return [
+        work.id == bindparam("work_id"),
+        work.attempts == bindparam("attempt"),
+        work.status == WorkStatus.DOING.value,
+    ]
 
 
 def _open() -> TextClause:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Integer, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from .models import Deal, DealStatus, Label, LabelledMessage
@@ -50,13 +50,16 @@ def labelled(session: Session, team_id: str | None) -> Sequence[LabelledMessage]
 
 def newest(session: Session, team_id: str, limit: int) -> Sequence[LabelledMessage]:
     """A workspace's labelled messages, newest first."""
-    query = (
-        select(LabelledMessage)
-        .where(LabelledMessage.team_id == team_id)
-        .order_by(LabelledMessage.labelled_at.desc(), LabelledMessage.id.desc())
-        .limit(limit)
-    )
-    return session.scalars(query).all()
+    return session.scalars(_NEWEST, {"team_id": team_id, "most": limit}).all()
+
+
+# Built once: a deal post reads it (what the workspace taught recognition).
+_NEWEST = (
+    select(LabelledMessage)
+    .where(LabelledMessage.team_id == bindparam("team_id"))
+    .order_by(LabelledMessage.labelled_at.desc(), LabelledMessage.id.desc())
+    .limit(bindparam("most", type_=Integer()))
+)
 
 
 def kept_deals(session: Session, team_id: str | None) -> Sequence[Deal]:

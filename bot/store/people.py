@@ -4,12 +4,28 @@ unasked (nudges, their weekly attention budget)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, case, delete, exists, func, insert, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Integer,
+    Select,
+    String,
+    Table,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
+from .db import dialect_insert
 from .models import CheckIn, Member, Nudge, UTCDateTime
 
 HELD = ["team_id", "user_id"]
@@ -35,10 +51,8 @@ def hold_member(session: Session, team_id: str, user_id: str, now: datetime) -> 
     """Hold the person's row, creating it unpaused if need be, until the unit of work
     ends: decisions about what to send them are then taken one at a time. Their
     preferences as held, in the one statement."""
-    person = select(
-        literal(team_id), literal(user_id), literal(False), literal(now, UTCDateTime())
-    ).where(literal(True))
-    held = _held(session, person)
+    person = {"team_id": team_id, "user_id": user_id, "now": now}
+    held = _held(session, _hold(session.get_bind().dialect.name, by_checkin=False), person)
     assert held is not None  # the SELECT always gives its one row
     return held
 
@@ -47,26 +61,45 @@ def hold_recipient(session: Session, checkin_id: int, now: datetime) -> Member |
     """`hold_member` for whoever the check-in is for, before reading it: the person is
     always held before their check-ins, as every send for them holds them. None when
     there is no such check-in."""
-    person = select(
-        CheckIn.team_id, CheckIn.recipient_id, literal(False), literal(now, UTCDateTime())
-    ).where(CheckIn.id == checkin_id)
-    return _held(session, person)
+    statement = _hold(session.get_bind().dialect.name, by_checkin=True)
+    return _held(session, statement, {"checkin_id": checkin_id, "now": now})
 
 
-def _held(session: Session, person: Select[str, str, bool, datetime]) -> Member | None:
+_NOW = bindparam("now", type_=UTCDateTime())
+
+
+@lru_cache(maxsize=8)
+def _hold(dialect: str, by_checkin: bool) -> Insert:
     """INSERT … SELECT whose conflict is an UPDATE that changes nothing, so a row there
-    already (or inserted meanwhile) is held all the same; the preferences come back. The
-    Member is a copy, not in the session: a change to it is not saved."""
-    columns = [*HELD, "prompts_paused", "updated_at"]
-    dialect = session.get_bind().dialect.name
-    insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Member)
-    upsert = insert.from_select(columns, person)
+    already (or inserted meanwhile) is held all the same; the preferences come back.
+    Built once per dialect and door (the person named, or a check-in's recipient): its
+    `excluded` alias copies every column of the table."""
+    person: Select[str, str, bool, datetime]
+    if by_checkin:
+        checkins = cast(Table, CheckIn.__table__).c
+        person = select(checkins.team_id, checkins.recipient_id, literal(False), _NOW).where(
+            checkins.id == bindparam("checkin_id")
+        )
+    else:
+        team, user = bindparam("team_id", type_=String()), bindparam("user_id", type_=String())
+        person = select(team, user, literal(False), _NOW).where(literal(True))
+    members = cast(Table, Member.__table__)
+    upsert = dialect_insert(dialect)(members).from_select(
+        [*HELD, "prompts_paused", "updated_at"], person
+    )
     upsert = upsert.on_conflict_do_update(
         index_elements=HELD, set_={name: upsert.excluded[name] for name in HELD}
     )
-    row = session.execute(
-        upsert.returning(Member.team_id, Member.user_id, Member.prompts_paused, Member.paused_until)
-    ).one_or_none()
+    held = members.c
+    return cast(
+        Insert,
+        upsert.returning(held.team_id, held.user_id, held.prompts_paused, held.paused_until),
+    )
+
+
+def _held(session: Session, statement: Insert, values: dict[str, Any]) -> Member | None:
+    """The Member is a copy, not in the session: a change to it is not saved."""
+    row = session.execute(statement, values).one_or_none()
     if row is None:
         return None
     return Member(
@@ -117,21 +150,37 @@ def take_nudge(
     team_id, user_id = person
     kind, send_key = send
     start, end = between
-    week = _of_person_between(team_id, user_id, start, end)
-    taken = select(func.count()).select_from(Nudge).where(*week).scalar_subquery()
+    values = {"team_id": team_id, "user_id": user_id, "start": start, "end": end}
+    values |= {"kind": kind, "send_key": send_key, "now": now, "budget": budget}
+    return session.execute(_TAKE_NUDGE, values).first() is not None
+
+
+def _take_nudge() -> Insert:
+    """`take_nudge`'s statement, built once: everything it is given is a parameter."""
+    nudges = cast(Table, Nudge.__table__)
+    week = [
+        nudges.c.team_id == bindparam("team_id"),
+        nudges.c.user_id == bindparam("user_id"),
+        nudges.c.sent_at >= bindparam("start", type_=UTCDateTime()),
+        nudges.c.sent_at < bindparam("end", type_=UTCDateTime()),
+    ]
+    taken = select(func.count()).select_from(nudges).where(*week).scalar_subquery()
+    send_key = bindparam("send_key", type_=String())
     nudge = select(
-        literal(team_id),
-        literal(user_id),
-        literal(kind),
-        literal(send_key),
-        literal(now, UTCDateTime()),
-    ).where(taken < budget, ~exists().where(Nudge.send_key == send_key))
-    added = (
-        insert(Nudge)
-        .from_select(["team_id", "user_id", "kind", "send_key", "sent_at"], nudge)
-        .returning(Nudge.id)
+        bindparam("team_id", type_=String()),
+        bindparam("user_id", type_=String()),
+        bindparam("kind", type_=String()),
+        send_key,
+        _NOW,
+    ).where(
+        taken < bindparam("budget", type_=Integer()),
+        ~exists().where(nudges.c.send_key == send_key),
     )
-    return session.execute(added).first() is not None
+    columns = ["team_id", "user_id", "kind", "send_key", "sent_at"]
+    return insert(nudges).from_select(columns, nudge).returning(nudges.c.id)
+
+
+_TAKE_NUDGE = _take_nudge()
 
 
 def _of_person_between(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .models import Story, Visibility
@@ -46,14 +46,16 @@ def count_stories(session: Session) -> int:
 
 
 def count_shared_by(session: Session, team_id: str, user_id: str, week: str) -> int:
-    return (
-        session.scalar(
-            select(func.count(Story.id)).where(
-                Story.team_id == team_id, Story.shared_by == user_id, Story.week == week
-            )
-        )
-        or 0
-    )
+    sharer = {"team_id": team_id, "user_id": user_id, "week": week}
+    return session.scalar(_SHARED_BY, sharer) or 0
+
+
+# Built once: asked before every story prompt.
+_SHARED_BY = select(func.count(Story.id)).where(
+    Story.team_id == bindparam("team_id"),
+    Story.shared_by == bindparam("user_id"),
+    Story.week == bindparam("week"),
+)
 
 
 def team_stories(session: Session, team_id: str, week: str) -> Sequence[Story]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import cast
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.orm import Session
 
-from .db import insert_if_absent, rows_changed
+from .db import dialect_insert, insert_if_absent, rows_changed
 from .installations import delete_installations
 from .models import (
     AuditEntry,
@@ -64,25 +65,17 @@ def hold_workspace_row(session: Session, team_id: str, now: datetime) -> None:
     """`hold_workspace` in one statement, for a hot path that needs the lock and not the
     row: an INSERT whose conflict is an UPDATE that changes nothing, which creates the
     row or holds it until the unit of work ends either way."""
-    values = {"team_id": team_id, "created_at": now}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(Workspace).values(**values)
-        session.execute(
-            pg.on_conflict_do_update(
-                index_elements=["team_id"], set_={"team_id": pg.excluded.team_id}
-            )
-        )
-        return
-    if dialect == "sqlite":
-        lite = sqlite.insert(Workspace).values(**values)
-        session.execute(
-            lite.on_conflict_do_update(
-                index_elements=["team_id"], set_={"team_id": lite.excluded.team_id}
-            )
-        )
-        return
-    raise NotImplementedError(f"no row lock for {dialect}")
+    statement = _workspace_hold(session.get_bind().dialect.name)
+    session.execute(statement, {"team_id": team_id, "created_at": now})
+
+
+@cache
+def _workspace_hold(dialect: str) -> Insert:
+    """`hold_workspace_row`'s statement, built once per dialect: its `excluded` alias
+    copies every column of the table, too dear to build for each deal post."""
+    insert = dialect_insert(dialect)(Workspace.__table__)
+    same = {"team_id": insert.excluded.team_id}
+    return cast(Insert, insert.on_conflict_do_update(index_elements=["team_id"], set_=same))
 
 
 def installed_workspaces(session: Session) -> Sequence[Workspace]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache, lru_cache
 
-from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import DateTimePattern, format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
-from bot.languages import ENGLISH, N_, _, voice
+from bot.languages import ENGLISH, N_, _, cldr_locale, voice
 from bot.store.models import FORMER_TEAMMATE
 
 FORMER = N_("a former teammate")
@@ -44,11 +44,11 @@ def url(address: str) -> str:
 def money(amount: Decimal, currency: str | None) -> str:
     """An amount as the reader's locale writes it (R$ 45.000, 1.234,50 €, $84,000): no
     cents on a whole amount."""
-    where = voice().formats
+    where = voice().cldr
     whole = amount == amount.to_integral_value()
     if not currency:
         return format_decimal(amount, format="#,##0" if whole else "#,##0.00", locale=where)
-    pattern = Locale.parse(where).currency_formats["standard"].pattern.split(";")[0]
+    pattern = where.currency_formats["standard"].pattern.split(";")[0]
     if whole:
         pattern = pattern.replace(".00", "")
     try:
@@ -61,23 +61,37 @@ def money(amount: Decimal, currency: str | None) -> str:
 
 def number(value: int | Decimal) -> str:
     """A count or limit as the reader's locale writes it (3,000 · 3.000 · 3 000)."""
-    return format_decimal(value, locale=voice().formats)
+    return format_decimal(value, locale=voice().cldr)
 
 
 def slack_date(moment: datetime, token: str | None = None) -> str:
     """A date every reader sees in their own time zone, as their Slack writes dates;
     UTC text in the reader's language where clients can't."""
-    where, utc = voice().formats, moment.astimezone(UTC)
-    joined = str(Locale.parse(where).datetime_formats["medium"])
-    fallback = joined.replace("{1}", format_date(utc, "medium", locale=where)).replace(
-        "{0}", format_time(utc, "short", tzinfo=UTC, locale=where)
-    )
+    fallback = _utc_text(voice().formats, moment.astimezone(UTC))
     return f"<!date^{int(moment.timestamp())}^{token or _(DATE_AND_TIME)}|{fallback} UTC>"
+
+
+@lru_cache(maxsize=4096)
+def _utc_text(formats: str, utc: datetime) -> str:
+    """A moment's date and time in UTC as the locale writes them, kept for the next
+    draw: a deal's reply is drawn again when it is recorded, with the same dates."""
+    joined, on_day, at_time = _date_and_time(formats)
+    where = cldr_locale(formats)
+    return joined.replace("{1}", on_day.apply(utc, where)).replace("{0}", at_time.apply(utc, where))
+
+
+@cache
+def _date_and_time(formats: str) -> tuple[str, DateTimePattern, DateTimePattern]:
+    """The locale's medium date-and-time joiner, its medium date and its short time
+    patterns, parsed once per locale: a deal's reply writes a date per check-in."""
+    where = cldr_locale(formats)
+    joined = str(where.datetime_formats["medium"])
+    return joined, where.date_formats["medium"], where.time_formats["short"]
 
 
 def day(moment: date) -> str:
     """A calendar day in the reader's locale (7 de dez. de 2026, 7. Dez. 2026)."""
-    return format_date(moment, "medium", locale=voice().formats)
+    return format_date(moment, "medium", locale=voice().cldr)
 
 
 def written_day(moment: date, pattern: str) -> str:
@@ -85,9 +99,9 @@ def written_day(moment: date, pattern: str) -> str:
     2026), its names in the reader's language."""
     speaking = voice()
     if speaking.language == ENGLISH:
-        return format_date(moment, pattern, locale=speaking.formats)
+        return format_date(moment, pattern, locale=speaking.cldr)
     skeleton = "".join(ch for ch in pattern if ch.isalpha())  # each language's own order
-    return format_skeleton(skeleton, moment, locale=speaking.formats)
+    return format_skeleton(skeleton, moment, locale=speaking.cldr)
 
 
 def together(people: Iterable[str]) -> str:

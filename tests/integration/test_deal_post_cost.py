@@ -14,7 +14,7 @@ from sqlalchemy import event
 from bot.app import RunningBot
 from bot.clock import ManualClock
 from bot.sandbox.fakeslack import FakeSlack
-from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, close_deal
+from bot.sandbox.support import DEALS_CHANNEL, FRIDAY_5PM_LA, close_deal, columns_built
 
 
 @contextmanager
@@ -67,3 +67,13 @@ def test_a_deal_post_is_one_unit_of_work_and_its_reply_one_more(
     assert runner["commits"] - idle["commits"] == 3, (runner, idle)
     assert runner["statements"] - idle["statements"] <= 8, (runner, idle)
     assert fake_slack.calls_to("chat.getPermalink") == []
+
+
+def test_a_deal_post_and_its_reply_build_no_table_columns(
+    fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(FRIDAY_5PM_LA)
+    close_deal(fake_slack, bot, "Closed Initech Corp :tada:")  # every statement's shape seen
+    with columns_built() as built:
+        close_deal(fake_slack, bot, "Closed Acme Corp, 2-year plan :tada:")
+    assert built == []

@@ -7,6 +7,7 @@ Slack, the chat.postMessage itself."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from bot.sandbox.support import (
     RoundTrips,
     at,
     checkin_dms,
+    columns_built,
     round_trips,
 )
 
@@ -113,6 +115,23 @@ def test_a_story_prompt_in_steady_state_takes_two_commits_and_eight_statements(
     each = per_dm(bot, counted, len(prompts))
     assert each.commits + each.claim_commits <= MOST_COMMITS_PER_DM, each
     assert each.statements <= MOST_STATEMENTS_PER_DM, each
+
+
+def test_story_prompts_build_table_columns_only_for_a_statement_s_first_use(
+    sellers: FakeSlack, start_bot: Callable[..., RunningBot], clock: ManualClock
+) -> None:
+    clock.set(THURSDAY_3PM_LA - timedelta(days=3))
+    bot = start_bot(team_channel="team")
+    bot.tick()  # the week's prompts planned
+    at(clock, bot, THURSDAY_3PM_LA - timedelta(minutes=1))
+    clock.set(THURSDAY_3PM_LA)
+
+    with columns_built() as built:
+        bot.tick()
+
+    prompts = [m for m in checkin_dms(sellers) if m.text.startswith("Did you see someone help")]
+    assert len(prompts) == len(PEOPLE)
+    assert max(Counter(built).values(), default=0) < len(prompts), built  # none per prompt
 
 
 def test_a_known_person_gets_a_dm_without_users_info(
