@@ -21,6 +21,7 @@ class Timer:
         self._tick = tick
         self._lock = threading.Lock()
         self._ticking = 0  # runs of the job under way
+        self.ticked = threading.Event()  # set once the first run (at start) has ended
         self._again = False  # woken while a tick ran: tick once more when it ends
         # A wake that comes as a run is returning, after it looked for one, starts
         # another: APScheduler would skip it with one instance allowed, and the woken
@@ -63,11 +64,13 @@ class Timer:
                 with self._lock:
                     if not self._again:
                         self._ticking -= 1
+                        self.ticked.set()
                         return
                     self._again = False
         except BaseException:
             with self._lock:
                 self._ticking -= 1
+            self.ticked.set()
             raise
 
     def start(self) -> None:
