@@ -208,6 +208,7 @@ def test_a_reply_no_retry_can_mend_is_given_up_with_the_reason_stored(
 
 
 def test_the_listener_itself_posts_nothing(fake_slack: FakeSlack, bot: RunningBot) -> None:
+    assert bot.timer.ticked.wait(10)  # the start-up tick, on its own thread, has ended
     post_deal(fake_slack, bot, "Signed Globex! $12,500", user="U0BOB")
     assert fake_slack.calls_to("chat.postMessage") == []
     [work] = reply_work(bot)

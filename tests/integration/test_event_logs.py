@@ -49,6 +49,7 @@ def test_a_deal_post_is_one_line_at_info_naming_the_deal(
 def test_a_deal_post_takes_as_many_statements_after_fifty_deals_as_after_one(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
+    assert bot.timer.ticked.wait(10)  # the start-up tick, on its own thread, has ended
     clock.set(FRIDAY_5PM_LA)
     statements: list[str] = []
 

@@ -200,6 +200,7 @@ def test_a_run_shares_the_story_and_completes_with_its_id(
 def test_bob_hears_that_someone_noticed_a_story_a_workflow_shared(
     fake_slack: FakeSlack, bot: RunningBot, clock: ManualClock
 ) -> None:
+    assert bot.timer.ticked.wait(10)  # the start-up tick, on its own thread, has ended
     ended = run_step(
         fake_slack, bot, SHARE_STORY, helpers=["U0BOB"], what_happened=A_STORY, shared_by="U0ALICE"
     )
